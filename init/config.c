@@ -1,0 +1,392 @@
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gidlist.h"
+
+enum setting {
+	SET_GROUPS,
+	SET_MODE,
+	SET_USER,
+	SET_NO_NEW_PRIVS,
+	SET_GID,
+	SET_PRELOAD,
+	SET_LOCK,
+	SET_COUNT
+};
+
+static const struct {
+	const char *option; /* without the leading "--" */
+	const char *env;
+} settings[SET_COUNT] = {
+	[SET_GROUPS] = {"groups", "STRICT_GROUPS"},
+	[SET_MODE] = {"mode", "STRICT_GROUPS_MODE"},
+	[SET_USER] = {"user", "STRICT_GROUPS_USER"},
+	[SET_NO_NEW_PRIVS] = {"no-new-privs", "STRICT_GROUPS_NO_NEW_PRIVS"},
+	[SET_GID] = {"gid", "STRICT_GROUPS_GID"},
+	[SET_PRELOAD] = {"preload", "STRICT_GROUPS_PRELOAD"},
+	[SET_LOCK] = {"lock", "STRICT_GROUPS_LOCK"},
+};
+
+/* Where each setting's value came from, for messages. */
+struct raw_value {
+	const char *text;
+	const char *source; /* "--groups" or "STRICT_GROUPS" */
+	bool from_option;
+};
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int compare_gids(const void *a, const void *b)
+{
+	gid_t x = *(const gid_t *)a, y = *(const gid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+size_t gids_sort_unique(gid_t *ids, size_t n)
+{
+	size_t out = 0;
+
+	if (n == 0)
+		return 0;
+	qsort(ids, n, sizeof(*ids), compare_gids);
+	for (size_t i = 1; i < n; i++)
+		if (ids[i] != ids[out])
+			ids[++out] = ids[i];
+	return out + 1;
+}
+
+bool gids_contain(const gid_t *sorted, size_t n, gid_t g)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (sorted[mid] == g)
+			return true;
+		if (sorted[mid] < g)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/* Reads our variables from envp. The same name twice is refused: a program
+ * could read either one, and we cannot know which the command will see. */
+static int read_environment(struct raw_value raw[SET_COUNT], char **envp,
+			    char *err, size_t errlen)
+{
+	for (char **e = envp; e && *e; e++) {
+		for (int s = 0; s < SET_COUNT; s++) {
+			size_t n = strlen(settings[s].env);
+
+			if (strncmp(*e, settings[s].env, n) != 0 || (*e)[n] != '=')
+				continue;
+			if (raw[s].text)
+				return fail(err, errlen,
+					    "%s is set twice in the environment",
+					    settings[s].env);
+			raw[s].text = *e + n + 1;
+			raw[s].source = settings[s].env;
+		}
+	}
+	return 0;
+}
+
+static int find_setting(const char *name, size_t len)
+{
+	for (int s = 0; s < SET_COUNT; s++)
+		if (strlen(settings[s].option) == len &&
+		    strncmp(settings[s].option, name, len) == 0)
+			return s;
+	return -1;
+}
+
+/* Parses leading options; returns the index of the first operand. */
+static int read_options(struct sg_config *cfg, struct raw_value raw[SET_COUNT],
+			int argc, char **argv, bool *after_dashdash, char *err,
+			size_t errlen)
+{
+	int i = 1;
+
+	*after_dashdash = false;
+	while (i < argc && argv[i][0] == '-') {
+		const char *arg = argv[i];
+		const char *name, *eq, *value;
+		int s;
+
+		if (strcmp(arg, "--") == 0) {
+			*after_dashdash = true;
+			return i + 1;
+		}
+		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+			cfg->command = CMD_HELP;
+			i++;
+			continue;
+		}
+		if (strcmp(arg, "--version") == 0) {
+			cfg->command = CMD_VERSION;
+			i++;
+			continue;
+		}
+		if (arg[1] != '-')
+			return fail(err, errlen, "unknown option '%s'", arg);
+		name = arg + 2;
+		eq = strchr(name, '=');
+		s = find_setting(name, eq ? (size_t)(eq - name) : strlen(name));
+		if (s < 0)
+			return fail(err, errlen, "unknown option '%s'", arg);
+		if (raw[s].from_option)
+			return fail(err, errlen, "option --%s given twice",
+				    settings[s].option);
+		if (eq) {
+			value = eq + 1;
+		} else {
+			if (i + 1 >= argc)
+				return fail(err, errlen,
+					    "option --%s needs a value",
+					    settings[s].option);
+			value = argv[++i];
+		}
+		raw[s].text = value;
+		raw[s].from_option = true;
+		raw[s].source = settings[s].option;
+		i++;
+	}
+	return i;
+}
+
+static int parse_groups(struct sg_config *cfg, const struct raw_value *v,
+			char *err, size_t errlen)
+{
+	size_t count, bad;
+	enum gid_parse_error e = gidlist_validate(v->text, &count, &bad);
+
+	if (e != GID_OK)
+		return fail(err, errlen, "%s%s: element %zu: %s",
+			    v->from_option ? "--" : "", v->source, bad + 1,
+			    gid_parse_strerror(e));
+	cfg->groups_set = true;
+	if (count == 0)
+		return 0;
+	cfg->groups = malloc(count * sizeof(gid_t));
+	if (!cfg->groups)
+		return fail(err, errlen, "out of memory for %zu gids", count);
+	cfg->ngroups = gids_sort_unique(cfg->groups,
+					gidlist_fill(v->text, cfg->groups, count));
+	return 0;
+}
+
+static int parse_one_id(const struct raw_value *v, unsigned int *out,
+			char *err, size_t errlen)
+{
+	enum gid_parse_error e = parse_id(v->text, strlen(v->text), out);
+
+	if (e != GID_OK)
+		return fail(err, errlen, "%s%s: %s", v->from_option ? "--" : "",
+			    v->source, gid_parse_strerror(e));
+	return 0;
+}
+
+static int parse_user(struct sg_config *cfg, const struct raw_value *v,
+		      char *err, size_t errlen)
+{
+	const char *colon = strchr(v->text, ':');
+	const char *prefix = v->from_option ? "--" : "";
+	unsigned int uid, gid;
+
+	if (!colon)
+		return fail(err, errlen, "%s%s: expected UID:GID, both numeric",
+			    prefix, v->source);
+	if (parse_id(v->text, (size_t)(colon - v->text), &uid) != GID_OK)
+		return fail(err, errlen, "%s%s: UID: expected a decimal number below 4294967295",
+			    prefix, v->source);
+	if (parse_id(colon + 1, strlen(colon + 1), &gid) != GID_OK)
+		return fail(err, errlen, "%s%s: GID: expected a decimal number below 4294967295",
+			    prefix, v->source);
+	cfg->user_set = true;
+	cfg->user_uid = (uid_t)uid;
+	cfg->user_gid = (gid_t)gid;
+	return 0;
+}
+
+static int parse_flag(const struct raw_value *v, bool *out, char *err,
+		      size_t errlen)
+{
+	if (strcmp(v->text, "1") == 0)
+		*out = true;
+	else if (strcmp(v->text, "0") == 0)
+		*out = false;
+	else
+		return fail(err, errlen, "%s%s: expected 1 or 0",
+			    v->from_option ? "--" : "", v->source);
+	return 0;
+}
+
+static int parse_mode(struct sg_config *cfg, const struct raw_value *v,
+		      char *err, size_t errlen)
+{
+	if (strcmp(v->text, "enforce") == 0)
+		cfg->mode = MODE_ENFORCE;
+	else if (strcmp(v->text, "refuse") == 0)
+		cfg->mode = MODE_REFUSE;
+	else if (strcmp(v->text, "audit") == 0)
+		cfg->mode = MODE_AUDIT;
+	else
+		return fail(err, errlen,
+			    "%s%s: unknown mode (expected enforce, refuse or audit)",
+			    v->from_option ? "--" : "", v->source);
+	return 0;
+}
+
+static int parse_values(struct sg_config *cfg, const struct raw_value raw[SET_COUNT],
+			char *err, size_t errlen)
+{
+	unsigned int id;
+
+	if (raw[SET_GROUPS].text && parse_groups(cfg, &raw[SET_GROUPS], err, errlen))
+		return -1;
+	if (raw[SET_MODE].text && parse_mode(cfg, &raw[SET_MODE], err, errlen))
+		return -1;
+	if (raw[SET_USER].text && parse_user(cfg, &raw[SET_USER], err, errlen))
+		return -1;
+	if (raw[SET_NO_NEW_PRIVS].text &&
+	    parse_flag(&raw[SET_NO_NEW_PRIVS], &cfg->no_new_privs, err, errlen))
+		return -1;
+	if (raw[SET_GID].text) {
+		if (parse_one_id(&raw[SET_GID], &id, err, errlen))
+			return -1;
+		cfg->gid_set = true;
+		cfg->gid = (gid_t)id;
+	}
+	if (raw[SET_PRELOAD].text) {
+		if (raw[SET_PRELOAD].text[0] == '\0')
+			return fail(err, errlen, "%s%s: empty path",
+				    raw[SET_PRELOAD].from_option ? "--" : "",
+				    raw[SET_PRELOAD].source);
+		cfg->preload = raw[SET_PRELOAD].text;
+	}
+	if (raw[SET_LOCK].text && parse_flag(&raw[SET_LOCK], &cfg->lock, err, errlen))
+		return -1;
+	return 0;
+}
+
+/* Combinations that cannot mean anything sensible, checked in one place. */
+static int check_combinations(const struct sg_config *cfg, char *err,
+			      size_t errlen)
+{
+	if (cfg->command == CMD_RUN && !cfg->groups_set)
+		return fail(err, errlen,
+			    "STRICT_GROUPS (or --groups) is required to run a command");
+	if (cfg->user_set && cfg->mode != MODE_ENFORCE)
+		return fail(err, errlen,
+			    "STRICT_GROUPS_USER needs mode enforce: a user switch sets the groups");
+	if (cfg->user_set && cfg->gid_set && cfg->user_gid != cfg->gid)
+		return fail(err, errlen,
+			    "STRICT_GROUPS_GID (%u) differs from the GID of STRICT_GROUPS_USER (%u)",
+			    (unsigned)cfg->gid, (unsigned)cfg->user_gid);
+	if (cfg->mode == MODE_AUDIT && cfg->lock)
+		return fail(err, errlen, "STRICT_GROUPS_LOCK=1 cannot be used in audit mode, which changes nothing");
+	if (cfg->mode == MODE_AUDIT && cfg->preload)
+		return fail(err, errlen, "STRICT_GROUPS_PRELOAD cannot be used in audit mode, which changes nothing");
+	return 0;
+}
+
+static int read_operands(struct sg_config *cfg, int argc, char **argv, int i,
+			 bool after_dashdash, char *err, size_t errlen)
+{
+	if (cfg->command == CMD_HELP || cfg->command == CMD_VERSION)
+		return 0;
+	if (i >= argc)
+		return fail(err, errlen, "no COMMAND given (see --help)");
+	if (!after_dashdash && strcmp(argv[i], "install") == 0) {
+		if (argc - i != 2)
+			return fail(err, errlen, "usage: strict-init install DEST");
+		cfg->command = CMD_INSTALL;
+		cfg->install_dest = argv[i + 1];
+		if (cfg->install_dest[0] == '\0')
+			return fail(err, errlen, "install: empty DEST");
+		return 0;
+	}
+	if (!after_dashdash && strcmp(argv[i], "check") == 0) {
+		if (argc - i != 1)
+			return fail(err, errlen, "usage: strict-init check");
+		cfg->command = CMD_CHECK;
+		return 0;
+	}
+	if (argv[i][0] == '\0')
+		return fail(err, errlen, "empty COMMAND");
+	cfg->command = CMD_RUN;
+	cfg->argv = argv + i;
+	return 0;
+}
+
+int config_parse(struct sg_config *cfg, int argc, char **argv, char **envp,
+		 char *err, size_t errlen)
+{
+	struct raw_value raw[SET_COUNT];
+	bool after_dashdash;
+	int i;
+
+	memset(cfg, 0, sizeof(*cfg));
+	memset(raw, 0, sizeof(raw));
+	cfg->command = CMD_RUN;
+	cfg->mode = MODE_ENFORCE;
+	cfg->no_new_privs = true;
+	if (argc < 1 || !argv || !argv[0])
+		return fail(err, errlen, "started without argv[0]");
+
+	if (read_environment(raw, envp, err, errlen))
+		return -1;
+	i = read_options(cfg, raw, argc, argv, &after_dashdash, err, errlen);
+	if (i < 0)
+		return -1;
+	if (read_operands(cfg, argc, argv, i, after_dashdash, err, errlen))
+		return -1;
+	if (parse_values(cfg, raw, err, errlen))
+		return -1;
+	if (cfg->command == CMD_HELP || cfg->command == CMD_VERSION)
+		return 0;
+	return check_combinations(cfg, err, errlen);
+}
+
+void config_free(struct sg_config *cfg)
+{
+	free(cfg->groups);
+	cfg->groups = NULL;
+	cfg->ngroups = 0;
+}
+
+char *gids_to_text(const gid_t *ids, size_t n)
+{
+	char *text = malloc(n * 11 + 5); /* "4294967294," per id, or "none" */
+	size_t len = 0;
+
+	if (!text)
+		return NULL;
+	if (n == 0) {
+		memcpy(text, "none", 5);
+		return text;
+	}
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(text + len, 12, "%s%u", i ? "," : "",
+					(unsigned)ids[i]);
+	return text;
+}

@@ -1,0 +1,48 @@
+/* strict-init's configuration: environment variables and options, parsed
+ * into one struct (pure: no system calls, nothing but malloc). */
+#ifndef STRICT_CONFIG_H
+#define STRICT_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+enum sg_command { CMD_RUN, CMD_INSTALL, CMD_CHECK, CMD_HELP, CMD_VERSION };
+enum sg_mode { MODE_ENFORCE, MODE_REFUSE, MODE_AUDIT };
+
+struct sg_config {
+	enum sg_command command;
+	bool groups_set;   /* STRICT_GROUPS / --groups given (maybe empty) */
+	gid_t *groups;     /* allowed gids: sorted, without duplicates */
+	size_t ngroups;
+	enum sg_mode mode;
+	bool user_set;     /* STRICT_GROUPS_USER / --user */
+	uid_t user_uid;
+	gid_t user_gid;
+	bool gid_set;      /* STRICT_GROUPS_GID / --gid */
+	gid_t gid;
+	bool no_new_privs; /* STRICT_GROUPS_NO_NEW_PRIVS, default true */
+	const char *preload; /* STRICT_GROUPS_PRELOAD / --preload, or NULL */
+	bool lock;         /* STRICT_GROUPS_LOCK / --lock */
+	const char *install_dest; /* CMD_INSTALL */
+	char **argv;       /* CMD_RUN: COMMAND [ARG...], NULL-terminated */
+};
+
+/* Fills cfg from argv and envp. Returns 0, or -1 with a one-line reason in
+ * err (no prefix, no newline). cfg must be released with config_free
+ * either way. */
+int config_parse(struct sg_config *cfg, int argc, char **argv, char **envp,
+		 char *err, size_t errlen);
+void config_free(struct sg_config *cfg);
+
+/* Sorts ids and removes duplicates in place; returns the new length. */
+size_t gids_sort_unique(gid_t *ids, size_t n);
+/* Binary search in a sorted array. */
+bool gids_contain(const gid_t *sorted, size_t n, gid_t g);
+
+
+/* "1000,60000", or "none" for an empty list; malloc'ed, NULL when out of
+ * memory. */
+char *gids_to_text(const gid_t *ids, size_t n);
+
+#endif

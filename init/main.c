@@ -1,0 +1,268 @@
+/* strict-init: make a container's supplementary groups strict, harden the
+ * process, and exec the command. The flow below is the README's policy. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "exitcodes.h"
+#include "install.h"
+#include "log.h"
+#include "policy.h"
+#include "privops.h"
+
+#ifndef STRICT_VERSION
+#define STRICT_VERSION "unknown"
+#endif
+
+static const char usage[] =
+	"usage: strict-init [OPTIONS] [--] COMMAND [ARG...]\n"
+	"       strict-init install DEST\n"
+	"       strict-init check\n"
+	"       strict-init --help | --version\n"
+	"\n"
+	"Reduces the supplementary groups to STRICT_GROUPS plus the primary gid,\n"
+	"hardens the process and execs COMMAND (PATH lookup for a bare name).\n"
+	"\n"
+	"options (each overrides its environment variable):\n"
+	"  --groups=LIST        STRICT_GROUPS               allowed gids, comma-separated (required)\n"
+	"  --mode=MODE          STRICT_GROUPS_MODE          enforce (default), refuse or audit\n"
+	"  --user=UID:GID       STRICT_GROUPS_USER          switch user; only from a root start\n"
+	"  --no-new-privs=1|0   STRICT_GROUPS_NO_NEW_PRIVS  set no_new_privs before exec (default 1)\n"
+	"  --gid=GID            STRICT_GROUPS_GID           refuse any other real/effective/saved gid\n"
+	"  --preload=PATH       STRICT_GROUPS_PRELOAD       prepend PATH to LD_PRELOAD for COMMAND\n"
+	"  --lock=1|0           STRICT_GROUPS_LOCK          seccomp: setgroups fails with EPERM\n"
+	"\n"
+	"exit codes: COMMAND's own; 64 bad configuration; 71 a system call failed;\n"
+	"77 refused by policy; 126 COMMAND not executable; 127 COMMAND not found.\n"
+	"check exits 0 when no forbidden group is held, 1 when some are.\n";
+
+/* Logs "<what> <gids><tail>" as one line. */
+static void log_gids(const char *what, const gid_t *ids, size_t n,
+		     const char *tail)
+{
+	char *text = gids_to_text(ids, n);
+
+	log_msg("%s%s%s", what, text ? text : "(out of memory)", tail);
+	free(text);
+}
+
+static int refuse(const struct sg_plan *plan, const char *why)
+{
+	char *text = gids_to_text(plan->forbidden, plan->nforbidden);
+
+	log_msg("refusing to run the command: %s (forbidden groups held: %s)",
+		why, text ? text : "(out of memory)");
+	free(text);
+	return EXIT_REFUSED;
+}
+
+static int exec_command(char **argv)
+{
+	execvp(argv[0], argv);
+	log_errno("cannot execute '%s'", argv[0]);
+	return (errno == ENOENT || errno == ENOTDIR) ? EXIT_NOT_FOUND
+						     : EXIT_CANNOT_EXEC;
+}
+
+/* VERDICT_DROP: remove the forbidden groups, keeping the rest held. */
+static int drop_groups(const struct sg_plan *plan)
+{
+	int rc;
+
+	/* Not root: CAP_SETGID comes from the file capability, permitted only
+	 * (DESIGN.md fact 1). Raising it also drops anything else permitted. */
+	if (!plan->root_start && caps_raise_setgid()) {
+		if (errno == EPERM)
+			return refuse(plan, "CAP_SETGID cannot be raised (file capability "
+				      "lost, nosuid mount, or dropped from the bounding set)");
+		log_errno("cannot raise CAP_SETGID");
+		return EXIT_OSERR;
+	}
+	rc = groups_set_verified(plan->target, plan->ntarget);
+	if (rc == -1 && errno == EPERM)
+		return refuse(plan, "setgroups was denied: no CAP_SETGID");
+	if (rc == -1) {
+		log_errno("setgroups failed");
+		return EXIT_OSERR;
+	}
+	if (rc == -2) {
+		log_msg("setgroups succeeded but getgroups shows other groups; not running the command");
+		return EXIT_OSERR;
+	}
+	/* Give back what the file capability lent us. */
+	if (!plan->root_start && caps_clear()) {
+		log_errno("cannot clear capabilities after setgroups");
+		return EXIT_OSERR;
+	}
+	log_gids("dropped groups ", plan->forbidden, plan->nforbidden, "");
+	return 0;
+}
+
+static int switch_user(const struct sg_config *cfg, const struct sg_plan *plan)
+{
+	int rc = user_switch_verified(cfg->user_uid, cfg->user_gid, plan->target,
+				      plan->ntarget);
+
+	if (rc == -1 && errno == EPERM)
+		return refuse(plan, "cannot switch user: CAP_SETGID, CAP_SETUID or "
+			      "CAP_SETPCAP missing");
+	if (rc == -1) {
+		log_errno("cannot switch to %u:%u", (unsigned)cfg->user_uid,
+			  (unsigned)cfg->user_gid);
+		return EXIT_OSERR;
+	}
+	if (rc == -2) {
+		log_msg("switched to %u:%u but ids, groups or capabilities are not as set; "
+			"not running the command",
+			(unsigned)cfg->user_uid, (unsigned)cfg->user_gid);
+		return EXIT_OSERR;
+	}
+	if (plan->nforbidden)
+		log_gids("dropped groups ", plan->forbidden, plan->nforbidden, "");
+	return 0;
+}
+
+static int read_state_and_plan(const struct sg_config *cfg, struct sg_state *st,
+			       gid_t **held, struct sg_plan *plan)
+{
+	memset(plan, 0, sizeof(*plan));
+	if (state_read(st, held)) {
+		log_errno("cannot read the process's ids and groups");
+		return EXIT_OSERR;
+	}
+	if (cfg->lock && !cfg->no_new_privs)
+		st->cap_sys_admin = caps_sys_admin_effective();
+	if (policy_plan(cfg, st, plan)) {
+		log_msg("out of memory");
+		return EXIT_OSERR;
+	}
+	return 0;
+}
+
+static int run_command(const struct sg_config *cfg)
+{
+	struct sg_state st;
+	struct sg_plan plan;
+	gid_t *held;
+	int rc = read_state_and_plan(cfg, &st, &held, &plan);
+
+	if (rc)
+		goto out;
+	switch (plan.verdict) {
+	case VERDICT_REFUSE:
+		rc = refuse(&plan, refusal_reason(plan.refusal));
+		break;
+	case VERDICT_RUN:
+		if (plan.audit_report)
+			log_gids("audit: forbidden groups held: ", plan.forbidden,
+				 plan.nforbidden, " (running the command unchanged)");
+		break;
+	case VERDICT_DROP:
+		rc = drop_groups(&plan);
+		break;
+	case VERDICT_SWITCH_USER:
+		rc = switch_user(cfg, &plan);
+		break;
+	}
+	if (rc)
+		goto out;
+
+	/* The groups are final. Every failure from here on exits: the command
+	 * never runs in a state that was not verified. */
+	if (plan.set_no_new_privs && no_new_privs_set_verified()) {
+		log_errno("cannot set no_new_privs");
+		rc = EXIT_OSERR;
+		goto out;
+	}
+	rc = exec_command(cfg->argv);
+out:
+	plan_free(&plan);
+	free(held);
+	return rc;
+}
+
+static int check(const struct sg_config *cfg)
+{
+	struct sg_state st;
+	struct sg_plan plan;
+	gid_t *held;
+	char *text;
+	int rc = read_state_and_plan(cfg, &st, &held, &plan);
+
+	if (rc)
+		goto out;
+	printf("uid: %u\ngid: %u\n", (unsigned)st.ruid, (unsigned)st.rgid);
+	text = gids_to_text(st.held, st.nheld);
+	printf("groups: %s\n", text ? text : "?");
+	free(text);
+	text = gids_to_text(plan.allowed, plan.nallowed);
+	printf("allowed: %s%s\n", text ? text : "?",
+	       cfg->groups_set ? "" : " (STRICT_GROUPS unset: primary gid only)");
+	free(text);
+	text = gids_to_text(plan.forbidden, plan.nforbidden);
+	printf("forbidden: %s\n", text ? text : "?");
+	free(text);
+	printf("can drop: %s\n", caps_setgid_available()
+		? "yes (CAP_SETGID available)" : "no (CAP_SETGID not available)");
+	switch (plan.verdict) {
+	case VERDICT_REFUSE:
+		printf("would: refuse: %s\n", refusal_reason(plan.refusal));
+		break;
+	case VERDICT_RUN:
+		printf("would: run %s\n", plan.audit_report ? "unchanged (audit)" : "unchanged");
+		break;
+	case VERDICT_DROP:
+		printf("would: drop the forbidden groups\n");
+		break;
+	case VERDICT_SWITCH_USER:
+		printf("would: switch to %u:%u\n", (unsigned)cfg->user_uid,
+		       (unsigned)cfg->user_gid);
+		break;
+	}
+	if (fflush(stdout)) {
+		rc = EXIT_OSERR;
+		goto out;
+	}
+	rc = plan.nforbidden ? EXIT_CHECK_FORBIDDEN : 0;
+out:
+	plan_free(&plan);
+	free(held);
+	return rc;
+}
+
+int main(int argc, char **argv, char **envp)
+{
+	struct sg_config cfg;
+	char err[256];
+	int rc;
+
+	if (config_parse(&cfg, argc, argv, envp, err, sizeof(err))) {
+		log_msg("%s", err);
+		config_free(&cfg);
+		return EXIT_USAGE;
+	}
+	switch (cfg.command) {
+	case CMD_HELP:
+		rc = fputs(usage, stdout) < 0 || fflush(stdout) ? EXIT_OSERR : 0;
+		break;
+	case CMD_VERSION:
+		rc = printf("strict-init %s\n", STRICT_VERSION) < 0 || fflush(stdout)
+			? EXIT_OSERR : 0;
+		break;
+	case CMD_INSTALL:
+		rc = install_self(cfg.install_dest) ? EXIT_OSERR : 0;
+		break;
+	case CMD_CHECK:
+		rc = check(&cfg);
+		break;
+	case CMD_RUN:
+	default:
+		rc = run_command(&cfg);
+		break;
+	}
+	config_free(&cfg);
+	return rc;
+}
