@@ -338,21 +338,16 @@ static int read_operands(struct sg_config *cfg, int argc, char **argv, int i,
 	return 0;
 }
 
-int config_parse(struct sg_config *cfg, int argc, char **argv, char **envp,
-		 char *err, size_t errlen)
+static int parse_all(struct sg_config *cfg, int argc, char **argv, char **envp,
+		     char *err, size_t errlen)
 {
 	struct raw_value raw[SET_COUNT];
 	bool after_dashdash;
 	int i;
 
-	memset(cfg, 0, sizeof(*cfg));
 	memset(raw, 0, sizeof(raw));
-	cfg->command = CMD_RUN;
-	cfg->mode = MODE_ENFORCE;
-	cfg->no_new_privs = true;
 	if (argc < 1 || !argv || !argv[0])
 		return fail(err, errlen, "started without argv[0]");
-
 	if (read_environment(raw, envp, err, errlen))
 		return -1;
 	i = read_options(cfg, raw, argc, argv, &after_dashdash, err, errlen);
@@ -365,6 +360,21 @@ int config_parse(struct sg_config *cfg, int argc, char **argv, char **envp,
 	if (cfg->command == CMD_HELP || cfg->command == CMD_VERSION)
 		return 0;
 	return check_combinations(cfg, err, errlen);
+}
+
+int config_parse(struct sg_config *cfg, int argc, char **argv, char **envp,
+		 char *err, size_t errlen)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->command = CMD_RUN;
+	cfg->mode = MODE_ENFORCE;
+	cfg->no_new_privs = true;
+	if (parse_all(cfg, argc, argv, envp, err, errlen) == 0)
+		return 0;
+	/* never a partial result */
+	config_free(cfg);
+	memset(cfg, 0, sizeof(*cfg));
+	return -1;
 }
 
 void config_free(struct sg_config *cfg)

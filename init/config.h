@@ -29,8 +29,8 @@ struct sg_config {
 };
 
 /* Fills cfg from argv and envp. Returns 0, or -1 with a one-line reason in
- * err (no prefix, no newline). cfg must be released with config_free
- * either way. */
+ * err (no prefix, no newline) and cfg all zero (never a partial result).
+ * Release cfg with config_free either way. */
 int config_parse(struct sg_config *cfg, int argc, char **argv, char **envp,
 		 char *err, size_t errlen);
 void config_free(struct sg_config *cfg);
