@@ -24,16 +24,17 @@ CAPNG_VERSION_DIR = $(wildcard $(BUILD)/libcap-ng/libcap-ng-*/)
 CAPNG_A := $(BUILD)/libcap-ng/libcap-ng.a
 CAPNG_INC := $(BUILD)/libcap-ng/include
 
-INIT_LIB_SRCS := init/gidlist.c init/config.c init/policy.c
-INIT_SYS_SRCS := init/privops.c init/install.c init/syslog.c init/main.c
+INIT_LIB_SRCS := init/gidlist.c init/config.c init/policy.c init/envedit.c
+INIT_SYS_SRCS := init/privops.c init/seccomp.c init/install.c init/syslog.c init/main.c
 INIT_SRCS := $(INIT_LIB_SRCS) $(INIT_SYS_SRCS)
 INIT_HDRS := $(wildcard init/*.h)
 
 STRICT_INIT := $(BUILD)/strict-init
+PRELOAD := $(BUILD)/libstrict-preload.so
 MAX_INIT_SIZE := 98304
 
 .PHONY: all clean test unit integration deps test-deps
-all: $(STRICT_INIT)
+all: $(STRICT_INIT) $(PRELOAD)
 
 $(BUILD)/.deps-build:
 	@mkdir -p $(BUILD)
@@ -79,6 +80,22 @@ $(STRICT_INIT): $(INIT_SRCS) $(INIT_HDRS) $(CAPNG_A) Makefile
 	@if readelf -l $@ | grep -q INTERP; then echo "$@ has PT_INTERP" >&2; exit 1; fi
 	@size=$$(stat -c %s $@); if [ $$size -gt $(MAX_INIT_SIZE) ]; then \
 	  echo "$@ is $$size bytes, over $(MAX_INIT_SIZE)" >&2; exit 1; fi
+
+# The LD_PRELOAD guard: built with the system compiler against glibc,
+# without _FORTIFY_SOURCE (no *_chk symbols), so that it also loads in musl
+# programs (DESIGN.md fact 8). It shares init/gidlist.c with strict-init.
+PRELOAD_SRCS := preload/strict_preload.c init/gidlist.c
+PRELOAD_CFLAGS := $(CSTD) -O2 $(WARNINGS) -fPIC -fvisibility=hidden \
+	-U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=0 -fstack-protector-strong -Iinit
+PRELOAD_LDFLAGS := -shared -Wl,-z,relro,-z,now,-z,noexecstack -Wl,--no-undefined -s \
+	-Wl,--no-as-needed -l:libdl.so.2
+
+$(PRELOAD): $(PRELOAD_SRCS) init/gidlist.h Makefile | $(BUILD)/.deps-build
+	gcc $(PRELOAD_CFLAGS) $(PRELOAD_LDFLAGS) -o $@ $(PRELOAD_SRCS)
+	@if nm -D $@ | grep -q '_chk$$'; then echo "$@ uses fortified *_chk symbols" >&2; exit 1; fi
+	@exported=$$(nm -D --defined-only $@ | awk '{print $$3}' | sort | tr '\n' ' '); \
+	  if [ "$$exported" != "initgroups setgroups " ]; then \
+	    echo "$@ exports more than initgroups and setgroups: $$exported" >&2; exit 1; fi
 
 include tests/tests.mk
 

@@ -184,6 +184,7 @@ static int parse_groups(struct sg_config *cfg, const struct raw_value *v,
 			    v->from_option ? "--" : "", v->source, bad + 1,
 			    gid_parse_strerror(e));
 	cfg->groups_set = true;
+	cfg->groups_text = v->text;
 	if (count == 0)
 		return 0;
 	cfg->groups = malloc(count * sizeof(gid_t));
@@ -279,6 +280,11 @@ static int parse_values(struct sg_config *cfg, const struct raw_value raw[SET_CO
 	if (raw[SET_PRELOAD].text) {
 		if (raw[SET_PRELOAD].text[0] == '\0')
 			return fail(err, errlen, "%s%s: empty path",
+				    raw[SET_PRELOAD].from_option ? "--" : "",
+				    raw[SET_PRELOAD].source);
+		/* LD_PRELOAD splits at colons and white space */
+		if (strpbrk(raw[SET_PRELOAD].text, ": \t\n"))
+			return fail(err, errlen, "%s%s: a path with a colon or white space cannot go into LD_PRELOAD",
 				    raw[SET_PRELOAD].from_option ? "--" : "",
 				    raw[SET_PRELOAD].source);
 		cfg->preload = raw[SET_PRELOAD].text;

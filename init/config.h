@@ -13,6 +13,7 @@ enum sg_mode { MODE_ENFORCE, MODE_REFUSE, MODE_AUDIT };
 struct sg_config {
 	enum sg_command command;
 	bool groups_set;   /* STRICT_GROUPS / --groups given (maybe empty) */
+	const char *groups_text; /* the value as given, validated */
 	gid_t *groups;     /* allowed gids: sorted, without duplicates */
 	size_t ngroups;
 	enum sg_mode mode;

@@ -1,17 +1,22 @@
 /* strict-init: make a container's supplementary groups strict, harden the
  * process, and exec the command. The flow below is the README's policy. */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
+#include "envedit.h"
 #include "exitcodes.h"
 #include "install.h"
 #include "log.h"
 #include "policy.h"
 #include "privops.h"
+#include "seccomp.h"
 
 #ifndef STRICT_VERSION
 #define STRICT_VERSION "unknown"
@@ -51,17 +56,22 @@ static void log_gids(const char *what, const gid_t *ids, size_t n,
 
 static int refuse(const struct sg_plan *plan, const char *why)
 {
-	char *text = gids_to_text(plan->forbidden, plan->nforbidden);
+	char *text;
 
+	if (plan->nforbidden == 0) {
+		log_msg("refusing to run the command: %s", why);
+		return EXIT_REFUSED;
+	}
+	text = gids_to_text(plan->forbidden, plan->nforbidden);
 	log_msg("refusing to run the command: %s (forbidden groups held: %s)",
 		why, text ? text : "(out of memory)");
 	free(text);
 	return EXIT_REFUSED;
 }
 
-static int exec_command(char **argv)
+static int exec_command(char **argv, char **envp)
 {
-	execvp(argv[0], argv);
+	execvpe(argv[0], argv, envp);
 	log_errno("cannot execute '%s'", argv[0]);
 	return (errno == ENOENT || errno == ENOTDIR) ? EXIT_NOT_FOUND
 						     : EXIT_CANNOT_EXEC;
@@ -142,7 +152,34 @@ static int read_state_and_plan(const struct sg_config *cfg, struct sg_state *st,
 	return 0;
 }
 
-static int run_command(const struct sg_config *cfg)
+/* The guard must really load: musl skips a preload it cannot open, and
+ * glibc only complains. Checked as the identity the command runs with. */
+static int use_preload(const struct sg_config *cfg, const struct sg_plan *plan,
+		       char ***envp)
+{
+	struct stat st;
+	int fd = open(cfg->preload, O_RDONLY | O_CLOEXEC);
+	bool regular = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+
+	if (fd < 0) {
+		char why[320];
+
+		snprintf(why, sizeof(why), "the preload %s cannot be read: %s",
+			 cfg->preload, strerror(errno));
+		return refuse(plan, why);
+	}
+	close(fd);
+	if (!regular)
+		return refuse(plan, "the preload is not a regular file");
+	*envp = env_with_preload(*envp, cfg->preload, cfg->groups_text);
+	if (!*envp) {
+		log_msg("out of memory");
+		return EXIT_OSERR;
+	}
+	return 0;
+}
+
+static int run_command(const struct sg_config *cfg, char **envp)
 {
 	struct sg_state st;
 	struct sg_plan plan;
@@ -172,12 +209,19 @@ static int run_command(const struct sg_config *cfg)
 
 	/* The groups are final. Every failure from here on exits: the command
 	 * never runs in a state that was not verified. */
+	if (cfg->preload && (rc = use_preload(cfg, &plan, &envp)) != 0)
+		goto out;
 	if (plan.set_no_new_privs && no_new_privs_set_verified()) {
 		log_errno("cannot set no_new_privs");
 		rc = EXIT_OSERR;
 		goto out;
 	}
-	rc = exec_command(cfg->argv);
+	if (plan.install_lock && lock_setgroups()) {
+		log_errno("cannot install the seccomp lock");
+		rc = EXIT_OSERR;
+		goto out;
+	}
+	rc = exec_command(cfg->argv, envp);
 out:
 	plan_free(&plan);
 	free(held);
@@ -260,7 +304,7 @@ int main(int argc, char **argv, char **envp)
 		break;
 	case CMD_RUN:
 	default:
-		rc = run_command(&cfg);
+		rc = run_command(&cfg, envp);
 		break;
 	}
 	config_free(&cfg);

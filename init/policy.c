@@ -78,7 +78,10 @@ int policy_plan(const struct sg_config *cfg, const struct sg_state *st,
 		refuse(plan, REFUSE_USER_NOT_ROOT);
 	} else if (cfg->gid_set && !cfg->user_set && st->rgid != cfg->gid) {
 		refuse(plan, REFUSE_GID_MISMATCH);
-	} else if (cfg->lock && !cfg->no_new_privs && !st->cap_sys_admin) {
+	} else if (cfg->lock && !cfg->no_new_privs &&
+		   (!st->cap_sys_admin || cfg->user_set)) {
+		/* without no_new_privs, installing a filter needs CAP_SYS_ADMIN,
+		 * which a user switch gives up before the filter goes on */
 		refuse(plan, REFUSE_LOCK_WITHOUT_NNP);
 	} else if (cfg->user_set) {
 		/* Root start: the groups become exactly STRICT_GROUPS + GID. */

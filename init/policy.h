@@ -32,7 +32,7 @@ enum sg_refusal {
 	REFUSE_USER_NOT_ROOT,    /* STRICT_GROUPS_USER without a root start */
 	REFUSE_GID_MISMATCH,     /* a gid other than STRICT_GROUPS_GID */
 	REFUSE_FORBIDDEN_HELD,   /* mode refuse, forbidden groups held */
-	REFUSE_LOCK_WITHOUT_NNP, /* seccomp lock needs no_new_privs */
+	REFUSE_LOCK_WITHOUT_NNP, /* seccomp lock needs no_new_privs or CAP_SYS_ADMIN */
 };
 
 struct sg_plan {

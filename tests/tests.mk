@@ -13,7 +13,7 @@ UNIT_CFLAGS := $(CSTD) -O1 -g $(WARNINGS) -Iinit
 
 $(BUILD)/unit/%: tests/unit/%.c $(INIT_LIB_SRCS) $(INIT_HDRS) | $(BUILD)/.deps-test
 	@mkdir -p $(BUILD)/unit
-	$(UNIT_CC) $(UNIT_CFLAGS) -o $@ $< $(INIT_LIB_SRCS) -lcmocka
+	$(UNIT_CC) $(UNIT_CFLAGS) -o $@ $< $(INIT_LIB_SRCS) $(UNIT_EXTRA_SRCS) -lcmocka
 
 $(BUILD)/.deps-test: $(BUILD)/.deps-build
 	tools/ensure-packages.sh $(TEST_PACKAGES)
@@ -27,3 +27,7 @@ integration: all $(BUILD)/.deps-test
 
 test: all $(UNIT_BINS) $(BUILD)/.deps-test
 	tests/run-all.sh all
+
+# unit tests that need a system-call module besides the pure ones
+$(BUILD)/unit/test_seccomp: UNIT_EXTRA_SRCS := init/seccomp.c
+$(BUILD)/unit/test_seccomp: init/seccomp.c

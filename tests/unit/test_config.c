@@ -168,6 +168,8 @@ static void test_bad_values(void **state)
 		{"STRICT_GROUPS_GID=-5", "STRICT_GROUPS_GID"},
 		{"STRICT_GROUPS_LOCK=2", "1 or 0"},
 		{"STRICT_GROUPS_PRELOAD=", "empty path"},
+		{"STRICT_GROUPS_PRELOAD=/a.so:/b.so", "colon or white space"},
+		{"STRICT_GROUPS_PRELOAD=/a b.so", "colon or white space"},
 	};
 
 	(void)state;

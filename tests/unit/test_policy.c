@@ -272,6 +272,22 @@ static void test_lock_needs_no_new_privs(void **state)
 	plan_free(&plan);
 }
 
+static void test_lock_without_nnp_and_user_switch_refused(void **state)
+{
+	static const gid_t held[] = {0};
+	struct sg_state st = root_with(held, 1);
+	struct sg_plan plan;
+	char *args[] = {"--lock=1", "--no-new-privs=0", "--user=1000:1000", NULL};
+
+	(void)state;
+	/* CAP_SYS_ADMIN is gone after the switch, before the filter goes on */
+	st.cap_sys_admin = true;
+	plan_for(&plan, "STRICT_GROUPS=60000", args, &st);
+	assert_int_equal(plan.verdict, VERDICT_REFUSE);
+	assert_int_equal(plan.refusal, REFUSE_LOCK_WITHOUT_NNP);
+	plan_free(&plan);
+}
+
 static void test_duplicates_in_held(void **state)
 {
 	static const gid_t held[] = {50000, 1000, 50000, 60000, 60000};
@@ -316,6 +332,7 @@ int main(void)
 		cmocka_unit_test(test_inconsistent_ids_refused),
 		cmocka_unit_test(test_expected_gid),
 		cmocka_unit_test(test_lock_needs_no_new_privs),
+		cmocka_unit_test(test_lock_without_nnp_and_user_switch_refused),
 		cmocka_unit_test(test_duplicates_in_held),
 		cmocka_unit_test(test_no_groups_held),
 	};
