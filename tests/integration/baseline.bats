@@ -10,3 +10,8 @@ teardown() { sg_test_teardown; }
 	expect_stdout 'uid=1000(alice) gid=1000(alice) groups=1000(alice),50000(bypassed),60000'
 	expect_stderr ''
 }
+
+@test "harness: the image's probes are setuid-root (4755) and setgid-50000 (2755)" {
+	[ "$(stat -c '%a %u %g' "$SG_IT_DIR/rootfs/bin/probe-suid")" = '4755 0 0' ]
+	[ "$(stat -c '%a %u %g' "$SG_IT_DIR/rootfs/bin/probe-sgid")" = '2755 0 50000' ]
+}

@@ -79,6 +79,13 @@ $(status_lines $ZERO 1)"
 	expect_stderr 'strict-init: dropped groups 0,50000'
 }
 
+@test "root start without STRICT_GROUPS_USER: drops 50000 and stays root (uid and gid never change)" {
+	ctr_run -u 0:0:0,50000,60000 -e STRICT_GROUPS=60000 -- /strict/strict-init id
+	expect_status 0
+	expect_stdout 'uid=0(root) gid=0(root) groups=0(root),60000'
+	expect_stderr 'strict-init: dropped groups 50000'
+}
+
 @test "root start with --user and nothing to drop: switches user, clears the bounding set" {
 	ctr_run -u 0:0:0 -e STRICT_GROUPS=60000 -- \
 		/strict/strict-init --user 1000:1000 -- \

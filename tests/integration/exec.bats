@@ -81,6 +81,13 @@ line]
 	expect_stdout ''
 }
 
+@test "exec: an executable file in no known format (no shebang) -> 126" {
+	si -- /strict/strict-init /bin/garbage
+	expect_status 126
+	expect_strict_lines 2
+	expect_stderr_match "cannot execute '/bin/garbage'"
+}
+
 @test "exec: a directory as COMMAND -> 126" {
 	si -- /strict/strict-init /bin
 	expect_status 126

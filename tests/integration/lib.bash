@@ -72,6 +72,9 @@ sg_fixtures_build() {
 	# Found but not executable: 126.
 	printf '#!/bin/sh\necho should not run\n' >"$root/bin/not-executable"
 	chmod 0644 "$root/bin/not-executable"
+	# Executable but in no format the kernel knows (no shebang): 126 too.
+	printf '\001\002not an executable\n' >"$root/bin/garbage"
+	chmod 0755 "$root/bin/garbage"
 
 	"$SG_INIT" install "$d/strict/strict-init" || return
 	# Plain cp drops the security.capability xattr (DESIGN.md fact 4).

@@ -32,6 +32,14 @@ NoNewPrivs:	0"
 	expect_stderr_match '^strict-init: audit: .*[^0-9]50000[^0-9]'
 }
 
+@test "mode audit: nothing forbidden held -> silent" {
+	ctr_run -e STRICT_GROUPS=50000,60000 -e STRICT_GROUPS_MODE=audit -- \
+		/strict/strict-init id -G
+	expect_status 0
+	expect_stdout '1000 50000 60000'
+	expect_stderr ''
+}
+
 @test "--mode overrides STRICT_GROUPS_MODE" {
 	ctr_run -e STRICT_GROUPS=60000 -e STRICT_GROUPS_MODE=audit -- \
 		/strict/strict-init --mode=refuse touch /out/ran
@@ -73,6 +81,13 @@ forbidden: 50000
 can drop: yes (CAP_SETGID available)
 would: drop the forbidden groups'
 	expect_stderr ''
+}
+
+@test "check: STRICT_GROUPS unset -> only the primary gid is allowed, exit 1" {
+	ctr_run -- /strict/strict-init check
+	expect_status 1
+	[[ $output == *$'\nallowed: 1000 (STRICT_GROUPS unset: primary gid only)\nforbidden: 50000,60000\n'* ]] ||
+		sg_show_run "expected allowed: 1000 and forbidden: 50000,60000"
 }
 
 @test "check: every capability dropped -> exit 1, can drop: no" {

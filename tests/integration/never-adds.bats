@@ -50,6 +50,13 @@ can drop: yes (CAP_SETGID available)"
 strict-init: dropped groups 60000'
 }
 
+@test "never adds: the primary gid is not added to the supplementary groups when not held" {
+	ctr_run -u 1000:1000:50000,60000 -e STRICT_GROUPS=60000 -- /strict/strict-init probe
+	expect_status 0
+	expect_stdout 'uid=1000 euid=1000 gid=1000 egid=1000 groups=60000'
+	expect_stderr 'strict-init: dropped groups 50000'
+}
+
 # A non-root start asking for a user switch: refused, the command never runs.
 user_switch_refused() {
 	ctr_run -e STRICT_GROUPS=60000 -e "STRICT_GROUPS_USER=$1" -- \
