@@ -1,0 +1,82 @@
+#!/usr/bin/env bats
+# Docker (Debian's docker.io 20.10), the suite's private dockerd: plain
+# `docker run` with strict-init on a volume, and deploy/docker/Dockerfile
+# wrapping an existing image's entrypoint. Docker merges the image's
+# /etc/group into the groups too when --user names no group.
+
+load lib/e2e
+
+drun() { dkr run --rm --network none "$@"; }
+
+@test "docker: --user 1000 --group-add 60000 adds the image's group 50000 (the bug, reproduced)" {
+    run drun --user 1000 --group-add 60000 "$E2E_BUSYBOX" id
+    echo "$output"
+    assert_eq "$status" 0
+    assert_eq "$(groups_in "$output")" "1000,50000,60000"
+}
+
+@test "docker: strict-init on a volume as --entrypoint: groups 1000 and 60000 only" {
+    local vol=sg-e2e-strict-$BATS_SUITE_TEST_NUMBER
+    dkr volume create "$vol" >/dev/null
+    # The strict-groups image installs itself into the volume (as root).
+    run drun -v "$vol:/strict" "$STRICT_IMAGE_DOCKER" install /strict/strict-init
+    echo "install: $output"
+    assert_eq "$status" 0
+    run drun --user 1000 --group-add 60000 -e STRICT_GROUPS=60000 -v "$vol:/strict:ro" \
+        --entrypoint /strict/strict-init "$E2E_BUSYBOX" -- id
+    dkr volume rm "$vol" >/dev/null
+    echo "$output"
+    assert_eq "$status" 0
+    assert_eq "$(groups_in "$output")" "1000,60000"
+    assert_contains "$output" "strict-init: dropped groups 50000"
+}
+
+# build_wrapped BUILDER TAG [DOCKERFILE]: deploy/docker/Dockerfile (or a
+# variant) wrapping the test's "existing image" (entrypoint /bin/id, user 1000).
+build_wrapped() {
+    local builder=$1 tag=$2 file=${3:-$REPO_ROOT/deploy/docker/Dockerfile}
+    DOCKER_BUILDKIT=$builder dkr build --network none -q -f "$file" \
+        --build-arg "STRICT_IMAGE=$STRICT_IMAGE_DOCKER" --build-arg "BASE=$E2E_APP" \
+        -t "$tag" "$REPO_ROOT/deploy/docker"
+}
+
+@test "docker: the existing image alone, run with --group-add 60000, holds 50000 too" {
+    run drun --group-add 60000 "$E2E_APP"
+    echo "$output"
+    assert_eq "$status" 0
+    assert_eq "$(groups_in "$output")" "1000,50000,60000"
+}
+
+# run_wrapped BUILDER TAG: builds deploy/docker/Dockerfile and runs it with
+# the pod's groups; the wrapped entrypoint (/bin/id) must see 1000 and 60000.
+run_wrapped() {
+    build_wrapped "$1" "$2"
+    run drun --group-add 60000 -e STRICT_GROUPS=60000 "$2"
+    echo "$output"
+    assert_eq "$status" 0
+    assert_eq "$(groups_in "$output")" "1000,60000"
+    assert_contains "$output" "uid=1000"
+    assert_contains "$output" "strict-init: dropped groups 50000"
+}
+
+@test "docker: deploy/docker/Dockerfile, classic builder: the wrapped entrypoint runs with 1000 and 60000" {
+    run_wrapped 0 sg-e2e-wrapped-classic:1
+}
+
+@test "docker: deploy/docker/Dockerfile, BuildKit: the wrapped entrypoint runs with 1000 and 60000" {
+    run_wrapped 1 sg-e2e-wrapped-buildkit:1
+}
+
+@test "docker: classic builder COPY without the install step loses the capability: strict-init refuses (77)" {
+    # Why the Dockerfile runs `strict-init install` after COPY: measured here.
+    grep -v '^RUN \["/usr/local/bin/strict-init", "install"' "$REPO_ROOT/deploy/docker/Dockerfile" \
+        > "$BATS_TEST_TMPDIR/Dockerfile.copy-only"
+    run grep -c 'strict-init", "install"' "$BATS_TEST_TMPDIR/Dockerfile.copy-only"
+    assert_eq "$output" 0
+    build_wrapped 0 sg-e2e-wrapped-copy-only:1 "$BATS_TEST_TMPDIR/Dockerfile.copy-only"
+    run drun --group-add 60000 -e STRICT_GROUPS=60000 sg-e2e-wrapped-copy-only:1
+    echo "$output"
+    assert_eq "$status" 77
+    assert_not_contains "$output" "uid="
+    assert_contains "$output" "strict-init: refusing to run the command"
+}

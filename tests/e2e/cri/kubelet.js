@@ -1,0 +1,235 @@
+'use strict';
+// Turns a Kubernetes Pod object (the manifests in deploy/, or a test's
+// variation of them) into the CRI requests kubelet would send for it, and
+// runs it through a CRI runtime: RunPodSandbox, then each init container to
+// completion, then the app containers.
+//
+// It follows kubelet's translation for the fields the manifests use:
+//   - pod and container securityContext: runAsUser, runAsGroup (the
+//     container's wins), runAsNonRoot (checked, as kubelet does),
+//     supplementalGroups and fsGroup (both become supplemental_groups,
+//     fsGroup first), allowPrivilegeEscalation: false -> no_new_privs,
+//     capabilities add/drop (passed through as written), privileged,
+//     readOnlyRootFilesystem, seccompProfile (container, else pod, else
+//     Unconfined; the sandbox always asks for RuntimeDefault);
+//   - command / args / workingDir / env (plain values);
+//   - volumes: emptyDir is a host directory created 0777 under the pod's
+//     directory (with fsGroup: group-owned by it, setgid), bind-mounted
+//     with the volumeMount's readOnly; an image volume (Kubernetes >= 1.33)
+//     is a host directory where the caller mounted the image's snapshot
+//     read-only, which is what containerd >= 2.1 does for mounts[].image;
+//   - log_directory <pods>/<namespace>_<name>_<uid>, log_path <name>/0.log.
+// Deviation, said once: every pod gets the node's network namespace (no
+// CNI here), hence no hostname, as kubelet does for hostNetwork pods.
+const crypto = require('crypto');
+const fs = require('fs');
+const path = require('path');
+
+const TEST_LABEL = 'sg-e2e.test';
+
+function podFromManifest(obj) {
+  if (!obj || typeof obj !== 'object') throw new Error('manifest: not an object');
+  if (obj.kind === 'Pod') return obj;
+  if (['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job'].includes(obj.kind)) {
+    const tpl = obj.spec && obj.spec.template;
+    if (!tpl) throw new Error(`manifest: ${obj.kind} without spec.template`);
+    const meta = Object.assign({}, tpl.metadata || {});
+    meta.name = meta.name || `${obj.metadata.name}-0`;
+    meta.namespace = meta.namespace || obj.metadata.namespace;
+    return { apiVersion: 'v1', kind: 'Pod', metadata: meta, spec: tpl.spec };
+  }
+  throw new Error(`manifest: kind ${obj.kind} is not a Pod or a workload with a pod template`);
+}
+
+function int64(v) {
+  return v === undefined || v === null ? null : { value: Number(v) };
+}
+
+function seccomp(profile) {
+  if (!profile) return { profile_type: 'Unconfined' };
+  switch (profile.type) {
+    case 'RuntimeDefault': return { profile_type: 'RuntimeDefault' };
+    case 'Unconfined': return { profile_type: 'Unconfined' };
+    case 'Localhost': return { profile_type: 'Localhost', localhost_ref: profile.localhostProfile };
+    default: throw new Error(`seccompProfile.type ${profile.type} unknown`);
+  }
+}
+
+// Pod-level groups, in kubelet's order: fsGroup, then supplementalGroups.
+function podGroups(podSc) {
+  const groups = [];
+  if (podSc.fsGroup !== undefined && podSc.fsGroup !== null) groups.push(Number(podSc.fsGroup));
+  for (const g of podSc.supplementalGroups || []) groups.push(Number(g));
+  return groups;
+}
+
+function namespaces() {
+  // network: NODE (see the deviation above); pid: CONTAINER, kubelet's
+  // default without shareProcessNamespace; ipc: POD.
+  return { network: 'NODE', pid: 'CONTAINER', ipc: 'POD' };
+}
+
+class PodPlan {
+  // opts: { root, images: {name: ref}, imageVolumes: {reference: hostDir}, cgroupParent }
+  constructor(pod, opts) {
+    this.pod = pod;
+    this.opts = opts;
+    const meta = pod.metadata || {};
+    if (!meta.name) throw new Error('pod: metadata.name missing');
+    this.name = meta.name;
+    this.namespace = meta.namespace || 'default';
+    this.uid = crypto.randomUUID();
+    this.spec = pod.spec || {};
+    this.podSc = this.spec.securityContext || {};
+    this.podDir = path.join(opts.root, 'pods', this.uid);
+    this.logDir = path.join(opts.root, 'logs', `${this.namespace}_${this.name}_${this.uid}`);
+    this.volumes = {};
+  }
+
+  // Creates the volume directories, as kubelet's volume manager does
+  // before the sandbox starts.
+  setupVolumes() {
+    fs.mkdirSync(this.logDir, { recursive: true, mode: 0o755 });
+    for (const vol of this.spec.volumes || []) {
+      if (vol.emptyDir) {
+        const dir = path.join(this.podDir, 'volumes', 'kubernetes.io~empty-dir', vol.name);
+        fs.mkdirSync(dir, { recursive: true });
+        let mode = 0o777;
+        if (this.podSc.fsGroup !== undefined && this.podSc.fsGroup !== null) {
+          fs.chownSync(dir, 0, Number(this.podSc.fsGroup));
+          mode |= 0o2000;
+        }
+        fs.chmodSync(dir, mode);
+        this.volumes[vol.name] = { hostPath: dir, forceReadOnly: false };
+      } else if (vol.image) {
+        const ref = vol.image.reference;
+        const dir = (this.opts.imageVolumes || {})[ref];
+        if (!dir) throw new Error(`image volume ${vol.name}: no host mount given for ${ref}`);
+        this.volumes[vol.name] = { hostPath: dir, forceReadOnly: true };
+      } else if (vol.hostPath) {
+        this.volumes[vol.name] = { hostPath: vol.hostPath.path, forceReadOnly: false };
+      } else {
+        throw new Error(`volume ${vol.name}: only emptyDir, image and hostPath are emulated`);
+      }
+    }
+  }
+
+  labels(extra) {
+    return Object.assign({}, (this.pod.metadata || {}).labels || {}, {
+      'io.kubernetes.pod.name': this.name,
+      'io.kubernetes.pod.namespace': this.namespace,
+      'io.kubernetes.pod.uid': this.uid,
+      [TEST_LABEL]: '1',
+    }, extra || {});
+  }
+
+  sandboxConfig() {
+    if (this.sandbox) return this.sandbox;
+    const sc = {
+      namespace_options: namespaces(),
+      supplemental_groups: podGroups(this.podSc),
+      privileged: [...(this.spec.initContainers || []), ...(this.spec.containers || [])]
+        .some((c) => c.securityContext && c.securityContext.privileged),
+      seccomp: { profile_type: 'RuntimeDefault' },
+    };
+    if (this.podSc.runAsUser !== undefined) sc.run_as_user = int64(this.podSc.runAsUser);
+    if (this.podSc.runAsGroup !== undefined) sc.run_as_group = int64(this.podSc.runAsGroup);
+    this.sandbox = {
+      metadata: { name: this.name, uid: this.uid, namespace: this.namespace, attempt: 0 },
+      hostname: '',
+      log_directory: this.logDir,
+      labels: this.labels(),
+      annotations: Object.assign({}, (this.pod.metadata || {}).annotations || {}),
+      linux: {
+        cgroup_parent: this.opts.cgroupParent ? `${this.opts.cgroupParent}/pod${this.uid}` : '',
+        security_context: sc,
+      },
+    };
+    return this.sandbox;
+  }
+
+  containerConfig(c) {
+    const csc = c.securityContext || {};
+    const pick = (k) => (csc[k] !== undefined ? csc[k] : this.podSc[k]);
+    const runAsUser = pick('runAsUser');
+    const runAsGroup = pick('runAsGroup');
+    if (pick('runAsNonRoot') === true) {
+      if (runAsUser === undefined) {
+        throw new Error(`container ${c.name}: runAsNonRoot without runAsUser cannot be verified here`);
+      }
+      if (Number(runAsUser) === 0) {
+        // kubelet: "container's runAsUser breaks non-root policy"
+        throw new Error(`container ${c.name}: runAsNonRoot and runAsUser 0`);
+      }
+    }
+    const sc = {
+      capabilities: {
+        add_capabilities: ((csc.capabilities || {}).add || []).slice(),
+        drop_capabilities: ((csc.capabilities || {}).drop || []).slice(),
+      },
+      privileged: !!csc.privileged,
+      namespace_options: namespaces(),
+      readonly_rootfs: !!csc.readOnlyRootFilesystem,
+      supplemental_groups: podGroups(this.podSc),
+      no_new_privs: csc.allowPrivilegeEscalation === false,
+      seccomp: seccomp(csc.seccompProfile || this.podSc.seccompProfile),
+    };
+    if (runAsUser !== undefined) sc.run_as_user = int64(runAsUser);
+    if (runAsGroup !== undefined) sc.run_as_group = int64(runAsGroup);
+
+    const mounts = (c.volumeMounts || []).map((vm) => {
+      const vol = this.volumes[vm.name];
+      if (!vol) throw new Error(`container ${c.name}: volumeMount ${vm.name} names no volume`);
+      if (vm.subPath) throw new Error(`container ${c.name}: subPath is not emulated`);
+      return {
+        container_path: vm.mountPath,
+        host_path: vol.hostPath,
+        readonly: vol.forceReadOnly || !!vm.readOnly,
+        selinux_relabel: false,
+        propagation: 0,
+      };
+    });
+    const envs = (c.env || []).map((e) => {
+      if (e.valueFrom) throw new Error(`container ${c.name}: env ${e.name}: valueFrom is not emulated`);
+      return { key: e.name, value: e.value === undefined ? '' : String(e.value) };
+    });
+    const images = this.opts.images || {};
+    const image = images[c.image] || c.image;
+    if (!image) throw new Error(`container ${c.name}: no image`);
+    return {
+      metadata: { name: c.name, attempt: 0 },
+      image: { image },
+      command: (c.command || []).map(String),
+      args: (c.args || []).map(String),
+      working_dir: c.workingDir || '',
+      envs,
+      mounts,
+      labels: this.labels({ 'io.kubernetes.container.name': c.name }),
+      annotations: {},
+      log_path: path.join(c.name, '0.log'),
+      linux: { security_context: sc },
+    };
+  }
+}
+
+// Parses the CRI log format containerd writes: "<RFC3339Nano> <stream> <P|F> <text>".
+// P marks a partial line, continued by the next entry of the same stream.
+function parseCriLog(text) {
+  const out = { stdout: '', stderr: '', lines: [] };
+  const pending = { stdout: '', stderr: '' };
+  for (const raw of text.split('\n')) {
+    if (raw === '') continue;
+    const m = /^(\S+) (stdout|stderr) ([PF])(?: (.*))?$/.exec(raw);
+    if (!m) throw new Error(`log line not in CRI format: ${JSON.stringify(raw)}`);
+    const [, time, stream, tag, body = ''] = m;
+    pending[stream] += body;
+    if (tag === 'F') {
+      out[stream] += `${pending[stream]}\n`;
+      out.lines.push({ time, stream, line: pending[stream] });
+      pending[stream] = '';
+    }
+  }
+  return out;
+}
+
+module.exports = { PodPlan, podFromManifest, parseCriLog, TEST_LABEL };

@@ -1,0 +1,49 @@
+# End-to-end suite and the OCI image. Included by the top-level Makefile,
+# which defines BUILD, STRICT_INIT and VERSION.
+#
+#   make image   writes $(BUILD)/strict-groups-image.tar (root: `strict-init
+#                install` sets the file capability that the layer carries)
+#   make e2e     runs `bats --tap tests/e2e` (root): a private containerd with
+#                its CRI plugin and a private dockerd, started and stopped by
+#                the suite itself
+
+E2E_DIR := tests/e2e
+IMAGE_TAR := $(BUILD)/strict-groups-image.tar
+IMAGE_REF := strict-groups:$(VERSION)
+IMAGE_ROOTFS := $(BUILD)/image-rootfs
+# Debian packages the e2e suite needs (docker.io brings containerd and runc).
+E2E_PACKAGES := containerd runc docker.io nodejs npm jq bats busybox-static \
+	libcap2-bin tar
+
+.PHONY: image e2e e2e-deps
+
+image: $(IMAGE_TAR)
+
+# /strict-init keeps its file capability (cap_setgid=p) in the layer as a
+# PAX record SCHILY.xattr.security.capability; `strict-init install` writes
+# it, so this needs CAP_SETFCAP (root).
+$(IMAGE_TAR): $(STRICT_INIT) $(BUILD)/libstrict-preload.so tools/mkimage $(E2E_DIR)/e2e.mk
+	@if [ "$$(id -u)" != 0 ]; then \
+	  echo "make image: run as root (strict-init install sets a file capability)" >&2; exit 1; fi
+	rm -rf $(IMAGE_ROOTFS)
+	mkdir -p $(IMAGE_ROOTFS)
+	$(STRICT_INIT) install $(IMAGE_ROOTFS)/strict-init
+	cp $(BUILD)/libstrict-preload.so $(IMAGE_ROOTFS)/libstrict-preload.so
+	chmod 0755 $(IMAGE_ROOTFS)/libstrict-preload.so
+	tools/mkimage --entrypoint '["/strict-init"]' --cmd '["--help"]' \
+	  $(IMAGE_ROOTFS) $(IMAGE_REF) $@
+
+# node_modules for the CRI client, from package-lock.json.
+$(E2E_DIR)/node_modules/.package-lock.json: $(E2E_DIR)/package.json $(E2E_DIR)/package-lock.json $(BUILD)/.deps-e2e
+	cd $(E2E_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(BUILD)/.deps-e2e:
+	@mkdir -p $(BUILD)
+	tools/ensure-packages.sh $(E2E_PACKAGES)
+	@touch $@
+
+e2e-deps: $(BUILD)/.deps-e2e $(E2E_DIR)/node_modules/.package-lock.json
+
+e2e: all $(IMAGE_TAR) e2e-deps
+	bats --tap $(E2E_DIR)

@@ -1,0 +1,302 @@
+# Helper library of the e2e suite: private daemons, test images, the CRI
+# client, assertions. Loaded by setup_suite.bash and by every .bats file.
+#
+# Everything the suite starts lives under one directory, $E2E_ROOT
+# (E2E_TMPDIR, default /var/tmp, must allow setuid/file capabilities:
+# kubelet's emptyDir lives on such a disk too), and one cgroup name,
+# $E2E_CGROUP. The daemons are stopped by the PIDs recorded there.
+
+E2E_DIR=${E2E_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+REPO_ROOT=${REPO_ROOT:-$(cd "$E2E_DIR/../.." && pwd)}
+DOCKER_BIN=/usr/bin/docker # Debian's client; another `docker` may come first in PATH
+CTR_BIN=/usr/bin/ctr
+# Image names inside the suite. The manifests in deploy/ name the app image
+# your-app:1.0; the suite runs them with the test image instead.
+E2E_BUSYBOX=sg-e2e-busybox:1
+E2E_APP=sg-e2e-app:1
+MANIFEST_APP_IMAGE=your-app:1.0
+
+e2e_log() { echo "# $*" >&3 2>/dev/null || echo "# $*" >&2; }
+
+e2e_die() {
+    echo "e2e: $*" >&2
+    return 1
+}
+
+e2e_require() {
+    local tool
+    [ "$(id -u)" = 0 ] || e2e_die "the e2e suite must run as root (containerd, dockerd, file capabilities)" || return 1
+    for tool in containerd "$CTR_BIN" runc dockerd "$DOCKER_BIN" node jq tar sha256sum getcap busybox mountpoint; do
+        command -v "$tool" >/dev/null ||
+            e2e_die "$tool not found (see tests/e2e/e2e.mk: E2E_PACKAGES)" || return 1
+    done
+}
+
+# --- the CRI containerd ------------------------------------------------------
+
+containerd_start() {
+    local d=$E2E_ROOT/containerd
+    mkdir -p "$d"
+    cat > "$d/config.toml" <<EOF
+# Private containerd for the strict-groups e2e suite: own root, state,
+# socket, runc state; the CRI plugin with runc v2 and host-network pods.
+version = 2
+root = "$d/root"
+state = "$d/state"
+disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs",
+  "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.aufs",
+  "io.containerd.tracing.processor.v1.otlp", "io.containerd.internal.v1.tracing"]
+
+[grpc]
+  address = "$E2E_CTD_SOCK"
+
+[plugins."io.containerd.internal.v1.opt"]
+  path = "$d/opt"
+
+[plugins."io.containerd.grpc.v1.cri"]
+  # The pause container: the busybox test image (its command sleeps),
+  # imported offline.
+  sandbox_image = "$E2E_BUSYBOX"
+  # CAP_SYS_RESOURCE is missing from every bounding set on this machine kind:
+  # without this, raising oom_score_adj fails every container.
+  restrict_oom_score_adj = true
+  disable_apparmor = true
+  enable_selinux = false
+  stream_server_address = "127.0.0.1"
+  stream_server_port = "0"
+  [plugins."io.containerd.grpc.v1.cri".cni]
+    bin_dir = "$d/cni/bin"
+    conf_dir = "$d/cni/conf"
+  [plugins."io.containerd.grpc.v1.cri".containerd]
+    snapshotter = "overlayfs"
+    default_runtime_name = "runc"
+    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+      runtime_type = "io.containerd.runc.v2"
+      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+        BinaryName = "$(command -v runc)"
+        Root = "$d/runc"
+        SystemdCgroup = false
+EOF
+    # 3>&-: bats waits for its fd 3 to close; a daemon must not hold it.
+    containerd --config "$d/config.toml" > "$d/containerd.log" 2>&1 3>&- &
+    echo $! > "$d/pid"
+    e2e_wait_daemon containerd "$d" "$E2E_CTD_SOCK" 10 cri version
+}
+
+# e2e_wait_daemon NAME DIR SOCKET SECONDS CMD...: waits until SOCKET exists
+# and CMD succeeds; fails with the log's tail when the daemon (DIR/pid)
+# exits or the time runs out.
+e2e_wait_daemon() {
+    local name=$1 d=$2 sock=$3 secs=$4
+    shift 4
+    for _ in $(seq $((secs * 20))); do
+        if ! kill -0 "$(cat "$d/pid")" 2>/dev/null; then
+            tail -20 "$d/$name.log" >&2
+            e2e_die "$name exited during start-up (log above)"
+            return 1
+        fi
+        if [ -S "$sock" ] && "$@" >/dev/null 2>&1; then
+            return 0
+        fi
+        sleep 0.05
+    done
+    tail -20 "$d/$name.log" >&2
+    e2e_die "$name did not answer within $secs s (log above)"
+}
+
+containerd_stop() {
+    local d=$E2E_ROOT/containerd pid
+    [ -f "$d/pid" ] || return 0
+    pid=$(cat "$d/pid")
+    if kill -0 "$pid" 2>/dev/null && [ -S "$E2E_CTD_SOCK" ]; then
+        # Pods first: a stopped containerd leaves its shims and containers running.
+        cri cleanup >/dev/null 2>&1 || echo "e2e: CRI cleanup failed; killing what is left" >&2
+    fi
+    e2e_kill_pid "$pid" containerd
+    rm -f "$d/pid"
+}
+
+# --- dockerd -------------------------------------------------------------------
+
+dockerd_start() {
+    local d=$E2E_ROOT/docker
+    mkdir -p "$d/client"
+    # A daemon.json of our own keeps /etc/docker/daemon.json (and the trust
+    # key under /etc/docker) out of it.
+    printf '{"deprecated-key-path": "%s"}\n' "$d/key.json" > "$d/daemon.json"
+    dockerd --config-file "$d/daemon.json" --data-root "$d/root" --exec-root "$d/exec" \
+        -H "unix://$E2E_DOCKER_SOCK" --pidfile "$d/dockerd.pidfile" \
+        --iptables=false --ip-forward=false --ip-masq=false --bridge=none \
+        --userland-proxy=false --storage-driver=overlay2 \
+        --cgroup-parent="/$E2E_CGROUP-docker" > "$d/dockerd.log" 2>&1 3>&- &
+    echo $! > "$d/pid"
+    e2e_wait_daemon dockerd "$d" "$E2E_DOCKER_SOCK" 15 dkr version
+}
+
+dockerd_stop() {
+    local d=$E2E_ROOT/docker pid ids
+    [ -f "$d/pid" ] || return 0
+    pid=$(cat "$d/pid")
+    if kill -0 "$pid" 2>/dev/null && [ -S "$E2E_DOCKER_SOCK" ]; then
+        ids=$(dkr ps -aq 2>/dev/null) || true
+        # shellcheck disable=SC2086
+        [ -z "$ids" ] || dkr rm -f $ids >/dev/null 2>&1 || true
+    fi
+    e2e_kill_pid "$pid" dockerd
+    rm -f "$d/pid"
+}
+
+# e2e_kill_pid PID NAME: SIGTERM, wait up to 10 s, then SIGKILL.
+e2e_kill_pid() {
+    local pid=$1 name=$2
+    kill -0 "$pid" 2>/dev/null || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 200); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.05
+    done
+    echo "e2e: $name ($pid) ignored SIGTERM; killing it" >&2
+    kill -KILL "$pid" 2>/dev/null || true
+}
+
+# Whatever still runs from $E2E_ROOT after the daemons stopped (shims,
+# dockerd's containerd, container processes of a crashed daemon): found by
+# their command line or executable naming our directory, killed by PID.
+e2e_kill_leftovers() {
+    local p pids=
+    for p in /proc/[0-9]*; do
+        [ "${p#/proc/}" = "$$" ] && continue
+        if tr '\0' ' ' < "$p/cmdline" 2>/dev/null | grep -qF "$E2E_ROOT/"; then
+            pids="$pids ${p#/proc/}"
+        fi
+    done
+    [ -z "$pids" ] && return 0
+    echo "e2e: killing leftover processes:$pids" >&2
+    # shellcheck disable=SC2086
+    kill -KILL $pids 2>/dev/null || true
+    sleep 0.2
+}
+
+# Containers runc still knows about under our runc roots.
+e2e_runc_leftovers() {
+    local root id
+    for root in "$E2E_ROOT/containerd/runc"/* "$E2E_ROOT/docker/exec/runtime-runc"/*; do
+        [ -d "$root" ] || continue
+        for id in $(runc --root "$root" list -q 2>/dev/null); do
+            echo "e2e: deleting leftover runc container $id" >&2
+            runc --root "$root" delete -f "$id" >/dev/null 2>&1 || true
+        done
+    done
+}
+
+e2e_unmount_all() {
+    local m
+    # Deepest first; lazily, as a last resort.
+    for m in $(awk -v root="$E2E_ROOT/" 'index($5, root) == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
+        umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null ||
+            echo "e2e: cannot unmount $m" >&2
+    done
+}
+
+e2e_remove_cgroups() {
+    local c
+    for c in /sys/fs/cgroup/*/"$E2E_CGROUP" /sys/fs/cgroup/*/"$E2E_CGROUP"-docker \
+        /sys/fs/cgroup/"$E2E_CGROUP" /sys/fs/cgroup/"$E2E_CGROUP"-docker; do
+        [ -d "$c" ] || continue
+        find "$c" -depth -type d -exec rmdir {} + 2>/dev/null ||
+            echo "e2e: cannot remove cgroup $c" >&2
+    done
+}
+
+# --- clients -------------------------------------------------------------------
+
+cri() { node "$E2E_DIR/cri/cri.js" --socket "$E2E_CTD_SOCK" "$@"; }
+ctrc() { "$CTR_BIN" -a "$E2E_CTD_SOCK" -n k8s.io "$@"; }
+dkr() { DOCKER_CONFIG=$E2E_ROOT/docker/client "$DOCKER_BIN" -H "unix://$E2E_DOCKER_SOCK" "$@"; }
+
+# --- images --------------------------------------------------------------------
+
+# The busybox test images: a rootfs whose /etc/group lists alice (1000) in
+# 50000. sg-e2e-busybox sleeps (it is also the pause image); sg-e2e-app is
+# "an existing image" with its own entrypoint and user, for the Dockerfile case.
+e2e_build_test_images() {
+    local d=$E2E_ROOT/images
+    mkdir -p "$d"
+    "$E2E_DIR/lib/mkrootfs.sh" "$d/rootfs" || return 1
+    "$REPO_ROOT/tools/mkimage" --docker-only --cmd '["/bin/sleep","2147483647"]' \
+        "$d/rootfs" "$E2E_BUSYBOX" "$d/busybox.tar" 2>/dev/null || return 1
+    "$REPO_ROOT/tools/mkimage" --docker-only --entrypoint '["/bin/id"]' --user 1000 \
+        "$d/rootfs" "$E2E_APP" "$d/app.tar" 2>/dev/null || return 1
+}
+
+# The tag the strict-groups image carries (index.json's ref.name).
+strict_image_tag() {
+    tar -xOf "$E2E_IMAGE_TAR" index.json | jq -r '.manifests[0].annotations["org.opencontainers.image.ref.name"]'
+}
+
+e2e_import_images() {
+    local d=$E2E_ROOT/images
+    ctrc images import "$d/busybox.tar" >/dev/null || return 1
+    # An OCI layout names images by ref.name (the tag): --base-name makes
+    # the name one that CRI's normalisation leaves as it is.
+    ctrc images import --base-name localhost/strict-groups "$E2E_IMAGE_TAR" >/dev/null || return 1
+    dkr load -i "$d/busybox.tar" >/dev/null || return 1
+    dkr load -i "$d/app.tar" >/dev/null || return 1
+    dkr load -i "$E2E_IMAGE_TAR" >/dev/null || return 1
+}
+
+# --- pods ----------------------------------------------------------------------
+
+# manifest FILE: the (first) pod of a manifest in deploy/, as JSON.
+manifest() { cri manifest "$REPO_ROOT/$1"; }
+
+# run_pod [--keep] < POD_JSON: runs the pod through CRI as kubelet would;
+# the JSON report lands in $BATS_TEST_TMPDIR/pod.json (it works at the end
+# of a pipeline, in a subshell). The manifests' image names are mapped to
+# the images imported here.
+run_pod() {
+    local images POD=$BATS_TEST_TMPDIR/pod.json
+    images=$(jq -nc --arg s "$STRICT_IMAGE_DOCKER" --arg sl "$STRICT_IMAGE_CRI" \
+        --arg a "$MANIFEST_APP_IMAGE" --arg b "$E2E_BUSYBOX" '{($s): $sl, ($a): $b}')
+    cri run-pod --root "$E2E_ROOT/kubelet" --cgroup-parent "/$E2E_CGROUP" \
+        --images "$images" ${IMAGE_VOLUMES:+--image-volumes "$IMAGE_VOLUMES"} "$@" - > "$POD"
+    local rc=$?
+    # Shown by bats when the test fails.
+    echo "--- CRI report:"
+    jq -c '.initContainers[], .containers[] | {name, exitCode, state, stdout, stderr, ociUser}' "$POD" 2>/dev/null ||
+        cat "$POD"
+    return $rc
+}
+
+# pod Q: jq query on the last report.
+pod() { jq -r "$@" "$BATS_TEST_TMPDIR/pod.json"; }
+
+# groups_in "uid=... gid=... groups=1000(alice),60000": prints 1000,60000.
+groups_in() {
+    sed -n 's/.*groups=\([^ ]*\).*/\1/p' <<< "$1" | sed 's/([^)]*)//g'
+}
+
+# Fails with a message unless "$1" = "$2".
+assert_eq() {
+    if [ "$1" != "$2" ]; then
+        echo "expected: $2" >&2
+        echo "got:      $1" >&2
+        return 1
+    fi
+}
+
+assert_contains() {
+    if [[ "$1" != *"$2"* ]]; then
+        echo "expected to contain: $2" >&2
+        echo "got: $1" >&2
+        return 1
+    fi
+}
+
+assert_not_contains() {
+    if [[ "$1" == *"$2"* ]]; then
+        echo "expected not to contain: $2" >&2
+        echo "got: $1" >&2
+        return 1
+    fi
+}
