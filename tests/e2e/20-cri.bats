@@ -20,6 +20,8 @@ set_env() { # NAME VALUE
         "$APP.env = ([$APP.env[]? | select(.name != \$n)] + [{name: \$n, value: \$v}])"
 }
 
+# Manifest: deploy/pod.yaml before the wiring (no init container, no volume,
+# the app's own command `id`): what users run today.
 @test "cri: without strict-init the image's group 50000 is added (the bug, reproduced)" {
     # deploy/pod.yaml before the wiring: no init container, the app's own command.
     pod_yaml | jq "del(.spec.initContainers) | $APP.command = [\"id\"] |
@@ -30,6 +32,7 @@ set_env() { # NAME VALUE
     assert_eq "$(pod '.containers[0].ociUser.additionalGids | join(",")')" "1000,50000,60000"
 }
 
+# Manifest: deploy/pod.yaml exactly (no_new_privs on: allowPrivilegeEscalation: false).
 @test "cri: deploy/pod.yaml as written: groups 1000 and 60000 only (no_new_privs on)" {
     pod_yaml | run_pod
     assert_eq "$(pod '.initContainers[0].name')" strict-install
@@ -45,6 +48,7 @@ set_env() { # NAME VALUE
     assert_eq "$(pod '.containers[0].ociUser.additionalGids | join(",")')" "1000,50000,60000"
 }
 
+# Manifest: deploy/pod.yaml with allowPrivilegeEscalation: true (CRI no_new_privs false).
 @test "cri: deploy/pod.yaml with allowPrivilegeEscalation: true (no_new_privs off): groups 1000 and 60000" {
     pod_yaml | jq "$APP.securityContext.allowPrivilegeEscalation = true |
         $APP.command = [\"/strict/strict-init\", \"--\", \"sh\", \"-c\", \"id; grep NoNewPrivs /proc/self/status\"]" |
@@ -55,6 +59,7 @@ set_env() { # NAME VALUE
     assert_contains "$(pod '.containers[0].stdout')" $'NoNewPrivs:\t1'
 }
 
+# Manifest: deploy/pod.yaml, no_new_privs off in the pod and STRICT_GROUPS_NO_NEW_PRIVS=0.
 @test "cri: deploy/pod.yaml with no_new_privs off and STRICT_GROUPS_NO_NEW_PRIVS=0: groups 1000 and 60000" {
     pod_yaml | jq "$APP.securityContext.allowPrivilegeEscalation = true |
         $APP.command = [\"/strict/strict-init\", \"--\", \"sh\", \"-c\", \"id; grep NoNewPrivs /proc/self/status\"]" |
@@ -64,6 +69,7 @@ set_env() { # NAME VALUE
     assert_contains "$(pod '.containers[0].stdout')" $'NoNewPrivs:\t0'
 }
 
+# Manifest: deploy/pod.yaml with its commented-out fsGroup set (and STRICT_GROUPS extended, as its comment says).
 @test "cri: deploy/pod.yaml with fsGroup 70000 and STRICT_GROUPS=60000,70000: groups 1000, 60000, 70000" {
     pod_yaml | jq '.spec.securityContext.fsGroup = 70000' | set_env STRICT_GROUPS 60000,70000 | run_pod
     assert_eq "$(pod '.initContainers[0].exitCode')" 0
@@ -71,6 +77,7 @@ set_env() { # NAME VALUE
     assert_eq "$(groups_in "$(pod '.containers[0].stdout')")" "1000,60000,70000"
 }
 
+# Manifest: deploy/pod.yaml with the app's capabilities {drop: [ALL]} (Pod Security "restricted").
 @test "cri: deploy/pod.yaml with capabilities drop ALL only: strict-init refuses (77), the log says why" {
     pod_yaml | jq "$APP.securityContext.capabilities = {drop: [\"ALL\"]} |
         $APP.command = [\"/strict/strict-init\", \"--\", \"sh\", \"-c\", \"echo COMMAND-RAN\"]" | run_pod
@@ -87,6 +94,7 @@ set_env() { # NAME VALUE
     assert_eq "$output" 1
 }
 
+# Manifest: deploy/pod.yaml with its commented-out STRICT_GROUPS_MODE=refuse enabled.
 @test "cri: deploy/pod.yaml with STRICT_GROUPS_MODE=refuse: the command never runs (77)" {
     pod_yaml | jq "$APP.command = [\"/strict/strict-init\", \"--\", \"sh\", \"-c\", \"echo COMMAND-RAN\"]" |
         set_env STRICT_GROUPS_MODE refuse | run_pod
@@ -96,6 +104,7 @@ set_env() { # NAME VALUE
     assert_contains "$(pod '.containers[0].stderr')" "50000"
 }
 
+# Manifest: deploy/deployment.yaml's pod template exactly; `kubectl exec` = ExecSync.
 @test "cri: deploy/deployment.yaml: PID 1 holds 1000 and 60000; an exec session still gets 50000 (documented limit)" {
     manifest deploy/deployment.yaml | run_pod --keep
     local id pod_id pid1 session
@@ -117,6 +126,7 @@ set_env() { # NAME VALUE
     assert_eq "$(groups_in "$(jq -r .stdout <<< "$session")")" "1000,50000,60000"
 }
 
+# Manifest: deploy/pod.yaml with STRICT_GROUPS_MODE=refuse and a long-running command.
 @test "cri: mode refuse keeps the container from running, so there is nothing to exec into" {
     pod_yaml | jq "$APP.command = [\"/strict/strict-init\", \"--\", \"sleep\", \"300\"]" |
         set_env STRICT_GROUPS_MODE refuse | run_pod --keep
@@ -133,6 +143,7 @@ set_env() { # NAME VALUE
     assert_contains "$output" "CONTAINER_EXITED"
 }
 
+# Manifest: deploy/pod-image-volume.yaml exactly.
 @test "cri: deploy/pod-image-volume.yaml (image volume, mounted as containerd >= 2.1 does): groups 1000 and 60000" {
     # containerd 1.6 has no image volumes: the suite does what containerd
     # >= 2.1 does for mounts[].image, i.e. unpacks the image, mounts its

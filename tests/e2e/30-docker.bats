@@ -8,6 +8,7 @@ load lib/e2e
 
 drun() { dkr run --rm --network none "$@"; }
 
+# deploy/README.md, Docker: the bug with plain docker run.
 @test "docker: --user 1000 --group-add 60000 adds the image's group 50000 (the bug, reproduced)" {
     run drun --user 1000 --group-add 60000 "$E2E_BUSYBOX" id
     echo "$output"
@@ -15,6 +16,7 @@ drun() { dkr run --rm --network none "$@"; }
     assert_eq "$(groups_in "$output")" "1000,50000,60000"
 }
 
+# deploy/README.md, Docker: the `docker volume` wiring.
 @test "docker: strict-init on a volume as --entrypoint: groups 1000 and 60000 only" {
     local vol=sg-e2e-strict-$BATS_SUITE_TEST_NUMBER
     dkr volume create "$vol" >/dev/null
@@ -40,6 +42,7 @@ build_wrapped() {
         -t "$tag" "$REPO_ROOT/deploy/docker"
 }
 
+# The image deploy/docker/Dockerfile wraps (entrypoint /bin/id, USER 1000), unwrapped.
 @test "docker: the existing image alone, run with --group-add 60000, holds 50000 too" {
     run drun --group-add 60000 "$E2E_APP"
     echo "$output"
@@ -59,14 +62,17 @@ run_wrapped() {
     assert_contains "$output" "strict-init: dropped groups 50000"
 }
 
+# deploy/docker/Dockerfile, DOCKER_BUILDKIT=0.
 @test "docker: deploy/docker/Dockerfile, classic builder: the wrapped entrypoint runs with 1000 and 60000" {
     run_wrapped 0 sg-e2e-wrapped-classic:1
 }
 
+# deploy/docker/Dockerfile, DOCKER_BUILDKIT=1.
 @test "docker: deploy/docker/Dockerfile, BuildKit: the wrapped entrypoint runs with 1000 and 60000" {
     run_wrapped 1 sg-e2e-wrapped-buildkit:1
 }
 
+# deploy/docker/Dockerfile without its RUN ... install line.
 @test "docker: classic builder COPY without the install step loses the capability: strict-init refuses (77)" {
     # Why the Dockerfile runs `strict-init install` after COPY: measured here.
     grep -v '^RUN \["/usr/local/bin/strict-init", "install"' "$REPO_ROOT/deploy/docker/Dockerfile" \

@@ -3,6 +3,8 @@
 #
 #   make image   writes $(BUILD)/strict-groups-image.tar (root: `strict-init
 #                install` sets the file capability that the layer carries)
+#   make e2e-deps  installs what the suite needs: Debian packages and the CRI
+#                client's node_modules (`npm ci`)
 #   make e2e     runs `bats --tap tests/e2e` (root): a private containerd with
 #                its CRI plugin and a private dockerd, started and stopped by
 #                the suite itself
@@ -11,9 +13,11 @@ E2E_DIR := tests/e2e
 IMAGE_TAR := $(BUILD)/strict-groups-image.tar
 IMAGE_REF := strict-groups:$(VERSION)
 IMAGE_ROOTFS := $(BUILD)/image-rootfs
-# Debian packages the e2e suite needs (docker.io brings containerd and runc).
-E2E_PACKAGES := containerd runc docker.io nodejs npm jq bats busybox-static \
-	libcap2-bin tar
+# Debian packages the e2e suite needs. Node.js and npm come from Debian
+# only when the machine has no node/npm of its own (Debian's npm conflicts
+# with other nodejs builds).
+E2E_PACKAGES := containerd runc docker.io jq bats busybox-static libcap2-bin tar
+E2E_NODE_PACKAGES := $(if $(shell command -v node && command -v npm),,nodejs npm)
 
 .PHONY: image e2e e2e-deps
 
@@ -40,7 +44,7 @@ $(E2E_DIR)/node_modules/.package-lock.json: $(E2E_DIR)/package.json $(E2E_DIR)/p
 
 $(BUILD)/.deps-e2e:
 	@mkdir -p $(BUILD)
-	tools/ensure-packages.sh $(E2E_PACKAGES)
+	tools/ensure-packages.sh $(E2E_PACKAGES) $(E2E_NODE_PACKAGES)
 	@touch $@
 
 e2e-deps: $(BUILD)/.deps-e2e $(E2E_DIR)/node_modules/.package-lock.json

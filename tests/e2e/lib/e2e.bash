@@ -28,7 +28,7 @@ e2e_require() {
     [ "$(id -u)" = 0 ] || e2e_die "the e2e suite must run as root (containerd, dockerd, file capabilities)" || return 1
     for tool in containerd "$CTR_BIN" runc dockerd "$DOCKER_BIN" node jq tar sha256sum getcap busybox mountpoint; do
         command -v "$tool" >/dev/null ||
-            e2e_die "$tool not found (see tests/e2e/e2e.mk: E2E_PACKAGES)" || return 1
+            e2e_die "$tool not found: run \`make e2e-deps\` (tests/e2e/e2e.mk)" || return 1
     done
 }
 

@@ -12,6 +12,10 @@ busybox=${BUSYBOX:-/bin/busybox}
 if ! "$busybox" --list >/dev/null 2>&1; then
     echo "mkrootfs: $busybox is not a busybox binary" >&2; exit 69
 fi
+# It runs inside images that have no libc: it must be the static build.
+if readelf -l "$busybox" 2>/dev/null | grep -q INTERP; then
+    echo "mkrootfs: $busybox is dynamically linked (install busybox-static)" >&2; exit 69
+fi
 rm -rf "$dir"
 mkdir -p "$dir/bin" "$dir/etc" "$dir/root" "$dir/home/alice" "$dir/tmp" \
     "$dir/proc" "$dir/sys" "$dir/dev"
