@@ -54,8 +54,8 @@ blob() { tar -xOf "$E2E_IMAGE_TAR" "blobs/sha256/${1#sha256:}"; }
 
 @test "image: reproducible: built again from the same sources, same bytes and digest" {
     local a=$BATS_TEST_TMPDIR/a.tar b=$BATS_TEST_TMPDIR/b.tar
-    make -s -C "$REPO_ROOT" IMAGE_TAR="$a" IMAGE_ROOTFS="$BATS_TEST_TMPDIR/rootfs-a" "$a" 2>/dev/null
-    make -s -C "$REPO_ROOT" IMAGE_TAR="$b" IMAGE_ROOTFS="$BATS_TEST_TMPDIR/rootfs-b" "$b" 2>/dev/null
+    make -s -C "$REPO_ROOT" IMAGE_TAR="$a" IMAGE_ROOTFS="$BATS_TEST_TMPDIR/rootfs-a" "$a"
+    make -s -C "$REPO_ROOT" IMAGE_TAR="$b" IMAGE_ROOTFS="$BATS_TEST_TMPDIR/rootfs-b" "$b"
     local want
     want=$(sha256sum < "$E2E_IMAGE_TAR" | cut -d' ' -f1)
     echo "build: $want"
