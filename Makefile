@@ -98,7 +98,8 @@ $(PRELOAD): $(PRELOAD_SRCS) init/gidlist.h Makefile | $(BUILD)/.deps-build
 	    echo "$@ exports more than initgroups and setgroups: $$exported" >&2; exit 1; fi
 
 include tests/tests.mk
-include $(wildcard tests/e2e/e2e.mk mk/quality.mk)
+include tests/e2e/e2e.mk
+include $(wildcard mk/quality.mk)
 
 .PHONY: demo
 demo: all

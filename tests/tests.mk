@@ -25,7 +25,9 @@ unit: $(UNIT_BINS)
 integration: all $(BUILD)/.deps-test
 	tests/run-all.sh integration
 
-test: all $(UNIT_BINS) $(BUILD)/.deps-test
+# The e2e suite needs the image and the CRI client's node_modules
+# (tests/e2e/e2e.mk).
+test: all $(UNIT_BINS) $(BUILD)/.deps-test image e2e-deps
 	tests/run-all.sh all
 
 # unit tests that need a system-call module besides the pure ones
