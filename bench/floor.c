@@ -20,8 +20,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-extern char **environ;
-
 #ifdef FLOOR_FULL
 static int capset_raw(unsigned int effective, unsigned int permitted)
 {

@@ -363,14 +363,14 @@ struct model {
  * (documented in its check_combinations()). */
 static bool model_accepts(const struct model *m)
 {
-	uint32_t uid = 0, ugid = 0, gid = 0;
+	uint32_t uid = 0, ugid = 0;
 	bool user_set = m->given[S_USER], audit;
-	struct ref_list r;
 
 	if (m->duplicate_env)
 		return false;
 	if (m->given[S_GROUPS]) {
-		r = ref_parse(m->value[S_GROUPS]);
+		struct ref_list r = ref_parse(m->value[S_GROUPS]);
+
 		free(r.v);
 		if (r.error != REF_OK)
 			return false;
@@ -398,11 +398,9 @@ static bool model_accepts(const struct model *m)
 	audit = m->given[S_MODE] && strcmp(m->value[S_MODE], "audit") == 0;
 	if (user_set && m->given[S_MODE] && strcmp(m->value[S_MODE], "enforce") != 0)
 		return false;
-	if (m->given[S_GID]) {
-		gid = (uint32_t)strtoul(m->value[S_GID], NULL, 10);
-		if (user_set && gid != ugid)
-			return false;
-	}
+	if (m->given[S_GID] && user_set &&
+	    (uint32_t)strtoul(m->value[S_GID], NULL, 10) != ugid)
+		return false;
 	if (audit && m->given[S_LOCK] && strcmp(m->value[S_LOCK], "1") == 0)
 		return false;
 	if (audit && m->given[S_PRELOAD])
@@ -493,9 +491,8 @@ static void check_config_shape(const struct sg_config *cfg)
 static void check_plan(const struct sg_config *cfg, const struct sg_state *st,
 		       const struct sg_plan *plan)
 {
-	uint32_t allowed[MAX_VEC + MAX_HELD + 1], held[MAX_HELD], forbidden[MAX_HELD],
-		kept[MAX_HELD];
-	size_t nallowed = 0, nheld = 0, nforbidden = 0, nkept = 0;
+	uint32_t held[MAX_HELD], forbidden[MAX_HELD], kept[MAX_HELD];
+	size_t nheld = 0, nforbidden = 0, nkept = 0;
 	bool root_start = st->ruid == 0 && st->euid == 0 && st->suid == 0;
 	bool consistent = st->ruid == st->euid && st->ruid == st->suid &&
 			  st->rgid == st->egid && st->rgid == st->sgid;
@@ -516,6 +513,9 @@ static void check_plan(const struct sg_config *cfg, const struct sg_state *st,
 		CHECK(plan->allowed[i] == primary ||
 		      gids_contain(cfg->groups, cfg->ngroups, plan->allowed[i]));
 	if (!allowed_big) {
+		uint32_t allowed[MAX_VEC + 1];
+		size_t nallowed = 0;
+
 		for (size_t i = 0; i < cfg->ngroups; i++)
 			allowed[nallowed++] = (uint32_t)cfg->groups[i];
 		allowed[nallowed++] = (uint32_t)primary;
@@ -657,6 +657,17 @@ static void check_envedit(char **envp, const char *preload, const char *groups)
 
 /* ---- the target ---- */
 
+/* config_parse's error result: every byte zero (it memsets). */
+static bool all_zero(const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		if (b[i])
+			return false;
+	return true;
+}
+
 /* FUZZ_VERBOSE=1: one line per input (to see what a seed exercises). */
 static void trace(int rc, const char *err, const struct sg_config *cfg,
 		  const struct sg_plan *plan)
@@ -699,7 +710,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int argc = 0, envc = 0;
 	bool raw;
 	struct model m;
-	struct sg_config cfg, zero;
+	struct sg_config cfg;
 	struct sg_state st;
 	gid_t held[MAX_HELD];
 	uint32_t probe[MAX_HELD + 4];
@@ -836,8 +847,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* a one-line reason, and never a partial result */
 		CHECK(memchr(err, '\0', sizeof(err)) != NULL && err[0] != '\0');
 		CHECK(strchr(err, '\n') == NULL);
-		memset(&zero, 0, sizeof(zero));
-		CHECK(memcmp(&cfg, &zero, sizeof(cfg)) == 0);
+		CHECK(all_zero(&cfg, sizeof(cfg)));
 		CHECK(cfg.groups == NULL && cfg.ngroups == 0);
 	} else {
 		check_config_shape(&cfg);

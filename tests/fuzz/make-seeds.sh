@@ -56,5 +56,8 @@ seed bad-user-colons    '\005\000\000\000\000\000\000\000'                      
 seed bad-mode           '\003\000\000\000\001\000\000\000'                           '1' 'Enforce'
 seed raw-argv           '\201\000\000\000\001\000\000\002'"$H_1000_50000"           '60000' '' '' '' '' '' '' '--groups' '1000' '--mode=refuse' '--' 'id' '-G'
 seed raw-unknown-option '\200\000\000\000\001\000\000\000'                           '' '' '' '' '' '' '' '--frobnicate' 'x'
+# an option that is not one, carrying a newline: the error must stay one line
+seed unknown-option-newline '\200\000\000\000\001\000\000\000'                      '' '' '' '' '' '' '' "--x
+strict-init: dropped groups 50000"
 seed long-list          '\001\000\000\000\001\000\000\002'"$H_1000_50000"           "$(seq -s, 1 3000)"
 echo "wrote $(ls "$dir" | wc -l) seeds to $dir"
