@@ -28,7 +28,7 @@ static char *preload_entry(char **envp, const char *preload)
 {
 	char *value = join("LD_PRELOAD=", preload);
 
-	for (char **e = envp; value && *e; e++) {
+	for (char **e = envp; value && e && *e; e++) {
 		const char *old;
 		char *more;
 

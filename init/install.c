@@ -110,7 +110,7 @@ static int fill_copy(int fd, const char *tmp, const unsigned char *image,
 		return -1;
 	}
 	n = fgetxattr(fd, XATTR_NAME_CAPS, got, sizeof(got));
-	if (n != (ssize_t)sizeof(want) || memcmp(want, got, sizeof(want))) {
+	if (n != (ssize_t)sizeof(want) || memcmp(want, got, sizeof(want)) != 0) {
 		log_msg("install: the file capability on %s did not read back as written", tmp);
 		return -1;
 	}

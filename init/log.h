@@ -1,28 +1,20 @@
-/* Logging for strict-init: one line on stderr, always prefixed "strict-init: ".
- * errno is preserved across a log call so a caller can still inspect it. */
+/* Logging for strict-init: one line on stderr, always prefixed
+ * "strict-init: ", written with a single write(2). Control characters from
+ * the input (an option, a path, a command name) are shown as '?', so a
+ * message is always exactly one line and cannot forge another one in a
+ * container log. errno is preserved across a log call. */
 #ifndef STRICT_LOG_H
 #define STRICT_LOG_H
 
 #include <errno.h>
-#include <stdio.h>
-#include <string.h>
 
 #define LOG_PREFIX "strict-init: "
 
-#define log_msg(fmt, ...)                                                      \
-	do {                                                                   \
-		int log_saved_errno_ = errno;                                  \
-		fprintf(stderr, LOG_PREFIX fmt "\n", ##__VA_ARGS__);           \
-		errno = log_saved_errno_;                                      \
-	} while (0)
+/* errnum >= 0 appends ": strerror(errnum)". */
+void log_write(int errnum, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
-/* Like log_msg, and appends ": <strerror(errno)>". */
-#define log_errno(fmt, ...)                                                    \
-	do {                                                                   \
-		int log_saved_errno_ = errno;                                  \
-		fprintf(stderr, LOG_PREFIX fmt ": %s\n", ##__VA_ARGS__,        \
-			strerror(log_saved_errno_));                           \
-		errno = log_saved_errno_;                                      \
-	} while (0)
+#define log_msg(...) log_write(-1, __VA_ARGS__)
+#define log_errno(...) log_write(errno, __VA_ARGS__)
 
 #endif

@@ -5,6 +5,7 @@
  * syslog's time-zone and strftime code out of the binary (about 10 KiB). */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <syslog.h>
 
 #include "log.h"
@@ -12,11 +13,17 @@
 void syslog(int priority, const char *format, ...)
 {
 	va_list ap;
+	char *text;
+	int n;
 
 	(void)priority;
-	fputs(LOG_PREFIX "libcap-ng: ", stderr);
 	va_start(ap, format);
-	vfprintf(stderr, format, ap);
+	n = vasprintf(&text, format, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	if (n < 0) {
+		log_msg("libcap-ng: (a message that could not be formatted)");
+		return;
+	}
+	log_msg("libcap-ng: %s", text);
+	free(text);
 }

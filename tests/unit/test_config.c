@@ -215,6 +215,19 @@ static void test_usage_errors(void **state)
 	expect_usage_error(missing_value, dup_env, "set twice");
 }
 
+static void test_error_is_one_line(void **state)
+{
+	char *forged[] = {"strict-init", "--x\nstrict-init: dropped groups 50000", "id", NULL};
+	char *envp[] = {"STRICT_GROUPS=1", NULL};
+	struct sg_config cfg;
+
+	(void)state;
+	assert_int_equal(parse(&cfg, forged, envp), -1);
+	assert_null(strchr(err, '\n'));
+	assert_string_equal(err, "unknown option '--x?strict-init: dropped groups 50000'");
+	config_free(&cfg);
+}
+
 static void test_conflicting_options(void **state)
 {
 	char *user_refuse[] = {"strict-init", "--user=1:1", "--mode=refuse", "id", NULL};
@@ -269,6 +282,7 @@ int main(void)
 		cmocka_unit_test(test_subcommands),
 		cmocka_unit_test(test_bad_values),
 		cmocka_unit_test(test_usage_errors),
+		cmocka_unit_test(test_error_is_one_line),
 		cmocka_unit_test(test_conflicting_options),
 		cmocka_unit_test(test_error_leaves_no_groups),
 		cmocka_unit_test(test_gids_to_text),
