@@ -11,7 +11,8 @@
  *    zeros, below 4294967295, comma-separated, no empty element, "" = none);
  *  - a malformed value of any setting is an error; a well-formed
  *    configuration is accepted (model below); on an error the
- *    configuration is all zero (never a partial result); on success each
+ *    configuration is all zero (never a partial result) and the reason has
+ *    no control character (text_make_one_line); on success each
  *    field holds exactly the value given (the option wins over the
  *    environment);
  *  - the plan: forbidden = held - allowed, allowed = STRICT_GROUPS + the
@@ -21,6 +22,7 @@
  *    refuse never drops; audit never changes anything; a STRICT_GROUPS_GID
  *    mismatch or inconsistent real/effective/saved ids are refused;
  *  - gids_to_text() of a plan's list parses back to the same list;
+ *    text_make_one_line() replaces control characters and nothing else;
  *  - env_with_preload(): exactly one STRICT_GROUPS and one LD_PRELOAD
  *    (ours first, then the earlier non-empty values), the rest unchanged.
  *
@@ -657,6 +659,31 @@ static void check_envedit(char **envp, const char *preload, const char *groups)
 
 /* ---- the target ---- */
 
+/* No control character at all: what reaches the log stays one line. */
+static bool one_line(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
+/* text_make_one_line(): control characters become '?', nothing else
+ * changes. */
+static void check_one_line(const char *s)
+{
+	size_t n = strlen(s);
+	char *t = malloc(n + 1);
+
+	CHECK(t != NULL);
+	memcpy(t, s, n + 1);
+	text_make_one_line(t);
+	CHECK(strlen(t) == n && one_line(t));
+	for (size_t i = 0; i < n; i++)
+		CHECK(t[i] == s[i] || t[i] == '?');
+	free(t);
+}
+
 /* config_parse's error result: every byte zero (it memsets). */
 static bool all_zero(const void *p, size_t n)
 {
@@ -773,6 +800,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* Every value a STRICT_GROUPS could be is also a gid list to check. */
 	check_gidlist(field[S_GROUPS], probe, nprobe);
+	check_one_line(field[S_GROUPS]);
 
 	memset(&m, 0, sizeof(m));
 	argv[argc++] = "strict-init";
@@ -846,7 +874,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc != 0) {
 		/* a one-line reason, and never a partial result */
 		CHECK(memchr(err, '\0', sizeof(err)) != NULL && err[0] != '\0');
-		CHECK(strchr(err, '\n') == NULL);
+		CHECK(one_line(err));
 		CHECK(all_zero(&cfg, sizeof(cfg)));
 		CHECK(cfg.groups == NULL && cfg.ngroups == 0);
 	} else {
