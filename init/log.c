@@ -48,8 +48,9 @@ void log_write(int errnum, const char *fmt, ...)
 	if (reason)
 		sprintf(line + prefix + len, ": %s", reason);
 	text_make_one_line(line);
-	strcat(line, "\n");
-	write_all_stderr(line, strlen(line));
+	len = (int)strlen(line);
+	line[len] = '\n';
+	write_all_stderr(line, (size_t)len + 1);
 	free(line);
 	errno = saved_errno;
 }
