@@ -108,10 +108,16 @@ static bool caps_all_empty(void)
 		for (size_t s = 0; s < sizeof(sets) / sizeof(sets[0]); s++)
 			if (capng_have_capability(sets[s], cap))
 				return false;
-	/* a kernel newer than our headers may know more capabilities */
-	for (unsigned cap = CAP_LAST_CAP + 1; cap < 64; cap++)
-		if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1)
+	/* A kernel newer than our headers may know more capabilities; it
+	 * answers EINVAL from the first one it does not know. */
+	for (unsigned cap = CAP_LAST_CAP + 1; cap < 64; cap++) {
+		int in_bounding = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
+
+		if (in_bounding < 0)
+			break;
+		if (in_bounding == 1)
 			return false;
+	}
 	return true;
 }
 
