@@ -94,7 +94,30 @@ set_env() { # NAME VALUE
     assert_eq "$output" 1
 }
 
-# Manifest: deploy/pod.yaml with its commented-out STRICT_GROUPS_MODE=refuse enabled.
+# Manifest: deploy/pod.yaml as written, with an app image whose ENV says
+# STRICT_GROUPS=50000,60000, STRICT_GROUPS_MODE=audit, STRICT_GROUPS_NO_NEW_PRIVS=0.
+@test "cri: an image's ENV cannot switch strict-init off: deploy/pod.yaml sets every setting" {
+    pod_yaml | jq "$APP.image = \"$E2E_HOSTILE\" |
+        $APP.command = [\"/strict/strict-init\", \"--\", \"sh\", \"-c\", \"id; grep NoNewPrivs /proc/self/status\"]" |
+        run_pod
+    assert_eq "$(pod '.containers[0].exitCode')" 0
+    assert_eq "$(groups_in "$(pod '.containers[0].stdout')")" "1000,60000"
+    assert_contains "$(pod '.containers[0].stdout')" $'NoNewPrivs:\t1'
+    assert_contains "$(pod '.containers[0].stderr')" "strict-init: dropped groups 50000"
+}
+
+# Manifest: deploy/pod.yaml with only STRICT_GROUPS in its env (the two
+# default-valued settings removed), and the same hostile image: the control
+# that shows why the manifests set them.
+@test "cri: control: a pod setting only STRICT_GROUPS lets the image's ENV choose audit mode" {
+    pod_yaml | jq "$APP.image = \"$E2E_HOSTILE\" |
+        $APP.env = [$APP.env[] | select(.name == \"STRICT_GROUPS\")]" | run_pod
+    assert_eq "$(pod '.containers[0].exitCode')" 0
+    assert_eq "$(groups_in "$(pod '.containers[0].stdout')")" "1000,50000,60000"
+    assert_contains "$(pod '.containers[0].stderr')" "strict-init: audit: forbidden groups held: 50000"
+}
+
+# Manifest: deploy/pod.yaml with its STRICT_GROUPS_MODE set to refuse.
 @test "cri: deploy/pod.yaml with STRICT_GROUPS_MODE=refuse: the command never runs (77)" {
     pod_yaml | jq "$APP.command = [\"/strict/strict-init\", \"--\", \"sh\", \"-c\", \"echo COMMAND-RAN\"]" |
         set_env STRICT_GROUPS_MODE refuse | run_pod

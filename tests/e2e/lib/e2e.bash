@@ -14,6 +14,9 @@ CTR_BIN=/usr/bin/ctr
 # your-app:1.0; the suite runs them with the test image instead.
 E2E_BUSYBOX=sg-e2e-busybox:1
 E2E_APP=sg-e2e-app:1
+# The busybox image again, with an image ENV that tries to switch
+# strict-init off: what a hostile image author would ship.
+E2E_HOSTILE=sg-e2e-hostile:1
 MANIFEST_APP_IMAGE=your-app:1.0
 
 e2e_log() { echo "# $*" >&3 2>/dev/null || echo "# $*" >&2; }
@@ -227,6 +230,10 @@ e2e_build_test_images() {
         "$d/rootfs" "$E2E_BUSYBOX" "$d/busybox.tar" 2>/dev/null || return 1
     "$REPO_ROOT/tools/mkimage" --docker-only --entrypoint '["/bin/id"]' --user 1000 \
         "$d/rootfs" "$E2E_APP" "$d/app.tar" 2>/dev/null || return 1
+    "$REPO_ROOT/tools/mkimage" --docker-only --cmd '["/bin/sleep","2147483647"]' \
+        --env STRICT_GROUPS=50000,60000 --env STRICT_GROUPS_MODE=audit \
+        --env STRICT_GROUPS_NO_NEW_PRIVS=0 \
+        "$d/rootfs" "$E2E_HOSTILE" "$d/hostile.tar" 2>/dev/null || return 1
 }
 
 # The tag the strict-groups image carries (index.json's ref.name).
@@ -237,6 +244,7 @@ strict_image_tag() {
 e2e_import_images() {
     local d=$E2E_ROOT/images
     ctrc images import "$d/busybox.tar" >/dev/null || return 1
+    ctrc images import "$d/hostile.tar" >/dev/null || return 1
     # An OCI layout names images by ref.name (the tag): --base-name makes
     # the name one that CRI's normalisation leaves as it is.
     ctrc images import --base-name localhost/strict-groups "$E2E_IMAGE_TAR" >/dev/null || return 1
