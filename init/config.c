@@ -19,22 +19,22 @@ enum setting {
 };
 
 static const struct {
-	const char *option; /* without the leading "--" */
+	const char *option; /* "--groups" */
 	const char *env;
 } settings[SET_COUNT] = {
-	[SET_GROUPS] = {"groups", "STRICT_GROUPS"},
-	[SET_MODE] = {"mode", "STRICT_GROUPS_MODE"},
-	[SET_USER] = {"user", "STRICT_GROUPS_USER"},
-	[SET_NO_NEW_PRIVS] = {"no-new-privs", "STRICT_GROUPS_NO_NEW_PRIVS"},
-	[SET_GID] = {"gid", "STRICT_GROUPS_GID"},
-	[SET_PRELOAD] = {"preload", "STRICT_GROUPS_PRELOAD"},
-	[SET_LOCK] = {"lock", "STRICT_GROUPS_LOCK"},
+	[SET_GROUPS] = {"--groups", "STRICT_GROUPS"},
+	[SET_MODE] = {"--mode", "STRICT_GROUPS_MODE"},
+	[SET_USER] = {"--user", "STRICT_GROUPS_USER"},
+	[SET_NO_NEW_PRIVS] = {"--no-new-privs", "STRICT_GROUPS_NO_NEW_PRIVS"},
+	[SET_GID] = {"--gid", "STRICT_GROUPS_GID"},
+	[SET_PRELOAD] = {"--preload", "STRICT_GROUPS_PRELOAD"},
+	[SET_LOCK] = {"--lock", "STRICT_GROUPS_LOCK"},
 };
 
 /* Where each setting's value came from, for messages. */
 struct raw_value {
 	const char *text;
-	const char *source; /* "--groups" or "STRICT_GROUPS" */
+	const char *source; /* "--groups" or "STRICT_GROUPS", for messages */
 	bool from_option;
 };
 
@@ -118,11 +118,12 @@ static int read_environment(struct raw_value raw[SET_COUNT], char **envp,
 	return 0;
 }
 
-static int find_setting(const char *name, size_t len)
+/* The setting whose option is the len bytes at arg ("--groups"). */
+static int find_setting(const char *arg, size_t len)
 {
 	for (int s = 0; s < SET_COUNT; s++)
 		if (strlen(settings[s].option) == len &&
-		    strncmp(settings[s].option, name, len) == 0)
+		    strncmp(settings[s].option, arg, len) == 0)
 			return s;
 	return -1;
 }
@@ -137,7 +138,7 @@ static int read_options(struct sg_config *cfg, struct raw_value raw[SET_COUNT],
 	*after_dashdash = false;
 	while (i < argc && argv[i][0] == '-') {
 		const char *arg = argv[i];
-		const char *name, *eq, *value;
+		const char *eq, *value;
 		int s;
 
 		if (strcmp(arg, "--") == 0) {
@@ -156,20 +157,19 @@ static int read_options(struct sg_config *cfg, struct raw_value raw[SET_COUNT],
 		}
 		if (arg[1] != '-')
 			return fail(err, errlen, "unknown option '%s'", arg);
-		name = arg + 2;
-		eq = strchr(name, '=');
-		s = find_setting(name, eq ? (size_t)(eq - name) : strlen(name));
+		eq = strchr(arg, '=');
+		s = find_setting(arg, eq ? (size_t)(eq - arg) : strlen(arg));
 		if (s < 0)
 			return fail(err, errlen, "unknown option '%s'", arg);
 		if (raw[s].from_option)
-			return fail(err, errlen, "option --%s given twice",
+			return fail(err, errlen, "option %s given twice",
 				    settings[s].option);
 		if (eq) {
 			value = eq + 1;
 		} else {
 			if (i + 1 >= argc)
 				return fail(err, errlen,
-					    "option --%s needs a value",
+					    "option %s needs a value",
 					    settings[s].option);
 			value = argv[++i];
 		}
@@ -188,9 +188,8 @@ static int parse_groups(struct sg_config *cfg, const struct raw_value *v,
 	enum gid_parse_error e = gidlist_validate(v->text, &count, &bad);
 
 	if (e != GID_OK)
-		return fail(err, errlen, "%s%s: element %zu: %s",
-			    v->from_option ? "--" : "", v->source, bad + 1,
-			    gid_parse_strerror(e));
+		return fail(err, errlen, "%s: element %zu: %s", v->source,
+			    bad + 1, gid_parse_strerror(e));
 	cfg->groups_set = true;
 	cfg->groups_text = v->text;
 	if (count == 0)
@@ -209,8 +208,8 @@ static int parse_one_id(const struct raw_value *v, unsigned int *out,
 	enum gid_parse_error e = parse_id(v->text, strlen(v->text), out);
 
 	if (e != GID_OK)
-		return fail(err, errlen, "%s%s: %s", v->from_option ? "--" : "",
-			    v->source, gid_parse_strerror(e));
+		return fail(err, errlen, "%s: %s", v->source,
+			    gid_parse_strerror(e));
 	return 0;
 }
 
@@ -218,18 +217,17 @@ static int parse_user(struct sg_config *cfg, const struct raw_value *v,
 		      char *err, size_t errlen)
 {
 	const char *colon = strchr(v->text, ':');
-	const char *prefix = v->from_option ? "--" : "";
 	unsigned int uid, gid;
 
 	if (!colon)
-		return fail(err, errlen, "%s%s: expected UID:GID, both numeric",
-			    prefix, v->source);
+		return fail(err, errlen, "%s: expected UID:GID, both numeric",
+			    v->source);
 	if (parse_id(v->text, (size_t)(colon - v->text), &uid) != GID_OK)
-		return fail(err, errlen, "%s%s: UID: expected a decimal number below 4294967295",
-			    prefix, v->source);
+		return fail(err, errlen, "%s: UID: expected a decimal number below 4294967295",
+			    v->source);
 	if (parse_id(colon + 1, strlen(colon + 1), &gid) != GID_OK)
-		return fail(err, errlen, "%s%s: GID: expected a decimal number below 4294967295",
-			    prefix, v->source);
+		return fail(err, errlen, "%s: GID: expected a decimal number below 4294967295",
+			    v->source);
 	cfg->user_set = true;
 	cfg->user_uid = (uid_t)uid;
 	cfg->user_gid = (gid_t)gid;
@@ -244,8 +242,7 @@ static int parse_flag(const struct raw_value *v, bool *out, char *err,
 	else if (strcmp(v->text, "0") == 0)
 		*out = false;
 	else
-		return fail(err, errlen, "%s%s: expected 1 or 0",
-			    v->from_option ? "--" : "", v->source);
+		return fail(err, errlen, "%s: expected 1 or 0", v->source);
 	return 0;
 }
 
@@ -260,8 +257,8 @@ static int parse_mode(struct sg_config *cfg, const struct raw_value *v,
 		cfg->mode = MODE_AUDIT;
 	else
 		return fail(err, errlen,
-			    "%s%s: unknown mode (expected enforce, refuse or audit)",
-			    v->from_option ? "--" : "", v->source);
+			    "%s: unknown mode (expected enforce, refuse or audit)",
+			    v->source);
 	return 0;
 }
 
@@ -287,13 +284,11 @@ static int parse_values(struct sg_config *cfg, const struct raw_value raw[SET_CO
 	}
 	if (raw[SET_PRELOAD].text) {
 		if (raw[SET_PRELOAD].text[0] == '\0')
-			return fail(err, errlen, "%s%s: empty path",
-				    raw[SET_PRELOAD].from_option ? "--" : "",
+			return fail(err, errlen, "%s: empty path",
 				    raw[SET_PRELOAD].source);
 		/* LD_PRELOAD splits at colons and white space */
 		if (strpbrk(raw[SET_PRELOAD].text, ": \t\n"))
-			return fail(err, errlen, "%s%s: a path with a colon or white space cannot go into LD_PRELOAD",
-				    raw[SET_PRELOAD].from_option ? "--" : "",
+			return fail(err, errlen, "%s: a path with a colon or white space cannot go into LD_PRELOAD",
 				    raw[SET_PRELOAD].source);
 		cfg->preload = raw[SET_PRELOAD].text;
 	}

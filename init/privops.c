@@ -10,6 +10,21 @@
 
 #include "config.h"
 
+/* The supplementary groups held now, in a malloc'ed array (*ids, to be
+ * freed, also on failure); returns their number or -1. */
+static int groups_read(gid_t **ids)
+{
+	int n = getgroups(0, NULL);
+
+	*ids = NULL;
+	if (n < 0)
+		return -1;
+	*ids = malloc(((size_t)n + 1) * sizeof(gid_t));
+	if (!*ids)
+		return -1;
+	return getgroups(n, *ids); /* single-threaded: the count holds */
+}
+
 int state_read(struct sg_state *st, gid_t **held_buf)
 {
 	int n;
@@ -18,13 +33,7 @@ int state_read(struct sg_state *st, gid_t **held_buf)
 	if (getresuid(&st->ruid, &st->euid, &st->suid) ||
 	    getresgid(&st->rgid, &st->egid, &st->sgid))
 		return -1;
-	n = getgroups(0, NULL);
-	if (n < 0)
-		return -1;
-	*held_buf = malloc(((size_t)n + 1) * sizeof(gid_t));
-	if (!*held_buf)
-		return -1;
-	n = getgroups(n, *held_buf); /* single-threaded: the count holds */
+	n = groups_read(held_buf);
 	if (n < 0)
 		return -1;
 	st->held = *held_buf;
@@ -65,23 +74,10 @@ bool caps_sys_admin_effective(void)
 
 static bool groups_are(const gid_t *target, size_t n)
 {
-	int count = getgroups(0, NULL);
 	gid_t *now;
-	size_t m;
-	bool same;
+	int count = groups_read(&now);
+	bool same = count >= 0 && gids_sort_unique(now, (size_t)count) == n;
 
-	if (count < 0)
-		return false;
-	now = malloc(((size_t)count + 1) * sizeof(gid_t));
-	if (!now)
-		return false;
-	count = getgroups(count, now);
-	if (count < 0) {
-		free(now);
-		return false;
-	}
-	m = gids_sort_unique(now, (size_t)count);
-	same = m == n;
 	for (size_t i = 0; same && i < n; i++)
 		same = now[i] == target[i];
 	free(now);
