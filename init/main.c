@@ -54,6 +54,16 @@ static void log_gids(const char *what, const gid_t *ids, size_t n,
 	free(text);
 }
 
+/* Prints "<label>: <gids><tail>" on stdout, for check. */
+static void print_gids(const char *label, const gid_t *ids, size_t n,
+		       const char *tail)
+{
+	char *text = gids_to_text(ids, n);
+
+	printf("%s: %s%s\n", label, text ? text : "?", tail);
+	free(text);
+}
+
 static int refuse(const struct sg_plan *plan, const char *why)
 {
 	char *text;
@@ -233,22 +243,15 @@ static int check(const struct sg_config *cfg)
 	struct sg_state st;
 	struct sg_plan plan;
 	gid_t *held;
-	char *text;
 	int rc = read_state_and_plan(cfg, &st, &held, &plan);
 
 	if (rc)
 		goto out;
 	printf("uid: %u\ngid: %u\n", (unsigned)st.ruid, (unsigned)st.rgid);
-	text = gids_to_text(st.held, st.nheld);
-	printf("groups: %s\n", text ? text : "?");
-	free(text);
-	text = gids_to_text(plan.allowed, plan.nallowed);
-	printf("allowed: %s%s\n", text ? text : "?",
-	       cfg->groups_set ? "" : " (STRICT_GROUPS unset: primary gid only)");
-	free(text);
-	text = gids_to_text(plan.forbidden, plan.nforbidden);
-	printf("forbidden: %s\n", text ? text : "?");
-	free(text);
+	print_gids("groups", st.held, st.nheld, "");
+	print_gids("allowed", plan.allowed, plan.nallowed,
+		   cfg->groups_set ? "" : " (STRICT_GROUPS unset: primary gid only)");
+	print_gids("forbidden", plan.forbidden, plan.nforbidden, "");
 	printf("can drop: %s\n", caps_setgid_available()
 		? "yes (CAP_SETGID available)" : "no (CAP_SETGID not available)");
 	switch (plan.verdict) {
