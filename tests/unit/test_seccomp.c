@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <errno.h>
+#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -22,6 +23,8 @@ static int in_child(int (*body)(void), int locked)
 	pid_t pid = fork();
 
 	if (pid == 0) {
+		signal(SIGSEGV, SIG_DFL); /* a fault ends the child, as cmocka's */
+		signal(SIGILL, SIG_DFL);  /* handler would go on testing there */
 		if (locked && (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || lock_setgroups()))
 			_exit(100);
 		_exit(body());
@@ -71,8 +74,7 @@ static int x32_setgroups_is_eperm(void)
 }
 
 /* The i386 ABI through int $0x80: setgroups (81) and setgroups32 (206).
- * Returns 0 when both give -EPERM, 3 when the kernel has no 32-bit
- * emulation at all (-ENOSYS for getpid too). */
+ * Returns 0 when both give -EPERM. */
 static long int80(long nr, long a, long b)
 {
 	long ret;
@@ -83,11 +85,36 @@ static long int80(long nr, long a, long b)
 
 static int compat_setgroups_is_eperm(void)
 {
-	if (int80(20 /* i386 getpid */, 0, 0) < 0)
-		return 3;
 	if (int80(81, 0, 0) != -EPERM || int80(206, 0, 0) != -EPERM)
 		return 1;
 	return 0;
+}
+
+/* Whether this kernel runs i386 system calls through int $0x80, found by
+ * trying in a child without any filter: some machines of this kind fault
+ * (SIGSEGV) although the kernel is built with IA-32 emulation, others
+ * answer -ENOSYS, others work (DESIGN.md, "On this machine kind"). NULL
+ * when it works, else why not. */
+static const char *int80_unavailable(void)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		/* cmocka's handler would catch the fault and go on testing in
+		 * the child */
+		signal(SIGSEGV, SIG_DFL);
+		signal(SIGBUS, SIG_DFL);
+		signal(SIGILL, SIG_DFL);
+		_exit(int80(20 /* i386 getpid */, 0, 0) > 0 ? 0 : 3);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return "cannot fork the int $0x80 probe";
+	if (WIFSIGNALED(status))
+		return "int $0x80 raises a signal on this kernel (no usable IA-32 emulation)";
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return "int $0x80 getpid fails on this kernel (no IA-32 emulation)";
+	return NULL;
 }
 #endif
 
@@ -135,13 +162,15 @@ static void test_x32_setgroups_denied(void **state)
 
 static void test_compat_setgroups_denied(void **state)
 {
-	int rc;
+	const char *why = int80_unavailable();
 
 	(void)state;
-	rc = in_locked_child(compat_setgroups_is_eperm);
-	if (rc == 3)
-		fail_msg("this kernel has no IA-32 emulation: the compat rule cannot be shown here");
-	assert_int_equal(rc, 0);
+	if (why) {
+		print_message("# skip reason: %s\n", why);
+		skip();
+		return;
+	}
+	assert_int_equal(in_locked_child(compat_setgroups_is_eperm), 0);
 }
 #endif
 
