@@ -99,7 +99,8 @@ $(PRELOAD): $(PRELOAD_SRCS) init/gidlist.h Makefile | $(BUILD)/.deps-build
 
 include tests/tests.mk
 include tests/e2e/e2e.mk
-include $(wildcard mk/quality.mk)
+# mk/*.mk: quality targets and the parts each add (webhook, registry, ...)
+include $(sort $(wildcard mk/*.mk))
 
 .PHONY: demo
 demo: all
