@@ -25,7 +25,7 @@ CAPNG_A := $(BUILD)/libcap-ng/libcap-ng.a
 CAPNG_INC := $(BUILD)/libcap-ng/include
 
 INIT_LIB_SRCS := init/gidlist.c init/config.c init/policy.c init/envedit.c
-INIT_SYS_SRCS := init/alloc.c init/log.c init/privops.c init/seccomp.c init/install.c init/syslog.c init/main.c
+INIT_SYS_SRCS := init/alloc.c init/log.c init/privops.c init/seccomp.c init/seal.c init/install.c init/syslog.c init/main.c
 INIT_SRCS := $(INIT_LIB_SRCS) $(INIT_SYS_SRCS)
 INIT_HDRS := $(wildcard init/*.h)
 
