@@ -130,8 +130,8 @@ teardown() { sg_test_teardown; }
 }
 
 @test "lock: with STRICT_GROUPS_NO_NEW_PRIVS=0 and no CAP_SYS_ADMIN it is refused" {
-	ctr_run -u $ROOT_USER -e STRICT_GROUPS=60000 -e STRICT_GROUPS_LOCK=1 \
-		-e STRICT_GROUPS_NO_NEW_PRIVS=0 -- /strict/strict-init touch /out/ran
+	ctr_run -u $ROOT_USER -P "--groups=60000 --no-new-privs=0" -e STRICT_GROUPS_LOCK=1 -- \
+		/strict/strict-init touch /out/ran
 	expect_status 77
 	expect_stderr_match '^strict-init: refusing.*no_new_privs'
 	expect_no_file "$SG_OUT/ran"
