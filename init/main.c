@@ -226,8 +226,13 @@ static int run_command(const struct sg_config *cfg, char **envp)
 		rc = EXIT_OSERR;
 		goto out;
 	}
-	if (plan.install_lock && lock_setgroups()) {
-		log_errno("cannot install the seccomp lock");
+	if (plan.install_lock && lock_gid_calls(plan.allowed, plan.nallowed)) {
+		if (errno == E2BIG)
+			log_msg("cannot install the seccomp lock: it encodes at most %d allowed "
+				"gids, and STRICT_GROUPS plus the primary gid are %zu",
+				LOCK_MAX_GIDS, plan.nallowed);
+		else
+			log_errno("cannot install the seccomp lock");
 		rc = EXIT_OSERR;
 		goto out;
 	}
