@@ -81,6 +81,22 @@ sg_fixtures_build() {
 	cp "$d/strict/strict-init" "$d/strict-plain/strict-init"
 }
 
+# sg_gidcall_fixtures: for the lock and guard tests, /bin/gidcall (static
+# musl, see fixtures/gidcall.c) and /data/only-50000, which only group 50000
+# may read (owner 2000, mode 0040, on the read-only rootfs: root without
+# CAP_DAC_OVERRIDE reads it only with 50000 as its fsgid or in its groups).
+sg_gidcall_fixtures() {
+	local root=$SG_IT_DIR/rootfs
+	if [ ! -x "$root/bin/gidcall" ]; then
+		musl-gcc -static -Os -o "$SG_IT_DIR/gidcall" "$SG_FIXTURES/gidcall.c" || return
+		install -m 0755 "$SG_IT_DIR/gidcall" "$root/bin/gidcall" || return
+	fi
+	install -d -m 0755 "$root/data" &&
+		printf 'only for group 50000\n' >"$root/data/only-50000" &&
+		chown 2000:50000 "$root/data/only-50000" &&
+		chmod 0040 "$root/data/only-50000"
+}
+
 # JSON without subshells (bats traces every command; forks are slow):
 # sg_json_str VAR STRING and sg_json_array VAR STRING... set VAR.
 sg_json_str() {
@@ -116,8 +132,9 @@ sg_bundle_write() {
 	gid=${gid%%:*}
 	case $caps in
 	default) j_caps=$SG_DEFAULT_CAPS_JSON ;;
+	no-dac-override) j_caps=${SG_DEFAULT_CAPS_JSON/\"CAP_DAC_OVERRIDE\", /} ;;
 	none) j_caps='[]' ;;
-	*) sg_die "caps: default or none, not '$caps'" || return ;;
+	*) sg_die "caps: default, no-dac-override or none, not '$caps'" || return ;;
 	esac
 	IFS=, read -r -a opts <<<"$strict_opts"
 	sg_json_array j_opts "${opts[@]}"
@@ -172,7 +189,10 @@ sg_bundle_write() {
 # passed through) and return its exit status. The container is deleted
 # afterwards.
 #   -u UID:GID:GIDS  process.user, GIDS comma-separated  (default 1000:1000:1000,50000,60000)
-#   -c default|none  capability sets: containerd's default set, or all empty
+#   -c default|no-dac-override|none
+#                    capability sets: containerd's default set, the same
+#                    without CAP_DAC_OVERRIDE (root then reads a file by its
+#                    group bits), or all empty
 #   -n true|false    process.noNewPrivileges              (default false)
 #   -e NAME=VALUE    one more environment entry (repeatable; default PATH=/bin HOME=/)
 #   -w DIR           process.cwd                           (default /)
