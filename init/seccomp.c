@@ -12,11 +12,20 @@
  * of it would more than double strict-init's size. The filter is written
  * out here instead, in two parts:
  *
- *   a fixed dispatch (33 instructions): the architecture, then the system
- *     call number. A call that sets no gid leaves after 6 or 7 instructions
- *     (native numbers outside the gid calls' range are let through before
- *     any per-call comparison); setgroups gets EPERM; an architecture this
- *     build does not know is killed, as libseccomp's default would;
+ *   a fixed dispatch (43 instructions): the architecture, then the system
+ *     call number. Native numbers outside the gid calls' range leave after
+ *     7 to 10 instructions, those between them after 12; setgroups gets
+ *     EPERM; an architecture this build does not know is killed, as
+ *     libseccomp's default would;
+ *
+ *   new user namespaces: unshare and clone with CLONE_NEWUSER get EPERM,
+ *     clone3 (whose flags the filter cannot read) ENOSYS, so that libc
+ *     falls back to clone. In a namespace of its own, root maps an allowed
+ *     gid (0) to any outside gid and setgid(0) passes every check
+ *     (measured: with only the gid calls checked, root under the lock read
+ *     a group-50000 file that way). setns is left alone: joining a user
+ *     namespace needs CAP_SYS_ADMIN in it, which a locked process has only
+ *     in namespaces it created;
  *
  *   the gid checks: for each argument position 2, 1, 0 a check that the
  *     argument is -1 or one of the allowed gids, else EPERM; setresgid
@@ -40,8 +49,11 @@
 #define NATIVE_SETFSGID 123u
 #define NATIVE_GID_FIRST NATIVE_SETGID
 #define NATIVE_GID_LAST NATIVE_SETFSGID
+#define NATIVE_NS_BELOW 56u  /* clone */
+#define NATIVE_NS_ABOVE 272u /* unshare */
 #define X32_BIT 0x40000000u /* x32 calls run under AUDIT_ARCH_X86_64 */
 #define COMPAT_ARCH AUDIT_ARCH_I386
+#define COMPAT_UNSHARE 310u
 #elif defined(__aarch64__)
 #define NATIVE_ARCH AUDIT_ARCH_AARCH64
 #define NATIVE_SETREGID 143u
@@ -51,7 +63,10 @@
 #define NATIVE_SETGROUPS 159u
 #define NATIVE_GID_FIRST NATIVE_SETREGID
 #define NATIVE_GID_LAST NATIVE_SETGROUPS
+#define NATIVE_NS_BELOW 97u  /* unshare */
+#define NATIVE_NS_ABOVE 220u /* clone */
 #define COMPAT_ARCH AUDIT_ARCH_ARM
+#define COMPAT_UNSHARE 337u
 #else
 #error "the seccomp lock knows x86_64 and aarch64 only; add this architecture's gid call numbers"
 #endif
@@ -71,18 +86,25 @@
 #define COMPAT_SETRESGID32 210u
 #define COMPAT_SETGID32 214u
 #define COMPAT_SETFSGID32 216u
+#define COMPAT_CLONE 120u
+#define CLONE3 435u /* every architecture */
 
 #define IN_GID_RANGE(nr) ((nr) >= NATIVE_GID_FIRST && (nr) <= NATIVE_GID_LAST)
 _Static_assert(IN_GID_RANGE(NATIVE_SETGID) && IN_GID_RANGE(NATIVE_SETREGID) &&
 		       IN_GID_RANGE(NATIVE_SETGROUPS) && IN_GID_RANGE(NATIVE_SETRESGID) &&
 		       IN_GID_RANGE(NATIVE_SETFSGID),
 	       "the range test of instructions 4-5 must cover every native gid call");
+_Static_assert(NATIVE_NS_BELOW < NATIVE_GID_FIRST && NATIVE_NS_ABOVE > NATIVE_GID_LAST &&
+		       CLONE3 > NATIVE_NS_ABOVE,
+	       "instructions 11-14 look for clone and unshare on either side of the gid calls");
 _Static_assert(LOCK_MAX_GIDS + 1 <= 255, "a check's first jump must reach its end");
 
 #define GID_UNCHANGED 0xFFFFFFFFu   /* (gid_t)-1 */
 #define GID16_UNCHANGED 0xFFFFu     /* (old_gid_t)-1 */
 
 #define ERRNO_EPERM (SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA))
+#define ERRNO_ENOSYS (SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA))
+#define CLONE_NEWUSER_FLAG 0x10000000u /* linux/sched.h CLONE_NEWUSER */
 #define STMT(code, k) ((struct sock_filter)BPF_STMT((code), (k)))
 #define JUMP(op, k, jt, jf) ((struct sock_filter)BPF_JUMP(BPF_JMP | (op) | BPF_K, (k), (jt), (jf)))
 #define JEQ(k, jt, jf) JUMP(BPF_JEQ, (k), (jt), (jf))
@@ -114,6 +136,10 @@ enum {
 	H_SETFSGID,
 	H_SETREGID,
 	H_SETRESGID,
+	H_NS_BELOW,
+	H_BELOW_NS_ABOVE,
+	H_NS_ABOVE,
+	H_CLONE3,
 	H_ALLOW_NATIVE,
 	H_IS_COMPAT,
 	H_COMPAT_LOAD_NR,
@@ -127,9 +153,15 @@ enum {
 	H_SETFSGID16,
 	H_SETREGID16,
 	H_SETRESGID16,
-	H_ALLOW_COMPAT,
+	H_COMPAT_CLONE,
+	H_COMPAT_UNSHARE,
+	H_COMPAT_CLONE3,
+	H_LOAD_FLAGS,
+	H_NEWUSER,
+	H_ALLOW,
 	H_KILL,
 	H_EPERM,
+	H_ENOSYS,
 	/* long jumps (BPF_JA) to the checks, whose distance depends on n */
 	H_TO_CHECK32_ARG2,
 	H_TO_CHECK32_ARG1,
@@ -151,14 +183,23 @@ static const struct sock_filter head[HEAD_LEN] = {
 	/* x32's numbers are the native ones plus X32_BIT */
 	[H_CLEAR_X32] = AND(~X32_BIT),
 	[H_BELOW_GID_CALLS] = JUMP(BPF_JGE, NATIVE_GID_FIRST, 0,
-				   FWD(H_BELOW_GID_CALLS, H_ALLOW_NATIVE)),
+				   FWD(H_BELOW_GID_CALLS, H_NS_BELOW)),
 	[H_ABOVE_GID_CALLS] = JUMP(BPF_JGT, NATIVE_GID_LAST,
-				   FWD(H_ABOVE_GID_CALLS, H_ALLOW_NATIVE), 0),
+				   FWD(H_ABOVE_GID_CALLS, H_BELOW_NS_ABOVE), 0),
 	[H_SETGROUPS] = JEQ(NATIVE_SETGROUPS, FWD(H_SETGROUPS, H_EPERM), 0),
 	[H_SETGID] = JEQ(NATIVE_SETGID, FWD(H_SETGID, H_TO_CHECK32_ARG0), 0),
 	[H_SETFSGID] = JEQ(NATIVE_SETFSGID, FWD(H_SETFSGID, H_TO_CHECK32_ARG0), 0),
 	[H_SETREGID] = JEQ(NATIVE_SETREGID, FWD(H_SETREGID, H_TO_CHECK32_ARG1), 0),
-	[H_SETRESGID] = JEQ(NATIVE_SETRESGID, FWD(H_SETRESGID, H_TO_CHECK32_ARG2), 0),
+	[H_SETRESGID] = JEQ(NATIVE_SETRESGID, FWD(H_SETRESGID, H_TO_CHECK32_ARG2),
+			    FWD(H_SETRESGID, H_ALLOW_NATIVE)),
+	/* below the gid calls: clone (x86_64) or unshare (aarch64) */
+	[H_NS_BELOW] = JEQ(NATIVE_NS_BELOW, FWD(H_NS_BELOW, H_LOAD_FLAGS),
+			   FWD(H_NS_BELOW, H_ALLOW_NATIVE)),
+	/* above: unshare (x86_64) or clone (aarch64), and clone3 */
+	[H_BELOW_NS_ABOVE] = JUMP(BPF_JGE, NATIVE_NS_ABOVE, 0,
+				  FWD(H_BELOW_NS_ABOVE, H_ALLOW_NATIVE)),
+	[H_NS_ABOVE] = JEQ(NATIVE_NS_ABOVE, FWD(H_NS_ABOVE, H_LOAD_FLAGS), 0),
+	[H_CLONE3] = JEQ(CLONE3, FWD(H_CLONE3, H_ENOSYS), 0),
 	[H_ALLOW_NATIVE] = RET(SECCOMP_RET_ALLOW),
 
 	[H_IS_COMPAT] = JEQ(COMPAT_ARCH, 0, FWD(H_IS_COMPAT, H_KILL)),
@@ -173,9 +214,18 @@ static const struct sock_filter head[HEAD_LEN] = {
 	[H_SETFSGID16] = JEQ(COMPAT_SETFSGID16, FWD(H_SETFSGID16, H_TO_CHECK16_ARG0), 0),
 	[H_SETREGID16] = JEQ(COMPAT_SETREGID16, FWD(H_SETREGID16, H_TO_CHECK16_ARG1), 0),
 	[H_SETRESGID16] = JEQ(COMPAT_SETRESGID16, FWD(H_SETRESGID16, H_TO_CHECK16_ARG2), 0),
-	[H_ALLOW_COMPAT] = RET(SECCOMP_RET_ALLOW),
+	[H_COMPAT_CLONE] = JEQ(COMPAT_CLONE, FWD(H_COMPAT_CLONE, H_LOAD_FLAGS), 0),
+	[H_COMPAT_UNSHARE] = JEQ(COMPAT_UNSHARE, FWD(H_COMPAT_UNSHARE, H_LOAD_FLAGS), 0),
+	[H_COMPAT_CLONE3] = JEQ(CLONE3, FWD(H_COMPAT_CLONE3, H_ENOSYS),
+				FWD(H_COMPAT_CLONE3, H_ALLOW)),
+
+	/* clone and unshare: the flags are argument 0 in every ABI */
+	[H_LOAD_FLAGS] = LOAD(ARG_LOW(0)),
+	[H_NEWUSER] = JUMP(BPF_JSET, CLONE_NEWUSER_FLAG, FWD(H_NEWUSER, H_EPERM), 0),
+	[H_ALLOW] = RET(SECCOMP_RET_ALLOW),
 	[H_KILL] = RET(SECCOMP_RET_KILL_PROCESS),
 	[H_EPERM] = RET(ERRNO_EPERM),
+	[H_ENOSYS] = RET(ERRNO_ENOSYS),
 	/* H_TO_CHECK*: filled in by lock_filter_build */
 };
 

@@ -185,6 +185,28 @@ expect_lines() {
 		'ids: gids=0,0,0,50000 groups=0,60000'
 }
 
+# --- a user namespace: root maps the allowed gid 0 to 50000, setgid(0) ---
+
+# Where the kernel lets no container make a user namespace (a sysctl, a
+# runtime's seccomp profile), there is nothing to show: both tests skip.
+userns_or_skip() {
+	unlocked userns:50000:/data/only-50000
+	if [[ $output == *": unshare: "* ]]; then
+		skip "a container here cannot make a user namespace even without the lock (${output##*: })"
+	fi
+}
+
+@test "lock: no new user namespace, where setgid(0) could be mapped to 50000" {
+	userns_or_skip
+	locked userns:50000:/data/only-50000
+	expect_lines "userns:50000:/data/only-50000: unshare: $EPERM"
+}
+
+@test "lock control: without it, setgid(0) in a new user namespace mapped to 50000 reads the file" {
+	userns_or_skip
+	expect_lines 'userns:50000:/data/only-50000: setgid(0) ok, read ok'
+}
+
 # --- a root daemon dropping to a gid: only to an allowed one ---
 
 @test "lock: a root daemon cannot drop to gid 1000 unless STRICT_GROUPS allows it" {

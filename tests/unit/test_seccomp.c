@@ -21,7 +21,10 @@
 #include <errno.h>
 #include <linux/audit.h>
 #include <linux/seccomp.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -35,16 +38,21 @@
 #define ALLOW SECCOMP_RET_ALLOW
 #define KILL SECCOMP_RET_KILL_PROCESS
 #define EPERM_RET (SECCOMP_RET_ERRNO | EPERM)
+#define ENOSYS_RET (SECCOMP_RET_ERRNO | ENOSYS)
+#define NEWUSER 0x10000000u /* CLONE_NEWUSER */
 #define UNCHANGED 0xFFFFFFFFu
 #define FORBIDDEN 50000u
 #define ALLOWED 60000u
 
 /* ---- the ABIs, numbered from the kernel's tables (not from seccomp.c) ---- */
 
-enum call { SETGID, SETREGID, SETRESGID, SETFSGID, SETGROUPS, NCALLS };
-static const char *const call_names[NCALLS] = {"setgid", "setregid", "setresgid",
-					       "setfsgid", "setgroups"};
-static const unsigned int call_args[NCALLS] = {1, 2, 3, 1, 0};
+/* The gid calls, then the calls that make a user namespace (arg 0 is the
+ * flags of clone and unshare). */
+enum call { SETGID, SETREGID, SETRESGID, SETFSGID, SETGROUPS, CLONE, UNSHARE, CLONE3, NCALLS };
+#define NGIDCALLS CLONE
+static const char *const call_names[NCALLS] = {"setgid", "setregid", "setresgid", "setfsgid",
+					       "setgroups", "clone", "unshare", "clone3"};
+static const unsigned int call_args[NCALLS] = {1, 2, 3, 1, 0, 1, 1, 0};
 
 struct abi {
 	const char *name;
@@ -55,16 +63,23 @@ struct abi {
 
 #define X32 0x40000000
 #if defined(__x86_64__)
-static const struct abi native = {"x86_64", AUDIT_ARCH_X86_64, false, {106, 114, 119, 123, 116}};
+static const struct abi native = {"x86_64", AUDIT_ARCH_X86_64, false,
+				  {106, 114, 119, 123, 116, 56, 272, 435}};
 static const struct abi x32 = {"x32", AUDIT_ARCH_X86_64, false,
-			       {X32 | 106, X32 | 114, X32 | 119, X32 | 123, X32 | 116}};
-static const struct abi compat16 = {"i386 16-bit", AUDIT_ARCH_I386, true, {46, 71, 170, 139, 81}};
-static const struct abi compat32 = {"i386 32-bit", AUDIT_ARCH_I386, false, {214, 204, 210, 216, 206}};
+			       {X32 | 106, X32 | 114, X32 | 119, X32 | 123, X32 | 116, X32 | 56,
+				X32 | 272, X32 | 435}};
+static const struct abi compat16 = {"i386 16-bit", AUDIT_ARCH_I386, true,
+				    {46, 71, 170, 139, 81, 120, 310, 435}};
+static const struct abi compat32 = {"i386 32-bit", AUDIT_ARCH_I386, false,
+				    {214, 204, 210, 216, 206, 120, 310, 435}};
 static const struct abi *const abis[] = {&native, &x32, &compat16, &compat32};
 #elif defined(__aarch64__)
-static const struct abi native = {"aarch64", AUDIT_ARCH_AARCH64, false, {144, 143, 149, 152, 159}};
-static const struct abi compat16 = {"arm 16-bit", AUDIT_ARCH_ARM, true, {46, 71, 170, 139, 81}};
-static const struct abi compat32 = {"arm 32-bit", AUDIT_ARCH_ARM, false, {214, 204, 210, 216, 206}};
+static const struct abi native = {"aarch64", AUDIT_ARCH_AARCH64, false,
+				  {144, 143, 149, 152, 159, 220, 97, 435}};
+static const struct abi compat16 = {"arm 16-bit", AUDIT_ARCH_ARM, true,
+				    {46, 71, 170, 139, 81, 120, 337, 435}};
+static const struct abi compat32 = {"arm 32-bit", AUDIT_ARCH_ARM, false,
+				    {214, 204, 210, 216, 206, 120, 337, 435}};
 static const struct abi *const abis[] = {&native, &compat16, &compat32};
 #endif
 #define NABIS (sizeof(abis) / sizeof(abis[0]))
@@ -85,6 +100,11 @@ static const uint64_t values[] = {
 	0x1C350u,               /* 115536; 16-bit: 50000 */
 	0x1EA60u,               /* 125536; 16-bit: 60000 */
 	0xFFFFC350u,            /* 16-bit: 50000 */
+	0x11u,                  /* clone flags: SIGCHLD */
+	0x10000000u,            /* CLONE_NEWUSER */
+	0x10000011u,            /* CLONE_NEWUSER | SIGCHLD */
+	0x100000011ull,         /* SIGCHLD and bit 32 */
+	0xFFFFFFFF00000000ull,  /* upper bits only */
 };
 #define NVALUES (sizeof(values) / sizeof(values[0]))
 
@@ -228,6 +248,10 @@ static uint32_t expected(const struct abi *abi, enum call c, const uint64_t args
 {
 	if (c == SETGROUPS)
 		return EPERM_RET;
+	if (c == CLONE3) /* its flags are in memory: libc falls back to clone */
+		return ENOSYS_RET;
+	if (c == CLONE || c == UNSHARE) /* the kernel reads all 64 bits; the flag is in the low word */
+		return (args[0] & NEWUSER) ? EPERM_RET : ALLOW;
 	for (unsigned int i = 0; i < call_args[c]; i++)
 		if (!gid_arg_ok(abi, args[i], allowed, n))
 			return EPERM_RET;
@@ -285,8 +309,8 @@ static size_t compare_all(const struct filter *f, const gid_t *allowed, size_t n
 	return compared;
 }
 
-/* Whether nr is a gid call of any ABI that runs under arch. */
-static bool is_gid_call(uint32_t arch, int nr)
+/* Whether nr is a call the lock checks, in any ABI that runs under arch. */
+static bool is_checked_call(uint32_t arch, int nr)
 {
 	for (size_t a = 0; a < NABIS; a++)
 		for (int c = 0; c < NCALLS; c++)
@@ -334,7 +358,19 @@ static void test_interp_named_cases(void **state)
 	assert_int_equal(verdict(&f, &compat32, SETRESGID, UNCHANGED, UNCHANGED, FORBIDDEN), EPERM_RET);
 	assert_int_equal(verdict(&f, &compat16, SETFSGID, FORBIDDEN, 0, 0), EPERM_RET);
 	assert_int_equal(verdict(&f, &compat32, SETFSGID, FORBIDDEN, 0, 0), EPERM_RET);
+	/* no new user namespace; other namespaces and plain clones are fine */
+	assert_int_equal(verdict(&f, &native, UNSHARE, NEWUSER, 0, 0), EPERM_RET);
+	assert_int_equal(verdict(&f, &native, UNSHARE, 0x20000 /* CLONE_NEWNS */, 0, 0), ALLOW);
+	assert_int_equal(verdict(&f, &native, CLONE, NEWUSER | 0x11, 0, 0), EPERM_RET);
+	assert_int_equal(verdict(&f, &native, CLONE, 0x11, NEWUSER, NEWUSER), ALLOW);
+	assert_int_equal(verdict(&f, &native, CLONE3, 0, 0, 0), ENOSYS_RET);
+	assert_int_equal(verdict(&f, &compat16, CLONE, NEWUSER, 0, 0), EPERM_RET);
+	assert_int_equal(verdict(&f, &compat32, UNSHARE, NEWUSER, 0, 0), EPERM_RET);
+	assert_int_equal(verdict(&f, &compat32, UNSHARE, 0, 0, 0), ALLOW);
+	assert_int_equal(verdict(&f, &compat32, CLONE3, 0, 0, 0), ENOSYS_RET);
 #ifdef __x86_64__
+	assert_int_equal(verdict(&f, &x32, UNSHARE, NEWUSER, 0, 0), EPERM_RET);
+	assert_int_equal(verdict(&f, &x32, CLONE3, 0, 0, 0), ENOSYS_RET);
 	assert_int_equal(verdict(&f, &x32, SETGID, FORBIDDEN, 0, 0), EPERM_RET);
 	assert_int_equal(verdict(&f, &x32, SETGID, ALLOWED, 0, 0), ALLOW);
 	assert_int_equal(verdict(&f, &x32, SETGROUPS, 0, 0, 0), EPERM_RET);
@@ -385,22 +421,25 @@ static void test_interp_every_abi_matrix(void **state)
 	print_message("# %zu calls compared with the rule\n", compared);
 }
 
-/* The cost every other system call pays: the native numbers outside the
- * gid calls' range (read, write, mmap, futex, ...) leave after the range
- * test; the few between the gid calls (geteuid, getppid, getresuid, ...)
- * after comparing with each of them. */
+/* The cost every other system call pays, by range of native numbers:
+ * below the gid calls (read, write, mmap, ...), between them (geteuid,
+ * getppid, getresuid, ...), above them up to the namespace calls (futex,
+ * openat, ...), and from there (epoll_pwait, getrandom, statx, ...). */
 static void test_interp_other_calls_cheap(void **state)
 {
 	const uint64_t args[3] = {FORBIDDEN, FORBIDDEN, FORBIDDEN};
-	int first = native.nr[0], last = native.nr[0];
-	unsigned int most_outside = 0, most_inside = 0;
+	int first = native.nr[0], last = native.nr[0], ns_above = 1024;
+	unsigned int most[4] = {0, 0, 0, 0};
 	struct filter f;
 
 	(void)state;
-	for (int c = 0; c < NCALLS; c++) {
+	for (int c = 0; c < NGIDCALLS; c++) {
 		first = native.nr[c] < first ? native.nr[c] : first;
 		last = native.nr[c] > last ? native.nr[c] : last;
 	}
+	for (int c = NGIDCALLS; c < NCALLS; c++)
+		if (native.nr[c] > last && native.nr[c] < ns_above)
+			ns_above = native.nr[c];
 	build(&f, several, 4);
 	for (size_t a = 0; a < NABIS; a++)
 		for (int nr = 0; nr < 1024; nr++) {
@@ -408,24 +447,22 @@ static void test_interp_other_calls_cheap(void **state)
 			int n = (abis[a]->nr[0] & X32) | nr;
 			struct seccomp_data d;
 			struct bpf_result r;
+			int range;
 
-			if (is_gid_call(abis[a]->arch, n))
+			if (is_checked_call(abis[a]->arch, n))
 				continue;
 			d = call_data(abis[a]->arch, n, args);
 			r = bpf_run(f.prog, f.len, &d);
 			assert_int_equal(r.ret, ALLOW);
 			if (abis[a] != &native)
 				continue;
-			if (nr < first || nr > last)
-				most_outside = r.steps > most_outside ? r.steps : most_outside;
-			else
-				most_inside = r.steps > most_inside ? r.steps : most_inside;
+			range = nr < first ? 0 : nr <= last ? 1 : nr < ns_above ? 2 : 3;
+			most[range] = r.steps > most[range] ? r.steps : most[range];
 		}
-	print_message("# a native system call that sets no gid runs %u instructions at most "
-		      "(%u for the %d numbers between %d and %d)\n", most_outside, most_inside,
-		      last - first + 1 - NCALLS, first, last);
-	assert_true(most_outside <= 7);
-	assert_true(most_inside <= 12);
+	print_message("# instructions a native system call that the lock does not check runs: "
+		      "%u below %d, %u up to %d, %u up to %d, %u from there\n", most[0], first,
+		      most[1], last, most[2], ns_above - 1, most[3]);
+	assert_true(most[0] <= 7 && most[1] <= 12 && most[2] <= 8 && most[3] <= 10);
 }
 
 static void test_interp_sizes(void **state)
@@ -654,6 +691,88 @@ static void test_other_calls_allowed(void **state)
 	assert_int_equal(in_child(other_calls_work, true), 0);
 }
 
+/* ---- user namespaces ---- */
+
+/* The control, found by trying without a filter: this kernel lets root make
+ * a user namespace, and clone3 exists. NULL when so, else why not. */
+static const char *userns_unavailable(void)
+{
+	static char why[128];
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		child_signals_default();
+		if (unshare(CLONE_NEWUSER))
+			_exit(errno < 256 ? errno : 255);
+		errno = 0;
+		/* a size below the first version's: EINVAL from the kernel itself */
+		_exit(syscall(SYS_clone3, NULL, 0) == -1 && errno == EINVAL ? 0 : 255);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return "cannot run the user namespace probe";
+	if (WEXITSTATUS(status) == 255)
+		return "clone3 does not answer EINVAL to a short size on this kernel";
+	if (WEXITSTATUS(status) != 0) {
+		snprintf(why, sizeof(why), "unshare(CLONE_NEWUSER) fails on this kernel without "
+			 "the lock: %s", strerror(WEXITSTATUS(status)));
+		return why;
+	}
+	return NULL;
+}
+
+static void *thread_body(void *arg)
+{
+	return arg;
+}
+
+static int locked_userns_refused(void)
+{
+	int marker = 7, status;
+	void *back = NULL;
+	pthread_t t;
+	long rc;
+	pid_t pid;
+
+	errno = 0;
+	EXPECT(DENIED(unshare(CLONE_NEWUSER)), 1);
+	EXPECT(DENIED(unshare(CLONE_NEWUSER | CLONE_NEWNS)), 2);
+	EXPECT(DENIED(raw(SYS_unshare, (1ull << 32) | NEWUSER, 0, 0)), 3);
+	rc = syscall(SYS_clone, NEWUSER | SIGCHLD, 0, 0, 0, 0);
+	if (rc == 0)
+		_exit(0); /* a child the lock should not have let be */
+	EXPECT(rc == -1 && errno == EPERM, 4);
+	errno = 0;
+	EXPECT(syscall(SYS_clone3, NULL, 0) == -1 && errno == ENOSYS, 5);
+#ifdef __x86_64__
+	EXPECT(DENIED(syscall(X32 | SYS_unshare, NEWUSER)), 6);
+#endif
+	/* the rest works: other namespaces, fork (clone), threads (libc falls
+	 * back from clone3 to clone) */
+	EXPECT(unshare(0) == 0 && unshare(CLONE_FILES) == 0, 7);
+	pid = fork();
+	if (pid == 0)
+		_exit(marker);
+	EXPECT(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+		       WEXITSTATUS(status) == marker, 8);
+	EXPECT(pthread_create(&t, NULL, thread_body, &marker) == 0, 9);
+	EXPECT(pthread_join(t, &back) == 0 && back == &marker, 10);
+	return 0;
+}
+
+static void test_userns_refused(void **state)
+{
+	const char *why = userns_unavailable();
+
+	(void)state;
+	if (why) {
+		print_message("# skip reason: %s\n", why);
+		skip();
+		return;
+	}
+	assert_int_equal(in_child(locked_userns_refused, true), 0);
+}
+
 /* ---- the interpreter against the kernel, on the same calls ---- */
 
 typedef long (*syscall_fn)(long nr, uint64_t a0, uint64_t a1, uint64_t a2);
@@ -666,7 +785,8 @@ static size_t matrix_calls(const struct abi *abi, syscall_fn call, int fd, uint6
 {
 	size_t k = 0;
 
-	for (int c = 0; c < NCALLS; c++)
+	/* the gid calls only: clone with these flags would make processes */
+	for (int c = 0; c < NGIDCALLS; c++)
 		for (unsigned int pos = 0; pos < (call_args[c] ? call_args[c] : 1); pos++)
 			for (size_t v = 0; v < NVALUES; v++) {
 				uint64_t args[3] = {UNCHANGED, UNCHANGED, UNCHANGED};
@@ -692,7 +812,7 @@ static size_t matrix_calls(const struct abi *abi, syscall_fn call, int fd, uint6
 	return k;
 }
 
-#define MATRIX_MAX (NCALLS * 3 * NVALUES)
+#define MATRIX_MAX (NGIDCALLS * 3 * NVALUES)
 
 static void cross_check(const struct abi *abi, syscall_fn call)
 {
@@ -729,7 +849,7 @@ static void cross_check(const struct abi *abi, syscall_fn call)
 	assert_int_equal(got, n);
 
 	build(&f, kernel_allowed, NKERNEL_ALLOWED);
-	for (size_t k = 0, i = 0; i < (size_t)NCALLS; i++) {
+	for (size_t k = 0, i = 0; i < (size_t)NGIDCALLS; i++) {
 		for (unsigned int pos = 0; pos < (call_args[i] ? call_args[i] : 1); pos++)
 			for (size_t v = 0; v < NVALUES; v++, k++) {
 				const uint64_t *a = args + 3 * k;
@@ -856,8 +976,10 @@ static int compat_calls_unlocked(void)
 
 static int compat_calls_locked(void)
 {
+	long rc;
+
 	errno = 0;
-	for (int c = 0; c < NCALLS; c++) {
+	for (int c = 0; c < NGIDCALLS; c++) {
 		if (c == SETGROUPS)
 			continue;
 		EXPECT(DENIED(int80_call(compat16.nr[c], FORBIDDEN, FORBIDDEN, FORBIDDEN)), 10 + c);
@@ -865,6 +987,13 @@ static int compat_calls_locked(void)
 	}
 	EXPECT(DENIED(int80_call(compat16.nr[SETGROUPS], 0, 0, 0)), 30);
 	EXPECT(DENIED(int80_call(compat32.nr[SETGROUPS], 0, 0, 0)), 31);
+	/* no new user namespace (i386 unshare 310, clone 120, clone3 435) */
+	EXPECT(DENIED(int80_call(310, NEWUSER, 0, 0)), 34);
+	rc = int80_call(120, NEWUSER | SIGCHLD, 0, 0);
+	if (rc == 0)
+		_exit(0); /* a child the lock should not have let be */
+	EXPECT(rc == -1 && errno == EPERM, 35);
+	EXPECT(int80_call(435, 0, 0, 0) == -1 && errno == ENOSYS, 36);
 	/* 16-bit: 0x1C350 is 50000 there */
 	EXPECT(DENIED(int80_call(compat16.nr[SETGID], 0x1C350, 0, 0)), 32);
 	EXPECT(DENIED(int80_call(compat32.nr[SETRESGID], 0xFFFF, 0xFFFF, 0xFFFF)), 33);
@@ -926,6 +1055,7 @@ int main(void)
 		cmocka_unit_test(test_native_allowed_work),
 		cmocka_unit_test(test_kernel_takes_longest),
 		cmocka_unit_test(test_other_calls_allowed),
+		cmocka_unit_test(test_userns_refused),
 		cmocka_unit_test(test_cross_check_native),
 #ifdef __x86_64__
 		cmocka_unit_test(test_cross_check_x32),
