@@ -258,6 +258,19 @@ expect_lines() {
 	expect_lines "setgroups:50000: $EPERM" 'ids: gids=0,0,0,0 groups=0,60000'
 }
 
+@test "guard limit: a child started with another STRICT_GROUPS loads that one; the lock refuses it" {
+	ctr_run -u $ROOT_USER -e STRICT_GROUPS=60000 -e "$PRELOAD" -- /strict/strict-init \
+		/guard/gidcall-glibc setenv:STRICT_GROUPS=50000,60000 setgroups:50000 ids \
+		reexec setgroups:50000 ids
+	expect_lines 'setenv:STRICT_GROUPS=50000,60000: ok' 'setgroups:50000: ok' \
+		'ids: gids=0,0,0,0 groups=' 'setgroups:50000: ok' 'ids: gids=0,0,0,0 groups=50000'
+	ctr_run -u $ROOT_USER -e STRICT_GROUPS=60000 -e "$PRELOAD" -e STRICT_GROUPS_LOCK=1 -- \
+		/strict/strict-init /guard/gidcall-glibc setenv:STRICT_GROUPS=50000,60000 \
+		reexec setgroups:50000 ids
+	expect_lines 'setenv:STRICT_GROUPS=50000,60000: ok' "setgroups:50000: $EPERM" \
+		'ids: gids=0,0,0,0 groups=0,60000'
+}
+
 @test "guard limit: a plugin loaded with RTLD_DEEPBIND calls libc's setgroups and sets 50000; the lock refuses it" {
 	ctr_run -u $ROOT_USER -e STRICT_GROUPS=60000 -e "$PRELOAD" -- /strict/strict-init \
 		/guard/gidcall-glibc setgroups:50000 ids deepbind:/guard/deepbind-plugin.so:50000 ids
