@@ -46,18 +46,19 @@ setup() { sg_test_setup; }
 teardown() { sg_test_teardown; }
 
 # guarded|unguarded LIBC STEP...: /guard/gidcall-LIBC STEP... as root
-# without CAP_DAC_OVERRIDE, STRICT_GROUPS=60000, with or without the guard
+# without CAP_DAC_OVERRIDE, STRICT_GROUPS=$allowed (default 60000), with or
+# without the guard
 guarded() {
 	local libc=$1
 	shift
-	ctr_run -u $ROOT_USER -c no-dac-override -e STRICT_GROUPS=60000 -e "$PRELOAD" -- \
-		/strict/strict-init /guard/gidcall-$libc "$@"
+	ctr_run -u $ROOT_USER -c no-dac-override -e STRICT_GROUPS=${allowed:-60000} \
+		-e "$PRELOAD" -- /strict/strict-init /guard/gidcall-$libc "$@"
 }
 
 unguarded() {
 	local libc=$1
 	shift
-	ctr_run -u $ROOT_USER -c no-dac-override -e STRICT_GROUPS=60000 -- \
+	ctr_run -u $ROOT_USER -c no-dac-override -e STRICT_GROUPS=${allowed:-60000} -- \
 		/strict/strict-init /guard/gidcall-$libc "$@"
 }
 
@@ -67,6 +68,22 @@ expect_lines() {
 	printf -v want '%s\n' "$@"
 	expect_status 0 || return
 	expect_stdout "${want%$'\n'}"
+}
+
+# each_libc guarded|unguarded STEP... -- LINE...: the steps by the glibc
+# program, then by the musl one; each prints exactly the lines
+each_libc() {
+	local how=$1 libc steps=()
+	shift
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		steps+=("$1")
+		shift
+	done
+	shift
+	for libc in glibc musl; do
+		$how $libc "${steps[@]}"
+		expect_lines "$@" || return
+	done
 }
 
 # --- setpriv --init-groups: initgroups() from glibc ---
@@ -122,128 +139,89 @@ expect_lines() {
 # --- initgroups() ---
 
 @test "guard: without it, initgroups(alice, 1000) brings the image's 50000 back (glibc, musl)" {
-	local libc
-	for libc in glibc musl; do
-		unguarded $libc initgroups:alice:1000 ids
-		expect_lines 'initgroups:alice:1000: ok' 'ids: gids=0,0,0,0 groups=1000,50000' || return
-	done
+	each_libc unguarded initgroups:alice:1000 ids -- \
+		'initgroups:alice:1000: ok' 'ids: gids=0,0,0,0 groups=1000,50000'
 }
 
 @test "guard: with it, initgroups(alice, 1000) is EPERM: 1000 is not allowed (glibc, musl)" {
-	local libc
-	for libc in glibc musl; do
-		guarded $libc initgroups:alice:1000 ids
-		expect_lines "initgroups:alice:1000: $EPERM" 'ids: gids=0,0,0,0 groups=0,60000' || return
-	done
+	each_libc guarded initgroups:alice:1000 ids -- \
+		"initgroups:alice:1000: $EPERM" 'ids: gids=0,0,0,0 groups=0,60000'
 }
 
 @test "guard: with it and STRICT_GROUPS=1000,60000, initgroups(alice, 1000) gets 1000,60000 (glibc, musl)" {
-	local libc
-	for libc in glibc musl; do
-		ctr_run -u $ROOT_USER -e STRICT_GROUPS=1000,60000 -e "$PRELOAD" -- \
-			/strict/strict-init /guard/gidcall-$libc initgroups:alice:1000 ids
-		expect_lines 'initgroups:alice:1000: ok' 'ids: gids=0,0,0,0 groups=1000,60000' || return
-	done
+	local allowed=1000,60000
+	each_libc guarded initgroups:alice:1000 ids -- \
+		'initgroups:alice:1000: ok' 'ids: gids=0,0,0,0 groups=1000,60000'
 }
 
 # --- the set is the one loaded: a later setenv cannot widen it ---
 
 @test "guard: STRICT_GROUPS rewritten with setenv before initgroups() gives no more than the loaded set (glibc, musl)" {
-	local libc
-	for libc in glibc musl; do
-		guarded $libc setenv:STRICT_GROUPS=50000,60000 initgroups:alice:0 ids \
-			setgroups:50000:60000 ids
-		expect_lines 'setenv:STRICT_GROUPS=50000,60000: ok' 'initgroups:alice:0: ok' \
-			'ids: gids=0,0,0,0 groups=0,60000' \
-			'setgroups:50000:60000: ok' 'ids: gids=0,0,0,0 groups=60000' || return
-	done
+	each_libc guarded setenv:STRICT_GROUPS=50000,60000 initgroups:alice:0 ids \
+		setgroups:50000:60000 ids -- \
+		'setenv:STRICT_GROUPS=50000,60000: ok' 'initgroups:alice:0: ok' \
+		'ids: gids=0,0,0,0 groups=0,60000' \
+		'setgroups:50000:60000: ok' 'ids: gids=0,0,0,0 groups=60000'
 }
 
 @test "guard control: without it, the same program's initgroups(alice, 0) gets the image's 50000 (glibc, musl)" {
-	local libc
-	for libc in glibc musl; do
-		unguarded $libc setenv:STRICT_GROUPS=50000,60000 initgroups:alice:0 ids
-		expect_lines 'setenv:STRICT_GROUPS=50000,60000: ok' 'initgroups:alice:0: ok' \
-			'ids: gids=0,0,0,0 groups=0,50000' || return
-	done
+	each_libc unguarded setenv:STRICT_GROUPS=50000,60000 initgroups:alice:0 ids -- \
+		'setenv:STRICT_GROUPS=50000,60000: ok' 'initgroups:alice:0: ok' \
+		'ids: gids=0,0,0,0 groups=0,50000'
 }
 
 # --- the gid calls: the lock's rule ---
 
 @test "guard: setegid(50000) then setgroups({50000}) keeps nothing of 50000 (glibc, musl)" {
-	local libc
-	for libc in glibc musl; do
-		guarded $libc setegid:50000 setgroups:50000 ids $READ
-		expect_lines "setegid:50000: $EPERM" 'setgroups:50000: ok' \
-			'ids: gids=0,0,0,0 groups=' "$READ: $DENIED" || return
-	done
+	each_libc guarded setegid:50000 setgroups:50000 ids $READ -- \
+		"setegid:50000: $EPERM" 'setgroups:50000: ok' \
+		'ids: gids=0,0,0,0 groups=' "$READ: $DENIED"
 }
 
 @test "guard control: without it, setegid(50000) then setgroups({50000}) reads the file (glibc, musl)" {
-	local libc
-	for libc in glibc musl; do
-		unguarded $libc setegid:50000 setgroups:50000 ids $READ
-		expect_lines 'setegid:50000: ok' 'setgroups:50000: ok' \
-			'ids: gids=0,50000,0,50000 groups=50000' "$READ: ok" || return
-	done
+	each_libc unguarded setegid:50000 setgroups:50000 ids $READ -- \
+		'setegid:50000: ok' 'setgroups:50000: ok' \
+		'ids: gids=0,50000,0,50000 groups=50000' "$READ: ok"
 }
 
 # The guard used to keep a gid equal to the egid in setgroups. A raw system
 # call (which no preload sees) makes 50000 the egid; setgroups({50000})
 # still keeps nothing.
 @test "guard: with 50000 as egid (raw setresgid), setgroups({50000}) keeps nothing (glibc, musl)" {
-	local libc
-	for libc in glibc musl; do
-		guarded $libc raw-setresgid:-1:50000:-1 setgroups:50000 ids
-		expect_lines 'raw-setresgid:-1:50000:-1: ok' 'setgroups:50000: ok' \
-			'ids: gids=0,50000,0,50000 groups=' || return
-	done
+	each_libc guarded raw-setresgid:-1:50000:-1 setgroups:50000 ids -- \
+		'raw-setresgid:-1:50000:-1: ok' 'setgroups:50000: ok' \
+		'ids: gids=0,50000,0,50000 groups='
 }
 
 @test "guard: setresgid(-1, 50000, -1) is EPERM and the file stays unreadable; to 60000 it works (glibc, musl)" {
-	local libc
-	for libc in glibc musl; do
-		guarded $libc setresgid:-1:50000:-1 $READ setresgid:-1:60000:-1 ids
-		expect_lines "setresgid:-1:50000:-1: $EPERM" "$READ: $DENIED" \
-			'setresgid:-1:60000:-1: ok' 'ids: gids=0,60000,0,60000 groups=0,60000' || return
-	done
+	each_libc guarded setresgid:-1:50000:-1 $READ setresgid:-1:60000:-1 ids -- \
+		"setresgid:-1:50000:-1: $EPERM" "$READ: $DENIED" \
+		'setresgid:-1:60000:-1: ok' 'ids: gids=0,60000,0,60000 groups=0,60000'
 }
 
 @test "guard control: without it, setresgid(-1, 50000, -1) reads the file (glibc, musl)" {
-	local libc
-	for libc in glibc musl; do
-		unguarded $libc setresgid:-1:50000:-1 $READ
-		expect_lines 'setresgid:-1:50000:-1: ok' "$READ: ok" || return
-	done
+	each_libc unguarded setresgid:-1:50000:-1 $READ -- \
+		'setresgid:-1:50000:-1: ok' "$READ: ok"
 }
 
 @test "guard: setgid, setregid to 50000 are EPERM; to 60000 or -1 they work (glibc, musl)" {
-	local libc
-	for libc in glibc musl; do
-		guarded $libc setgid:50000 setregid:50000:-1 setregid:-1:50000 \
-			setregid:-1:60000 setgid:0 ids
-		expect_lines "setgid:50000: $EPERM" "setregid:50000:-1: $EPERM" \
-			"setregid:-1:50000: $EPERM" 'setregid:-1:60000: ok' 'setgid:0: ok' \
-			'ids: gids=0,0,0,0 groups=0,60000' || return
-	done
+	each_libc guarded setgid:50000 setregid:50000:-1 setregid:-1:50000 \
+		setregid:-1:60000 setgid:0 ids -- \
+		"setgid:50000: $EPERM" "setregid:50000:-1: $EPERM" \
+		"setregid:-1:50000: $EPERM" 'setregid:-1:60000: ok' 'setgid:0: ok' \
+		'ids: gids=0,0,0,0 groups=0,60000'
 }
 
 @test "guard: setfsgid(50000) changes nothing and returns the current fsgid; setfsgid(60000) works (glibc, musl)" {
-	local libc
-	for libc in glibc musl; do
-		guarded $libc setfsgid:50000 $READ ids setfsgid:60000 ids
-		expect_lines 'setfsgid:50000: returned 0' "$READ: $DENIED" \
-			'ids: gids=0,0,0,0 groups=0,60000' \
-			'setfsgid:60000: returned 0' 'ids: gids=0,0,0,60000 groups=0,60000' || return
-	done
+	each_libc guarded setfsgid:50000 $READ ids setfsgid:60000 ids -- \
+		'setfsgid:50000: returned 0' "$READ: $DENIED" \
+		'ids: gids=0,0,0,0 groups=0,60000' \
+		'setfsgid:60000: returned 0' 'ids: gids=0,0,0,60000 groups=0,60000'
 }
 
 @test "guard control: without it, setfsgid(50000) reads the file (glibc, musl)" {
-	local libc
-	for libc in glibc musl; do
-		unguarded $libc setfsgid:50000 $READ
-		expect_lines 'setfsgid:50000: returned 0' "$READ: ok" || return
-	done
+	each_libc unguarded setfsgid:50000 $READ -- \
+		'setfsgid:50000: returned 0' "$READ: ok"
 }
 
 # --- the guard's reach, and the lock beyond it ---

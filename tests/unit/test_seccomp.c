@@ -516,6 +516,16 @@ static void test_lock_refuses_too_long_list(void **state)
 static const gid_t kernel_allowed[] = {0, ALLOWED};
 #define NKERNEL_ALLOWED 2
 
+/* Skips the test, saying why, when why is set (a check this kernel cannot
+ * show). */
+static void skip_if(const char *why)
+{
+	if (why) {
+		print_message("# skip reason: %s\n", why);
+		skip();
+	}
+}
+
 static void child_signals_default(void)
 {
 	/* a fault ends the child, as cmocka's handler would go on testing there */
@@ -762,14 +772,8 @@ static int locked_userns_refused(void)
 
 static void test_userns_refused(void **state)
 {
-	const char *why = userns_unavailable();
-
 	(void)state;
-	if (why) {
-		print_message("# skip reason: %s\n", why);
-		skip();
-		return;
-	}
+	skip_if(userns_unavailable());
 	assert_int_equal(in_child(locked_userns_refused, true), 0);
 }
 
@@ -1014,28 +1018,16 @@ static int compat_state_after_unlocked(void)
 
 static void test_compat_gid_calls(void **state)
 {
-	const char *why = int80_unavailable();
-
 	(void)state;
-	if (why) {
-		print_message("# skip reason: %s\n", why);
-		skip();
-		return;
-	}
+	skip_if(int80_unavailable());
 	assert_int_equal(in_child(compat_state_after_unlocked, false), 0);
 	assert_int_equal(in_child(compat_calls_locked, true), 0);
 }
 
 static void test_cross_check_compat(void **state)
 {
-	const char *why = int80_unavailable();
-
 	(void)state;
-	if (why) {
-		print_message("# skip reason: %s\n", why);
-		skip();
-		return;
-	}
+	skip_if(int80_unavailable());
 	cross_check(&compat16, int80_call);
 	cross_check(&compat32, int80_call);
 }
