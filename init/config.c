@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "gidlist.h"
+#include "seccomp.h" /* LOCK_MAX_GIDS */
 
 enum setting {
 	SET_GROUPS,
@@ -336,6 +337,10 @@ static int check_combinations(const struct sg_config *cfg, char *err,
 		return fail(err, errlen, "STRICT_GROUPS_LOCK=1 cannot be used in audit mode, which changes nothing");
 	if (cfg->mode == MODE_AUDIT && cfg->preload)
 		return fail(err, errlen, "STRICT_GROUPS_PRELOAD cannot be used in audit mode, which changes nothing");
+	/* the primary gid joins the list at run time */
+	if (cfg->command == CMD_INSTALL && cfg->lock && cfg->ngroups + 1 > LOCK_MAX_GIDS)
+		return fail(err, errlen, "STRICT_GROUPS_LOCK=1 encodes at most %d allowed gids, and STRICT_GROUPS has %zu plus the primary gid",
+			    LOCK_MAX_GIDS, cfg->ngroups);
 	return 0;
 }
 

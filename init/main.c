@@ -44,8 +44,8 @@ static const char usage[] =
 	"  --no-new-privs=1|0   STRICT_GROUPS_NO_NEW_PRIVS  set no_new_privs before exec (default 1)\n"
 	"  --gid=GID            STRICT_GROUPS_GID           refuse any other real/effective/saved gid\n"
 	"  --preload=PATH       STRICT_GROUPS_PRELOAD       prepend PATH to LD_PRELOAD for COMMAND\n"
-	"  --lock=1|0           STRICT_GROUPS_LOCK          seccomp: gid calls outside the allowed\n"
-	"                                                   gids, and setgroups, fail with EPERM\n"
+	"  --lock=1|0           STRICT_GROUPS_LOCK          seccomp: setgroups, gid calls outside the\n"
+	"                                                   allowed gids and new user namespaces fail\n"
 	"\n"
 	"exit codes: COMMAND's own; 64 bad configuration; 71 a system call failed;\n"
 	"77 refused by policy (or contradicting the seal); 126 COMMAND not\n"
@@ -258,7 +258,7 @@ static int run_command(const struct sg_config *cfg, char **envp)
 		rc = EXIT_OSERR;
 		goto out;
 	}
-	if (plan.install_lock && lock_setgroups()) {
+	if (plan.install_lock && lock_gid_calls(plan.allowed, plan.nallowed)) {
 		log_errno("cannot install the seccomp lock");
 		rc = EXIT_OSERR;
 		goto out;

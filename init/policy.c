@@ -1,5 +1,7 @@
 #include "policy.h"
 
+#include "seccomp.h" /* LOCK_MAX_GIDS */
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +81,8 @@ int policy_plan(const struct sg_config *cfg, const struct sg_state *st,
 		refuse(plan, REFUSE_USER_NOT_ROOT);
 	} else if (cfg->gid_set && !cfg->user_set && st->rgid != cfg->gid) {
 		refuse(plan, REFUSE_GID_MISMATCH);
+	} else if (cfg->lock && plan->nallowed > LOCK_MAX_GIDS) {
+		refuse(plan, REFUSE_LOCK_TOO_LONG);
 	} else if (cfg->lock && !cfg->no_new_privs &&
 		   (!st->cap_sys_admin || cfg->user_set)) {
 		/* without no_new_privs, installing a filter needs CAP_SYS_ADMIN,
@@ -149,6 +153,10 @@ void refusal_describe(const struct sg_plan *plan, const struct sg_config *cfg,
 		return;
 	case REFUSE_LOCK_WITHOUT_NNP:
 		snprintf(out, len, "STRICT_GROUPS_LOCK=1 needs no_new_privs (STRICT_GROUPS_NO_NEW_PRIVS=1) or CAP_SYS_ADMIN");
+		return;
+	case REFUSE_LOCK_TOO_LONG:
+		snprintf(out, len, "STRICT_GROUPS_LOCK=1 encodes at most %d allowed gids, and STRICT_GROUPS plus the primary gid are %zu",
+			 LOCK_MAX_GIDS, plan->nallowed);
 		return;
 	case REFUSE_NOT_SEALED:
 		snprintf(out, len, "this copy of strict-init has no sealed policy, so it drops groups only when started as root "

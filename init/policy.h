@@ -34,6 +34,7 @@ enum sg_refusal {
 	REFUSE_FORBIDDEN_HELD,   /* mode refuse, forbidden groups held */
 	REFUSE_LOCK_WITHOUT_NNP, /* seccomp lock needs no_new_privs or CAP_SYS_ADMIN */
 	REFUSE_NOT_SEALED,       /* a drop without a root start, by a copy without a seal */
+	REFUSE_LOCK_TOO_LONG,    /* more allowed gids than the lock's filter encodes */
 };
 
 struct sg_plan {

@@ -91,7 +91,7 @@ sg_fixtures_build() {
 }
 
 # sg_sealed_dir VAR OPTIONS: a directory holding strict-init installed with
-# the install OPTIONS (one word each, e.g. "--groups=60000 --mode=refuse"),
+# the install OPTIONS and libstrict-preload.so (one word each, e.g. "--groups=60000 --mode=refuse"),
 # made once per suite and option string; its path in VAR.
 sg_sealed_dir() {
 	local _sg_key _sg_dir
@@ -100,8 +100,26 @@ sg_sealed_dir() {
 	if [ ! -x "$_sg_dir/strict-init" ]; then
 		mkdir -p "$_sg_dir" && "$SG_INIT" install $2 "$_sg_dir/strict-init" ||
 			sg_die "cannot seal a copy with: $2" || return
+		# the guard next to it, as in the default /strict
+		install -m 0644 "$SG_REPO/build/libstrict-preload.so" "$_sg_dir/" || return
 	fi
 	printf -v "$1" '%s' "$_sg_dir"
+}
+
+# sg_gidcall_fixtures: for the lock and guard tests, /bin/gidcall (static
+# musl, see fixtures/gidcall.c) and /data/only-50000, which only group 50000
+# may read (owner 2000, mode 0040, on the read-only rootfs: root without
+# CAP_DAC_OVERRIDE reads it only with 50000 as its fsgid or in its groups).
+sg_gidcall_fixtures() {
+	local root=$SG_IT_DIR/rootfs
+	if [ ! -x "$root/bin/gidcall" ]; then
+		musl-gcc -static -Os -o "$SG_IT_DIR/gidcall" "$SG_FIXTURES/gidcall.c" || return
+		install -m 0755 "$SG_IT_DIR/gidcall" "$root/bin/gidcall" || return
+	fi
+	install -d -m 0755 "$root/data" &&
+		printf 'only for group 50000\n' >"$root/data/only-50000" &&
+		chown 2000:50000 "$root/data/only-50000" &&
+		chmod 0040 "$root/data/only-50000"
 }
 
 # JSON without subshells (bats traces every command; forks are slow):
@@ -139,12 +157,13 @@ sg_bundle_write() {
 	gid=${gid%%:*}
 	case $caps in
 	default) j_caps=$SG_DEFAULT_CAPS_JSON ;;
+	no-dac-override) j_caps=${SG_DEFAULT_CAPS_JSON/\"CAP_DAC_OVERRIDE\", /} ;;
 	none) j_caps='[]' ;;
 	CAP_*)
 		IFS=, read -r -a opts <<<"$caps"
 		sg_json_array j_caps "${opts[@]}"
 		;;
-	*) sg_die "caps: default, none or CAP_X[,CAP_Y...], not '$caps'" || return ;;
+	*) sg_die "caps: default, no-dac-override, none or CAP_X[,CAP_Y...], not '$caps'" || return ;;
 	esac
 	IFS=, read -r -a opts <<<"$strict_opts"
 	sg_json_array j_opts "${opts[@]}"
@@ -199,8 +218,10 @@ sg_bundle_write() {
 # passed through) and return its exit status. The container is deleted
 # afterwards.
 #   -u UID:GID:GIDS  process.user, GIDS comma-separated  (default 1000:1000:1000,50000,60000)
-#   -c CAPS          capability sets: default (containerd's), none, or a
-#                    comma-separated list (CAP_SETGID as in deploy/pod.yaml)
+#   -c CAPS          capability sets: default (containerd's), no-dac-override
+#                    (the same without CAP_DAC_OVERRIDE: root then reads a
+#                    file by its group bits), none, or a comma-separated
+#                    list (CAP_SETGID as in deploy/pod.yaml)
 #   -n true|false    process.noNewPrivileges              (default false)
 #   -e NAME=VALUE    one more environment entry (repeatable; default PATH=/bin HOME=/)
 #   -w DIR           process.cwd                           (default /)
