@@ -8,7 +8,7 @@ ARCH_TRIPLET := $(shell gcc -dumpmachine 2>/dev/null || echo x86_64-linux-gnu)
 
 # Debian packages the build and the tests need; installed when missing.
 BUILD_PACKAGES := musl-tools dpkg-dev gcc make
-TEST_PACKAGES := libcmocka-dev bats runc busybox-static libcap2-bin
+TEST_PACKAGES := libcmocka-dev bats runc busybox-static libcap2-bin acl jq
 
 MUSL_CC := musl-gcc
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wconversion -Wformat=2 \

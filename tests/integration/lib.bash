@@ -32,9 +32,9 @@ sg_require_prereqs() {
 	local tool
 	[ "$(id -u)" = 0 ] ||
 		sg_die "the integration tests need root (runc); run them as root" || return
-	for tool in runc busybox getcap setcap musl-gcc; do
+	for tool in runc busybox getcap setcap musl-gcc setfacl jq; do
 		command -v "$tool" >/dev/null ||
-			sg_die "'$tool' is missing (Debian packages: runc busybox-static libcap2-bin musl-tools)" ||
+			sg_die "'$tool' is missing (Debian packages: runc busybox-static libcap2-bin musl-tools acl jq)" ||
 			return
 	done
 	[ -x "$SG_INIT" ] || sg_die "$SG_INIT is not built; run make first" || return
@@ -150,10 +150,11 @@ sg_json_array() {
 }
 
 # sg_bundle_write BUNDLE: config.json from the caller's locals user, caps,
-# nnp, env, cwd, strict_dir, strict_opts, out_dir and args (see sg_ctr).
+# nnp, env, cwd, strict_dir, strict_opts, out_dir, out_opts and args (see
+# sg_ctr).
 sg_bundle_write() {
 	local uid=${user%%:*} gid=${user#*:} gids=${user##*:} opts
-	local j_caps j_args j_env j_cwd j_root j_strict j_opts j_out
+	local j_caps j_args j_env j_cwd j_root j_strict j_opts j_out j_out_opts
 	gid=${gid%%:*}
 	case $caps in
 	default) j_caps=$SG_DEFAULT_CAPS_JSON ;;
@@ -167,6 +168,8 @@ sg_bundle_write() {
 	esac
 	IFS=, read -r -a opts <<<"$strict_opts"
 	sg_json_array j_opts "${opts[@]}"
+	IFS=, read -r -a opts <<<"$out_opts"
+	sg_json_array j_out_opts "${opts[@]}"
 	sg_json_array j_args "${args[@]}"
 	sg_json_array j_env "${env[@]}"
 	sg_json_str j_cwd "$cwd"
@@ -203,7 +206,7 @@ sg_bundle_write() {
 		"    {\"destination\": \"/strict\", \"type\": \"bind\", \"source\": $j_strict," \
 		"     \"options\": $j_opts}," \
 		"    {\"destination\": \"/out\", \"type\": \"bind\", \"source\": $j_out," \
-		'     "options": ["rbind", "rw", "nosuid", "nodev"]}' \
+		"     \"options\": $j_out_opts}" \
 		'  ],' \
 		'  "linux": {' \
 		'    "namespaces": [{"type": "pid"}, {"type": "ipc"}, {"type": "uts"}, {"type": "mount"}],' \
@@ -227,16 +230,20 @@ sg_bundle_write() {
 #   -w DIR           process.cwd                           (default /)
 #   -s DIR           host directory bind-mounted at /strict (default the installed copy)
 #   -P OPTIONS       /strict holds a copy sealed with these install options instead
+#   -d               detached (`runc run -d`): the container keeps running, its
+#                    id in SG_CTR_ID, for sg_exec; deleted by the test's teardown
 #   -o OPTS          its mount options, comma-separated     (default rbind,ro)
+#   -O OPTS          /out's mount options                   (default rbind,rw,nosuid,nodev)
 # The host directory SG_OUT (default SG_IT_DIR/out) is mounted at /out.
 sg_ctr() {
 	local user=$SG_ALICE_USER caps=default nnp=false cwd=/
 	local strict_dir=$SG_IT_DIR/strict strict_opts=rbind,ro
-	local out_dir=${SG_OUT:-$SG_IT_DIR/out}
-	local env=(PATH=/bin HOME=/) args id bundle opt OPTIND rc=0
-	while getopts u:c:n:e:w:s:o:P: opt; do
+	local out_dir=${SG_OUT:-$SG_IT_DIR/out} out_opts=rbind,rw,nosuid,nodev
+	local env=(PATH=/bin HOME=/) args id bundle opt OPTIND rc=0 detach=
+	while getopts u:c:n:e:w:s:o:O:P:d opt; do
 		case $opt in
 		P) sg_sealed_dir strict_dir "$OPTARG" || return ;;
+		d) detach=1 ;;
 		u) user=$OPTARG ;;
 		c) caps=$OPTARG ;;
 		n) nnp=$OPTARG ;;
@@ -244,6 +251,7 @@ sg_ctr() {
 		w) cwd=$OPTARG ;;
 		s) strict_dir=$OPTARG ;;
 		o) strict_opts=$OPTARG ;;
+		O) out_opts=$OPTARG ;;
 		*) sg_die "sg_ctr: unknown option" || return ;;
 		esac
 	done
@@ -254,23 +262,49 @@ sg_ctr() {
 	bundle=$SG_IT_DIR/bundles/$id
 	sg_bundle_write "$bundle" || return
 	printf '%s\n' "$id" >>"$SG_IT_DIR/containers"
+	if [ -n "$detach" ]; then
+		SG_CTR_ID=$id
+		timeout -k 5 60 runc --root "$SG_IT_DIR/runc" run -d --bundle "$bundle" "$id" \
+			</dev/null >/dev/null 2>&1
+		return
+	fi
 	timeout -k 5 60 runc --root "$SG_IT_DIR/runc" run --bundle "$bundle" "$id" \
 		</dev/null || rc=$?
 	sg_ctr_delete "$id"
 	return $rc
 }
 
-# ctr_run: sg_ctr for a test; sets status, output and stderr (trailing
+# sg_exec ID ARG...: ARG... in the running container ID the way containerd's
+# CRI runs `kubectl exec` (DESIGN.md fact 11): the container's own process
+# spec (user and merged groups, capabilities, no_new_privs, env, cwd) with
+# other args; `runc exec` in the foreground, its exit status returned.
+sg_exec() {
+	local id=$1 proc=$SG_IT_DIR/bundles/$1/exec-process.json j_args
+	shift
+	sg_json_array j_args "$@"
+	jq --argjson args "$j_args" '.process | .args = $args' \
+		"$SG_IT_DIR/bundles/$id/config.json" >"$proc" || return
+	timeout -k 5 60 runc --root "$SG_IT_DIR/runc" exec --process "$proc" "$id" </dev/null
+}
+
+
+
+# sg_capture CMD...: runs CMD; sets status, output and stderr (trailing
 # newlines removed), lines and stderr_lines (empty lines kept).
-ctr_run() {
+sg_capture() {
 	local out_file=$SG_IT_DIR/stdout.$BASHPID err_file=$SG_IT_DIR/stderr.$BASHPID
 	status=0
-	sg_ctr "$@" >"$out_file" 2>"$err_file" || status=$?
+	"$@" >"$out_file" 2>"$err_file" || status=$?
 	output=$(<"$out_file")
 	stderr=$(<"$err_file")
 	mapfile -t lines <"$out_file"
 	mapfile -t stderr_lines <"$err_file"
 }
+
+# ctr_run: sg_ctr for a test; exec_run ID ARG...: sg_exec for a test (both
+# through sg_capture).
+ctr_run() { sg_capture sg_ctr "$@"; }
+exec_run() { sg_capture sg_exec "$@"; }
 
 # `runc run` in the foreground removes its container when the process
 # exits; one is left only when runc itself was killed (timeout).
