@@ -231,6 +231,9 @@ e2e_build_test_images() {
     local d=$E2E_ROOT/images
     mkdir -p "$d"
     "$E2E_DIR/lib/mkrootfs.sh" "$d/rootfs" || return 1
+    # gidcall (tests/integration/fixtures): the gid calls of the attacks
+    musl-gcc -static -Os -o "$d/rootfs/bin/gidcall" \
+        "$REPO_ROOT/tests/integration/fixtures/gidcall.c" || return 1
     "$REPO_ROOT/tools/mkimage" --docker-only --cmd '["/bin/sleep","2147483647"]' \
         "$d/rootfs" "$E2E_BUSYBOX" "$d/busybox.tar" 2>/dev/null || return 1
     "$REPO_ROOT/tools/mkimage" --docker-only --entrypoint '["/bin/id"]' --user 1000 \
