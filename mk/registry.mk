@@ -1,0 +1,60 @@
+# The image lookup of the webhook (issue 10): image references, the
+# registry client (libcurl, jansson, nettle), the cache. Included by the
+# top-level Makefile after tests/tests.mk and mk/quality.mk.
+#
+#   make registry-unit     the cmocka tests of tests/registry/unit (also in
+#                          `make unit`, `make test` and `make sanitize`)
+#   make registry-e2e      the bats suite tests/registry against a real
+#                          Distribution registry (also in `make test`)
+#   make fuzz-registry     libFuzzer over the parsers (`make fuzz` runs it)
+#   make bench-registry    cold and warm lookup latency (docs/registry.md)
+#
+# The webhook links $(REGISTRY_SRCS) with $(REGISTRY_LIBS); docs/registry.md
+# describes the design.
+
+REGISTRY_PURE_SRCS := webhook/imageutil.c webhook/imagedigest.c \
+	webhook/imageref.c webhook/imageconfig.c webhook/imageargv.c \
+	webhook/registry_manifest.c
+REGISTRY_SRCS := $(REGISTRY_PURE_SRCS)
+REGISTRY_HDRS := $(REGISTRY_SRCS:.c=.h)
+REGISTRY_BUILD_PACKAGES := libcurl4-gnutls-dev libjansson-dev nettle-dev \
+	pkg-config libcmocka-dev
+REGISTRY_LIBS = $(shell pkg-config --libs libcurl jansson nettle 2>/dev/null || \
+	echo -lcurl-gnutls -ljansson -lnettle) -lpthread
+
+REGISTRY_DIR := $(BUILD)/registry
+
+.PHONY: registry-unit
+
+$(BUILD)/.deps-registry: | $(BUILD)/.deps-build
+	tools/ensure-packages.sh $(REGISTRY_BUILD_PACKAGES)
+	@touch $@
+
+# ---- unit tests -----------------------------------------------------------
+
+# Built into $(BUILD)/unit with the other unit tests, so tests/run-all.sh
+# runs them and `make sanitize` rebuilds them with the sanitizers (the
+# recipe uses UNIT_CC and UNIT_CFLAGS like tests/tests.mk's).
+REGISTRY_UNIT_SRCS := $(wildcard tests/registry/unit/test_*.c)
+REGISTRY_UNIT_BINS = $(patsubst tests/registry/unit/%.c,$(BUILD)/unit/%,$(REGISTRY_UNIT_SRCS))
+
+$(REGISTRY_UNIT_BINS): $(BUILD)/unit/%: tests/registry/unit/%.c $(REGISTRY_SRCS) $(REGISTRY_HDRS) | $(BUILD)/.deps-registry
+	@mkdir -p $(@D)
+	$(UNIT_CC) $(UNIT_CFLAGS) -Iwebhook -o $@ $< $(REGISTRY_SRCS) -lcmocka $(REGISTRY_LIBS)
+
+registry-unit: $(REGISTRY_UNIT_BINS)
+	@fail=0; for t in $(REGISTRY_UNIT_BINS); do $$t || fail=1; done; exit $$fail
+
+unit: $(REGISTRY_UNIT_BINS)
+test: $(REGISTRY_UNIT_BINS)
+
+# make sanitize: the same tests under ASan+UBSan and valgrind. The recipes
+# of mk/quality.mk expand these lists when they run.
+SAN_BINS += $(patsubst tests/registry/unit/%.c,$(SAN_BUILD)/unit/%,$(REGISTRY_UNIT_SRCS))
+VALGRIND_BINS += $(REGISTRY_UNIT_BINS)
+sanitize-valgrind: $(REGISTRY_UNIT_BINS)
+
+# make lint: both linters over the module and its tests.
+LINT_SRCS += $(REGISTRY_SRCS)
+LINT_OWN_SRCS += $(REGISTRY_UNIT_SRCS)
+LINT_CPPFLAGS += -Iwebhook
