@@ -14,8 +14,9 @@
 
 REGISTRY_PURE_SRCS := webhook/imageutil.c webhook/imagedigest.c \
 	webhook/imageref.c webhook/imageconfig.c webhook/imageargv.c \
-	webhook/registry_manifest.c
-REGISTRY_SRCS := $(REGISTRY_PURE_SRCS)
+	webhook/registry_manifest.c webhook/registry_auth.c webhook/imagestore.c
+REGISTRY_NET_SRCS := webhook/registry.c webhook/imagecache.c
+REGISTRY_SRCS := $(REGISTRY_PURE_SRCS) $(REGISTRY_NET_SRCS)
 REGISTRY_HDRS := $(REGISTRY_SRCS:.c=.h)
 REGISTRY_BUILD_PACKAGES := libcurl4-gnutls-dev libjansson-dev nettle-dev \
 	pkg-config libcmocka-dev
