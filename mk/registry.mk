@@ -39,7 +39,7 @@ $(BUILD)/.deps-registry: | $(BUILD)/.deps-build
 REGISTRY_UNIT_SRCS := $(wildcard tests/registry/unit/test_*.c)
 REGISTRY_UNIT_BINS = $(patsubst tests/registry/unit/%.c,$(BUILD)/unit/%,$(REGISTRY_UNIT_SRCS))
 
-$(REGISTRY_UNIT_BINS): $(BUILD)/unit/%: tests/registry/unit/%.c $(REGISTRY_SRCS) $(REGISTRY_HDRS) | $(BUILD)/.deps-registry
+$(REGISTRY_UNIT_BINS): $(BUILD)/unit/%: tests/registry/unit/%.c $(REGISTRY_SRCS) $(REGISTRY_HDRS) $(wildcard tests/registry/*.h) | $(BUILD)/.deps-registry
 	@mkdir -p $(@D)
 	$(UNIT_CC) $(UNIT_CFLAGS) -Iwebhook -o $@ $< $(REGISTRY_SRCS) -lcmocka $(REGISTRY_LIBS)
 
@@ -59,3 +59,35 @@ sanitize-valgrind: $(REGISTRY_UNIT_BINS)
 LINT_SRCS += $(REGISTRY_SRCS)
 LINT_OWN_SRCS += $(REGISTRY_UNIT_SRCS)
 LINT_CPPFLAGS += -Iwebhook
+
+# ---- the e2e suite ---------------------------------------------------------
+
+# Debian packages the suite needs (Distribution 2.8, skopeo, openssl, and
+# Node.js for the token service unless the machine has its own node/npm).
+REGISTRY_E2E_PACKAGES := docker-registry skopeo openssl bats jq tar coreutils
+REGISTRY_NODE_PACKAGES := $(if $(shell command -v node && command -v npm),,nodejs npm)
+REGISTRY_TOOLS := tests/registry/tools
+REGISTRY_DRIVER := $(REGISTRY_DIR)/registry-driver
+
+.PHONY: registry-e2e registry-e2e-deps
+
+$(BUILD)/.deps-registry-e2e: | $(BUILD)/.deps-build
+	tools/ensure-packages.sh $(REGISTRY_E2E_PACKAGES) $(REGISTRY_NODE_PACKAGES)
+	@touch $@
+
+# The lookup driver: the module under test, as the suite drives it.
+$(REGISTRY_DRIVER): tests/registry/driver.c $(REGISTRY_SRCS) $(REGISTRY_HDRS) | $(BUILD)/.deps-registry
+	@mkdir -p $(@D)
+	gcc $(CSTD) -O2 -g $(WARNINGS) $(HARDENING) -Iwebhook -o $@ $< $(REGISTRY_SRCS) $(REGISTRY_LIBS)
+
+$(REGISTRY_TOOLS)/node_modules/.package-lock.json: $(REGISTRY_TOOLS)/package.json $(REGISTRY_TOOLS)/package-lock.json | $(BUILD)/.deps-registry-e2e
+	cd $(REGISTRY_TOOLS) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+registry-e2e-deps: $(BUILD)/.deps-registry-e2e $(REGISTRY_DRIVER) $(REGISTRY_TOOLS)/node_modules/.package-lock.json
+
+registry-e2e: registry-e2e-deps
+	bats --tap tests/registry
+
+test: registry-e2e-deps
+LINT_OWN_SRCS += tests/registry/driver.c

@@ -525,7 +525,7 @@ out:
 }
 
 static enum image_error curl_error(CURLcode cc, const struct answer *a, const char *what,
-				   char *err, size_t errlen)
+				   const char *detail, char *err, size_t errlen)
 {
 	enum image_error kind;
 
@@ -572,7 +572,8 @@ static enum image_error curl_error(CURLcode cc, const struct answer *a, const ch
 		kind = IMAGE_ERR_UNREACHABLE;
 		break;
 	}
-	image_errf(err, errlen, "%s: %s", what, curl_easy_strerror(cc));
+	image_errf(err, errlen, "%s: %s%s%.200s%s", what, curl_easy_strerror(cc),
+		   detail[0] ? " (" : "", detail, detail[0] ? ")" : "");
 	return kind;
 }
 
@@ -589,6 +590,7 @@ static enum image_error http_once(struct session *s, const char *url, bool head,
 	bool plain;
 	CURLcode cc;
 	char *redirect = NULL;
+	char detail[CURL_ERROR_SIZE] = "";
 
 	answer_free(a);
 	a->limit = limit;
@@ -607,6 +609,7 @@ static enum image_error http_once(struct session *s, const char *url, bool head,
 	curl_easy_setopt(s->h, CURLOPT_PROTOCOLS_STR, plain ? "http" : "https");
 	curl_easy_setopt(s->h, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(s->h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(s->h, CURLOPT_ERRORBUFFER, detail);
 	curl_easy_setopt(s->h, CURLOPT_SHARE, s->c->share);
 	curl_easy_setopt(s->h, CURLOPT_TIMEOUT_MS, remaining_ms);
 	curl_easy_setopt(s->h, CURLOPT_CONNECTTIMEOUT_MS, remaining_ms);
@@ -647,8 +650,9 @@ static enum image_error http_once(struct session *s, const char *url, bool head,
 	curl_slist_free_all(headers);
 	if (cc == CURLE_FILESIZE_EXCEEDED)
 		a->too_big = true; /* said by Content-Length, before the body */
+	curl_easy_setopt(s->h, CURLOPT_ERRORBUFFER, NULL);
 	if (cc != CURLE_OK)
-		return curl_error(cc, a, s->name, err, errlen);
+		return curl_error(cc, a, s->name, detail, err, errlen);
 	curl_easy_getinfo(s->h, CURLINFO_RESPONSE_CODE, &a->status);
 	header_value(s->h, "Content-Type", a->content_type, sizeof(a->content_type), NULL);
 	header_value(s->h, "Docker-Content-Digest", a->digest, sizeof(a->digest),

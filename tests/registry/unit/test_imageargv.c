@@ -16,69 +16,16 @@
 
 #include <cmocka.h>
 
+#include "../kubelet_expand.h"
 #include "imageargv.h"
 #include "imageconfig.h"
-
-/* The environment kubelet expands with: HOME is defined, NOPE is not. */
-static const char *env_lookup(const char *name, size_t len)
-{
-	if (len == 4 && memcmp(name, "HOME", 4) == 0)
-		return "/home/alice";
-	if (len == 5 && memcmp(name, "EMPTY", 5) == 0)
-		return "";
-	return NULL;
-}
-
-/* kubelet's Expand, written from its documented behaviour. */
-static char *kubelet_expand(const char *in)
-{
-	size_t len = strlen(in), o = 0;
-	char *out = malloc(len * 16 + 64);
-
-	assert_non_null(out);
-	for (size_t i = 0; i < len; i++) {
-		if (in[i] != '$' || i + 1 == len) {
-			out[o++] = in[i];
-			continue;
-		}
-		if (in[i + 1] == '$') {
-			out[o++] = '$';
-			i++;
-		} else if (in[i + 1] == '(') {
-			const char *close = strchr(in + i + 2, ')');
-
-			if (!close) {
-				out[o++] = '$';
-				out[o++] = '(';
-				i++;
-			} else {
-				size_t nlen = (size_t)(close - (in + i + 2));
-				const char *val = env_lookup(in + i + 2, nlen);
-
-				if (val) {
-					memcpy(out + o, val, strlen(val));
-					o += strlen(val);
-				} else {
-					memcpy(out + o, in + i, nlen + 3);
-					o += nlen + 3;
-				}
-				i = (size_t)(close - in);
-			}
-		} else {
-			out[o++] = '$';
-			out[o++] = in[i + 1];
-			i++;
-		}
-	}
-	out[o] = '\0';
-	return out;
-}
 
 static void expand_all(struct image_strv *v)
 {
 	for (size_t i = 0; i < v->n; i++) {
 		char *e = kubelet_expand(v->v[i]);
 
+		assert_non_null(e);
 		free(v->v[i]);
 		v->v[i] = e;
 	}
