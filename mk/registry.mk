@@ -58,7 +58,7 @@ sanitize-valgrind: $(REGISTRY_UNIT_BINS)
 # make lint: both linters over the module and its tests.
 LINT_SRCS += $(REGISTRY_SRCS)
 LINT_OWN_SRCS += $(REGISTRY_UNIT_SRCS)
-LINT_CPPFLAGS += -Iwebhook
+LINT_CPPFLAGS += -Iwebhook -Itests/registry
 
 # ---- the e2e suite ---------------------------------------------------------
 
@@ -91,3 +91,26 @@ registry-e2e: registry-e2e-deps
 
 test: registry-e2e-deps
 LINT_OWN_SRCS += tests/registry/driver.c
+
+# ---- fuzz -----------------------------------------------------------------
+
+# libFuzzer over the pure modules (tests/registry/fuzz_registry.c says what
+# it asserts); `make fuzz` runs it for FUZZ_SECONDS before its own target.
+# Seeds: tests/registry/fuzz/corpus (make-seeds.sh); new inputs go to
+# $(FUZZ_DIR)/corpus-registry, a crash to $(FUZZ_DIR)/registry-crash-*.
+FUZZ_REGISTRY_BIN := $(FUZZ_DIR)/fuzz_registry
+
+.PHONY: fuzz-registry
+
+$(FUZZ_REGISTRY_BIN): tests/registry/fuzz_registry.c tests/registry/kubelet_expand.h $(REGISTRY_PURE_SRCS) $(REGISTRY_HDRS) | $(QUALITY)/.deps $(BUILD)/.deps-registry
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -Iwebhook -Itests/registry -o $@ $< $(REGISTRY_PURE_SRCS) -ljansson -lnettle
+
+fuzz-registry: $(FUZZ_REGISTRY_BIN)
+	@mkdir -p $(FUZZ_DIR)/corpus-registry
+	$(FUZZ_REGISTRY_BIN) -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	  -max_len=16384 -timeout=10 -rss_limit_mb=2048 \
+	  -artifact_prefix=$(FUZZ_DIR)/registry- $(FUZZ_DIR)/corpus-registry tests/registry/fuzz/corpus
+
+fuzz: fuzz-registry
+LINT_OWN_SRCS += tests/registry/fuzz_registry.c

@@ -369,9 +369,9 @@ static enum image_error resolve_index(const struct resolver *r,
 				      const struct manifest *idx,
 				      struct image_config *out)
 {
-	struct image_config first = {0};
+	struct image_config first = {0}, chosen = {0};
 	struct image_platform first_platform = {0};
-	bool have_first = false, selected = false, may_match = false;
+	bool have_first = false, selected = false, chosen_is_first = false, may_match = false;
 	char want_text[96], avail[512];
 	enum image_error rc = IMAGE_OK;
 
@@ -400,7 +400,7 @@ static enum image_error resolve_index(const struct resolver *r,
 		const struct manifest_descriptor *d = &idx->entries[i];
 		struct image_config cfg;
 		struct image_platform platform;
-		bool known = false;
+		bool known = false, is_selected;
 		char what[64];
 
 		if (!entry_runnable(d))
@@ -408,6 +408,7 @@ static enum image_error resolve_index(const struct resolver *r,
 		rc = read_entry(r, d, &cfg, &platform, &known);
 		if (rc != IMAGE_OK)
 			break;
+		is_selected = !selected && known && image_platform_equal(&platform, r->want);
 		if (have_first && !image_config_same_exec(&first, &cfg, what, sizeof(what))) {
 			char a[96], b[96];
 
@@ -420,14 +421,19 @@ static enum image_error resolve_index(const struct resolver *r,
 			rc = IMAGE_ERR_PLATFORMS_DISAGREE;
 			break;
 		}
+		/* the platform's own fields (null and [] are "the same" to
+		 * the comparison, not to has_entrypoint/has_cmd) */
 		if (!have_first) {
 			first = cfg;
 			first_platform = platform;
 			have_first = true;
+			chosen_is_first = is_selected;
+		} else if (is_selected) {
+			chosen = cfg;
 		} else {
 			image_config_free(&cfg);
 		}
-		if (!selected && known && image_platform_equal(&platform, r->want)) {
+		if (is_selected) {
 			selected = true;
 			free(out->manifest_digest);
 			out->manifest_digest = strdup(d->digest);
@@ -446,13 +452,19 @@ static enum image_error resolve_index(const struct resolver *r,
 	if (rc == IMAGE_OK) {
 		char *md = out->manifest_digest;
 
-		/* every platform runs the same: the first one's fields */
-		*out = first;
+		if (chosen_is_first) {
+			*out = first;
+		} else {
+			*out = chosen;
+			image_config_free(&first);
+		}
 		out->manifest_digest = md;
 		return IMAGE_OK;
 	}
 	if (have_first)
 		image_config_free(&first);
+	if (selected && !chosen_is_first)
+		image_config_free(&chosen);
 	return rc;
 }
 
