@@ -114,3 +114,11 @@ fuzz-registry: $(FUZZ_REGISTRY_BIN)
 
 fuzz: fuzz-registry
 LINT_OWN_SRCS += tests/registry/fuzz_registry.c
+
+# ---- bench ----------------------------------------------------------------
+
+# Cold and warm lookup latency against a real registry (tests/registry/bench.sh;
+# docs/registry.md). BENCH_REGISTRY_ROUNDS cold lookups per image (50).
+.PHONY: bench-registry
+bench-registry: registry-e2e-deps
+	tests/registry/bench.sh

@@ -22,6 +22,7 @@
 #define TOKEN_CACHE_SIZE 64
 #define URL_MAX 4096
 #define CONFIG_RECHECK_NS (10ull * 1000000000ull)
+#define HANDLE_POOL_SIZE 16
 
 struct endpoint {
 	char *name; /* a registry name as references write it */
@@ -47,8 +48,16 @@ struct registry_client {
 	size_t n_endpoints;
 	char *user_agent;
 
+	/* DNS answers and TLS sessions are shared by every transfer; an
+	 * idle connection stays with the easy handle that made it, and idle
+	 * handles wait in the pool for the next lookup (libcurl's shared
+	 * connection cache is not safe across threads, its documentation
+	 * says). */
 	CURLSH *share;
 	pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
+	pthread_mutex_t pool_lock;
+	CURL *pool[HANDLE_POOL_SIZE];
+	size_t n_pool;
 
 	/* config.json, read again when the file changes (a mounted secret) */
 	pthread_mutex_t config_lock;
@@ -205,6 +214,7 @@ struct registry_client *registry_client_new(const struct registry_options *o,
 		pthread_mutex_init(&c->share_locks[i], NULL);
 	pthread_mutex_init(&c->config_lock, NULL);
 	pthread_mutex_init(&c->memo_lock, NULL);
+	pthread_mutex_init(&c->pool_lock, NULL);
 	atomic_init(&c->requests, 0);
 	if (image_platform_parse(o->platform ? o->platform : DEFAULT_PLATFORM, &c->platform,
 				 err, errlen) != 0)
@@ -264,7 +274,6 @@ struct registry_client *registry_client_new(const struct registry_options *o,
 	curl_share_setopt(c->share, CURLSHOPT_USERDATA, c);
 	curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
 	curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-	curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
 	return c;
 oom:
 	image_errf(err, errlen, "out of memory");
@@ -277,6 +286,8 @@ void registry_client_free(struct registry_client *c)
 {
 	if (!c)
 		return;
+	for (size_t i = 0; i < c->n_pool; i++)
+		curl_easy_cleanup(c->pool[i]);
 	if (c->share)
 		curl_share_cleanup(c->share);
 	for (size_t i = 0; i < c->n_insecure; i++)
@@ -299,6 +310,7 @@ void registry_client_free(struct registry_client *c)
 		pthread_mutex_destroy(&c->share_locks[i]);
 	pthread_mutex_destroy(&c->config_lock);
 	pthread_mutex_destroy(&c->memo_lock);
+	pthread_mutex_destroy(&c->pool_lock);
 	free(c);
 }
 
@@ -873,7 +885,11 @@ static enum image_error session_open(struct registry_client *c, const struct ima
 		if (s->auth != AUTH_BASIC || !s->user)
 			s->auth = AUTH_NONE;
 	}
-	s->h = curl_easy_init();
+	pthread_mutex_lock(&c->pool_lock);
+	s->h = c->n_pool > 0 ? c->pool[--c->n_pool] : NULL;
+	pthread_mutex_unlock(&c->pool_lock);
+	if (!s->h)
+		s->h = curl_easy_init();
 	if (!s->h) {
 		image_errf(err, errlen, "libcurl could not start a transfer");
 		return IMAGE_ERR_INTERNAL;
@@ -883,8 +899,20 @@ static enum image_error session_open(struct registry_client *c, const struct ima
 
 static void session_close(struct session *s)
 {
-	if (s->h)
-		curl_easy_cleanup(s->h);
+	if (s->h) {
+		struct registry_client *c = s->c;
+
+		/* back to the pool with its idle connections, its options reset */
+		curl_easy_reset(s->h);
+		pthread_mutex_lock(&c->pool_lock);
+		if (c->n_pool < HANDLE_POOL_SIZE) {
+			c->pool[c->n_pool++] = s->h;
+			s->h = NULL;
+		}
+		pthread_mutex_unlock(&c->pool_lock);
+		if (s->h)
+			curl_easy_cleanup(s->h);
+	}
 	if (s->password)
 		memset(s->password, 0, strlen(s->password));
 	free(s->user);
@@ -993,8 +1021,9 @@ enum image_error registry_head_tag(struct registry_client *c, const struct image
 	if (rc != IMAGE_OK)
 		goto out;
 	snprintf(path, sizeof(path), "/v2/%s/manifests/%s", ref->path, ref->tag);
-	rc = request(&s, path, true, REGISTRY_MANIFEST_ACCEPT, REGISTRY_SMALL_ANSWER_MAX, &a,
-		     err, errlen);
+	/* a HEAD's Content-Length is the manifest's */
+	rc = request(&s, path, true, REGISTRY_MANIFEST_ACCEPT, MANIFEST_MAX_BYTES, &a, err,
+		     errlen);
 	if (rc == IMAGE_OK && a.status != 200)
 		rc = status_error(&s, &a, "manifest", err, errlen);
 	if (rc != IMAGE_OK)
