@@ -8,6 +8,7 @@
 #                          Distribution registry (also in `make test`)
 #   make fuzz-registry     libFuzzer over the parsers (`make fuzz` runs it)
 #   make bench-registry    cold and warm lookup latency (docs/registry.md)
+#   make registry-e2e-asan the e2e suite with the driver under ASan+UBSan
 #
 # The webhook links $(REGISTRY_SRCS) with $(REGISTRY_LIBS); docs/registry.md
 # describes the design.
@@ -122,3 +123,24 @@ LINT_OWN_SRCS += tests/registry/fuzz_registry.c
 .PHONY: bench-registry
 bench-registry: registry-e2e-deps
 	tests/registry/bench.sh
+
+# The e2e suite once more with the driver built with ASan+UBSan (leaks
+# included): the network code under the sanitizers, against real
+# registries. Not part of `make sanitize` (it takes the suite's minute).
+REGISTRY_DRIVER_ASAN := $(REGISTRY_DIR)/registry-driver-asan
+.PHONY: registry-e2e-asan
+$(REGISTRY_DRIVER_ASAN): tests/registry/driver.c $(REGISTRY_SRCS) $(REGISTRY_HDRS) | $(QUALITY)/.deps $(BUILD)/.deps-registry
+	@mkdir -p $(@D)
+	clang $(CSTD) -O1 -g $(filter-out -Werror,$(WARNINGS)) $(SAN_FLAGS) -Iwebhook -o $@ $< $(REGISTRY_SRCS) $(REGISTRY_LIBS)
+
+# Reports go to files (the tests read the driver's stdout line by line);
+# any report fails the target.
+REGISTRY_SAN_REPORTS := $(abspath $(REGISTRY_DIR))/sanitizer-report
+registry-e2e-asan: registry-e2e-deps $(REGISTRY_DRIVER_ASAN)
+	rm -f $(REGISTRY_SAN_REPORTS).*
+	REG_DRIVER=$(abspath $(REGISTRY_DRIVER_ASAN)) \
+	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:log_path=$(REGISTRY_SAN_REPORTS) \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$(REGISTRY_SAN_REPORTS) \
+	  bats --tap tests/registry
+	@if ls $(REGISTRY_SAN_REPORTS).* >/dev/null 2>&1; then \
+	  head -50 $(REGISTRY_SAN_REPORTS).*; echo "registry-e2e-asan: sanitizer reports above" >&2; exit 1; fi
