@@ -1,0 +1,485 @@
+/* Unit tests of the cache's concurrency and policy (webhook/imagecache.c)
+ * with a stand-in for the registry (the e2e suite tests/registry uses a
+ * real one): one round trip for concurrent lookups of one image, other
+ * images never blocked by it, the tag TTL and imagePullPolicy Always,
+ * deadlines, errors not cached, metrics; and the registry client's option
+ * checks. */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "imagecache.h"
+
+#define D1 "sha256:1111111111111111111111111111111111111111111111111111111111111111"
+#define D2 "sha256:2222222222222222222222222222222222222222222222222222222222222222"
+
+struct fake {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	unsigned resolves, heads, blocked;
+	const char *tag_digest;  /* what every tag names now */
+	bool block;              /* resolve waits for release (or its deadline) */
+	const char *block_path;  /* ... only for this repository, when set */
+	enum image_error fail;
+};
+
+static struct fake fake;
+
+static void fake_reset(void)
+{
+	pthread_mutex_lock(&fake.lock);
+	fake.resolves = fake.heads = fake.blocked = 0;
+	fake.tag_digest = D1;
+	fake.block = false;
+	fake.block_path = NULL;
+	fake.fail = IMAGE_OK;
+	pthread_mutex_unlock(&fake.lock);
+}
+
+static void fake_release(void)
+{
+	pthread_mutex_lock(&fake.lock);
+	fake.block = false;
+	pthread_cond_broadcast(&fake.cond);
+	pthread_mutex_unlock(&fake.lock);
+}
+
+static enum image_error fake_resolve(void *ctx, const struct imageref *ref,
+				     uint64_t deadline_ns, struct image_config *out,
+				     char *err, size_t errlen)
+{
+	static const char *const ep[] = {"/e"};
+	static const char *const cmd[] = {"c"};
+	struct timespec until = {(time_t)(deadline_ns / 1000000000ull),
+				 (long)(deadline_ns % 1000000000ull)};
+	char ref_text[IMAGEREF_TEXT_MAX + 1];
+	struct image_config c = {0};
+	enum image_error fail;
+
+	(void)ctx;
+	pthread_mutex_lock(&fake.lock);
+	fake.resolves++;
+	if (fake.block && (!fake.block_path || strcmp(ref->path, fake.block_path) == 0)) {
+		fake.blocked++;
+		pthread_cond_broadcast(&fake.cond);
+		while (fake.block)
+			if (pthread_cond_timedwait(&fake.cond, &fake.lock, &until) != 0)
+				break;
+		fake.blocked--;
+		if (fake.block) {
+			pthread_mutex_unlock(&fake.lock);
+			snprintf(err, errlen, "deadline");
+			return IMAGE_ERR_TIMEOUT;
+		}
+	}
+	fail = fake.fail;
+	snprintf(ref_text, sizeof(ref_text), "%s/%s@%s", ref->domain, ref->path,
+		 ref->digest[0] ? ref->digest : fake.tag_digest);
+	pthread_mutex_unlock(&fake.lock);
+	if (fail != IMAGE_OK) {
+		snprintf(err, errlen, "reg.test: manifest unknown");
+		return fail;
+	}
+	c.digest_ref = ref_text;
+	c.entrypoint = (char **)ep;
+	c.n_entrypoint = 1;
+	c.cmd = (char **)cmd;
+	c.n_cmd = 1;
+	c.user = (char *)"1000";
+	return image_config_copy(out, &c) == 0 ? IMAGE_OK : IMAGE_ERR_INTERNAL;
+}
+
+static enum image_error fake_head(void *ctx, const struct imageref *ref, uint64_t deadline_ns,
+				  char digest[IMAGE_DIGEST_MAX + 1], char *err, size_t errlen)
+{
+	(void)ctx;
+	(void)ref;
+	(void)deadline_ns;
+	if (errlen)
+		err[0] = '\0';
+	pthread_mutex_lock(&fake.lock);
+	fake.heads++;
+	snprintf(digest, IMAGE_DIGEST_MAX + 1, "%s", fake.tag_digest);
+	pthread_mutex_unlock(&fake.lock);
+	return IMAGE_OK;
+}
+
+static const struct image_fetcher fetcher = {NULL, fake_resolve, fake_head};
+
+static struct image_cache *new_cache(double ttl, double timeout)
+{
+	struct image_cache_options o = {.tag_ttl = ttl, .lookup_timeout = timeout,
+					.fetcher = &fetcher};
+	char err[256];
+	struct image_cache *c = image_cache_new(&o, err, sizeof(err));
+
+	assert_non_null(c);
+	fake_reset();
+	return c;
+}
+
+static unsigned fake_get(const unsigned *field)
+{
+	unsigned v;
+
+	pthread_mutex_lock(&fake.lock);
+	v = *field;
+	pthread_mutex_unlock(&fake.lock);
+	return v;
+}
+
+/* Waits (up to 10 s) until cond() holds: a state to reach, not a timing. */
+static bool eventually(bool (*cond)(struct image_cache *), struct image_cache *c)
+{
+	for (int i = 0; i < 10000; i++) {
+		if (cond(c))
+			return true;
+		nanosleep(&(struct timespec){0, 1000000}, NULL);
+	}
+	return false;
+}
+
+struct lookup_job {
+	struct image_cache *cache;
+	const char *ref;
+	enum image_error rc;
+	char digest_ref[512];
+	pthread_t thread;
+};
+
+static void *lookup_thread(void *arg)
+{
+	struct lookup_job *j = arg;
+	struct image_config c;
+	char err[512];
+
+	j->rc = image_lookup(j->cache, j->ref, false, &c, err, sizeof(err));
+	if (j->rc == IMAGE_OK) {
+		snprintf(j->digest_ref, sizeof(j->digest_ref), "%s", c.digest_ref);
+		image_config_free(&c);
+	}
+	return NULL;
+}
+
+static bool all_waiting(struct image_cache *c)
+{
+	struct image_metrics m;
+
+	image_cache_metrics(c, &m);
+	return fake_get(&fake.blocked) == 1 && m.coalesced == 7;
+}
+
+static void test_single_flight(void **state)
+{
+	struct image_cache *c = new_cache(60, 30);
+	struct lookup_job jobs[8];
+	struct image_metrics m;
+
+	(void)state;
+	fake.block = true;
+	for (int i = 0; i < 8; i++) {
+		jobs[i] = (struct lookup_job){.cache = c, .ref = "reg.test/team/app:1"};
+		assert_int_equal(pthread_create(&jobs[i].thread, NULL, lookup_thread, &jobs[i]), 0);
+	}
+	/* one lookup is at the registry, the seven others wait for it */
+	assert_true(eventually(all_waiting, c));
+	fake_release();
+	for (int i = 0; i < 8; i++) {
+		pthread_join(jobs[i].thread, NULL);
+		assert_int_equal(jobs[i].rc, IMAGE_OK);
+		assert_string_equal(jobs[i].digest_ref, "reg.test/team/app@" D1);
+	}
+	assert_int_equal(fake.resolves, 1);
+	image_cache_metrics(c, &m);
+	assert_int_equal(m.lookups[IMAGE_OK], 8);
+	assert_int_equal(m.registry_lookups, 1);
+	assert_int_equal(m.coalesced, 7);
+	image_cache_free(c);
+}
+
+static bool slow_blocked(struct image_cache *c)
+{
+	(void)c;
+	return fake_get(&fake.blocked) == 1;
+}
+
+static void test_others_not_blocked(void **state)
+{
+	struct image_cache *c = new_cache(60, 30);
+	struct lookup_job slow = {.cache = c, .ref = "reg.test/slow:1"};
+	struct image_config img;
+	char err[512];
+
+	(void)state;
+	fake.block = true;
+	fake.block_path = "slow";
+	assert_int_equal(pthread_create(&slow.thread, NULL, lookup_thread, &slow), 0);
+	assert_true(eventually(slow_blocked, c));
+	/* while that one waits for its registry, another image is looked up,
+	 * and a cached one is served */
+	assert_int_equal(image_lookup(c, "reg.test/fast:1", false, &img, err, sizeof(err)), IMAGE_OK);
+	image_config_free(&img);
+	assert_int_equal(image_lookup(c, "reg.test/fast:1", false, &img, err, sizeof(err)), IMAGE_OK);
+	image_config_free(&img);
+	assert_int_equal(fake_get(&fake.blocked), 1);
+	fake_release();
+	pthread_join(slow.thread, NULL);
+	assert_int_equal(slow.rc, IMAGE_OK);
+	image_cache_free(c);
+}
+
+static void lookup_ok(struct image_cache *c, const char *ref, bool always, const char *want)
+{
+	struct image_config img;
+	char err[512] = "";
+
+	if (image_lookup(c, ref, always, &img, err, sizeof(err)) != IMAGE_OK)
+		fail_msg("%s: %s", ref, err);
+	assert_string_equal(img.digest_ref, want);
+	assert_string_equal(img.entrypoint[0], "/e");
+	assert_string_equal(img.user, "1000");
+	image_config_free(&img);
+}
+
+static void test_tag_ttl_and_always(void **state)
+{
+	struct image_cache *c = new_cache(3600, 30);
+	struct image_metrics m;
+
+	(void)state;
+	lookup_ok(c, "reg.test/a:1", false, "reg.test/a@" D1);
+	assert_int_equal(fake.resolves, 1);
+	assert_int_equal(fake.heads, 0);
+	/* within the TTL: no request at all */
+	lookup_ok(c, "reg.test/a:1", false, "reg.test/a@" D1);
+	assert_int_equal(fake.resolves, 1);
+	assert_int_equal(fake.heads, 0);
+	/* Always: the tag is read again (HEAD); the digest is cached */
+	lookup_ok(c, "reg.test/a:1", true, "reg.test/a@" D1);
+	assert_int_equal(fake.resolves, 1);
+	assert_int_equal(fake.heads, 1);
+	/* the tag moved: Always reads the new image */
+	fake.tag_digest = D2;
+	lookup_ok(c, "reg.test/a:1", true, "reg.test/a@" D2);
+	assert_int_equal(fake.resolves, 2);
+	assert_int_equal(fake.heads, 2);
+	/* ... and the tag table follows */
+	lookup_ok(c, "reg.test/a:1", false, "reg.test/a@" D2);
+	assert_int_equal(fake.heads, 2);
+	/* the digest the tag named first is still cached, by digest */
+	lookup_ok(c, "reg.test/a@" D1, false, "reg.test/a@" D1);
+	assert_int_equal(fake.resolves, 2);
+	image_cache_metrics(c, &m);
+	assert_int_equal(m.hits_tag, 2);
+	assert_int_equal(m.hits_revalidated, 1);
+	assert_int_equal(m.hits_digest, 1);
+	assert_int_equal(m.cache_digests, 2);
+	assert_int_equal(m.cache_tags, 1);
+	image_cache_free(c);
+
+	/* a TTL of 0: every tag lookup asks (HEAD), the content stays cached */
+	c = new_cache(0, 30);
+	lookup_ok(c, "reg.test/a:1", false, "reg.test/a@" D1);
+	lookup_ok(c, "reg.test/a:1", false, "reg.test/a@" D1);
+	lookup_ok(c, "reg.test/a:1", false, "reg.test/a@" D1);
+	assert_int_equal(fake.resolves, 1);
+	assert_int_equal(fake.heads, 2);
+	/* the same image written another way is the same entry */
+	lookup_ok(c, "reg.test/a", false, "reg.test/a@" D1);
+	lookup_ok(c, "reg.test/a:latest", false, "reg.test/a@" D1);
+	assert_int_equal(fake.resolves, 2);
+	image_cache_free(c);
+}
+
+struct waiter {
+	struct image_cache *cache;
+	uint64_t deadline;
+	enum image_error rc;
+	pthread_t thread;
+};
+
+static void *waiter_thread(void *arg)
+{
+	struct waiter *w = arg;
+	struct image_config img;
+	char err[512];
+
+	w->rc = image_lookup_until(w->cache, "reg.test/stuck:1", false, w->deadline, &img, err,
+				   sizeof(err));
+	return NULL;
+}
+
+static void test_deadlines(void **state)
+{
+	struct image_cache *c = new_cache(60, 0.2);
+	struct image_config img;
+	char err[512] = "";
+	uint64_t t0 = registry_now_ns();
+	struct waiter w = {.cache = c};
+	struct image_metrics m;
+
+	(void)state;
+	fake.block = true;
+	/* the leader's registry never answers: its deadline ends it */
+	assert_int_equal(image_lookup(c, "reg.test/stuck:1", false, &img, err, sizeof(err)),
+			 IMAGE_ERR_TIMEOUT);
+	assert_true(registry_now_ns() - t0 >= 200000000ull);
+	assert_non_null(strstr(err, "image \"reg.test/stuck:1\""));
+	assert_null(img.digest_ref);
+	/* a lookup waiting for another one stops at its own deadline */
+	{
+		struct lookup_job leader = {.cache = c, .ref = "reg.test/stuck:1"};
+
+		image_cache_free(c);
+		c = new_cache(60, 30);
+		fake.block = true;
+		leader.cache = c;
+		w.cache = c;
+		assert_int_equal(pthread_create(&leader.thread, NULL, lookup_thread, &leader), 0);
+		assert_true(eventually(slow_blocked, c));
+		w.deadline = registry_now_ns() + 100000000ull;
+		assert_int_equal(pthread_create(&w.thread, NULL, waiter_thread, &w), 0);
+		pthread_join(w.thread, NULL);
+		assert_int_equal(w.rc, IMAGE_ERR_TIMEOUT);
+		image_cache_metrics(c, &m);
+		assert_int_equal(m.coalesced, 1);
+		assert_int_equal(m.lookups[IMAGE_ERR_TIMEOUT], 1);
+		/* the leader still gets its answer */
+		fake_release();
+		pthread_join(leader.thread, NULL);
+		assert_int_equal(leader.rc, IMAGE_OK);
+	}
+	image_cache_free(c);
+}
+
+static void test_errors_not_cached(void **state)
+{
+	struct image_cache *c = new_cache(60, 30);
+	struct image_config img;
+	char err[512];
+	struct image_metrics m;
+
+	(void)state;
+	fake.fail = IMAGE_ERR_NOT_FOUND;
+	assert_int_equal(image_lookup(c, "reg.test/gone:1", false, &img, err, sizeof(err)),
+			 IMAGE_ERR_NOT_FOUND);
+	assert_string_equal(err, "image \"reg.test/gone:1\": reg.test: manifest unknown");
+	assert_int_equal(image_lookup(c, "reg.test/gone:1", false, &img, err, sizeof(err)),
+			 IMAGE_ERR_NOT_FOUND);
+	assert_int_equal(fake.resolves, 2);
+	fake.fail = IMAGE_OK;
+	lookup_ok(c, "reg.test/gone:1", false, "reg.test/gone@" D1);
+	/* an invalid reference never reaches the registry */
+	assert_int_equal(image_lookup(c, "reg.test/Bad:1", false, &img, err, sizeof(err)),
+			 IMAGE_ERR_REFERENCE);
+	assert_non_null(strstr(err, "lowercase"));
+	assert_int_equal(fake.resolves, 3);
+	image_cache_metrics(c, &m);
+	assert_int_equal(m.lookups[IMAGE_ERR_NOT_FOUND], 2);
+	assert_int_equal(m.lookups[IMAGE_ERR_REFERENCE], 1);
+	assert_int_equal(m.lookups[IMAGE_OK], 1);
+	image_cache_free(c);
+}
+
+static void test_metrics_text(void **state)
+{
+	struct image_cache *c = new_cache(60, 30);
+	struct image_metrics m;
+	char buf[8192];
+	int n;
+
+	(void)state;
+	lookup_ok(c, "reg.test/a:1", false, "reg.test/a@" D1);
+	lookup_ok(c, "reg.test/a:1", false, "reg.test/a@" D1);
+	image_cache_metrics(c, &m);
+	n = image_metrics_format(&m, "sgw", buf, sizeof(buf));
+	assert_true(n > 0 && (size_t)n == strlen(buf));
+	assert_non_null(strstr(buf, "\nsgw_image_lookups_total{result=\"ok\"} 2\n"));
+	assert_non_null(strstr(buf, "\nsgw_image_lookups_total{result=\"platforms_disagree\"} 0\n"));
+	assert_non_null(strstr(buf, "\nsgw_image_cache_hits_total{kind=\"tag\"} 1\n"));
+	assert_non_null(strstr(buf, "# TYPE sgw_image_registry_duration_seconds histogram\n"));
+	assert_non_null(strstr(buf, "\nsgw_image_registry_duration_seconds_bucket{le=\"+Inf\"} 1\n"));
+	assert_non_null(strstr(buf, "\nsgw_image_registry_duration_seconds_count 1\n"));
+	assert_non_null(strstr(buf, "\nsgw_image_cache_entries{table=\"digest\"} 1\n"));
+	/* cumulative buckets */
+	assert_non_null(strstr(buf, "sgw_image_registry_duration_seconds_bucket{le=\"5\"} 1\n"));
+	assert_int_equal(image_metrics_format(&m, "sgw", buf, 100), -1);
+	image_cache_free(c);
+}
+
+static void test_client_options(void **state)
+{
+	static const char *const bad_insecure[] = {"no/slash:1"};
+	static const char *const bad_endpoint[] = {"docker.io"};
+	static const char *const bad_endpoint_port[] = {"docker.io=mirror.test:70000"};
+	static const struct {
+		struct registry_options o;
+		const char *reason;
+	} cases[] = {
+		{{.platform = "linux"}, "invalid platform"},
+		{{.ca_file = "/nonexistent/ca.pem"}, "--registry-ca /nonexistent/ca.pem"},
+		{{.config_file = "/nonexistent/config.json"}, "--registry-config /nonexistent/config.json"},
+		{{.config_file = "/dev/null"}, "not a JSON object"},
+		{{.insecure = bad_insecure, .n_insecure = 1}, "--insecure-registry"},
+		{{.endpoints = bad_endpoint, .n_endpoints = 1}, "--registry-endpoint"},
+		{{.endpoints = bad_endpoint_port, .n_endpoints = 1}, "--registry-endpoint"},
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct image_cache_options o = {.registry = cases[i].o, .tag_ttl = -1};
+		char err[256] = "";
+
+		assert_null(image_cache_new(&o, err, sizeof(err)));
+		if (!strstr(err, cases[i].reason))
+			fail_msg("case %zu: \"%s\" lacks \"%s\"", i, err, cases[i].reason);
+	}
+}
+
+static void test_docker_io_needs_an_endpoint(void **state)
+{
+	struct image_cache_options o = {.tag_ttl = -1};
+	char err[512];
+	struct image_cache *c = image_cache_new(&o, err, sizeof(err));
+	struct image_config img;
+
+	(void)state;
+	assert_non_null(c);
+	/* Docker's default registry has no built-in endpoint: no request */
+	assert_int_equal(image_lookup(c, "busybox", false, &img, err, sizeof(err)),
+			 IMAGE_ERR_REGISTRY);
+	assert_non_null(strstr(err, "--registry-endpoint=docker.io=HOST"));
+	image_cache_free(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_single_flight),
+		cmocka_unit_test(test_others_not_blocked),
+		cmocka_unit_test(test_tag_ttl_and_always),
+		cmocka_unit_test(test_deadlines),
+		cmocka_unit_test(test_errors_not_cached),
+		cmocka_unit_test(test_metrics_text),
+		cmocka_unit_test(test_client_options),
+		cmocka_unit_test(test_docker_io_needs_an_endpoint),
+	};
+
+	pthread_mutex_init(&fake.lock, NULL);
+	{
+		pthread_condattr_t a;
+
+		pthread_condattr_init(&a);
+		pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+		pthread_cond_init(&fake.cond, &a);
+	}
+	cmocka_set_message_output(CM_OUTPUT_TAP);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,59 @@
+/* What a container runs, and the rewrite that puts strict-init in front
+ * of it. Pure.
+ *
+ * Kubernetes' rules (DESIGN.md fact 15), as containerd's CRI applies them
+ * (WithProcessArgs):
+ *   command unset, args unset:  ENTRYPOINT + CMD
+ *   command unset, args set:    ENTRYPOINT + args
+ *   command set:                command + args (ENTRYPOINT and CMD ignored)
+ * "unset" is also an empty list (the API server drops [] and the CRI sees
+ * no difference), and an ENTRYPOINT of exactly one empty string ([""],
+ * what `ENTRYPOINT [""]` in a Dockerfile writes) counts as none. Nothing
+ * at all to run is an error ("no command specified").
+ *
+ * kubelet expands "$(VAR)" and "$$" in the pod's command and args before
+ * the runtime sees them, never in the image's config. A value copied from
+ * the image into the pod is therefore escaped: every "$" becomes "$$",
+ * which kubelet turns back into "$", so the process gets the image's
+ * bytes unchanged. */
+#ifndef IMAGE_ARGV_H
+#define IMAGE_ARGV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "imageconfig.h"
+#include "imageutil.h"
+
+/* A container's command and args as the pod sets them (n == 0: unset). */
+struct pod_argv {
+	const char *const *command;
+	size_t n_command;
+	const char *const *args;
+	size_t n_args;
+};
+
+/* The argv the runtime runs, before kubelet's expansion of the pod's own
+ * values. 0, or -1 with a reason ("no command specified", out of memory). */
+int image_effective_argv(const struct pod_argv *pod,
+			 const struct image_config *img, struct image_strv *out,
+			 char *err, size_t errlen);
+
+/* s with every "$" doubled (malloc'ed; NULL when out of memory). */
+char *image_escape_for_kubelet(const char *s);
+
+/* The rewrite of a container's command and args:
+ *   command set:    command = prefix + command, args left as they are
+ *   command unset:  command = prefix + escaped ENTRYPOINT,
+ *                   args = the pod's args when set, else the escaped CMD
+ * so that after kubelet's expansion the runtime runs prefix + exactly the
+ * argv of image_effective_argv. prefix (e.g. strict-init's path and "--")
+ * is copied as it is. *set_args says whether args_out replaces the pod's
+ * args (false: keep the pod's args, or none). img may be NULL only when
+ * the pod sets a command. 0, or -1 with a reason. */
+int image_wrap_argv(const char *const *prefix, size_t n_prefix,
+		    const struct pod_argv *pod, const struct image_config *img,
+		    struct image_strv *command_out, struct image_strv *args_out,
+		    bool *set_args, char *err, size_t errlen);
+
+#endif

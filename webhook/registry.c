@@ -1,0 +1,1041 @@
+/* The registry client over libcurl (registry.h). */
+#include "registry.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+
+#include "registry_auth.h"
+#include "registry_manifest.h"
+
+#define DEFAULT_PLATFORM "linux/amd64"
+#define DEFAULT_USER_AGENT "strict-groups-webhook"
+#define TOKEN_CACHE_SIZE 64
+#define URL_MAX 4096
+#define CONFIG_RECHECK_NS (10ull * 1000000000ull)
+#define HANDLE_POOL_SIZE 16
+
+struct endpoint {
+	char *name; /* a registry name as references write it */
+	char *host; /* host[:port] that serves it */
+};
+
+/* A credential scheme or token that worked, per registry (Basic) or per
+ * registry and repository (Bearer tokens are scoped to one). */
+struct auth_memo {
+	char *key;
+	enum auth_scheme scheme;
+	char *token;
+	uint64_t expires_ns; /* Bearer */
+	uint64_t used_ns;
+};
+
+struct registry_client {
+	struct image_platform platform;
+	char *ca_file;
+	char **insecure;
+	size_t n_insecure;
+	struct endpoint *endpoints;
+	size_t n_endpoints;
+	char *user_agent;
+
+	/* DNS answers and TLS sessions are shared by every transfer; an
+	 * idle connection stays with the easy handle that made it, and idle
+	 * handles wait in the pool for the next lookup (libcurl's shared
+	 * connection cache is not safe across threads, its documentation
+	 * says). */
+	CURLSH *share;
+	pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
+	pthread_mutex_t pool_lock;
+	CURL *pool[HANDLE_POOL_SIZE];
+	size_t n_pool;
+
+	/* config.json, read again when the file changes (a mounted secret) */
+	pthread_mutex_t config_lock;
+	char *config_file;
+	struct docker_config config;
+	struct stat config_stat;
+	uint64_t config_checked_ns;
+
+	pthread_mutex_t memo_lock;
+	struct auth_memo memo[TOKEN_CACHE_SIZE];
+
+	atomic_uint_fast64_t requests;
+};
+
+uint64_t registry_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t registry_requests(const struct registry_client *c)
+{
+	return atomic_load(&c->requests);
+}
+
+const struct image_platform *registry_client_platform(const struct registry_client *c)
+{
+	return &c->platform;
+}
+
+/* ---- set-up ---------------------------------------------------------------- */
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static CURLcode curl_init_rc;
+
+static void curl_init_once(void)
+{
+	curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+static void share_lock(CURL *h, curl_lock_data data, curl_lock_access access, void *ctx)
+{
+	struct registry_client *c = ctx;
+
+	(void)h;
+	(void)access;
+	if ((int)data >= 0 && data < CURL_LOCK_DATA_LAST)
+		pthread_mutex_lock(&c->share_locks[data]);
+}
+
+static void share_unlock(CURL *h, curl_lock_data data, void *ctx)
+{
+	struct registry_client *c = ctx;
+
+	(void)h;
+	if ((int)data >= 0 && data < CURL_LOCK_DATA_LAST)
+		pthread_mutex_unlock(&c->share_locks[data]);
+}
+
+/* Reads a whole small file. 0, or -1 with errno. */
+static int read_small_file(const char *path, size_t max, char **out, size_t *len,
+			   struct stat *st)
+{
+	FILE *f = fopen(path, "rbe");
+	char *buf = NULL;
+	size_t n;
+
+	*out = NULL;
+	if (!f)
+		return -1;
+	if (fstat(fileno(f), st) != 0 || st->st_size < 0 || (size_t)st->st_size > max) {
+		if (errno == 0 || st->st_size >= 0)
+			errno = EFBIG;
+		fclose(f);
+		return -1;
+	}
+	buf = malloc((size_t)st->st_size + 1);
+	if (!buf) {
+		fclose(f);
+		errno = ENOMEM;
+		return -1;
+	}
+	n = fread(buf, 1, (size_t)st->st_size, f);
+	fclose(f);
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+static int load_config(struct registry_client *c, char *err, size_t errlen)
+{
+	char *text;
+	size_t len;
+	struct stat st;
+	struct docker_config parsed;
+
+	if (read_small_file(c->config_file, REGISTRY_CONFIG_FILE_MAX, &text, &len, &st) != 0) {
+		image_errf(err, errlen, "--registry-config %s: %s", c->config_file, strerror(errno));
+		return -1;
+	}
+	if (docker_config_parse(text, len, &parsed, err, errlen) != 0) {
+		memset(text, 0, len);
+		free(text);
+		return -1;
+	}
+	memset(text, 0, len);
+	free(text);
+	docker_config_free(&c->config);
+	c->config = parsed;
+	c->config_stat = st;
+	return 0;
+}
+
+static bool valid_host_port(const char *s)
+{
+	struct imageref r;
+	char probe[IMAGEREF_DOMAIN_MAX + 8];
+	char host[IMAGEREF_DOMAIN_MAX + 1];
+	unsigned port;
+
+	/* the reference grammar's domain, with a valid port */
+	if (strlen(s) > IMAGEREF_DOMAIN_MAX || strchr(s, '/'))
+		return false;
+	snprintf(probe, sizeof(probe), "%s/x", s);
+	return imageref_parse(probe, &r, NULL, 0) == 0 && strcmp(r.domain, s) == 0 &&
+	       imageref_host_port(&r, host, sizeof(host), &port) == 0;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+struct registry_client *registry_client_new(const struct registry_options *o,
+					    char *err, size_t errlen)
+{
+	struct registry_client *c;
+	FILE *ca;
+
+	pthread_once(&curl_once, curl_init_once);
+	if (curl_init_rc != CURLE_OK) {
+		image_errf(err, errlen, "libcurl: %s", curl_easy_strerror(curl_init_rc));
+		return NULL;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		image_errf(err, errlen, "out of memory");
+		return NULL;
+	}
+	for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
+		pthread_mutex_init(&c->share_locks[i], NULL);
+	pthread_mutex_init(&c->config_lock, NULL);
+	pthread_mutex_init(&c->memo_lock, NULL);
+	pthread_mutex_init(&c->pool_lock, NULL);
+	atomic_init(&c->requests, 0);
+	if (image_platform_parse(o->platform ? o->platform : DEFAULT_PLATFORM, &c->platform,
+				 err, errlen) != 0)
+		goto fail;
+	if (o->ca_file) {
+		ca = fopen(o->ca_file, "re");
+		if (!ca) {
+			image_errf(err, errlen, "--registry-ca %s: %s", o->ca_file, strerror(errno));
+			goto fail;
+		}
+		fclose(ca);
+	}
+	c->ca_file = dup_or_null(o->ca_file);
+	c->user_agent = strdup(o->user_agent ? o->user_agent : DEFAULT_USER_AGENT);
+	c->insecure = calloc(o->n_insecure + 1, sizeof(*c->insecure));
+	c->endpoints = calloc(o->n_endpoints + 1, sizeof(*c->endpoints));
+	if (!c->user_agent || !c->insecure || !c->endpoints || (o->ca_file && !c->ca_file))
+		goto oom;
+	for (size_t i = 0; i < o->n_insecure; i++) {
+		if (!valid_host_port(o->insecure[i])) {
+			image_errf(err, errlen, "--insecure-registry \"%.100s\": HOST:PORT expected",
+				   o->insecure[i]);
+			goto fail;
+		}
+		c->insecure[c->n_insecure] = strdup(o->insecure[i]);
+		if (!c->insecure[c->n_insecure++])
+			goto oom;
+	}
+	for (size_t i = 0; i < o->n_endpoints; i++) {
+		const char *eq = strchr(o->endpoints[i], '=');
+		struct endpoint *e = &c->endpoints[c->n_endpoints];
+
+		if (!eq || eq == o->endpoints[i] || !valid_host_port(eq + 1)) {
+			image_errf(err, errlen, "--registry-endpoint \"%.100s\": NAME=HOST[:PORT] expected",
+				   o->endpoints[i]);
+			goto fail;
+		}
+		e->name = strndup(o->endpoints[i], (size_t)(eq - o->endpoints[i]));
+		e->host = strdup(eq + 1);
+		c->n_endpoints++;
+		if (!e->name || !e->host)
+			goto oom;
+	}
+	if (o->config_file) {
+		c->config_file = strdup(o->config_file);
+		if (!c->config_file)
+			goto oom;
+		if (load_config(c, err, errlen) != 0)
+			goto fail;
+		c->config_checked_ns = registry_now_ns();
+	}
+	c->share = curl_share_init();
+	if (!c->share)
+		goto oom;
+	curl_share_setopt(c->share, CURLSHOPT_LOCKFUNC, share_lock);
+	curl_share_setopt(c->share, CURLSHOPT_UNLOCKFUNC, share_unlock);
+	curl_share_setopt(c->share, CURLSHOPT_USERDATA, c);
+	curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+	curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+	return c;
+oom:
+	image_errf(err, errlen, "out of memory");
+fail:
+	registry_client_free(c);
+	return NULL;
+}
+
+void registry_client_free(struct registry_client *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n_pool; i++)
+		curl_easy_cleanup(c->pool[i]);
+	if (c->share)
+		curl_share_cleanup(c->share);
+	for (size_t i = 0; i < c->n_insecure; i++)
+		free(c->insecure[i]);
+	free(c->insecure);
+	for (size_t i = 0; i < c->n_endpoints; i++) {
+		free(c->endpoints[i].name);
+		free(c->endpoints[i].host);
+	}
+	free(c->endpoints);
+	for (size_t i = 0; i < TOKEN_CACHE_SIZE; i++) {
+		free(c->memo[i].key);
+		free(c->memo[i].token);
+	}
+	docker_config_free(&c->config);
+	free(c->config_file);
+	free(c->ca_file);
+	free(c->user_agent);
+	for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
+		pthread_mutex_destroy(&c->share_locks[i]);
+	pthread_mutex_destroy(&c->config_lock);
+	pthread_mutex_destroy(&c->memo_lock);
+	pthread_mutex_destroy(&c->pool_lock);
+	free(c);
+}
+
+/* ---- credentials and tokens ------------------------------------------------ */
+
+/* The credential for a registry name or endpoint host, copied (the file
+ * may be read again meanwhile). The config.json is read again when its
+ * inode, size or mtime changed, at most every 10 s; a file that became
+ * unreadable or invalid keeps the last good credentials. */
+static void find_credential(struct registry_client *c, const char *name,
+			    const char *host, char **user, char **password)
+{
+	const struct registry_credential *cred;
+
+	*user = *password = NULL;
+	if (!c->config_file)
+		return;
+	pthread_mutex_lock(&c->config_lock);
+	if (registry_now_ns() - c->config_checked_ns > CONFIG_RECHECK_NS) {
+		struct stat st;
+
+		c->config_checked_ns = registry_now_ns();
+		if (stat(c->config_file, &st) == 0 &&
+		    (st.st_ino != c->config_stat.st_ino || st.st_size != c->config_stat.st_size ||
+		     st.st_mtim.tv_sec != c->config_stat.st_mtim.tv_sec ||
+		     st.st_mtim.tv_nsec != c->config_stat.st_mtim.tv_nsec))
+			(void)load_config(c, NULL, 0);
+	}
+	cred = docker_config_find(&c->config, name);
+	if (!cred)
+		cred = docker_config_find(&c->config, host);
+	if (cred) {
+		*user = strdup(cred->username);
+		*password = strdup(cred->password);
+	}
+	pthread_mutex_unlock(&c->config_lock);
+}
+
+static void memo_put(struct registry_client *c, const char *key, enum auth_scheme scheme,
+		     const char *token, long expires_in)
+{
+	uint64_t now = registry_now_ns();
+	struct auth_memo *slot = NULL;
+
+	pthread_mutex_lock(&c->memo_lock);
+	for (size_t i = 0; i < TOKEN_CACHE_SIZE && !slot; i++)
+		if (c->memo[i].key && strcmp(c->memo[i].key, key) == 0)
+			slot = &c->memo[i];
+	for (size_t i = 0; i < TOKEN_CACHE_SIZE && !slot; i++)
+		if (!c->memo[i].key)
+			slot = &c->memo[i];
+	if (!slot) { /* the least recently used */
+		slot = &c->memo[0];
+		for (size_t i = 1; i < TOKEN_CACHE_SIZE; i++)
+			if (c->memo[i].used_ns < slot->used_ns)
+				slot = &c->memo[i];
+	}
+	free(slot->key);
+	free(slot->token);
+	slot->key = strdup(key);
+	slot->token = token ? strdup(token) : NULL;
+	slot->scheme = slot->key && (!token || slot->token) ? scheme : AUTH_NONE;
+	/* 10 s of margin: a token must not expire between here and the registry */
+	slot->expires_ns = now + (uint64_t)(expires_in > 20 ? expires_in - 10 : 10) * 1000000000ull;
+	slot->used_ns = now;
+	pthread_mutex_unlock(&c->memo_lock);
+}
+
+/* The scheme (and token) that worked for key, when still valid. */
+static enum auth_scheme memo_get(struct registry_client *c, const char *key, char **token)
+{
+	uint64_t now = registry_now_ns();
+	enum auth_scheme scheme = AUTH_NONE;
+
+	*token = NULL;
+	pthread_mutex_lock(&c->memo_lock);
+	for (size_t i = 0; i < TOKEN_CACHE_SIZE; i++) {
+		struct auth_memo *m = &c->memo[i];
+
+		if (!m->key || strcmp(m->key, key) != 0)
+			continue;
+		if (m->scheme == AUTH_BEARER && m->expires_ns <= now)
+			break;
+		if (m->scheme == AUTH_BEARER) {
+			*token = strdup(m->token);
+			if (!*token)
+				break;
+		}
+		m->used_ns = now;
+		scheme = m->scheme;
+		break;
+	}
+	pthread_mutex_unlock(&c->memo_lock);
+	return scheme;
+}
+
+/* ---- one lookup's HTTP ------------------------------------------------------- */
+
+struct session {
+	struct registry_client *c;
+	CURL *h;
+	const struct imageref *ref;
+	char name[IMAGEREF_DOMAIN_MAX + IMAGEREF_PATH_MAX + 2]; /* domain/path */
+	char host[IMAGEREF_DOMAIN_MAX + 1];   /* endpoint host[:port] */
+	char origin[IMAGEREF_DOMAIN_MAX + 16]; /* scheme://host:port */
+	bool plain_http;
+	uint64_t deadline;
+	char *user, *password;                /* credentials, or NULL */
+	enum auth_scheme auth;                /* what the requests send */
+	char *token;                          /* Bearer */
+	char basic_key[IMAGEREF_DOMAIN_MAX + 16];
+	char bearer_key[IMAGEREF_DOMAIN_MAX + IMAGEREF_PATH_MAX + 24];
+};
+
+struct answer {
+	long status;
+	char *body;
+	size_t len, limit;
+	bool too_big;
+	char content_type[MEDIA_TYPE_MAX + 1];
+	char digest[IMAGE_DIGEST_MAX + 1];
+	bool digest_present;
+	char location[URL_MAX];
+	char www_auth[AUTH_HEADER_MAX + 1];
+};
+
+static void answer_free(struct answer *a)
+{
+	free(a->body);
+	memset(a, 0, sizeof(*a));
+}
+
+static size_t on_data(char *data, size_t size, size_t n, void *ctx)
+{
+	struct answer *a = ctx;
+	size_t bytes = size * n;
+	char *grown;
+
+	if (bytes > a->limit - a->len) {
+		a->too_big = true;
+		return 0; /* libcurl stops with CURLE_WRITE_ERROR */
+	}
+	grown = realloc(a->body, a->len + bytes + 1);
+	if (!grown)
+		return 0;
+	memcpy(grown + a->len, data, bytes);
+	a->body = grown;
+	a->len += bytes;
+	a->body[a->len] = '\0';
+	return bytes;
+}
+
+/* The header's value(s), joined with ", " (one list, as HTTP reads it). */
+static void header_value(CURL *h, const char *name, char *out, size_t len, bool *present)
+{
+	struct curl_header *hh;
+	size_t n = 0;
+
+	out[0] = '\0';
+	if (present)
+		*present = false;
+	for (size_t i = 0; curl_easy_header(h, name, i, CURLH_HEADER, -1, &hh) == CURLHE_OK; i++) {
+		int w = snprintf(out + n, len - n, "%s%s", n ? ", " : "", hh->value);
+
+		if (present)
+			*present = true;
+		if (w < 0 || (size_t)w >= len - n) {
+			out[0] = '\0'; /* too long: as if absent */
+			return;
+		}
+		n += (size_t)w;
+		if (hh->amount <= i + 1)
+			break;
+	}
+}
+
+static bool is_insecure(const struct registry_client *c, const char *hostport)
+{
+	for (size_t i = 0; i < c->n_insecure; i++)
+		if (strcasecmp(c->insecure[i], hostport) == 0)
+			return true;
+	return false;
+}
+
+/* The origin ("scheme://host:port", default port filled in) of url and
+ * whether it may be used: https, or http to an insecure-listed host.
+ * -1 when the URL is invalid or its scheme is not allowed. */
+static int url_origin(const struct registry_client *c, const char *url, char *origin,
+		      size_t len, bool *plain)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL, *port = NULL;
+	int rc = -1;
+
+	if (!u)
+		return -1;
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) != CURLUE_OK)
+		goto out;
+	*plain = strcasecmp(scheme, "http") == 0;
+	if (*plain) {
+		char hp[IMAGEREF_DOMAIN_MAX + 8];
+		char *given_port = NULL;
+
+		curl_url_get(u, CURLUPART_PORT, &given_port, 0);
+		snprintf(hp, sizeof(hp), "%s%s%s", host, given_port ? ":" : "",
+			 given_port ? given_port : "");
+		curl_free(given_port);
+		if (!is_insecure(c, hp))
+			goto out;
+	} else if (strcasecmp(scheme, "https") != 0) {
+		goto out;
+	}
+	if ((size_t)snprintf(origin, len, "%s://%s:%s", scheme, host, port) < len)
+		rc = 0;
+out:
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+static enum image_error curl_error(CURLcode cc, const struct answer *a, const char *what,
+				   const char *detail, char *err, size_t errlen)
+{
+	enum image_error kind;
+
+	switch (cc) {
+	case CURLE_OPERATION_TIMEDOUT:
+		image_errf(err, errlen, "%s: the lookup's deadline passed", what);
+		return IMAGE_ERR_TIMEOUT;
+	case CURLE_WRITE_ERROR:
+	case CURLE_FILESIZE_EXCEEDED:
+		if (a->too_big) {
+			image_errf(err, errlen, "%s: the answer is larger than %zu bytes", what,
+				   a->limit);
+			return IMAGE_ERR_MALFORMED;
+		}
+		kind = IMAGE_ERR_INTERNAL;
+		break;
+	case CURLE_OUT_OF_MEMORY:
+		kind = IMAGE_ERR_INTERNAL;
+		break;
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_INVALIDCERTSTATUS:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_CRL_BADFILE:
+	case CURLE_SSL_ENGINE_INITFAILED:
+	case CURLE_USE_SSL_FAILED:
+		kind = IMAGE_ERR_TLS;
+		break;
+	case CURLE_UNSUPPORTED_PROTOCOL:
+	case CURLE_URL_MALFORMAT:
+		kind = IMAGE_ERR_UNSUPPORTED;
+		break;
+	case CURLE_WEIRD_SERVER_REPLY:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+	case CURLE_BAD_CONTENT_ENCODING:
+		kind = IMAGE_ERR_REGISTRY;
+		break;
+	default:
+		kind = IMAGE_ERR_UNREACHABLE;
+		break;
+	}
+	image_errf(err, errlen, "%s: %s%s%.200s%s", what, curl_easy_strerror(cc),
+		   detail[0] ? " (" : "", detail, detail[0] ? ")" : "");
+	return kind;
+}
+
+/* One request, no redirect followed. creds: send the session's
+ * Authorization (only to the registry's own origin). */
+static enum image_error http_once(struct session *s, const char *url, bool head,
+				  const char *accept, size_t limit, bool creds,
+				  struct answer *a, char *err, size_t errlen)
+{
+	struct curl_slist *headers = NULL;
+	uint64_t now = registry_now_ns();
+	long remaining_ms;
+	char origin[IMAGEREF_DOMAIN_MAX + 16];
+	bool plain;
+	CURLcode cc;
+	char *redirect = NULL;
+	char detail[CURL_ERROR_SIZE] = "";
+
+	answer_free(a);
+	a->limit = limit;
+	if (now >= s->deadline) {
+		image_errf(err, errlen, "%s: the lookup's deadline passed", s->name);
+		return IMAGE_ERR_TIMEOUT;
+	}
+	remaining_ms = (long)((s->deadline - now) / 1000000) + 1;
+	if (url_origin(s->c, url, origin, sizeof(origin), &plain) != 0) {
+		image_errf(err, errlen, "%s: refusing %.200s (https only, or http to an --insecure-registry host)",
+			   s->name, url);
+		return IMAGE_ERR_UNSUPPORTED;
+	}
+	curl_easy_reset(s->h);
+	curl_easy_setopt(s->h, CURLOPT_URL, url);
+	curl_easy_setopt(s->h, CURLOPT_PROTOCOLS_STR, plain ? "http" : "https");
+	curl_easy_setopt(s->h, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(s->h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(s->h, CURLOPT_ERRORBUFFER, detail);
+	curl_easy_setopt(s->h, CURLOPT_SHARE, s->c->share);
+	curl_easy_setopt(s->h, CURLOPT_TIMEOUT_MS, remaining_ms);
+	curl_easy_setopt(s->h, CURLOPT_CONNECTTIMEOUT_MS, remaining_ms);
+	curl_easy_setopt(s->h, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(s->h, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(s->h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+	if (s->c->ca_file) { /* instead of the system's bundle and directory */
+		curl_easy_setopt(s->h, CURLOPT_CAINFO, s->c->ca_file);
+		curl_easy_setopt(s->h, CURLOPT_CAPATH, NULL);
+	}
+	curl_easy_setopt(s->h, CURLOPT_USERAGENT, s->c->user_agent);
+	curl_easy_setopt(s->h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)limit);
+	curl_easy_setopt(s->h, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(s->h, CURLOPT_WRITEDATA, a);
+	if (head)
+		curl_easy_setopt(s->h, CURLOPT_NOBODY, 1L);
+	if (accept) {
+		char accept_header[256];
+
+		snprintf(accept_header, sizeof(accept_header), "Accept: %s", accept);
+		headers = curl_slist_append(NULL, accept_header);
+		if (!headers) {
+			image_errf(err, errlen, "out of memory");
+			return IMAGE_ERR_INTERNAL;
+		}
+		curl_easy_setopt(s->h, CURLOPT_HTTPHEADER, headers);
+	}
+	if (creds && s->auth == AUTH_BASIC && s->user) {
+		curl_easy_setopt(s->h, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+		curl_easy_setopt(s->h, CURLOPT_USERNAME, s->user);
+		curl_easy_setopt(s->h, CURLOPT_PASSWORD, s->password);
+	} else if (creds && s->auth == AUTH_BEARER && s->token) {
+		curl_easy_setopt(s->h, CURLOPT_HTTPAUTH, CURLAUTH_BEARER);
+		curl_easy_setopt(s->h, CURLOPT_XOAUTH2_BEARER, s->token);
+	}
+	atomic_fetch_add(&s->c->requests, 1);
+	cc = curl_easy_perform(s->h);
+	curl_slist_free_all(headers);
+	if (cc == CURLE_FILESIZE_EXCEEDED)
+		a->too_big = true; /* said by Content-Length, before the body */
+	curl_easy_setopt(s->h, CURLOPT_ERRORBUFFER, NULL);
+	if (cc != CURLE_OK)
+		return curl_error(cc, a, s->name, detail, err, errlen);
+	curl_easy_getinfo(s->h, CURLINFO_RESPONSE_CODE, &a->status);
+	header_value(s->h, "Content-Type", a->content_type, sizeof(a->content_type), NULL);
+	header_value(s->h, "Docker-Content-Digest", a->digest, sizeof(a->digest),
+		     &a->digest_present);
+	header_value(s->h, "WWW-Authenticate", a->www_auth, sizeof(a->www_auth), NULL);
+	if (curl_easy_getinfo(s->h, CURLINFO_REDIRECT_URL, &redirect) == CURLE_OK && redirect &&
+	    strlen(redirect) < sizeof(a->location))
+		memcpy(a->location, redirect, strlen(redirect) + 1);
+	return IMAGE_OK;
+}
+
+/* A registry's JSON error ("errors":[{"code":..,"message":..}]) as text. */
+static void registry_error_text(const struct answer *a, char *out, size_t len)
+{
+	json_error_t jerr;
+	json_t *root = a->body ? json_loadb(a->body, a->len, 0, &jerr) : NULL;
+	const json_t *first = json_array_get(json_object_get(root, "errors"), 0);
+	const json_t *code = json_object_get(first, "code");
+	const json_t *msg = json_object_get(first, "message");
+
+	snprintf(out, len, "%s%s%.100s", json_is_string(code) ? json_string_value(code) : "",
+		 json_is_string(code) && json_is_string(msg) ? ": " : "",
+		 json_is_string(msg) ? json_string_value(msg) : "");
+	json_decref(root);
+}
+
+static enum image_error status_error(const struct session *s, const struct answer *a,
+				     const char *what, char *err, size_t errlen)
+{
+	char detail[256];
+
+	registry_error_text(a, detail, sizeof(detail));
+	if (!detail[0])
+		snprintf(detail, sizeof(detail), "HTTP %ld", a->status);
+	image_errf(err, errlen, "%s: %s: %s (HTTP %ld)", s->name, what, detail, a->status);
+	switch (a->status) {
+	case 401:
+	case 403:
+		return IMAGE_ERR_AUTH;
+	case 404:
+		return IMAGE_ERR_NOT_FOUND;
+	default:
+		return IMAGE_ERR_REGISTRY;
+	}
+}
+
+/* A Bearer token for the session's repository from the realm. */
+static enum image_error fetch_token(struct session *s, const struct auth_challenge *ch,
+				    char *err, size_t errlen)
+{
+	CURLU *u = curl_url();
+	char *url = NULL, *token = NULL;
+	char scope[IMAGEREF_PATH_MAX + 32], query[AUTH_SERVICE_MAX + 16];
+	struct answer a = {0};
+	enum image_error rc;
+	enum auth_scheme saved = s->auth;
+	long expires_in;
+
+	if (!u) {
+		image_errf(err, errlen, "out of memory");
+		return IMAGE_ERR_INTERNAL;
+	}
+	snprintf(scope, sizeof(scope), "scope=repository:%s:pull", s->ref->path);
+	snprintf(query, sizeof(query), "service=%s", ch->service);
+	if (curl_url_set(u, CURLUPART_URL, ch->realm, 0) != CURLUE_OK ||
+	    (ch->service[0] &&
+	     curl_url_set(u, CURLUPART_QUERY, query, CURLU_APPENDQUERY | CURLU_URLENCODE) != CURLUE_OK) ||
+	    curl_url_set(u, CURLUPART_QUERY, scope, CURLU_APPENDQUERY | CURLU_URLENCODE) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_URL, &url, 0) != CURLUE_OK) {
+		curl_url_cleanup(u);
+		image_errf(err, errlen, "%s: the registry's token realm \"%.200s\" is not a URL",
+			   s->name, ch->realm);
+		return IMAGE_ERR_AUTH;
+	}
+	curl_url_cleanup(u);
+	/* The token service gets the registry's credentials (Basic), as
+	 * Docker sends them; anonymous when there are none. */
+	s->auth = AUTH_BASIC;
+	rc = http_once(s, url, false, "application/json", REGISTRY_SMALL_ANSWER_MAX,
+		       s->user != NULL, &a, err, errlen);
+	s->auth = saved;
+	curl_free(url);
+	if (rc == IMAGE_OK && a.status != 200)
+		rc = status_error(s, &a, "the token service refused", err, errlen);
+	if (rc == IMAGE_OK && token_response_parse(a.body, a.len, &token, &expires_in,
+						   err, errlen) != 0)
+		rc = IMAGE_ERR_AUTH;
+	answer_free(&a);
+	if (rc != IMAGE_OK)
+		return rc;
+	free(s->token);
+	s->token = token;
+	s->auth = AUTH_BEARER;
+	memo_put(s->c, s->bearer_key, AUTH_BEARER, token, expires_in);
+	return IMAGE_OK;
+}
+
+static enum image_error authenticate(struct session *s, const struct answer *a,
+				     char *err, size_t errlen)
+{
+	struct auth_challenge ch;
+
+	if (www_authenticate_parse(a->www_auth, &ch) != 0) {
+		image_errf(err, errlen, "%s: authentication required, with no challenge we can answer",
+			   s->name);
+		return IMAGE_ERR_AUTH;
+	}
+	if (ch.scheme == AUTH_BEARER)
+		return fetch_token(s, &ch, err, errlen);
+	if (!s->user) {
+		image_errf(err, errlen, "%s: the registry wants credentials and --registry-config has none for %s",
+			   s->name, s->ref->domain);
+		return IMAGE_ERR_AUTH;
+	}
+	s->auth = AUTH_BASIC;
+	memo_put(s->c, s->basic_key, AUTH_BASIC, NULL, 0);
+	return IMAGE_OK;
+}
+
+static bool is_redirect(long status)
+{
+	return status == 301 || status == 302 || status == 303 || status == 307 ||
+	       status == 308;
+}
+
+/* A request to the registry: authenticates on a 401 and retries once,
+ * follows redirects without credentials to other origins. */
+static enum image_error request(struct session *s, const char *path, bool head,
+				const char *accept, size_t limit, struct answer *a,
+				char *err, size_t errlen)
+{
+	char url[URL_MAX];
+	enum image_error rc;
+
+	snprintf(url, sizeof(url), "%s%s", s->origin, path);
+	for (int attempt = 0;; attempt++) {
+		rc = http_once(s, url, head, accept, limit, true, a, err, errlen);
+		if (rc != IMAGE_OK || a->status != 401 || attempt == 1)
+			break;
+		rc = authenticate(s, a, err, errlen);
+		if (rc != IMAGE_OK)
+			return rc;
+	}
+	for (int hops = 0; rc == IMAGE_OK && is_redirect(a->status); hops++) {
+		char next[URL_MAX], origin[IMAGEREF_DOMAIN_MAX + 16];
+		bool plain;
+
+		if (hops == REGISTRY_MAX_REDIRECTS || !a->location[0]) {
+			image_errf(err, errlen, "%s: too many redirects, or one without Location", s->name);
+			return IMAGE_ERR_REGISTRY;
+		}
+		memcpy(next, a->location, strlen(a->location) + 1);
+		if (url_origin(s->c, next, origin, sizeof(origin), &plain) != 0) {
+			image_errf(err, errlen, "%s: refusing a redirect to %.200s (https only, or http to an --insecure-registry host)",
+				   s->name, next);
+			return IMAGE_ERR_UNSUPPORTED;
+		}
+		rc = http_once(s, next, head, accept, limit, strcmp(origin, s->origin) == 0, a,
+			       err, errlen);
+	}
+	return rc;
+}
+
+static enum image_error session_open(struct registry_client *c, const struct imageref *ref,
+				     uint64_t deadline, struct session *s, char *err,
+				     size_t errlen)
+{
+	char host[IMAGEREF_DOMAIN_MAX + 1];
+	unsigned port;
+	bool found = false;
+
+	memset(s, 0, sizeof(*s));
+	s->c = c;
+	s->ref = ref;
+	s->deadline = deadline;
+	imageref_name(ref, s->name, sizeof(s->name));
+	for (size_t i = 0; i < c->n_endpoints && !found; i++) {
+		if (strcasecmp(c->endpoints[i].name, ref->domain) == 0) {
+			snprintf(s->host, sizeof(s->host), "%s", c->endpoints[i].host);
+			found = true;
+		}
+	}
+	if (!found) {
+		if (strcmp(ref->domain, IMAGEREF_DEFAULT_DOMAIN) == 0) {
+			image_errf(err, errlen, "%s: no endpoint for %s (--registry-endpoint=%s=HOST)",
+				   s->name, IMAGEREF_DEFAULT_DOMAIN, IMAGEREF_DEFAULT_DOMAIN);
+			return IMAGE_ERR_REGISTRY;
+		}
+		snprintf(s->host, sizeof(s->host), "%s", ref->domain);
+	}
+	if (imageref_host_port(ref, host, sizeof(host), &port) != 0 || !valid_host_port(s->host)) {
+		image_errf(err, errlen, "%s: invalid registry port", s->name);
+		return IMAGE_ERR_REFERENCE;
+	}
+	s->plain_http = is_insecure(c, s->host);
+	snprintf(s->origin, sizeof(s->origin), "%s://%s", s->plain_http ? "http" : "https", s->host);
+	{
+		/* the origin as url_origin spells it, with the default port */
+		char full[IMAGEREF_DOMAIN_MAX + 16];
+		bool plain;
+
+		if (url_origin(c, s->origin, full, sizeof(full), &plain) != 0) {
+			image_errf(err, errlen, "%s: invalid registry address", s->name);
+			return IMAGE_ERR_REFERENCE;
+		}
+		snprintf(s->basic_key, sizeof(s->basic_key), "%s", full);
+		snprintf(s->bearer_key, sizeof(s->bearer_key), "%s/%s", full, ref->path);
+		snprintf(s->origin, sizeof(s->origin), "%s", full);
+	}
+	find_credential(c, ref->domain, s->host, &s->user, &s->password);
+	/* what worked before: a token for this repository, or Basic */
+	s->auth = memo_get(c, s->bearer_key, &s->token);
+	if (s->auth == AUTH_NONE) {
+		char *unused;
+
+		s->auth = memo_get(c, s->basic_key, &unused);
+		free(unused);
+		if (s->auth != AUTH_BASIC || !s->user)
+			s->auth = AUTH_NONE;
+	}
+	pthread_mutex_lock(&c->pool_lock);
+	s->h = c->n_pool > 0 ? c->pool[--c->n_pool] : NULL;
+	pthread_mutex_unlock(&c->pool_lock);
+	if (!s->h)
+		s->h = curl_easy_init();
+	if (!s->h) {
+		image_errf(err, errlen, "libcurl could not start a transfer");
+		return IMAGE_ERR_INTERNAL;
+	}
+	return IMAGE_OK;
+}
+
+static void session_close(struct session *s)
+{
+	if (s->h) {
+		struct registry_client *c = s->c;
+
+		/* back to the pool with its idle connections, its options reset */
+		curl_easy_reset(s->h);
+		pthread_mutex_lock(&c->pool_lock);
+		if (c->n_pool < HANDLE_POOL_SIZE) {
+			c->pool[c->n_pool++] = s->h;
+			s->h = NULL;
+		}
+		pthread_mutex_unlock(&c->pool_lock);
+		if (s->h)
+			curl_easy_cleanup(s->h);
+	}
+	if (s->password)
+		memset(s->password, 0, strlen(s->password));
+	free(s->user);
+	free(s->password);
+	free(s->token);
+	memset(s, 0, sizeof(*s));
+}
+
+/* manifest_source.fetch: a manifest or blob of the session's repository. */
+static enum image_error session_fetch(void *ctx, const struct manifest_descriptor *d,
+				      bool is_manifest, char **body, size_t *len,
+				      char *content_type, size_t ctlen, char *err,
+				      size_t errlen)
+{
+	struct session *s = ctx;
+	struct answer a = {0};
+	char path[IMAGEREF_PATH_MAX + IMAGE_DIGEST_MAX + 32];
+	enum image_error rc;
+
+	snprintf(path, sizeof(path), "/v2/%s/%s/%s", s->ref->path,
+		 is_manifest ? "manifests" : "blobs", d->digest);
+	/* one byte more than the descriptor says: a longer answer is caught */
+	rc = request(s, path, false, is_manifest ? REGISTRY_MANIFEST_ACCEPT : NULL,
+		     (size_t)d->size + 1, &a, err, errlen);
+	if (rc == IMAGE_OK && a.status != 200)
+		rc = status_error(s, &a, is_manifest ? "manifest" : "config blob", err, errlen);
+	if (rc == IMAGE_ERR_MALFORMED && a.too_big) {
+		image_errf(err, errlen, "%s: %s %s: longer than its descriptor's size", s->name,
+			   is_manifest ? "manifest" : "config blob", d->digest);
+		rc = IMAGE_ERR_DIGEST;
+	}
+	if (rc != IMAGE_OK) {
+		answer_free(&a);
+		return rc;
+	}
+	if (content_type && ctlen)
+		snprintf(content_type, ctlen, "%s", a.content_type);
+	*body = a.body ? a.body : calloc(1, 1);
+	*len = a.len;
+	return *body ? IMAGE_OK : IMAGE_ERR_INTERNAL;
+}
+
+enum image_error registry_resolve(struct registry_client *c, const struct imageref *ref,
+				  uint64_t deadline_ns, struct image_config *out,
+				  char *err, size_t errlen)
+{
+	struct session s;
+	struct answer a = {0};
+	char path[IMAGEREF_PATH_MAX + IMAGE_DIGEST_MAX + 32];
+	const char *expected = NULL;
+	struct manifest_source src;
+	enum image_error rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = session_open(c, ref, deadline_ns, &s, err, errlen);
+	if (rc != IMAGE_OK)
+		goto out;
+	snprintf(path, sizeof(path), "/v2/%s/manifests/%s", ref->path,
+		 ref->digest[0] ? ref->digest : ref->tag);
+	rc = request(&s, path, false, REGISTRY_MANIFEST_ACCEPT, MANIFEST_MAX_BYTES, &a, err,
+		     errlen);
+	if (rc == IMAGE_OK && a.status != 200)
+		rc = status_error(&s, &a, "manifest", err, errlen);
+	if (rc != IMAGE_OK)
+		goto out;
+	if (ref->digest[0]) {
+		expected = ref->digest;
+	} else if (a.digest_present) {
+		if (!image_digest_valid(a.digest, strlen(a.digest))) {
+			image_errf(err, errlen, "%s: the registry's Docker-Content-Digest is not a digest",
+				   s.name);
+			rc = IMAGE_ERR_MALFORMED;
+			goto out;
+		}
+		expected = a.digest;
+	}
+	src.ctx = &s;
+	src.fetch = session_fetch;
+	rc = manifest_resolve(s.name, a.body ? a.body : "", a.len, a.content_type, expected,
+			      &c->platform, &src, out, err, errlen);
+	if (rc != IMAGE_OK) {
+		/* name the image in the reason */
+		char inner[512];
+
+		snprintf(inner, sizeof(inner), "%s", err ? err : "");
+		if (err && errlen && !strstr(inner, s.name))
+			image_errf(err, errlen, "%s: %s", s.name, inner);
+	}
+out:
+	answer_free(&a);
+	session_close(&s);
+	return rc;
+}
+
+enum image_error registry_head_tag(struct registry_client *c, const struct imageref *ref,
+				   uint64_t deadline_ns, char digest[IMAGE_DIGEST_MAX + 1],
+				   char *err, size_t errlen)
+{
+	struct session s;
+	struct answer a = {0};
+	char path[IMAGEREF_PATH_MAX + IMAGEREF_TAG_MAX + 32];
+	enum image_error rc;
+
+	digest[0] = '\0';
+	rc = session_open(c, ref, deadline_ns, &s, err, errlen);
+	if (rc != IMAGE_OK)
+		goto out;
+	snprintf(path, sizeof(path), "/v2/%s/manifests/%s", ref->path, ref->tag);
+	/* a HEAD's Content-Length is the manifest's */
+	rc = request(&s, path, true, REGISTRY_MANIFEST_ACCEPT, MANIFEST_MAX_BYTES, &a, err,
+		     errlen);
+	if (rc == IMAGE_OK && a.status != 200)
+		rc = status_error(&s, &a, "manifest", err, errlen);
+	if (rc != IMAGE_OK)
+		goto out;
+	if (!a.digest_present || !image_digest_valid(a.digest, strlen(a.digest))) {
+		image_errf(err, errlen, "%s: no Docker-Content-Digest in the answer", s.name);
+		rc = IMAGE_ERR_UNSUPPORTED;
+		goto out;
+	}
+	memcpy(digest, a.digest, strlen(a.digest) + 1);
+out:
+	answer_free(&a);
+	session_close(&s);
+	return rc;
+}
