@@ -1,0 +1,49 @@
+# strict-groups-webhook (issue 9): the mutating admission webhook.
+# Included by the top-level Makefile after mk/quality.mk.
+#
+#   make webhook          build/strict-groups-webhook
+#   make webhook-test     its end-to-end suite over HTTPS (tests/webhook)
+#   make bench-webhook    admissions/s, latency and RSS under wrk (docs/benchmarks.md)
+#   make webhook-image    build/strict-groups-webhook-image.tar (reproducible)
+#
+# The pure core (webhook/jsondiff.c, mutate.c, review.c) is unit-tested by
+# tests/unit/test_webhook_*.c through tests.mk's rule, fuzzed by
+# tests/fuzz/fuzz_webhook_review.c (`make fuzz`), and linted with the rest.
+
+WEBHOOK := $(BUILD)/strict-groups-webhook
+WEBHOOK_PACKAGES := libjansson-dev nettle-dev libmicrohttpd-dev libgnutls28-dev pkg-config
+WEBHOOK_TEST_PACKAGES := openssl curl jq bats wrk procps
+WEBHOOK_CORE_SRCS := webhook/jsondiff.c webhook/mutate.c webhook/review.c init/gidlist.c
+WEBHOOK_SYS_SRCS := webhook/options.c webhook/metrics.c webhook/tlscreds.c webhook/server.c \
+	webhook/log.c webhook/main.c
+WEBHOOK_HDRS := $(wildcard webhook/*.h) init/gidlist.h
+WEBHOOK_CORE_LIBS := -ljansson -lnettle
+WEBHOOK_LIBS := -lmicrohttpd -lgnutls $(WEBHOOK_CORE_LIBS) -lpthread
+WEBHOOK_CFLAGS := $(CSTD) -O2 $(WARNINGS) $(HARDENING) -D_FORTIFY_SOURCE=2 -fPIE \
+	-Iinit -DSTRICT_VERSION='"$(VERSION)"'
+WEBHOOK_LDFLAGS := -pie -Wl,-z,relro,-z,now,-z,noexecstack -Wl,--as-needed
+
+.PHONY: webhook webhook-deps webhook-test bench-webhook webhook-image
+
+webhook: $(WEBHOOK)
+
+$(BUILD)/.deps-webhook: | $(BUILD)/.deps-build
+	tools/ensure-packages.sh $(WEBHOOK_PACKAGES)
+	@touch $@
+
+webhook-deps: $(BUILD)/.deps-webhook
+
+$(WEBHOOK): $(WEBHOOK_CORE_SRCS) $(WEBHOOK_SYS_SRCS) $(WEBHOOK_HDRS) mk/webhook.mk | $(BUILD)/.deps-webhook
+	gcc $(WEBHOOK_CFLAGS) $(WEBHOOK_LDFLAGS) -o $@ $(WEBHOOK_CORE_SRCS) $(WEBHOOK_SYS_SRCS) $(WEBHOOK_LIBS)
+
+# The unit tests of the core: tests.mk's rule, with the core's sources and
+# libraries (the same rule builds them under ASan for `make sanitize`).
+WEBHOOK_UNIT_SUPPORT := tests/unit/webhook_util.c
+$(BUILD)/unit/test_webhook_%: UNIT_EXTRA_SRCS = $(WEBHOOK_UNIT_SUPPORT) \
+	$(filter-out init/gidlist.c,$(WEBHOOK_CORE_SRCS)) $(WEBHOOK_CORE_LIBS)
+$(BUILD)/unit/test_webhook_%: $(WEBHOOK_CORE_SRCS) $(WEBHOOK_HDRS) $(WEBHOOK_UNIT_SUPPORT) \
+	tests/unit/webhook_util.h | $(BUILD)/.deps-webhook
+
+# make lint: the webhook's C too (mk/quality.mk sets LINT_SRCS with ?=).
+LINT_SRCS += $(filter-out init/gidlist.c,$(WEBHOOK_CORE_SRCS)) $(WEBHOOK_SYS_SRCS) \
+	$(WEBHOOK_UNIT_SUPPORT)
