@@ -15,13 +15,16 @@ WEBHOOK_PACKAGES := libjansson-dev nettle-dev libmicrohttpd-dev libgnutls28-dev 
 WEBHOOK_TEST_PACKAGES := openssl curl jq bats wrk procps
 WEBHOOK_CORE_SRCS := webhook/jsondiff.c webhook/mutate.c webhook/review.c init/gidlist.c
 WEBHOOK_SYS_SRCS := webhook/options.c webhook/metrics.c webhook/tlscreds.c webhook/server.c \
-	webhook/log.c webhook/main.c
+	webhook/main.c
+# strict-init's one-line logger, with the webhook's prefix
+WEBHOOK_SHARED_SRCS := init/log.c init/config.c
 WEBHOOK_HDRS := $(wildcard webhook/*.h) init/gidlist.h
 WEBHOOK_CORE_LIBS := -ljansson -lnettle
 WEBHOOK_LIBS := -lmicrohttpd -lgnutls $(WEBHOOK_CORE_LIBS) -lpthread
 WEBHOOK_CFLAGS := $(CSTD) -O2 $(WARNINGS) $(HARDENING) -D_FORTIFY_SOURCE=2 -fPIE \
-	-Iinit -DSTRICT_VERSION='"$(VERSION)"'
-WEBHOOK_LDFLAGS := -pie -Wl,-z,relro,-z,now,-z,noexecstack -Wl,--as-needed
+	-ffunction-sections -fdata-sections -Iinit -DSTRICT_VERSION='"$(VERSION)"' \
+	-DLOG_PREFIX='"strict-groups-webhook: "'
+WEBHOOK_LDFLAGS := -pie -Wl,-z,relro,-z,now,-z,noexecstack -Wl,--as-needed -Wl,--gc-sections
 
 .PHONY: webhook webhook-deps webhook-test bench-webhook webhook-image
 
@@ -33,8 +36,9 @@ $(BUILD)/.deps-webhook: | $(BUILD)/.deps-build
 
 webhook-deps: $(BUILD)/.deps-webhook
 
-$(WEBHOOK): $(WEBHOOK_CORE_SRCS) $(WEBHOOK_SYS_SRCS) $(WEBHOOK_HDRS) mk/webhook.mk | $(BUILD)/.deps-webhook
-	gcc $(WEBHOOK_CFLAGS) $(WEBHOOK_LDFLAGS) -o $@ $(WEBHOOK_CORE_SRCS) $(WEBHOOK_SYS_SRCS) $(WEBHOOK_LIBS)
+WEBHOOK_ALL_SRCS := $(WEBHOOK_CORE_SRCS) $(WEBHOOK_SYS_SRCS) $(WEBHOOK_SHARED_SRCS)
+$(WEBHOOK): $(WEBHOOK_ALL_SRCS) $(WEBHOOK_HDRS) init/log.h init/config.h mk/webhook.mk | $(BUILD)/.deps-webhook
+	gcc $(WEBHOOK_CFLAGS) $(WEBHOOK_LDFLAGS) -o $@ $(WEBHOOK_ALL_SRCS) $(WEBHOOK_LIBS)
 
 # The unit tests of the core: tests.mk's rule, with the core's sources and
 # libraries (the same rule builds them under ASan for `make sanitize`).
