@@ -264,4 +264,3 @@ void options_usage(FILE *out)
 		fprintf(out, "\n        %s\n", flags[i].help);
 	}
 }
-}
