@@ -62,6 +62,7 @@ static int wait_signal(const sigset_t *set, unsigned int seconds, int forever)
 		if (sig > 0)
 			return sig;
 		check_certificate();
+		server_sweep();
 	}
 	return 0;
 }

@@ -2,12 +2,14 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,6 +28,30 @@ static struct MHD_Daemon *https_daemon, *metrics_daemon;
 static atomic_bool draining;
 static atomic_ullong buffered; /* request body bytes held now, all connections */
 
+/* Every open connection, for what libmicrohttpd 0.9.75 does not do itself
+ * (measured, tests/webhook/20-server.bats): it never times out a TLS
+ * connection that sent nothing, nor a keep-alive connection after its
+ * first answer; and with a thread pool it splits --max-connections between
+ * the threads, which then refuse connections while the total is still far
+ * below it.
+ * The sweep shuts such sockets down; libmicrohttpd then sees them closed
+ * and cleans up in its own thread. It reports a connection closed before
+ * it closes the socket, and the table's lock is held across both, so a
+ * socket number is never shut down after it was reused. */
+struct conn {
+	int fd;
+	struct timespec last; /* accepted, or a request started or ended */
+	bool busy;            /* a request is being answered */
+	bool shut;
+	struct conn *prev, *next;
+};
+
+static pthread_mutex_t conns_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct conn *conns;
+static unsigned long nconns;
+
+static void connection_busy(struct MHD_Connection *c, bool busy);
+
 /* One admission request being received. */
 struct upload {
 	struct timespec start;
@@ -33,7 +59,8 @@ struct upload {
 	char *buf;
 	size_t len, cap;
 	size_t reserved;   /* counted in `buffered` */
-	bool too_large;
+	bool too_large;    /* over --max-body-bytes */
+	bool no_room;      /* over --max-buffered-bytes */
 };
 
 static double seconds_since(const struct timespec *start)
@@ -217,14 +244,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	(void)cls;
 	(void)version;
 	if (!u) {
+		connection_busy(c, true);
 		if (!admission_path(url, &mode))
 			return serve_get(c, url, method);
 		if (strcmp(method, "POST") != 0)
 			return send_text(c, 405, "POST an AdmissionReview\n");
 		return start_upload(c, mode, con_cls);
 	}
-	if (u->too_large)
-		return send_text(c, 413, "the AdmissionReview is larger than --max-body-bytes\n");
 	if (*upload_data_size) {
 		int room;
 
@@ -236,16 +262,23 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 			metrics_http_error(408);
 			return MHD_NO;
 		}
-		room = reserve(u, *upload_data_size);
-		if (room == -1)
-			return send_text(c, 413, "the AdmissionReview is larger than --max-body-bytes\n");
+		/* Past a limit the rest is read and dropped, to answer at the
+		 * end: libmicrohttpd 0.9.75 sends no answer queued before the
+		 * body is read (measured: the client gets an empty reply). */
+		room = u->too_large || u->no_room ? -1 : reserve(u, *upload_data_size);
 		if (room == -2)
-			return send_text(c, 503, "too many request bodies held at once: try again\n");
-		memcpy(u->buf + u->len, upload_data, *upload_data_size);
-		u->len += *upload_data_size;
+			u->no_room = true;
+		if (room == 0) {
+			memcpy(u->buf + u->len, upload_data, *upload_data_size);
+			u->len += *upload_data_size;
+		}
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	if (u->too_large)
+		return send_text(c, 413, "the AdmissionReview is larger than --max-body-bytes\n");
+	if (u->no_room)
+		return send_text(c, 503, "too many request bodies held at once: try again\n");
 	return answer_review(c, u);
 }
 
@@ -255,8 +288,8 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	struct upload *u = *con_cls;
 
 	(void)cls;
-	(void)c;
 	(void)toe;
+	connection_busy(c, false);
 	if (!u)
 		return;
 	metrics_inflight(-1);
@@ -267,10 +300,73 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 static void connection_event(void *cls, struct MHD_Connection *c, void **socket_context,
 			     enum MHD_ConnectionNotificationCode toe)
 {
+	struct conn *k = *socket_context;
+
 	(void)cls;
-	(void)c;
-	(void)socket_context;
-	metrics_connections(toe == MHD_CONNECTION_NOTIFY_STARTED ? 1 : -1);
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *info =
+			MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+		metrics_connections(1);
+		k = calloc(1, sizeof(*k));
+		if (!k || !info)
+			return; /* not tracked: libmicrohttpd's own limits still hold */
+		k->fd = info->connect_fd;
+		clock_gettime(CLOCK_MONOTONIC, &k->last);
+		pthread_mutex_lock(&conns_lock);
+		k->next = conns;
+		if (conns)
+			conns->prev = k;
+		conns = k;
+		if (++nconns > opts->max_connections) {
+			k->shut = true;
+			shutdown(k->fd, SHUT_RDWR);
+			metrics_http_error(503);
+		}
+		pthread_mutex_unlock(&conns_lock);
+		*socket_context = k;
+		return;
+	}
+	metrics_connections(-1);
+	if (!k)
+		return;
+	pthread_mutex_lock(&conns_lock);
+	if (k->prev)
+		k->prev->next = k->next;
+	else
+		conns = k->next;
+	if (k->next)
+		k->next->prev = k->prev;
+	nconns--;
+	pthread_mutex_unlock(&conns_lock);
+	free(k);
+	*socket_context = NULL;
+}
+
+/* A request starts (busy) or ends on the connection. */
+static void connection_busy(struct MHD_Connection *c, bool busy)
+{
+	const union MHD_ConnectionInfo *info =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct conn *k = info ? info->socket_context : NULL;
+
+	if (!k)
+		return;
+	pthread_mutex_lock(&conns_lock);
+	k->busy = busy;
+	clock_gettime(CLOCK_MONOTONIC, &k->last);
+	pthread_mutex_unlock(&conns_lock);
+}
+
+void server_sweep(void)
+{
+	pthread_mutex_lock(&conns_lock);
+	for (struct conn *k = conns; k; k = k->next)
+		if (!k->shut && !k->busy && seconds_since(&k->last) > opts->idle_timeout) {
+			k->shut = true;
+			shutdown(k->fd, SHUT_RDWR);
+		}
+	pthread_mutex_unlock(&conns_lock);
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -341,7 +437,8 @@ int server_start(const struct wh_options *o, char *err, size_t errlen)
 		MHD_OPTION_HTTPS_CERT_CALLBACK, tls_creds_retrieve,
 		MHD_OPTION_HTTPS_PRIORITIES, TLS_PRIORITIES,
 		MHD_OPTION_THREAD_POOL_SIZE, thread_count(),
-		MHD_OPTION_CONNECTION_LIMIT, o->max_connections,
+		/* per worker thread: the total is enforced in connection_event() */
+		MHD_OPTION_CONNECTION_LIMIT, o->max_connections * thread_count(),
 		MHD_OPTION_CONNECTION_TIMEOUT, o->idle_timeout,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,

@@ -11,6 +11,10 @@
  * 0, or -1 with a reason in err. */
 int server_start(const struct wh_options *o, char *err, size_t errlen);
 
+/* Closes connections that sent no request within --idle-timeout (call it
+ * every second). */
+void server_sweep(void);
+
 /* From now on every answer closes its connection. */
 void server_set_draining(void);
 

@@ -14,12 +14,14 @@
 //       prints {"ok":N,"failed":N,"errors":[...],"fingerprints":{...}}
 //   node client.mjs hold N SECONDS                  N connections open at once, each
 //       answering a review, then idle for SECONDS: prints {"served":N,"closed":N}
+//   node client.mjs idle SECONDS                    when the server closes silent clients
 //   node client.mjs fingerprint                     the certificate a new handshake gets
 //
 // Environment: WEBHOOK_URL (https://127.0.0.1:PORT), WEBHOOK_CA (PEM file).
 import fs from "node:fs";
 import https from "node:https";
 import tls from "node:tls";
+import net from "node:net";
 import crypto from "node:crypto";
 import { pathToFileURL } from "node:url";
 import { parse } from "yaml";
@@ -250,6 +252,25 @@ async function cmdHold(args) {
   sockets.forEach((s) => s.destroy());
 }
 
+// Three silent clients: TCP only (no handshake), TLS without a request, TLS
+// after one answered request. Prints when the server closed each (ms), or
+// null if it had not after SECONDS.
+async function cmdIdle(args) {
+  const seconds = Number(args[0]);
+  const t0 = Date.now();
+  // reading, so that the server's FIN is seen
+  const closedAt = (s) => new Promise((r) => { s.on("data", () => {}); s.on("close", () => r(Date.now() - t0)); s.on("error", () => {}); setTimeout(() => r(null), seconds * 1000); });
+  const body = JSON.stringify(review(samplePod()));
+  const tcp = net.connect(Number(url.port), url.hostname);
+  const quiet = tls.connect({ host: url.hostname, port: Number(url.port), ca, servername: "localhost" });
+  const used = tls.connect({ host: url.hostname, port: Number(url.port), ca, servername: "localhost" }, () => {
+    used.write(`POST /mutate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  });
+  const [a, b, c] = await Promise.all([closedAt(tcp), closedAt(quiet), closedAt(used)]);
+  console.log(JSON.stringify({ tcp: a, tls: b, afterRequest: c }));
+  for (const s of [tcp, quiet, used]) s.destroy();
+}
+
 async function cmdFingerprint() {
   const s = tls.connect({ host: url.hostname, port: Number(url.port), ca, servername: "localhost" });
   await new Promise((r, j) => { s.on("secureConnect", r); s.on("error", j); });
@@ -259,7 +280,7 @@ async function cmdFingerprint() {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const [cmd, ...rest] = process.argv.slice(2);
-  const commands = { review: cmdReview, post: cmdPost, load: cmdLoad, hold: cmdHold, fingerprint: cmdFingerprint };
+  const commands = { review: cmdReview, post: cmdPost, load: cmdLoad, hold: cmdHold, idle: cmdIdle, fingerprint: cmdFingerprint };
   if (!commands[cmd]) { console.error(`usage: client.mjs ${Object.keys(commands).join("|")} ...`); process.exit(64); }
   commands[cmd](rest).then(() => { agent.destroy(); }, (e) => { console.error(`client: ${e.stack || e}`); process.exit(1); });
 }
