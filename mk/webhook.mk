@@ -26,7 +26,7 @@ WEBHOOK_CFLAGS := $(CSTD) -O2 $(WARNINGS) $(HARDENING) -D_FORTIFY_SOURCE=2 -fPIE
 	-DLOG_PREFIX='"strict-groups-webhook: "'
 WEBHOOK_LDFLAGS := -pie -Wl,-z,relro,-z,now,-z,noexecstack -Wl,--as-needed -Wl,--gc-sections
 
-.PHONY: webhook webhook-deps webhook-test bench-webhook webhook-image
+.PHONY: webhook webhook-deps webhook-test webhook-test-deps bench-webhook webhook-image
 
 webhook: $(WEBHOOK)
 
@@ -51,3 +51,26 @@ $(BUILD)/unit/test_webhook_%: $(WEBHOOK_CORE_SRCS) $(WEBHOOK_HDRS) $(WEBHOOK_UNI
 # make lint: the webhook's C too (mk/quality.mk sets LINT_SRCS with ?=).
 LINT_SRCS += $(filter-out init/gidlist.c,$(WEBHOOK_CORE_SRCS)) $(WEBHOOK_SYS_SRCS) \
 	$(WEBHOOK_UNIT_SUPPORT)
+
+# ---- tests ----------------------------------------------------------------
+
+WEBHOOK_TEST_DIR := tests/webhook
+WEBHOOK_NODE_PACKAGES := $(if $(shell command -v node && command -v npm),,nodejs npm)
+
+$(BUILD)/.deps-webhook-test:
+	@mkdir -p $(BUILD)
+	tools/ensure-packages.sh $(WEBHOOK_TEST_PACKAGES) $(WEBHOOK_NODE_PACKAGES)
+	@touch $@
+
+$(WEBHOOK_TEST_DIR)/node_modules/.package-lock.json: $(WEBHOOK_TEST_DIR)/package.json \
+		$(WEBHOOK_TEST_DIR)/package-lock.json | $(BUILD)/.deps-webhook-test
+	cd $(WEBHOOK_TEST_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+webhook-test-deps: $(BUILD)/.deps-webhook-test $(WEBHOOK_TEST_DIR)/node_modules/.package-lock.json
+
+webhook-test: $(WEBHOOK) webhook-test-deps
+	bats --tap $(WEBHOOK_TEST_DIR)
+
+# `make test` runs the suite too (tests/run-all.sh).
+test: $(WEBHOOK) webhook-test-deps

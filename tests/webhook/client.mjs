@@ -39,9 +39,10 @@ function request(path, body, { contentType = "application/json", method = "POST"
         headers: { "Content-Type": contentType, "Content-Length": Buffer.byteLength(body) } },
       (res) => {
         const chunks = [];
+        const fp = res.socket && res.socket.getPeerCertificate ? res.socket.getPeerCertificate().fingerprint256 : undefined;
         res.on("data", (c) => chunks.push(c));
         res.on("end", () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString(),
-                                      reused: req.reusedSocket, socket: res.socket }));
+                                      reused: req.reusedSocket, fingerprint: fp }));
         res.on("error", reject);
       });
     req.on("error", reject);
@@ -221,7 +222,7 @@ async function cmdLoad(args) {
         if (res.status !== 200 || r.response.uid !== body.request.uid || !r.response.allowed || !r.response.patch)
           throw new Error(`status ${res.status}`);
         stats.ok++;
-        const fp = fingerprintOf(res.socket);
+        const fp = res.fingerprint;
         if (fp) stats.fingerprints[fp] = (stats.fingerprints[fp] || 0) + 1;
       } catch (e) {
         stats.failed++;

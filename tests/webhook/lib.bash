@@ -37,9 +37,10 @@ wh_start() {
     cp "$WH_CERTS/server.key" "$WH_DIR/tls.key"
     WH_PORT=$(wh_free_port)
     export WEBHOOK_URL=https://127.0.0.1:$WH_PORT WEBHOOK_CA=$WH_DIR/ca.crt
-    "$WH_BIN" --tls-cert="$WH_DIR/tls.crt" --tls-key="$WH_DIR/tls.key" \
-        --image=strict-groups:0.1.0 --listen="127.0.0.1:$WH_PORT" --shutdown-delay=0 "$@" \
-        2>"$WH_DIR/log" &
+    STRICT_GROUPS_WEBHOOK_SHUTDOWN_DELAY=${STRICT_GROUPS_WEBHOOK_SHUTDOWN_DELAY:-0} \
+    STRICT_GROUPS_WEBHOOK_IMAGE=${STRICT_GROUPS_WEBHOOK_IMAGE:-strict-groups:0.1.0} \
+        "$WH_BIN" --tls-cert="$WH_DIR/tls.crt" --tls-key="$WH_DIR/tls.key" \
+        --listen="127.0.0.1:$WH_PORT" "$@" 2>"$WH_DIR/log" &
     WH_PID=$!
     echo "$WH_PID" >> "$BATS_FILE_TMPDIR/pids"
     for _ in $(seq 100); do
