@@ -74,3 +74,23 @@ webhook-test: $(WEBHOOK) webhook-test-deps
 
 # `make test` runs the suite too (tests/run-all.sh).
 test: $(WEBHOOK) webhook-test-deps
+
+# ---- fuzz -----------------------------------------------------------------
+
+# `make fuzz` runs this target too, FUZZ_SECONDS each (mk/quality.mk).
+WEBHOOK_FUZZ_BIN := $(FUZZ_DIR)/fuzz_webhook_review
+WEBHOOK_FUZZ_SRCS := tests/fuzz/fuzz_webhook_review.c $(WEBHOOK_UNIT_SUPPORT) $(WEBHOOK_CORE_SRCS)
+
+$(WEBHOOK_FUZZ_BIN): $(WEBHOOK_FUZZ_SRCS) $(WEBHOOK_HDRS) | $(QUALITY)/.deps $(BUILD)/.deps-webhook
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -o $@ $(WEBHOOK_FUZZ_SRCS) $(WEBHOOK_CORE_LIBS)
+
+.PHONY: fuzz-webhook
+fuzz-webhook: $(WEBHOOK_FUZZ_BIN)
+	@mkdir -p $(FUZZ_DIR)/webhook-corpus
+	$(WEBHOOK_FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	  -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+	  -artifact_prefix=$(FUZZ_DIR)/webhook- $(FUZZ_DIR)/webhook-corpus tests/fuzz/webhook-corpus
+
+fuzz: fuzz-webhook
+LINT_OWN_SRCS += tests/fuzz/fuzz_webhook_review.c

@@ -72,6 +72,8 @@ static void shown(char *dst, size_t cap, const char *name)
 }
 
 static void vappend(char *buf, size_t cap, size_t *len, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+static void vappend(char *buf, size_t cap, size_t *len, const char *fmt, va_list ap)
 {
 	int n;
 
@@ -890,7 +892,8 @@ static int set_installers(struct run *r, json_t *spec, const json_t *removed)
 
 	if (!all)
 		return -1;
-	qsort(r->copies, r->ncopies, sizeof(*r->copies), compare_copies);
+	if (r->ncopies)
+		qsort(r->copies, r->ncopies, sizeof(*r->copies), compare_copies);
 	for (i = 0; i < r->ncopies; i++)
 		if (json_array_append_new(all, installer(r, &r->copies[i])) != 0)
 			goto oom;
@@ -975,6 +978,12 @@ static int create(struct run *r, json_t *desired)
 	}
 	if (r->code || r->oom) {
 		rc = r->oom ? -1 : 0;
+		goto out;
+	}
+	if (r->ncopies == 0) {
+		/* audit mode, and no container could be wrapped: nothing to add */
+		r->abandon = true;
+		rc = 0;
 		goto out;
 	}
 	if (set_installers(r, spec, removed) != 0 || set_volume(r, spec) != 0 ||
