@@ -94,3 +94,9 @@ fuzz-webhook: $(WEBHOOK_FUZZ_BIN)
 
 fuzz: fuzz-webhook
 LINT_OWN_SRCS += tests/fuzz/fuzz_webhook_review.c
+
+# ---- bench ----------------------------------------------------------------
+
+bench-webhook: $(WEBHOOK) | $(BUILD)/.deps-webhook-test
+	bench/webhook.sh $(abspath $(WEBHOOK)) $(abspath $(BUILD)/bench-webhook) $(WEBHOOK_BENCH_SECONDS)
+WEBHOOK_BENCH_SECONDS ?= 10

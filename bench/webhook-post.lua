@@ -1,0 +1,21 @@
+-- wrk script for make bench-webhook: POST the AdmissionReview in
+-- $WEBHOOK_BODY to /mutate, as the API server does.
+wrk.method = "POST"
+wrk.path = "/mutate?timeout=10s"
+wrk.headers["Content-Type"] = "application/json"
+local f = assert(io.open(os.getenv("WEBHOOK_BODY"), "rb"))
+wrk.body = f:read("*a")
+f:close()
+
+local bad = 0
+response = function(status, headers, body)
+  if status ~= 200 or not string.find(body, '"patchType":"JSONPatch"', 1, true) then
+    bad = bad + 1
+  end
+end
+
+done = function(summary, latency, requests)
+  io.write(string.format("wrk: %d requests, %d errors, %d bad answers\n",
+    summary.requests, summary.errors.connect + summary.errors.read + summary.errors.write +
+    summary.errors.status + summary.errors.timeout, bad))
+end
