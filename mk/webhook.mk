@@ -100,3 +100,31 @@ LINT_OWN_SRCS += tests/fuzz/fuzz_webhook_review.c
 bench-webhook: $(WEBHOOK) | $(BUILD)/.deps-webhook-test
 	bench/webhook.sh $(abspath $(WEBHOOK)) $(abspath $(BUILD)/bench-webhook) $(WEBHOOK_BENCH_SECONDS)
 WEBHOOK_BENCH_SECONDS ?= 10
+
+# ---- image ----------------------------------------------------------------
+
+# The server, the shared libraries it loads (as ldd resolves them here), the
+# CA certificates, an /etc/passwd naming its user; non-root (65532), offline
+# and reproducible (tools/mkimage).
+WEBHOOK_IMAGE_TAR := $(BUILD)/strict-groups-webhook-image.tar
+WEBHOOK_IMAGE_ROOTFS := $(BUILD)/webhook-image-rootfs
+
+webhook-image: $(WEBHOOK_IMAGE_TAR)
+
+$(WEBHOOK_IMAGE_TAR): $(WEBHOOK) tools/mkimage mk/webhook.mk
+	tools/ensure-packages.sh ca-certificates
+	rm -rf $(WEBHOOK_IMAGE_ROOTFS)
+	mkdir -p $(WEBHOOK_IMAGE_ROOTFS)/etc/ssl/certs $(WEBHOOK_IMAGE_ROOTFS)/tmp
+	install -m 0755 $(WEBHOOK) $(WEBHOOK_IMAGE_ROOTFS)/strict-groups-webhook
+	for lib in $$(ldd $(WEBHOOK) | awk '/=> \// {print $$3} /^\t\// {print $$1}'); do \
+	  mkdir -p $(WEBHOOK_IMAGE_ROOTFS)$$(dirname $$lib); \
+	  cp -L $$lib $(WEBHOOK_IMAGE_ROOTFS)$$lib; chmod 0755 $(WEBHOOK_IMAGE_ROOTFS)$$lib; \
+	done
+	cp -L /etc/ssl/certs/ca-certificates.crt $(WEBHOOK_IMAGE_ROOTFS)/etc/ssl/certs/
+	chmod 0644 $(WEBHOOK_IMAGE_ROOTFS)/etc/ssl/certs/ca-certificates.crt
+	printf 'root:x:0:0:root:/:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/:/sbin/nologin\n' \
+	  > $(WEBHOOK_IMAGE_ROOTFS)/etc/passwd
+	printf 'root:x:0:\nnonroot:x:65532:\n' > $(WEBHOOK_IMAGE_ROOTFS)/etc/group
+	chmod 1777 $(WEBHOOK_IMAGE_ROOTFS)/tmp
+	tools/mkimage --entrypoint '["/strict-groups-webhook"]' --cmd '["--help"]' --user 65532:65532 \
+	  $(WEBHOOK_IMAGE_ROOTFS) strict-groups-webhook:$(VERSION) $@
