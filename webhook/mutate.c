@@ -600,7 +600,6 @@ static int check_mounts(struct run *r, const char *who, json_t *ctr, json_t **ke
 	json_array_foreach(mounts, i, m) {
 		const char *vol = json_string_value(json_object_get(m, "name"));
 		const char *path = json_string_value(json_object_get(m, "mountPath"));
-		char v[NAME_SHOWN + 4], p[NAME_SHOWN + 4];
 
 		if (!json_is_object(m) || !vol || !path) {
 			malformed(r, "%s: volumeMounts[%zu] needs a name and a mountPath", who, i);
@@ -619,6 +618,8 @@ static int check_mounts(struct run *r, const char *who, json_t *ctr, json_t **ke
 			continue;
 		}
 		if (path_reaches_ours(path)) {
+			char v[NAME_SHOWN + 4], p[NAME_SHOWN + 4];
+
 			shown(v, sizeof(v), vol);
 			shown(p, sizeof(p), path);
 			problem(r, "%s mounts volume %s at %s, over " WH_MOUNT_PATH
@@ -630,7 +631,6 @@ static int check_mounts(struct run *r, const char *who, json_t *ctr, json_t **ke
 	}
 	json_array_foreach(devices, i, m) {
 		const char *path = json_string_value(json_object_get(m, "devicePath"));
-		char p[NAME_SHOWN + 4];
 
 		if (!path) {
 			malformed(r, "%s: volumeDevices[%zu] has no devicePath", who, i);
@@ -638,6 +638,8 @@ static int check_mounts(struct run *r, const char *who, json_t *ctr, json_t **ke
 			return 0;
 		}
 		if (path_reaches_ours(path)) {
+			char p[NAME_SHOWN + 4];
+
 			shown(p, sizeof(p), path);
 			problem(r, "%s puts a device at %s, over " WH_MOUNT_PATH
 				" (reserved for strict-init)", who, p);
