@@ -25,7 +25,7 @@ CAPNG_A := $(BUILD)/libcap-ng/libcap-ng.a
 CAPNG_INC := $(BUILD)/libcap-ng/include
 
 INIT_LIB_SRCS := init/gidlist.c init/config.c init/policy.c init/envedit.c
-INIT_SYS_SRCS := init/alloc.c init/log.c init/privops.c init/seccomp.c init/install.c init/syslog.c init/main.c
+INIT_SYS_SRCS := init/alloc.c init/log.c init/privops.c init/seccomp.c init/seal.c init/install.c init/syslog.c init/main.c
 INIT_SRCS := $(INIT_LIB_SRCS) $(INIT_SYS_SRCS)
 INIT_HDRS := $(wildcard init/*.h)
 
@@ -85,6 +85,8 @@ $(STRICT_INIT): $(INIT_SRCS) $(INIT_HDRS) $(CAPNG_A) Makefile
 # without _FORTIFY_SOURCE (no *_chk symbols), so that it also loads in musl
 # programs (DESIGN.md fact 8). It shares init/gidlist.c with strict-init.
 PRELOAD_SRCS := preload/strict_preload.c init/gidlist.c
+# exactly the interposed functions, sorted
+PRELOAD_EXPORTS := initgroups setegid setfsgid setgid setgroups setregid setresgid
 PRELOAD_CFLAGS := $(CSTD) -O2 $(WARNINGS) -fPIC -fvisibility=hidden \
 	-U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=0 -fstack-protector-strong -Iinit
 PRELOAD_LDFLAGS := -shared -Wl,-z,relro,-z,now,-z,noexecstack -Wl,--no-undefined -s \
@@ -93,9 +95,9 @@ PRELOAD_LDFLAGS := -shared -Wl,-z,relro,-z,now,-z,noexecstack -Wl,--no-undefined
 $(PRELOAD): $(PRELOAD_SRCS) init/gidlist.h Makefile | $(BUILD)/.deps-build
 	gcc $(PRELOAD_CFLAGS) $(PRELOAD_LDFLAGS) -o $@ $(PRELOAD_SRCS)
 	@if nm -D $@ | grep -q '_chk$$'; then echo "$@ uses fortified *_chk symbols" >&2; exit 1; fi
-	@exported=$$(nm -D --defined-only $@ | awk '{print $$3}' | sort | tr '\n' ' '); \
-	  if [ "$$exported" != "initgroups setgroups " ]; then \
-	    echo "$@ exports more than initgroups and setgroups: $$exported" >&2; exit 1; fi
+	@exported=$$(nm -D --defined-only $@ | awk '{print $$3}' | LC_ALL=C sort | tr '\n' ' '); \
+	  if [ "$$exported" != "$(PRELOAD_EXPORTS) " ]; then \
+	    echo "$@ exports other symbols than $(PRELOAD_EXPORTS): $$exported" >&2; exit 1; fi
 
 include tests/tests.mk
 include tests/e2e/e2e.mk

@@ -244,14 +244,24 @@ static void set_file_cap_setgid(const char *path, bool effective)
 		die("setxattr security.capability on %s: %s", path, strerror(errno));
 }
 
-static const char *stage_strict_init(const char *src, const char *name)
+/* A copy sealed with --groups=1000 and, when user is given, --user=USER
+ * (as an init container would install it). */
+static const char *stage_strict_init(const char *src, const char *name,
+				     const char *user)
 {
 	const char *dest = stage_path(name);
-	char *argv[] = {(char *)src, "install", (char *)dest, NULL};
+	char *argv[] = {(char *)src, "install", "--groups=1000", (char *)dest, NULL, NULL};
 	char *envp[] = {NULL};
+	static char user_opt[64];
 	double t;
-	int status = spawn(&id_root, argv, envp, -1, 2, &t);
+	int status;
 
+	if (user) {
+		snprintf(user_opt, sizeof(user_opt), "--user=%s", user);
+		argv[3] = user_opt;
+		argv[4] = (char *)dest;
+	}
+	status = spawn(&id_root, argv, envp, -1, 2, &t);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		die("%s install %s: %s", src, dest, describe_status(status));
 	return dest;
@@ -408,7 +418,7 @@ static struct command *add_tool(const char *name, const struct identity *id,
 }
 
 struct paths {
-	const char *strict_init, *floor, *floor_full, *preload, *payload;
+	const char *strict_init, *strict_init_switch, *floor, *floor_full, *preload, *payload;
 	/* --variant NAME=PATH: other strict-init builds, on the common path */
 	const char *variant_name[MAX_VARIANTS], *variant_path[MAX_VARIANTS];
 	size_t nvariants;
@@ -420,24 +430,25 @@ static void define_commands(const struct paths *p)
 	const char *tool;
 	struct command *c;
 
+	/* sealed copies: the policy comes from the seal, no variable is set */
 	c = add("strict-init common", &id_nonroot_merged);
 	c->is_common = true;
 	set_argv(c, p->payload, p->strict_init, "@PAYLOAD", END);
-	set_env(c, "STRICT_GROUPS=1000", END);
+	set_env(c, END);
 
 	for (size_t i = 0; i < p->nvariants; i++) {
 		c = add(p->variant_name[i], &id_nonroot_merged);
 		set_argv(c, p->payload, p->variant_path[i], "@PAYLOAD", END);
-		set_env(c, "STRICT_GROUPS=1000", END);
+		set_env(c, END);
 	}
 
 	c = add("strict-init no-op", &id_nonroot_clean);
 	set_argv(c, p->payload, p->strict_init, "@PAYLOAD", END);
-	set_env(c, "STRICT_GROUPS=1000", END);
+	set_env(c, END);
 
 	c = add("strict-init root-switch", &id_root);
-	set_argv(c, p->payload, p->strict_init, "@PAYLOAD", END);
-	set_env(c, "STRICT_GROUPS=1000", "STRICT_GROUPS_USER=1000:1000", END);
+	set_argv(c, p->payload, p->strict_init_switch, "@PAYLOAD", END);
+	set_env(c, END);
 
 	c = add("floor", &id_nonroot_merged);
 	c->is_floor = true;
@@ -706,13 +717,14 @@ int main(int argc, char **argv)
 	else
 		printf("  %-22s %10s  %s\n", "libstrict-preload.so", "-", "not built");
 
-	p.strict_init = stage_strict_init(p.strict_init, "strict-init");
+	p.strict_init_switch = stage_strict_init(p.strict_init, "strict-init-switch", "1000:1000");
+	p.strict_init = stage_strict_init(p.strict_init, "strict-init", NULL);
 	for (size_t i = 0; i < p.nvariants; i++) {
 		char name[32];
 
 		snprintf(name, sizeof(name), "variant-%zu", i);
 		print_size(p.variant_name[i], p.variant_path[i], "variant");
-		p.variant_path[i] = stage_strict_init(p.variant_path[i], name);
+		p.variant_path[i] = stage_strict_init(p.variant_path[i], name, NULL);
 	}
 	p.floor = stage_floor(p.floor, "floor", true);
 	p.floor_full = stage_floor(p.floor_full, "floor-full", false);

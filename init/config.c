@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "gidlist.h"
+#include "seccomp.h" /* LOCK_MAX_GIDS */
 
 enum setting {
 	SET_GROUPS,
@@ -21,14 +22,16 @@ enum setting {
 static const struct {
 	const char *option; /* "--groups" */
 	const char *env;
+	const char *sealed; /* for messages about the seal's own value */
 } settings[SET_COUNT] = {
-	[SET_GROUPS] = {"--groups", "STRICT_GROUPS"},
-	[SET_MODE] = {"--mode", "STRICT_GROUPS_MODE"},
-	[SET_USER] = {"--user", "STRICT_GROUPS_USER"},
-	[SET_NO_NEW_PRIVS] = {"--no-new-privs", "STRICT_GROUPS_NO_NEW_PRIVS"},
-	[SET_GID] = {"--gid", "STRICT_GROUPS_GID"},
-	[SET_PRELOAD] = {"--preload", "STRICT_GROUPS_PRELOAD"},
-	[SET_LOCK] = {"--lock", "STRICT_GROUPS_LOCK"},
+	[SET_GROUPS] = {"--groups", "STRICT_GROUPS", "sealed STRICT_GROUPS"},
+	[SET_MODE] = {"--mode", "STRICT_GROUPS_MODE", "sealed STRICT_GROUPS_MODE"},
+	[SET_USER] = {"--user", "STRICT_GROUPS_USER", "sealed STRICT_GROUPS_USER"},
+	[SET_NO_NEW_PRIVS] = {"--no-new-privs", "STRICT_GROUPS_NO_NEW_PRIVS",
+			      "sealed STRICT_GROUPS_NO_NEW_PRIVS"},
+	[SET_GID] = {"--gid", "STRICT_GROUPS_GID", "sealed STRICT_GROUPS_GID"},
+	[SET_PRELOAD] = {"--preload", "STRICT_GROUPS_PRELOAD", "sealed STRICT_GROUPS_PRELOAD"},
+	[SET_LOCK] = {"--lock", "STRICT_GROUPS_LOCK", "sealed STRICT_GROUPS_LOCK"},
 };
 
 /* Where each setting's value came from, for messages. */
@@ -37,6 +40,8 @@ struct raw_value {
 	const char *source; /* "--groups" or "STRICT_GROUPS", for messages */
 	bool from_option;
 };
+
+
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -128,12 +133,13 @@ static int find_setting(const char *arg, size_t len)
 	return -1;
 }
 
-/* Parses leading options; returns the index of the first operand. */
+/* Parses options from argv[start]; returns the index of the first operand
+ * (after a "--", which sets *after_dashdash). */
 static int read_options(struct sg_config *cfg, struct raw_value raw[SET_COUNT],
-			int argc, char **argv, bool *after_dashdash, char *err,
-			size_t errlen)
+			int argc, char **argv, int start, bool *after_dashdash,
+			char *err, size_t errlen)
 {
-	int i = 1;
+	int i = start;
 
 	*after_dashdash = false;
 	while (i < argc && argv[i][0] == '-') {
@@ -290,10 +296,23 @@ static int parse_values(struct sg_config *cfg, const struct raw_value raw[SET_CO
 		if (strpbrk(raw[SET_PRELOAD].text, ": \t\n"))
 			return fail(err, errlen, "%s: a path with a colon or white space cannot go into LD_PRELOAD",
 				    raw[SET_PRELOAD].source);
+		/* The loaders resolve anything else their own way: a bare
+		 * name in the library path, a relative path against the cwd
+		 * of every later exec, and glibc expands $LIB, $ORIGIN and
+		 * $PLATFORM (DESIGN.md fact 14). */
+		if (raw[SET_PRELOAD].text[0] != '/')
+			return fail(err, errlen, "%s: the path must be absolute (the loader resolves other paths elsewhere)",
+				    raw[SET_PRELOAD].source);
+		if (strchr(raw[SET_PRELOAD].text, '$'))
+			return fail(err, errlen, "%s: a path with '$' is expanded by glibc's loader",
+				    raw[SET_PRELOAD].source);
 		cfg->preload = raw[SET_PRELOAD].text;
 	}
-	if (raw[SET_LOCK].text && parse_flag(&raw[SET_LOCK], &cfg->lock, err, errlen))
-		return -1;
+	if (raw[SET_LOCK].text) {
+		if (parse_flag(&raw[SET_LOCK], &cfg->lock, err, errlen))
+			return -1;
+		cfg->lock_set = true;
+	}
 	return 0;
 }
 
@@ -304,6 +323,9 @@ static int check_combinations(const struct sg_config *cfg, char *err,
 	if (cfg->command == CMD_RUN && !cfg->groups_set)
 		return fail(err, errlen,
 			    "STRICT_GROUPS (or --groups) is required to run a command");
+	if (cfg->command == CMD_INSTALL && !cfg->groups_set)
+		return fail(err, errlen,
+			    "install: --groups (or STRICT_GROUPS) is required; --groups= seals none but the primary gid");
 	if (cfg->user_set && cfg->mode != MODE_ENFORCE)
 		return fail(err, errlen,
 			    "STRICT_GROUPS_USER needs mode enforce: a user switch sets the groups");
@@ -315,21 +337,34 @@ static int check_combinations(const struct sg_config *cfg, char *err,
 		return fail(err, errlen, "STRICT_GROUPS_LOCK=1 cannot be used in audit mode, which changes nothing");
 	if (cfg->mode == MODE_AUDIT && cfg->preload)
 		return fail(err, errlen, "STRICT_GROUPS_PRELOAD cannot be used in audit mode, which changes nothing");
+	/* the primary gid joins the list at run time */
+	if (cfg->command == CMD_INSTALL && cfg->lock && cfg->ngroups + 1 > LOCK_MAX_GIDS)
+		return fail(err, errlen, "STRICT_GROUPS_LOCK=1 encodes at most %d allowed gids, and STRICT_GROUPS has %zu plus the primary gid",
+			    LOCK_MAX_GIDS, cfg->ngroups);
 	return 0;
 }
 
-static int read_operands(struct sg_config *cfg, int argc, char **argv, int i,
-			 bool after_dashdash, char *err, size_t errlen)
+static int read_operands(struct sg_config *cfg, struct raw_value raw[SET_COUNT],
+			 int argc, char **argv, int i, bool after_dashdash,
+			 char *err, size_t errlen)
 {
 	if (cfg->command == CMD_HELP || cfg->command == CMD_VERSION)
 		return 0;
 	if (i >= argc)
 		return fail(err, errlen, "no COMMAND given (see --help)");
 	if (!after_dashdash && strcmp(argv[i], "install") == 0) {
-		if (argc - i != 2)
-			return fail(err, errlen, "usage: strict-init install DEST");
+		/* the settings to seal may follow the word install */
+		i = read_options(cfg, raw, argc, argv, i + 1, &after_dashdash,
+				 err, errlen);
+		if (i < 0)
+			return -1;
+		if (cfg->command == CMD_HELP || cfg->command == CMD_VERSION)
+			return 0;
+		if (argc - i != 1)
+			return fail(err, errlen,
+				    "usage: strict-init install --groups=LIST [OPTIONS] DEST");
 		cfg->command = CMD_INSTALL;
-		cfg->install_dest = argv[i + 1];
+		cfg->install_dest = argv[i];
 		if (cfg->install_dest[0] == '\0')
 			return fail(err, errlen, "install: empty DEST");
 		return 0;
@@ -347,8 +382,116 @@ static int read_operands(struct sg_config *cfg, int argc, char **argv, int i,
 	return 0;
 }
 
+/* The seal's entries (NAME=VALUE, each ended by a NUL) into sealed. It was
+ * written by `install`; anything else in it means the copy is damaged. */
+static int read_seal(struct raw_value sealed[SET_COUNT], const char *seal,
+		     size_t len, char *err, size_t errlen)
+{
+	size_t pos = 0;
+
+	if (len == 0 || seal[len - 1] != '\0')
+		return fail(err, errlen, "the sealed policy in this copy is damaged (not terminated)");
+	while (pos < len) {
+		const char *entry = seal + pos;
+		size_t n = strlen(entry); /* stops at seal[len - 1] at the latest */
+		int s;
+
+		for (s = 0; s < SET_COUNT; s++) {
+			size_t k = strlen(settings[s].env);
+
+			if (n > k && strncmp(entry, settings[s].env, k) == 0 &&
+			    entry[k] == '=')
+				break;
+		}
+		if (s == SET_COUNT || sealed[s].text)
+			return fail(err, errlen,
+				    "the sealed policy in this copy is damaged (entry at byte %zu)", pos);
+		sealed[s].text = entry + strlen(settings[s].env) + 1;
+		sealed[s].source = settings[s].sealed;
+		pos += n + 1;
+	}
+	if (!sealed[SET_GROUPS].text || !sealed[SET_MODE].text ||
+	    !sealed[SET_NO_NEW_PRIVS].text)
+		return fail(err, errlen, "the sealed policy in this copy is damaged (a setting is missing)");
+	return 0;
+}
+
+static bool same_value(int s, const struct sg_config *a, const struct sg_config *b)
+{
+	switch (s) {
+	case SET_GROUPS:
+		return a->ngroups == b->ngroups &&
+		       (a->ngroups == 0 ||
+			memcmp(a->groups, b->groups, a->ngroups * sizeof(gid_t)) == 0);
+	case SET_MODE:
+		return a->mode == b->mode;
+	case SET_USER:
+		return a->user_set == b->user_set && a->user_uid == b->user_uid &&
+		       a->user_gid == b->user_gid;
+	case SET_NO_NEW_PRIVS:
+		return a->no_new_privs == b->no_new_privs;
+	case SET_GID:
+		return a->gid_set == b->gid_set && a->gid == b->gid;
+	case SET_PRELOAD:
+		return a->preload && b->preload && strcmp(a->preload, b->preload) == 0;
+	case SET_LOCK:
+		return a->lock == b->lock;
+	default:
+		return false;
+	}
+}
+
+/* A setting given at start that the seal left unset: it only adds a check. */
+static void take_given(int s, struct sg_config *cfg, const struct sg_config *given)
+{
+	if (s == SET_GID) {
+		cfg->gid_set = given->gid_set;
+		cfg->gid = given->gid;
+	} else if (s == SET_PRELOAD) {
+		cfg->preload = given->preload;
+	} else if (s == SET_LOCK) {
+		cfg->lock = given->lock;
+		cfg->lock_set = given->lock_set;
+	}
+}
+
+/* A sealed copy running or checking: the seal's settings are the policy;
+ * what the environment and the options say must agree with them. */
+static int apply_seal(struct sg_config *cfg, const struct raw_value raw[SET_COUNT],
+		      const char *seal, size_t seal_len, char *err, size_t errlen)
+{
+	struct raw_value sealed[SET_COUNT];
+	struct sg_config given;
+	int rc = 0;
+
+	memset(sealed, 0, sizeof(sealed));
+	memset(&given, 0, sizeof(given));
+	if (parse_values(&given, raw, err, errlen) ||
+	    read_seal(sealed, seal, seal_len, err, errlen) ||
+	    parse_values(cfg, sealed, err, errlen)) {
+		config_free(&given);
+		return CONFIG_USAGE;
+	}
+	cfg->sealed = true;
+	for (int s = 0; s < SET_COUNT && rc == 0; s++) {
+		if (!raw[s].text)
+			continue;
+		if (sealed[s].text && !same_value(s, cfg, &given))
+			rc = fail(err, errlen, "%s=%s contradicts the sealed policy (%s=%s)",
+				  raw[s].source, raw[s].text, settings[s].env,
+				  sealed[s].text);
+		else if (!sealed[s].text && s == SET_USER)
+			rc = fail(err, errlen, "%s=%s contradicts the sealed policy, which has no user switch",
+				  raw[s].source, raw[s].text);
+		else if (!sealed[s].text)
+			take_given(s, cfg, &given);
+	}
+	config_free(&given);
+	return rc ? CONFIG_CONTRADICTS : 0;
+}
+
 static int parse_all(struct sg_config *cfg, int argc, char **argv, char **envp,
-		     char *err, size_t errlen)
+		     const char *seal, size_t seal_len, char *err, size_t errlen)
 {
 	struct raw_value raw[SET_COUNT];
 	bool after_dashdash;
@@ -359,31 +502,91 @@ static int parse_all(struct sg_config *cfg, int argc, char **argv, char **envp,
 		return fail(err, errlen, "started without argv[0]");
 	if (read_environment(raw, envp, err, errlen))
 		return -1;
-	i = read_options(cfg, raw, argc, argv, &after_dashdash, err, errlen);
+	i = read_options(cfg, raw, argc, argv, 1, &after_dashdash, err, errlen);
 	if (i < 0)
 		return -1;
-	if (read_operands(cfg, argc, argv, i, after_dashdash, err, errlen))
+	if (read_operands(cfg, raw, argc, argv, i, after_dashdash, err, errlen))
 		return -1;
-	if (parse_values(cfg, raw, err, errlen))
+	if (seal && (cfg->command == CMD_RUN || cfg->command == CMD_CHECK)) {
+		int rc = apply_seal(cfg, raw, seal, seal_len, err, errlen);
+
+		if (rc)
+			return rc;
+	} else if (parse_values(cfg, raw, err, errlen)) {
 		return -1;
+	}
 	if (cfg->command == CMD_HELP || cfg->command == CMD_VERSION)
 		return 0;
 	return check_combinations(cfg, err, errlen);
 }
 
 int config_parse(struct sg_config *cfg, int argc, char **argv, char **envp,
-		 char *err, size_t errlen)
+		 const char *seal, size_t seal_len, char *err, size_t errlen)
 {
+	int rc;
+
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->command = CMD_RUN;
 	cfg->mode = MODE_ENFORCE;
 	cfg->no_new_privs = true;
-	if (parse_all(cfg, argc, argv, envp, err, errlen) == 0)
+	rc = parse_all(cfg, argc, argv, envp, seal, seal_len, err, errlen);
+	if (rc == 0)
 		return 0;
 	/* never a partial result */
 	config_free(cfg);
 	memset(cfg, 0, sizeof(*cfg));
-	return -1;
+	return rc == CONFIG_CONTRADICTS ? CONFIG_CONTRADICTS : CONFIG_USAGE;
+}
+
+/* Appends "NAME=" value "\0" to out when it fits; *len counts what it
+ * needs either way. */
+static void seal_put(char *out, size_t cap, size_t *len, const char *name,
+		     const char *value)
+{
+	size_t n = strlen(name), v = strlen(value);
+
+	if (*len + n + 1 + v + 1 <= cap) {
+		memcpy(out + *len, name, n);
+		out[*len + n] = '=';
+		memcpy(out + *len + n + 1, value, v + 1);
+	}
+	*len += n + 1 + v + 1;
+}
+
+size_t config_seal_compose(const struct sg_config *cfg, char *out, size_t cap,
+			   size_t *need)
+{
+	static const char *const modes[] = {[MODE_ENFORCE] = "enforce",
+					    [MODE_REFUSE] = "refuse",
+					    [MODE_AUDIT] = "audit"};
+	char *groups = cfg->ngroups ? gids_to_text(cfg->groups, cfg->ngroups) : NULL;
+	char num[24];
+	size_t len = 0;
+
+	if (cfg->ngroups && !groups) {
+		*need = 0;
+		return 0;
+	}
+	seal_put(out, cap, &len, settings[SET_GROUPS].env, groups ? groups : "");
+	free(groups);
+	seal_put(out, cap, &len, settings[SET_MODE].env, modes[cfg->mode]);
+	if (cfg->user_set) {
+		snprintf(num, sizeof(num), "%u:%u", (unsigned)cfg->user_uid,
+			 (unsigned)cfg->user_gid);
+		seal_put(out, cap, &len, settings[SET_USER].env, num);
+	}
+	seal_put(out, cap, &len, settings[SET_NO_NEW_PRIVS].env,
+		 cfg->no_new_privs ? "1" : "0");
+	if (cfg->gid_set) {
+		snprintf(num, sizeof(num), "%u", (unsigned)cfg->gid);
+		seal_put(out, cap, &len, settings[SET_GID].env, num);
+	}
+	if (cfg->preload)
+		seal_put(out, cap, &len, settings[SET_PRELOAD].env, cfg->preload);
+	if (cfg->lock_set)
+		seal_put(out, cap, &len, settings[SET_LOCK].env, cfg->lock ? "1" : "0");
+	*need = len;
+	return len <= cap ? len : 0;
 }
 
 void config_free(struct sg_config *cfg)

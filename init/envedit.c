@@ -1,5 +1,6 @@
 #include "envedit.h"
 
+#include <elf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,4 +82,28 @@ void env_free(char **env)
 	for (char **e = env; e && *e; e++)
 		free(*e);
 	free(env);
+}
+
+#if defined(__x86_64__)
+#define PRELOAD_MACHINE EM_X86_64
+#elif defined(__aarch64__)
+#define PRELOAD_MACHINE EM_AARCH64
+#else
+#error "name this architecture's ELF machine for the preload check"
+#endif
+
+const char *preload_elf_problem(const unsigned char *header, size_t n)
+{
+	Elf64_Ehdr eh;
+
+	if (n < sizeof(eh) || memcmp(header, ELFMAG, SELFMAG) != 0)
+		return "not an ELF file";
+	memcpy(&eh, header, sizeof(eh));
+	if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB)
+		return "not a 64-bit little-endian ELF file";
+	if (eh.e_type != ET_DYN)
+		return "not an ELF shared object";
+	if (eh.e_machine != PRELOAD_MACHINE)
+		return "an ELF shared object for another machine";
+	return NULL;
 }

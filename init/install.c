@@ -8,11 +8,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "exitcodes.h"
 #include "log.h"
+#include "seal.h"
 
 #define MAX_SELF_SIZE (16u << 20)
 
@@ -88,7 +92,8 @@ static int write_all(int fd, const unsigned char *buf, size_t size)
 	return 0;
 }
 
-/* Writes the copy into fd; logs and returns -1 on failure. */
+/* Writes the copy into fd; logs and returns -1 on failure. The capability
+ * goes on last: the kernel removes it on any later write. */
 static int fill_copy(int fd, const char *tmp, const unsigned char *image,
 		     size_t size)
 {
@@ -121,49 +126,190 @@ static int fill_copy(int fd, const char *tmp, const unsigned char *image,
 	return 0;
 }
 
-int install_self(const char *dest)
+/* The running binary with cfg's settings sealed into it; NULL after
+ * logging why (*rc set). */
+static unsigned char *sealed_image(const struct sg_config *cfg, size_t *size,
+				   int *rc)
 {
-	struct stat st;
-	char *target, *tmp;
+	char text[SEAL_TEXT_MAX];
+	size_t need, len = config_seal_compose(cfg, text, sizeof(text), &need);
 	unsigned char *image;
-	size_t size, len;
+	long offset;
+
+	*rc = EXIT_OSERR;
+	if (len == 0 && need == 0) {
+		log_msg("install: out of memory");
+		return NULL;
+	}
+	if (len == 0) {
+		log_msg("install: the settings take %zu bytes; a sealed copy holds at most %u",
+			need, (unsigned)SEAL_TEXT_MAX);
+		*rc = EXIT_USAGE;
+		return NULL;
+	}
+	image = read_self(size);
+	if (!image)
+		return NULL;
+	offset = seal_find(image, *size);
+	if (offset < 0) {
+		log_msg("install: /proc/self/exe does not hold this binary's seal region");
+		free(image);
+		return NULL;
+	}
+	seal_write(image, (size_t)offset, text, len);
+	return image;
+}
+
+/* The directory to write into (a descriptor) and the final name in it. A
+ * DEST that is a directory gets DEST/strict-init; a symbolic link as DEST
+ * is refused, never followed. DEST is looked up once. */
+static int open_destination(const char *dest, char **name)
+{
+	const char *slash = strrchr(dest, '/');
+	const char *base = slash ? slash + 1 : dest;
+	struct stat st;
+	char *dir;
+	int dfd, pfd = open(dest, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+
+	if (pfd < 0 && errno != ENOENT) {
+		log_errno("install: cannot look up %s", dest);
+		return -1;
+	}
+	if (pfd >= 0 && fstat(pfd, &st)) {
+		log_errno("install: cannot look up %s", dest);
+		close(pfd);
+		return -1;
+	}
+	if (pfd >= 0 && S_ISDIR(st.st_mode)) {
+		dfd = openat(pfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		close(pfd);
+		if (dfd < 0)
+			log_errno("install: cannot open the directory %s", dest);
+		*name = strdup("strict-init");
+		return dfd;
+	}
+	if (pfd >= 0)
+		close(pfd);
+	if (pfd >= 0 && S_ISLNK(st.st_mode)) {
+		log_msg("install: %s is a symbolic link; name the file or directory itself", dest);
+		return -1;
+	}
+	if (*base == '\0' || strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
+		log_msg("install: %s is not a directory and names no file", dest);
+		return -1;
+	}
+	dir = slash ? strndup(dest, (size_t)(slash - dest) + 1) : strdup(".");
+	*name = strdup(base);
+	if (!dir || !*name) {
+		log_msg("install: out of memory");
+		free(dir);
+		return -1;
+	}
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		log_errno("install: cannot open the directory %s", dir);
+	free(dir);
+	return dfd;
+}
+
+/* A new file NAME.tmp-XXXXXXXX in dfd, never an existing one and never
+ * through a symbolic link; its name in tmp. */
+static int create_temporary(int dfd, const char *name, char *tmp, size_t len)
+{
+	for (int attempt = 0; attempt < 100; attempt++) {
+		uint32_t r;
+		int fd;
+
+		if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != sizeof(r))
+			r = (uint32_t)getpid() * 2654435761u + (uint32_t)attempt;
+		snprintf(tmp, len, "%s.tmp-%08x", name, (unsigned)r);
+		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			    0700);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
+	}
+	return -1;
+}
+
+/* After the rename: the final name must be the file just written. */
+static int check_landed(int dfd, const char *name, int fd)
+{
+	struct stat mine, there;
+
+	if (fstat(fd, &mine) || fstatat(dfd, name, &there, AT_SYMLINK_NOFOLLOW))
+		return -1;
+	return mine.st_dev == there.st_dev && mine.st_ino == there.st_ino ? 0 : -1;
+}
+
+/* Writes image as dfd/name through a temporary file in the same directory;
+ * the temporary is gone whatever happens (but SIGKILL). */
+static int write_into(int dfd, const char *name, const char *dest,
+		      const unsigned char *image, size_t size)
+{
+	size_t tmplen = strlen(name) + sizeof(".tmp-12345678");
+	char *tmp = malloc(tmplen);
+	sigset_t all, old;
 	int fd, rc = -1;
 
-	len = strlen(dest);
-	target = malloc(len + sizeof("/strict-init"));
-	tmp = malloc(len + sizeof("/strict-init") + sizeof(".tmp-XXXXXX"));
-	if (!target || !tmp) {
+	if (!tmp) {
 		log_msg("install: out of memory");
-		goto out;
+		return -1;
 	}
-	memcpy(target, dest, len + 1);
-	if (stat(dest, &st) == 0 && S_ISDIR(st.st_mode))
-		memcpy(target + len, "/strict-init", sizeof("/strict-init"));
-	sprintf(tmp, "%s.tmp-XXXXXX", target);
-
-	image = read_self(&size);
-	if (!image)
-		goto out;
-	fd = mkostemp(tmp, O_CLOEXEC);
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	fd = create_temporary(dfd, name, tmp, tmplen);
 	if (fd < 0) {
-		log_errno("install: cannot create a file next to %s", target);
-		free(image);
+		log_errno("install: cannot create a file next to %s", dest);
 		goto out;
 	}
 	rc = fill_copy(fd, tmp, image, size);
-	free(image);
+	if (rc == 0 && renameat(dfd, tmp, dfd, name)) {
+		log_errno("install: cannot rename %s to %s", tmp, dest);
+		rc = -1;
+	}
+	if (rc) {
+		unlinkat(dfd, tmp, 0);
+	} else if (check_landed(dfd, name, fd)) {
+		log_msg("install: %s is not the file just written: its directory changed during the install", dest);
+		rc = -1;
+	} else if (fsync(dfd) && errno != EINVAL) {
+		log_errno("install: cannot fsync the directory of %s", dest);
+		rc = -1;
+	}
 	if (close(fd) && rc == 0) {
 		log_errno("install: cannot close %s", tmp);
 		rc = -1;
 	}
-	if (rc == 0 && rename(tmp, target)) {
-		log_errno("install: cannot rename %s to %s", tmp, target);
-		rc = -1;
-	}
-	if (rc)
-		unlink(tmp);
 out:
-	free(target);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	free(tmp);
+	return rc;
+}
+
+int install_self(const struct sg_config *cfg)
+{
+	char *name = NULL;
+	unsigned char *image;
+	size_t size;
+	int dfd, rc;
+
+	image = sealed_image(cfg, &size, &rc);
+	if (!image)
+		return rc;
+	dfd = open_destination(cfg->install_dest, &name);
+	if (dfd >= 0 && !name) {
+		log_msg("install: out of memory");
+		close(dfd);
+		dfd = -1;
+	}
+	if (dfd < 0) {
+		free(image);
+		free(name);
+		return EXIT_OSERR;
+	}
+	rc = write_into(dfd, name, cfg->install_dest, image, size) ? EXIT_OSERR : 0;
+	close(dfd);
+	free(image);
+	free(name);
 	return rc;
 }

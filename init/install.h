@@ -1,9 +1,14 @@
 #ifndef STRICT_INSTALL_H
 #define STRICT_INSTALL_H
 
-/* Copy the running binary to dest (or dest/strict-init when dest is a
- * directory), mode 0755, with the file capability cap_setgid=p, replacing
- * dest atomically. Logs what failed; returns 0 or -1. */
-int install_self(const char *dest);
+#include "config.h"
+
+/* `strict-init install`: writes a copy of the running binary carrying
+ * cfg's settings as its sealed policy, mode 0755, with the file capability
+ * cap_setgid=p, at cfg->install_dest (or DEST/strict-init when DEST is a
+ * directory), replacing it atomically. Every step goes through one
+ * descriptor of the destination directory. Logs what failed; returns 0 or
+ * an exit code (exitcodes.h). */
+int install_self(const struct sg_config *cfg);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -16,6 +17,7 @@
 #include "log.h"
 #include "policy.h"
 #include "privops.h"
+#include "seal.h"
 #include "seccomp.h"
 
 #ifndef STRICT_VERSION
@@ -24,12 +26,16 @@
 
 static const char usage[] =
 	"usage: strict-init [OPTIONS] [--] COMMAND [ARG...]\n"
-	"       strict-init install DEST\n"
+	"       strict-init install --groups=LIST [OPTIONS] DEST\n"
 	"       strict-init check\n"
 	"       strict-init --help | --version\n"
 	"\n"
 	"Reduces the supplementary groups to STRICT_GROUPS plus the primary gid,\n"
 	"hardens the process and execs COMMAND (PATH lookup for a bare name).\n"
+	"install writes a copy with the file capability cap_setgid=p and the\n"
+	"settings given sealed into it (as root); that copy applies them on every\n"
+	"start and refuses a variable or option that says otherwise. A copy\n"
+	"without a seal drops groups only when started as root.\n"
 	"\n"
 	"options (each overrides its environment variable):\n"
 	"  --groups=LIST        STRICT_GROUPS               allowed gids, comma-separated (required)\n"
@@ -38,10 +44,12 @@ static const char usage[] =
 	"  --no-new-privs=1|0   STRICT_GROUPS_NO_NEW_PRIVS  set no_new_privs before exec (default 1)\n"
 	"  --gid=GID            STRICT_GROUPS_GID           refuse any other real/effective/saved gid\n"
 	"  --preload=PATH       STRICT_GROUPS_PRELOAD       prepend PATH to LD_PRELOAD for COMMAND\n"
-	"  --lock=1|0           STRICT_GROUPS_LOCK          seccomp: setgroups fails with EPERM\n"
+	"  --lock=1|0           STRICT_GROUPS_LOCK          seccomp: setgroups, gid calls outside the\n"
+	"                                                   allowed gids and new user namespaces fail\n"
 	"\n"
 	"exit codes: COMMAND's own; 64 bad configuration; 71 a system call failed;\n"
-	"77 refused by policy; 126 COMMAND not executable; 127 COMMAND not found.\n"
+	"77 refused by policy (or contradicting the seal); 126 COMMAND not\n"
+	"executable; 127 COMMAND not found.\n"
 	"check exits 0 when no forbidden group is held, 1 when some are.\n";
 
 /* Logs "<what> <gids><tail>" as one line. */
@@ -162,25 +170,45 @@ static int read_state_and_plan(const struct sg_config *cfg, struct sg_state *st,
 	return 0;
 }
 
-/* The guard must really load: musl skips a preload it cannot open, and
+/* Why the file at fd cannot be the guard as the loader will see it, or
+ * NULL: a regular ELF shared object for this machine, not on a noexec
+ * mount (glibc opens it there but cannot map it; DESIGN.md fact 14). */
+static const char *preload_unusable(int fd)
+{
+	unsigned char header[64];
+	struct statvfs vfs;
+	struct stat st;
+	ssize_t n;
+
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
+		return "not a regular file";
+	if (fstatvfs(fd, &vfs) || (vfs.f_flag & ST_NOEXEC))
+		return "on a noexec mount, where the loader cannot map it";
+	n = pread(fd, header, sizeof(header), 0);
+	return preload_elf_problem(header, n > 0 ? (size_t)n : 0);
+}
+
+/* The guard must really load: musl skips a preload it cannot use, and
  * glibc only complains. Checked as the identity the command runs with. */
 static int use_preload(const struct sg_config *cfg, const struct sg_plan *plan,
 		       char ***envp)
 {
-	struct stat st;
+	char why[400];
+	const char *problem;
 	int fd = open(cfg->preload, O_RDONLY | O_CLOEXEC);
-	bool regular = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
 
 	if (fd < 0) {
-		char why[320];
-
 		snprintf(why, sizeof(why), "the preload %s cannot be read: %s",
 			 cfg->preload, strerror(errno));
 		return refuse(plan, why);
 	}
+	problem = preload_unusable(fd);
 	close(fd);
-	if (!regular)
-		return refuse(plan, "the preload is not a regular file");
+	if (problem) {
+		snprintf(why, sizeof(why), "the preload %s cannot be used: %s",
+			 cfg->preload, problem);
+		return refuse(plan, why);
+	}
 	*envp = env_with_preload(*envp, cfg->preload, cfg->groups_text);
 	if (!*envp) {
 		log_msg("out of memory");
@@ -199,9 +227,13 @@ static int run_command(const struct sg_config *cfg, char **envp)
 	if (rc)
 		goto out;
 	switch (plan.verdict) {
-	case VERDICT_REFUSE:
-		rc = refuse(&plan, refusal_reason(plan.refusal));
+	case VERDICT_REFUSE: {
+		char why[400];
+
+		refusal_describe(&plan, cfg, &st, why, sizeof(why));
+		rc = refuse(&plan, why);
 		break;
+	}
 	case VERDICT_RUN:
 		if (plan.audit_report)
 			log_gids("audit: forbidden groups held: ", plan.forbidden,
@@ -226,7 +258,7 @@ static int run_command(const struct sg_config *cfg, char **envp)
 		rc = EXIT_OSERR;
 		goto out;
 	}
-	if (plan.install_lock && lock_setgroups()) {
+	if (plan.install_lock && lock_gid_calls(plan.allowed, plan.nallowed)) {
 		log_errno("cannot install the seccomp lock");
 		rc = EXIT_OSERR;
 		goto out;
@@ -238,6 +270,22 @@ out:
 	return rc;
 }
 
+/* "sealed: NAME=VALUE ..." or "sealed: no", for check. */
+static void print_seal(void)
+{
+	const char *text;
+	size_t len;
+
+	if (seal_self(&text, &len) != SEAL_PRESENT) {
+		printf("sealed: no\n");
+		return;
+	}
+	printf("sealed:");
+	for (size_t pos = 0; pos < len; pos += strlen(text + pos) + 1)
+		printf(" %s", text + pos);
+	printf("\n");
+}
+
 static int check(const struct sg_config *cfg)
 {
 	struct sg_state st;
@@ -247,17 +295,25 @@ static int check(const struct sg_config *cfg)
 
 	if (rc)
 		goto out;
+	print_seal();
 	printf("uid: %u\ngid: %u\n", (unsigned)st.ruid, (unsigned)st.rgid);
 	print_gids("groups", st.held, st.nheld, "");
 	print_gids("allowed", plan.allowed, plan.nallowed,
 		   cfg->groups_set ? "" : " (STRICT_GROUPS unset: primary gid only)");
 	print_gids("forbidden", plan.forbidden, plan.nforbidden, "");
-	printf("can drop: %s\n", caps_setgid_available()
-		? "yes (CAP_SETGID available)" : "no (CAP_SETGID not available)");
+	if (!cfg->sealed && !plan.root_start)
+		printf("can drop: no (this copy has no sealed policy and was not started as root)\n");
+	else
+		printf("can drop: %s\n", caps_setgid_available()
+			? "yes (CAP_SETGID available)" : "no (CAP_SETGID not available)");
 	switch (plan.verdict) {
-	case VERDICT_REFUSE:
-		printf("would: refuse: %s\n", refusal_reason(plan.refusal));
+	case VERDICT_REFUSE: {
+		char why[400];
+
+		refusal_describe(&plan, cfg, &st, why, sizeof(why));
+		printf("would: refuse: %s\n", why);
 		break;
+	}
 	case VERDICT_RUN:
 		printf("would: run %s\n", plan.audit_report ? "unchanged (audit)" : "unchanged");
 		break;
@@ -286,10 +342,18 @@ int main(int argc, char **argv, char **envp)
 	char err[256];
 	int rc;
 
-	if (config_parse(&cfg, argc, argv, envp, err, sizeof(err))) {
+	const char *seal = NULL;
+	size_t seal_len = 0;
+
+	if (seal_self(&seal, &seal_len) == SEAL_DAMAGED) {
+		log_msg("the sealed policy in this copy is damaged; install it again");
+		return EXIT_USAGE;
+	}
+	rc = config_parse(&cfg, argc, argv, envp, seal, seal_len, err, sizeof(err));
+	if (rc) {
 		log_msg("%s", err);
 		config_free(&cfg);
-		return EXIT_USAGE;
+		return rc == CONFIG_CONTRADICTS ? EXIT_REFUSED : EXIT_USAGE;
 	}
 	switch (cfg.command) {
 	case CMD_HELP:
@@ -300,7 +364,7 @@ int main(int argc, char **argv, char **envp)
 			? EXIT_OSERR : 0;
 		break;
 	case CMD_INSTALL:
-		rc = install_self(cfg.install_dest) ? EXIT_OSERR : 0;
+		rc = install_self(&cfg);
 		break;
 	case CMD_CHECK:
 		rc = check(&cfg);

@@ -1,5 +1,8 @@
 #include "policy.h"
 
+#include "seccomp.h" /* LOCK_MAX_GIDS */
+
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,6 +81,8 @@ int policy_plan(const struct sg_config *cfg, const struct sg_state *st,
 		refuse(plan, REFUSE_USER_NOT_ROOT);
 	} else if (cfg->gid_set && !cfg->user_set && st->rgid != cfg->gid) {
 		refuse(plan, REFUSE_GID_MISMATCH);
+	} else if (cfg->lock && plan->nallowed > LOCK_MAX_GIDS) {
+		refuse(plan, REFUSE_LOCK_TOO_LONG);
 	} else if (cfg->lock && !cfg->no_new_privs &&
 		   (!st->cap_sys_admin || cfg->user_set)) {
 		/* without no_new_privs, installing a filter needs CAP_SYS_ADMIN,
@@ -100,6 +105,10 @@ int policy_plan(const struct sg_config *cfg, const struct sg_state *st,
 		plan->audit_report = true;
 	} else if (cfg->mode == MODE_REFUSE) {
 		refuse(plan, REFUSE_FORBIDDEN_HELD);
+	} else if (!cfg->sealed && !plan->root_start) {
+		/* Who may drop which group is the installer's choice: a copy
+		 * without a seal never uses a file capability. */
+		refuse(plan, REFUSE_NOT_SEALED);
 	} else {
 		/* Only ever remove: the target is a subset of what is held. */
 		plan->verdict = VERDICT_DROP;
@@ -119,21 +128,40 @@ void plan_free(struct sg_plan *plan)
 	memset(plan, 0, sizeof(*plan));
 }
 
-const char *refusal_reason(enum sg_refusal r)
+void refusal_describe(const struct sg_plan *plan, const struct sg_config *cfg,
+		      const struct sg_state *st, char *out, size_t len)
 {
-	switch (r) {
+	switch (plan->refusal) {
 	case REFUSE_NONE:
-		return "no refusal";
+		snprintf(out, len, "no refusal");
+		return;
 	case REFUSE_INCONSISTENT_IDS:
-		return "real, effective and saved ids differ, so the primary gid is unclear";
+		snprintf(out, len, "real, effective and saved ids differ (uid %u/%u/%u, gid %u/%u/%u), so the primary gid is unclear",
+			 (unsigned)st->ruid, (unsigned)st->euid, (unsigned)st->suid,
+			 (unsigned)st->rgid, (unsigned)st->egid, (unsigned)st->sgid);
+		return;
 	case REFUSE_USER_NOT_ROOT:
-		return "STRICT_GROUPS_USER is honoured only when started as root";
+		snprintf(out, len, "STRICT_GROUPS_USER is honoured only when started as root (uid %u)",
+			 (unsigned)st->ruid);
+		return;
 	case REFUSE_GID_MISMATCH:
-		return "the process's gid is not STRICT_GROUPS_GID";
+		snprintf(out, len, "the process's gid is %u, not STRICT_GROUPS_GID %u",
+			 (unsigned)st->rgid, (unsigned)cfg->gid);
+		return;
 	case REFUSE_FORBIDDEN_HELD:
-		return "mode refuse and forbidden groups are held";
+		snprintf(out, len, "mode refuse and forbidden groups are held");
+		return;
 	case REFUSE_LOCK_WITHOUT_NNP:
-		return "STRICT_GROUPS_LOCK=1 needs no_new_privs (STRICT_GROUPS_NO_NEW_PRIVS=1) or CAP_SYS_ADMIN";
+		snprintf(out, len, "STRICT_GROUPS_LOCK=1 needs no_new_privs (STRICT_GROUPS_NO_NEW_PRIVS=1) or CAP_SYS_ADMIN");
+		return;
+	case REFUSE_LOCK_TOO_LONG:
+		snprintf(out, len, "STRICT_GROUPS_LOCK=1 encodes at most %d allowed gids, and STRICT_GROUPS plus the primary gid are %zu",
+			 LOCK_MAX_GIDS, plan->nallowed);
+		return;
+	case REFUSE_NOT_SEALED:
+		snprintf(out, len, "this copy of strict-init has no sealed policy, so it drops groups only when started as root "
+			 "(make one with: strict-init install --groups=LIST DEST)");
+		return;
 	}
-	return "unknown";
+	snprintf(out, len, "unknown refusal");
 }

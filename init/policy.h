@@ -33,6 +33,8 @@ enum sg_refusal {
 	REFUSE_GID_MISMATCH,     /* a gid other than STRICT_GROUPS_GID */
 	REFUSE_FORBIDDEN_HELD,   /* mode refuse, forbidden groups held */
 	REFUSE_LOCK_WITHOUT_NNP, /* seccomp lock needs no_new_privs or CAP_SYS_ADMIN */
+	REFUSE_NOT_SEALED,       /* a drop without a root start, by a copy without a seal */
+	REFUSE_LOCK_TOO_LONG,    /* more allowed gids than the lock's filter encodes */
 };
 
 struct sg_plan {
@@ -56,6 +58,8 @@ int policy_plan(const struct sg_config *cfg, const struct sg_state *st,
 		struct sg_plan *plan);
 void plan_free(struct sg_plan *plan);
 
-const char *refusal_reason(enum sg_refusal r);
+/* Why the plan refuses, in one line naming the ids involved (out, len). */
+void refusal_describe(const struct sg_plan *plan, const struct sg_config *cfg,
+		      const struct sg_state *st, char *out, size_t len);
 
 #endif

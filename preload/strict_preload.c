@@ -1,22 +1,41 @@
-/* libstrict-preload.so: keeps a process's supplementary groups within
- * STRICT_GROUPS after strict-init has exec'd it.
+/* libstrict-preload.so: keeps a process's groups and gids within the
+ * allowed set after strict-init has exec'd it: STRICT_GROUPS plus the
+ * primary gid, the same set as the seccomp lock's.
  *
- * Interposes initgroups() and setgroups(). glibc's and musl's initgroups()
- * call setgroups internally, past any interposition, so initgroups must be
- * replaced itself (DESIGN.md fact 7). Static binaries and raw
- * syscall(SYS_setgroups) bypass any preload: that is what the seccomp lock
+ * The set is captured once, when the library loads (a constructor): a
+ * private copy of STRICT_GROUPS, validated with init/gidlist.c, and
+ * getgid(). A later setenv/putenv of STRICT_GROUPS or a change of the
+ * effective gid cannot widen it.
+ *
+ * Interposed:
+ *   initgroups(user, g)  EPERM unless g is allowed; else the groups become
+ *                        STRICT_GROUPS + g (user is not looked up: under a
+ *                        strict policy the image's /etc/group is no source)
+ *   setgroups(list)      sets only the allowed gids of list
+ *   setgid, setegid, setregid, setresgid
+ *                        EPERM unless each gid is allowed or -1
+ *   setfsgid(g)          no error return: a denied call changes nothing and
+ *                        returns the current fsgid
+ * glibc's and musl's initgroups() call setgroups internally, past any
+ * interposition, and glibc's setegid() calls setresgid internally, so each
+ * is replaced itself (DESIGN.md fact 7). Static binaries and raw system
+ * calls bypass any preload: that is what the seccomp lock
  * (STRICT_GROUPS_LOCK=1) is for.
  *
+ * Fails closed: when STRICT_GROUPS was unset or malformed at load, every
+ * interposed call fails (EPERM), with one message on stderr.
+ *
  * Built against glibc without _FORTIFY_SOURCE, and using only getenv,
- * dlsym, getegid, write and malloc, so that the same file loads in glibc
- * and musl programs (DESIGN.md fact 8). Everything but the two interposed
- * functions is hidden. */
+ * dlsym, getgid, getegid, write and malloc, so that the same file loads in
+ * glibc and musl programs (DESIGN.md fact 8). Everything but the
+ * interposed functions is hidden. */
 #include <dlfcn.h>
 #include <errno.h>
 #include <grp.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -32,73 +51,194 @@ __asm__(".symver dlsym, dlsym@GLIBC_2.2.5");
 #endif
 #define STACK_GIDS 64
 #define KERNEL_NGROUPS_MAX 65536 /* setgroups fails with EINVAL above it */
+#define GID_UNCHANGED ((gid_t)-1)
 
-typedef int (*setgroups_fn)(size_t, const gid_t *);
+/* ---- messages: one line, one write(2) ---- */
 
-static void say_once(const char *why)
+static void say(const char *a, const char *b, const char *c, const char *d)
 {
-	static int said;
 	static const char prefix[] = "strict-groups preload: ";
-	static const char suffix[] = "; setgroups/initgroups fail with EPERM\n";
+	const char *parts[] = {prefix, a, b, c, d};
+	char line[256];
+	size_t len = 0;
 
-	if (__atomic_exchange_n(&said, 1, __ATOMIC_RELAXED))
-		return;
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		size_t n = strlen(parts[i]);
+
+		if (n > sizeof(line) - 1 - len)
+			n = sizeof(line) - 1 - len;
+		memcpy(line + len, parts[i], n);
+		len += n;
+	}
+	line[len++] = '\n';
 	/* best effort: nothing to do if stderr is gone */
-	if (write(STDERR_FILENO, prefix, sizeof(prefix) - 1) < 0 ||
-	    write(STDERR_FILENO, why, strlen(why)) < 0 ||
-	    write(STDERR_FILENO, suffix, sizeof(suffix) - 1) < 0)
+	if (write(STDERR_FILENO, line, len) < 0)
 		return;
 }
 
-/* STRICT_GROUPS when it is set and valid, with its element count; else
- * NULL after saying why once (fail closed). */
-static const char *strict_groups(size_t *count)
+/* Each kind of message is said at most once per process. */
+enum once { ONCE_BROKEN, ONCE_REFUSED, ONCE_NO_REAL, NONCE };
+
+static void say_once(enum once kind, const char *a, const char *b, const char *c,
+		     const char *d)
+{
+	static int said[NONCE];
+
+	if (!__atomic_exchange_n(&said[kind], 1, __ATOMIC_RELAXED))
+		say(a, b, c, d);
+}
+
+/* ---- the allowed set, captured at load ---- */
+
+static struct {
+	const char *broken; /* why the set could not be captured, or NULL */
+	gid_t *groups;      /* STRICT_GROUPS as it was at load */
+	size_t ngroups;
+	gid_t primary;      /* getgid() at load */
+} loaded;
+
+static void capture(void)
 {
 	const char *list = getenv("STRICT_GROUPS");
-	size_t bad;
+	size_t count, bad;
 
+	loaded.primary = getgid();
 	if (!list) {
-		say_once("STRICT_GROUPS is not set");
-		return NULL;
+		loaded.broken = "STRICT_GROUPS is not set";
+		return;
 	}
-	if (gidlist_validate(list, count, &bad) != GID_OK) {
-		say_once("STRICT_GROUPS is malformed");
-		return NULL;
+	if (gidlist_validate(list, &count, &bad) != GID_OK) {
+		loaded.broken = "STRICT_GROUPS is malformed";
+		return;
 	}
-	return list;
+	loaded.groups = malloc((count + 1) * sizeof(gid_t));
+	if (!loaded.groups) {
+		loaded.broken = "out of memory reading STRICT_GROUPS";
+		return;
+	}
+	loaded.ngroups = gidlist_fill(list, loaded.groups, count);
 }
 
-static setgroups_fn real_setgroups(void)
+/* Captures the set once: at load, or at the first interposed call should
+ * another library's constructor make one before this one ran. */
+static void capture_once(void)
 {
-	static setgroups_fn fn;
-	setgroups_fn found = __atomic_load_n(&fn, __ATOMIC_ACQUIRE);
+	static int state; /* 0 not yet, 1 capturing, 2 done */
+	int expected = 0;
 
-	if (!found) {
-		/* POSIX gives dlsym a void *; this is how a function comes out */
-		*(void **)&found = dlsym(RTLD_NEXT, "setgroups");
-		if (!found) {
-			say_once("the real setgroups cannot be found");
-			return NULL;
-		}
-		__atomic_store_n(&fn, found, __ATOMIC_RELEASE);
+	if (__atomic_load_n(&state, __ATOMIC_ACQUIRE) == 2)
+		return;
+	if (__atomic_compare_exchange_n(&state, &expected, 1, false, __ATOMIC_ACQ_REL,
+					__ATOMIC_ACQUIRE)) {
+		capture();
+		__atomic_store_n(&state, 2, __ATOMIC_RELEASE);
+		return;
 	}
-	return found;
+	while (__atomic_load_n(&state, __ATOMIC_ACQUIRE) != 2)
+		; /* another thread is capturing: a few instructions */
 }
 
-/* Calls the real setgroups with the gids chosen by pick, using a stack
- * buffer for short lists. */
+__attribute__((constructor)) static void capture_at_load(void)
+{
+	capture_once();
+}
+
+/* Whether the set is usable; else says why once (fail closed). */
+static bool set_loaded(void)
+{
+	capture_once();
+	if (loaded.broken) {
+		say_once(ONCE_BROKEN, loaded.broken, "; group and gid changes fail with EPERM", "", "");
+		return false;
+	}
+	return true;
+}
+
+static bool allowed(gid_t g)
+{
+	if (g == loaded.primary)
+		return true;
+	for (size_t i = 0; i < loaded.ngroups; i++)
+		if (loaded.groups[i] == g)
+			return true;
+	return false;
+}
+
+/* Each of ids allowed or -1 ("unchanged"); else says which once. */
+static bool permitted(const char *call, const gid_t *ids, size_t n)
+{
+	char digits[16];
+
+	for (size_t i = 0; i < n; i++) {
+		size_t at = sizeof(digits) - 1;
+		gid_t g = ids[i];
+
+		if (g == GID_UNCHANGED || allowed(g))
+			continue;
+		digits[at] = '\0';
+		do {
+			digits[--at] = (char)('0' + g % 10);
+			g /= 10;
+		} while (g);
+		say_once(ONCE_REFUSED, call, " refused (EPERM) for gid ", digits + at,
+			 ": not in STRICT_GROUPS, not the primary gid at start");
+		return false;
+	}
+	return true;
+}
+
+/* ---- the real functions ---- */
+
+enum real_id { REAL_SETGROUPS, REAL_SETGID, REAL_SETEGID, REAL_SETREGID,
+	       REAL_SETRESGID, REAL_SETFSGID, NREAL };
+
+/* POSIX gives dlsym a void *; this is how a function comes out of it. */
+union real_fn {
+	void *sym;
+	int (*setgroups)(size_t, const gid_t *);
+	int (*gid1)(gid_t);
+	int (*gid2)(gid_t, gid_t);
+	int (*gid3)(gid_t, gid_t, gid_t);
+};
+
+static union real_fn real(enum real_id id)
+{
+	static const char *const names[NREAL] = {
+		[REAL_SETGROUPS] = "setgroups", [REAL_SETGID] = "setgid",
+		[REAL_SETEGID] = "setegid",     [REAL_SETREGID] = "setregid",
+		[REAL_SETRESGID] = "setresgid", [REAL_SETFSGID] = "setfsgid",
+	};
+	static void *cache[NREAL];
+	union real_fn fn = {.sym = __atomic_load_n(&cache[id], __ATOMIC_ACQUIRE)};
+
+	if (!fn.sym) {
+		fn.sym = dlsym(RTLD_NEXT, names[id]);
+		if (!fn.sym)
+			say_once(ONCE_NO_REAL, "the real function cannot be found: ", names[id], "", "");
+		else
+			__atomic_store_n(&cache[id], fn.sym, __ATOMIC_RELEASE);
+	}
+	return fn;
+}
+
+static int denied(void)
+{
+	errno = EPERM;
+	return -1;
+}
+
+/* Calls the real setgroups with the gids chosen by pick (at most cap),
+ * using a stack buffer for short lists. */
 static int set_filtered(size_t cap, size_t (*pick)(const void *, gid_t *),
 			const void *arg)
 {
 	gid_t stack_buf[STACK_GIDS];
 	gid_t *buf = stack_buf;
-	setgroups_fn real = real_setgroups();
+	union real_fn fn = real(REAL_SETGROUPS);
 	int rc, saved;
 
-	if (!real) {
-		errno = EPERM;
-		return -1;
-	}
+	if (!fn.sym)
+		return denied();
 	if (cap > STACK_GIDS) {
 		buf = malloc(cap * sizeof(gid_t));
 		if (!buf) {
@@ -106,7 +246,7 @@ static int set_filtered(size_t cap, size_t (*pick)(const void *, gid_t *),
 			return -1;
 		}
 	}
-	rc = real(pick(arg, buf), buf);
+	rc = fn.setgroups(pick(arg, buf), buf);
 	saved = errno;
 	if (buf != stack_buf)
 		free(buf);
@@ -114,42 +254,34 @@ static int set_filtered(size_t cap, size_t (*pick)(const void *, gid_t *),
 	return rc;
 }
 
-struct initgroups_args {
-	const char *list;
-	size_t count;
-	gid_t group;
-};
+/* ---- the interposed functions ---- */
 
 static size_t pick_initgroups(const void *arg, gid_t *out)
 {
-	const struct initgroups_args *a = arg;
-	size_t n = gidlist_fill(a->list, out, a->count);
+	gid_t group = *(const gid_t *)arg;
+	size_t n = 0;
+	bool listed = false;
 
-	if (!gidlist_contains(a->list, a->group))
-		out[n++] = a->group;
+	for (size_t i = 0; i < loaded.ngroups; i++) {
+		out[n++] = loaded.groups[i];
+		listed = listed || loaded.groups[i] == group;
+	}
+	if (!listed)
+		out[n++] = group;
 	return n;
 }
 
-/* Under a strict policy the pod spec is the only source of groups, never
- * the image's /etc/group: user is not looked up at all. */
 PUBLIC int initgroups(const char *user, gid_t group)
 {
-	struct initgroups_args a = {.group = group};
-
 	(void)user;
-	a.list = strict_groups(&a.count);
-	if (!a.list) {
-		errno = EPERM;
-		return -1;
-	}
-	return set_filtered(a.count + 1, pick_initgroups, &a);
+	if (!set_loaded() || !permitted("initgroups", &group, 1) || group == GID_UNCHANGED)
+		return denied();
+	return set_filtered(loaded.ngroups + 1, pick_initgroups, &group);
 }
 
 struct setgroups_args {
-	const char *list;
 	size_t n;
 	const gid_t *wanted;
-	gid_t egid;
 };
 
 static size_t pick_setgroups(const void *arg, gid_t *out)
@@ -158,23 +290,17 @@ static size_t pick_setgroups(const void *arg, gid_t *out)
 	size_t kept = 0;
 
 	for (size_t i = 0; i < a->n; i++)
-		if (a->wanted[i] == a->egid || gidlist_contains(a->list, a->wanted[i]))
+		if (allowed(a->wanted[i]))
 			out[kept++] = a->wanted[i];
 	return kept;
 }
 
-/* Keeps only the requested gids that STRICT_GROUPS allows, or that equal
- * the effective gid, and sets those. */
 PUBLIC int setgroups(size_t n, const gid_t *list)
 {
-	struct setgroups_args a = {.n = n, .wanted = list, .egid = getegid()};
-	size_t count;
+	struct setgroups_args a = {.n = n, .wanted = list};
 
-	a.list = strict_groups(&count);
-	if (!a.list) {
-		errno = EPERM;
-		return -1;
-	}
+	if (!set_loaded())
+		return denied();
 	if (n > KERNEL_NGROUPS_MAX) {
 		errno = EINVAL;
 		return -1;
@@ -184,4 +310,55 @@ PUBLIC int setgroups(size_t n, const gid_t *list)
 		return -1;
 	}
 	return set_filtered(n, pick_setgroups, &a);
+}
+
+PUBLIC int setgid(gid_t g)
+{
+	union real_fn fn = real(REAL_SETGID);
+
+	if (!fn.sym || !set_loaded() || !permitted("setgid", &g, 1))
+		return denied();
+	return fn.gid1(g);
+}
+
+PUBLIC int setegid(gid_t g)
+{
+	union real_fn fn = real(REAL_SETEGID);
+
+	if (!fn.sym || !set_loaded() || !permitted("setegid", &g, 1))
+		return denied();
+	return fn.gid1(g);
+}
+
+PUBLIC int setregid(gid_t r, gid_t e)
+{
+	const gid_t ids[] = {r, e};
+	union real_fn fn = real(REAL_SETREGID);
+
+	if (!fn.sym || !set_loaded() || !permitted("setregid", ids, 2))
+		return denied();
+	return fn.gid2(r, e);
+}
+
+PUBLIC int setresgid(gid_t r, gid_t e, gid_t s)
+{
+	const gid_t ids[] = {r, e, s};
+	union real_fn fn = real(REAL_SETRESGID);
+
+	if (!fn.sym || !set_loaded() || !permitted("setresgid", ids, 3))
+		return denied();
+	return fn.gid3(r, e, s);
+}
+
+/* setfsgid reports nothing but the previous fsgid: a denied call returns
+ * the current one, which setfsgid(-1) reads without changing anything. */
+PUBLIC int setfsgid(gid_t g)
+{
+	union real_fn fn = real(REAL_SETFSGID);
+
+	if (!fn.sym)
+		return (int)getegid(); /* what the fsgid follows */
+	if (!set_loaded() || !permitted("setfsgid", &g, 1))
+		return fn.gid1(GID_UNCHANGED);
+	return fn.gid1(g);
 }

@@ -20,8 +20,9 @@ printf '\nWithout strict-init (command: id): the image added group 50000 to the 
 without=$(sg_ctr -- id)
 sed "s/^/  /" <<<"$without"
 
-printf '\nWith strict-init (command: /strict/strict-init id, STRICT_GROUPS=60000): only 1000 and 60000.\n'
-with=$(sg_ctr -e STRICT_GROUPS=60000 -- /strict/strict-init id 2>&1)
+printf '\nWith strict-init (command: /strict/strict-init id; the copy was installed with\n'
+printf '`strict-init install --groups=60000 /strict/strict-init`): only 1000 and 60000.\n'
+with=$(sg_ctr -- /strict/strict-init id 2>&1)
 sed "s/^/  /" <<<"$with"
 
 # A demo that shows the wrong thing must not look like a success.

@@ -14,10 +14,10 @@ pod_yaml() { manifest deploy/pod.yaml; }
 APP='.spec.containers[0]'
 INIT='.spec.initContainers[0]'
 
-# Sets an env variable of the app container (replacing it if present).
-set_env() { # NAME VALUE
-    jq --arg n "$1" --arg v "$2" \
-        "$APP.env = ([$APP.env[]? | select(.name != \$n)] + [{name: \$n, value: \$v}])"
+# Sets the policy the init container seals into the copy: its install
+# options, one word each.
+seal() { # "--groups=... [OPTIONS]"
+    jq --arg o "$1" "$INIT.command = [\"/strict-init\", \"install\"] + (\$o | split(\" \")) + [\"/strict/strict-init\"]"
 }
 
 # Manifest: deploy/pod.yaml before the wiring (no init container, no volume,
@@ -59,19 +59,19 @@ set_env() { # NAME VALUE
     assert_contains "$(pod '.containers[0].stdout')" $'NoNewPrivs:\t1'
 }
 
-# Manifest: deploy/pod.yaml, no_new_privs off in the pod and STRICT_GROUPS_NO_NEW_PRIVS=0.
-@test "cri: deploy/pod.yaml with no_new_privs off and STRICT_GROUPS_NO_NEW_PRIVS=0: groups 1000 and 60000" {
+# Manifest: deploy/pod.yaml, no_new_privs off in the pod and sealed with --no-new-privs=0.
+@test "cri: deploy/pod.yaml with no_new_privs off and sealed --no-new-privs=0: groups 1000 and 60000" {
     pod_yaml | jq "$APP.securityContext.allowPrivilegeEscalation = true |
         $APP.command = [\"/strict/strict-init\", \"--\", \"sh\", \"-c\", \"id; grep NoNewPrivs /proc/self/status\"]" |
-        set_env STRICT_GROUPS_NO_NEW_PRIVS 0 | run_pod
+        seal "--groups=60000 --mode=enforce --no-new-privs=0" | run_pod
     assert_eq "$(pod '.containers[0].exitCode')" 0
     assert_eq "$(groups_in "$(pod '.containers[0].stdout')")" "1000,60000"
     assert_contains "$(pod '.containers[0].stdout')" $'NoNewPrivs:\t0'
 }
 
-# Manifest: deploy/pod.yaml with its commented-out fsGroup set (and STRICT_GROUPS extended, as its comment says).
-@test "cri: deploy/pod.yaml with fsGroup 70000 and STRICT_GROUPS=60000,70000: groups 1000, 60000, 70000" {
-    pod_yaml | jq '.spec.securityContext.fsGroup = 70000' | set_env STRICT_GROUPS 60000,70000 | run_pod
+# Manifest: deploy/pod.yaml with its commented-out fsGroup set (and --groups extended, as its comment says).
+@test "cri: deploy/pod.yaml with fsGroup 70000 and --groups=60000,70000: groups 1000, 60000, 70000" {
+    pod_yaml | jq '.spec.securityContext.fsGroup = 70000' | seal "--groups=60000,70000 --mode=enforce" | run_pod
     assert_eq "$(pod '.initContainers[0].exitCode')" 0
     assert_eq "$(pod '.containers[0].exitCode')" 0
     assert_eq "$(groups_in "$(pod '.containers[0].stdout')")" "1000,60000,70000"
@@ -96,31 +96,29 @@ set_env() { # NAME VALUE
 
 # Manifest: deploy/pod.yaml as written, with an app image whose ENV says
 # STRICT_GROUPS=50000,60000, STRICT_GROUPS_MODE=audit, STRICT_GROUPS_NO_NEW_PRIVS=0.
-@test "cri: an image's ENV cannot switch strict-init off: deploy/pod.yaml sets every setting" {
+@test "cri: an image's ENV cannot switch strict-init off: the sealed copy refuses (77), naming both values" {
     pod_yaml | jq "$APP.image = \"$E2E_HOSTILE\" |
-        $APP.command = [\"/strict/strict-init\", \"--\", \"sh\", \"-c\", \"id; grep NoNewPrivs /proc/self/status\"]" |
+        $APP.command = [\"/strict/strict-init\", \"--\", \"sh\", \"-c\", \"echo COMMAND-RAN; id\"]" |
         run_pod
-    assert_eq "$(pod '.containers[0].exitCode')" 0
-    assert_eq "$(groups_in "$(pod '.containers[0].stdout')")" "1000,60000"
-    assert_contains "$(pod '.containers[0].stdout')" $'NoNewPrivs:\t1'
-    assert_contains "$(pod '.containers[0].stderr')" "strict-init: dropped groups 50000"
+    assert_eq "$(pod '.containers[0].exitCode')" 77
+    assert_not_contains "$(pod '.containers[0].stdout')" COMMAND-RAN
+    assert_eq "$(pod '.containers[0].stderr')" \
+        "strict-init: STRICT_GROUPS=50000,60000 contradicts the sealed policy (STRICT_GROUPS=60000)"
 }
 
-# Manifest: deploy/pod.yaml with only STRICT_GROUPS in its env (the two
-# default-valued settings removed), and the same hostile image: the control
-# that shows why the manifests set them.
-@test "cri: control: a pod setting only STRICT_GROUPS lets the image's ENV choose audit mode" {
-    pod_yaml | jq "$APP.image = \"$E2E_HOSTILE\" |
-        $APP.env = [$APP.env[] | select(.name == \"STRICT_GROUPS\")]" | run_pod
+# The same hostile image and pod without strict-init: the control that shows
+# the image's ENV does reach the container's process.
+@test "cri: control: the hostile image's ENV is in the container's environment" {
+    pod_yaml | jq "$APP.image = \"$E2E_HOSTILE\" | $APP.command = [\"env\"]" | run_pod
     assert_eq "$(pod '.containers[0].exitCode')" 0
-    assert_eq "$(groups_in "$(pod '.containers[0].stdout')")" "1000,50000,60000"
-    assert_contains "$(pod '.containers[0].stderr')" "strict-init: audit: forbidden groups held: 50000"
+    assert_contains "$(pod '.containers[0].stdout')" "STRICT_GROUPS_MODE=audit"
+    assert_contains "$(pod '.containers[0].stdout')" "STRICT_GROUPS_NO_NEW_PRIVS=0"
 }
 
-# Manifest: deploy/pod.yaml with its STRICT_GROUPS_MODE set to refuse.
-@test "cri: deploy/pod.yaml with STRICT_GROUPS_MODE=refuse: the command never runs (77)" {
+# Manifest: deploy/pod.yaml with --mode=refuse sealed.
+@test "cri: deploy/pod.yaml sealed with --mode=refuse: the command never runs (77)" {
     pod_yaml | jq "$APP.command = [\"/strict/strict-init\", \"--\", \"sh\", \"-c\", \"echo COMMAND-RAN\"]" |
-        set_env STRICT_GROUPS_MODE refuse | run_pod
+        seal "--groups=60000 --mode=refuse" | run_pod
     assert_eq "$(pod '.containers[0].exitCode')" 77
     assert_not_contains "$(pod '.containers[0].stdout')" COMMAND-RAN
     assert_contains "$(pod '.containers[0].stderr')" "strict-init: refusing to run the command"
@@ -149,10 +147,10 @@ set_env() { # NAME VALUE
     assert_eq "$(groups_in "$(jq -r .stdout <<< "$session")")" "1000,50000,60000"
 }
 
-# Manifest: deploy/pod.yaml with STRICT_GROUPS_MODE=refuse and a long-running command.
+# Manifest: deploy/pod.yaml sealed with --mode=refuse and a long-running command.
 @test "cri: mode refuse keeps the container from running, so there is nothing to exec into" {
     pod_yaml | jq "$APP.command = [\"/strict/strict-init\", \"--\", \"sleep\", \"300\"]" |
-        set_env STRICT_GROUPS_MODE refuse | run_pod --keep
+        seal "--groups=60000 --mode=refuse" | run_pod --keep
     local id pod_id exited
     id=$(pod '.containers[0].id')
     pod_id=$(pod '.pod.id')
@@ -173,8 +171,8 @@ set_env() { # NAME VALUE
     # snapshot read-only on the host, and bind-mounts that read-only.
     local dir=$BATS_TEST_TMPDIR/image-volume
     mkdir -p "$dir"
-    ctrc images mount "$STRICT_IMAGE_CRI" "$dir" >/dev/null
-    IMAGE_VOLUMES=$(jq -nc --arg r "$STRICT_IMAGE_DOCKER" --arg d "$dir" '{($r): $d}')
+    ctrc images mount "$E2E_POLICY_CRI" "$dir" >/dev/null
+    IMAGE_VOLUMES=$(jq -nc --arg r "$E2E_POLICY" --arg d "$dir" '{($r): $d}')
     manifest deploy/pod-image-volume.yaml | IMAGE_VOLUMES=$IMAGE_VOLUMES run_pod || true
     ctrc images unmount --rm "$dir" >/dev/null || umount "$dir"
     assert_eq "$(pod '.containers[0].exitCode')" 0

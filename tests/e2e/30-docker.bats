@@ -20,11 +20,11 @@ drun() { dkr run --rm --network none "$@"; }
 @test "docker: strict-init on a volume as --entrypoint: groups 1000 and 60000 only" {
     local vol=sg-e2e-strict-$BATS_SUITE_TEST_NUMBER
     dkr volume create "$vol" >/dev/null
-    # The strict-groups image installs itself into the volume (as root).
-    run drun -v "$vol:/strict" "$STRICT_IMAGE_DOCKER" install /strict/strict-init
+    # The strict-groups image installs a sealed copy into the volume (as root).
+    run drun -v "$vol:/strict" "$STRICT_IMAGE_DOCKER" install --groups=60000 /strict/strict-init
     echo "install: $output"
     assert_eq "$status" 0
-    run drun --user 1000 --group-add 60000 -e STRICT_GROUPS=60000 -v "$vol:/strict:ro" \
+    run drun --user 1000 --group-add 60000 -v "$vol:/strict:ro" \
         --entrypoint /strict/strict-init "$E2E_BUSYBOX" -- id
     dkr volume rm "$vol" >/dev/null
     echo "$output"
@@ -39,6 +39,7 @@ build_wrapped() {
     local builder=$1 tag=$2 file=${3:-$REPO_ROOT/deploy/docker/Dockerfile}
     DOCKER_BUILDKIT=$builder dkr build --network none -q -f "$file" \
         --build-arg "STRICT_IMAGE=$STRICT_IMAGE_DOCKER" --build-arg "BASE=$E2E_APP" \
+        --build-arg STRICT_GROUPS=60000 \
         -t "$tag" "$REPO_ROOT/deploy/docker"
 }
 
@@ -54,7 +55,7 @@ build_wrapped() {
 # the pod's groups; the wrapped entrypoint (/bin/id) must see 1000 and 60000.
 run_wrapped() {
     build_wrapped "$1" "$2"
-    run drun --group-add 60000 -e STRICT_GROUPS=60000 "$2"
+    run drun --group-add 60000 "$2"
     echo "$output"
     assert_eq "$status" 0
     assert_eq "$(groups_in "$output")" "1000,60000"
@@ -73,8 +74,9 @@ run_wrapped() {
 }
 
 # deploy/docker/Dockerfile without its RUN ... install line.
-@test "docker: classic builder COPY without the install step loses the capability: strict-init refuses (77)" {
-    # Why the Dockerfile runs `strict-init install` after COPY: measured here.
+@test "docker: COPY without the install step: no seal, no capability: strict-init refuses (77)" {
+    # Why the Dockerfile runs `strict-init install` after COPY: the copy is
+    # the installer, which drops groups only when started as root.
     grep -v '^RUN \["/usr/local/bin/strict-init", "install"' "$REPO_ROOT/deploy/docker/Dockerfile" \
         > "$BATS_TEST_TMPDIR/Dockerfile.copy-only"
     run grep -c 'strict-init", "install"' "$BATS_TEST_TMPDIR/Dockerfile.copy-only"
@@ -85,4 +87,16 @@ run_wrapped() {
     assert_eq "$status" 77
     assert_not_contains "$output" "uid="
     assert_contains "$output" "strict-init: refusing to run the command"
+    assert_contains "$output" "no sealed policy"
+}
+
+# deploy/docker/Dockerfile built without --build-arg STRICT_GROUPS.
+@test "docker: deploy/docker/Dockerfile without STRICT_GROUPS fails to build instead of sealing a guess" {
+    run env DOCKER_BUILDKIT=0 DOCKER_CONFIG="$E2E_ROOT/docker/client" "$DOCKER_BIN" \
+        -H "unix://$E2E_DOCKER_SOCK" build --network none -q \
+        --build-arg "STRICT_IMAGE=$STRICT_IMAGE_DOCKER" --build-arg "BASE=$E2E_APP" \
+        -t sg-e2e-wrapped-nogroups:1 "$REPO_ROOT/deploy/docker"
+    echo "$output"
+    [ "$status" != 0 ]
+    assert_contains "$output" "install: --groups (or STRICT_GROUPS) is required"
 }

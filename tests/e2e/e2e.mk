@@ -1,8 +1,9 @@
 # End-to-end suite and the OCI image. Included by the top-level Makefile,
 # which defines BUILD, STRICT_INIT and VERSION.
 #
-#   make image   writes $(BUILD)/strict-groups-image.tar (root: `strict-init
-#                install` sets the file capability that the layer carries)
+#   make image   writes $(BUILD)/strict-groups-image.tar (the installer:
+#                /strict-init without seal or file capability)
+#   make policy-image SEAL="--groups=..."  a policy image for image volumes
 #   make e2e-deps  installs what the suite needs: Debian packages and the CRI
 #                client's node_modules (`npm ci`)
 #   make e2e     runs `bats --tap tests/e2e` (root): a private containerd with
@@ -23,19 +24,33 @@ E2E_NODE_PACKAGES := $(if $(shell command -v node && command -v npm),,nodejs npm
 
 image: $(IMAGE_TAR)
 
-# /strict-init keeps its file capability (cap_setgid=p) in the layer as a
-# PAX record SCHILY.xattr.security.capability; `strict-init install` writes
-# it, so this needs CAP_SETFCAP (root).
+# /strict-init in the image is the installer: no seal, no file capability
+# (an init container runs it as root: `install --groups=... DEST`).
 $(IMAGE_TAR): $(STRICT_INIT) $(BUILD)/libstrict-preload.so tools/mkimage $(E2E_DIR)/e2e.mk
-	@if [ "$$(id -u)" != 0 ]; then \
-	  echo "make image: run as root (strict-init install sets a file capability)" >&2; exit 1; fi
 	rm -rf $(IMAGE_ROOTFS)
 	mkdir -p $(IMAGE_ROOTFS)
-	$(STRICT_INIT) install $(IMAGE_ROOTFS)/strict-init
+	cp $(STRICT_INIT) $(IMAGE_ROOTFS)/strict-init
 	cp $(BUILD)/libstrict-preload.so $(IMAGE_ROOTFS)/libstrict-preload.so
-	chmod 0755 $(IMAGE_ROOTFS)/libstrict-preload.so
+	chmod 0755 $(IMAGE_ROOTFS)/strict-init $(IMAGE_ROOTFS)/libstrict-preload.so
 	tools/mkimage --entrypoint '["/strict-init"]' --cmd '["--help"]' \
 	  $(IMAGE_ROOTFS) $(IMAGE_REF) $@
+
+# A policy image, for an image volume (deploy/pod-image-volume.yaml): its
+# /strict-init is a sealed copy with the file capability, carried in the
+# layer as a PAX record SCHILY.xattr.security.capability. Root: `install`
+# writes the capability.
+SEAL ?= --groups=60000 --mode=enforce
+POLICY_IMAGE_TAR ?= $(BUILD)/strict-groups-policy.tar
+POLICY_IMAGE_REF ?= strict-groups-policy:60000
+POLICY_IMAGE_ROOTFS := $(BUILD)/policy-image-rootfs
+.PHONY: policy-image
+policy-image: $(STRICT_INIT) tools/mkimage
+	@if [ "$$(id -u)" != 0 ]; then \
+	  echo "make policy-image: run as root (strict-init install sets a file capability)" >&2; exit 1; fi
+	rm -rf $(POLICY_IMAGE_ROOTFS)
+	mkdir -p $(POLICY_IMAGE_ROOTFS)
+	$(STRICT_INIT) install $(SEAL) $(POLICY_IMAGE_ROOTFS)/strict-init
+	tools/mkimage $(POLICY_IMAGE_ROOTFS) $(POLICY_IMAGE_REF) $(POLICY_IMAGE_TAR)
 
 # node_modules for the CRI client, from package-lock.json.
 $(E2E_DIR)/node_modules/.package-lock.json: $(E2E_DIR)/package.json $(E2E_DIR)/package-lock.json $(BUILD)/.deps-e2e

@@ -24,7 +24,13 @@
  *  - gids_to_text() of a plan's list parses back to the same list;
  *    text_make_one_line() replaces control characters and nothing else;
  *  - env_with_preload(): exactly one STRICT_GROUPS and one LD_PRELOAD
- *    (ours first, then the earlier non-empty values), the rest unchanged.
+ *    (ours first, then the earlier non-empty values), the rest unchanged;
+ *  - the seal: an install's settings composed into a seal and read back by
+ *    a run with no variable or option give the same configuration; a run
+ *    of a sealed copy (seal text from the input) is accepted, refused as
+ *    malformed, or refused as contradicting the seal exactly as a model
+ *    written from the README says, and then holds the sealed values; a
+ *    copy without a seal never drops for a non-root start.
  *
  * Input layout (missing bytes read as 0):
  *   h[0]  bits 0-6: setting i is given (GROUPS MODE USER NNP GID PRELOAD
@@ -36,7 +42,8 @@
  *         STRICT_GROUPSX variable; 7 the variable too when an option is given
  *   h[4]  bits 0-1 ids: 0 all root, 1 all 1000, 2-3 from h[5]/h[6];
  *         bit 2 CAP_SYS_ADMIN effective; bits 3-4 number of LD_PRELOAD
- *         variables already in the environment
+ *         variables already in the environment; bit 5 a sealed copy: the
+ *         first extra field is the seal, '\001' standing for its NULs
  *   h[5]  2-bit selectors of ruid, euid, suid in {0, 1000, 50000, 60000}
  *   h[6]  the same for rgid, egid, sgid
  *   h[7]  number of held groups (mod 33), then 2 bytes each: top bit set
@@ -228,9 +235,11 @@ static bool ref_mode_ok(const char *s)
 	       strcmp(s, "audit") == 0;
 }
 
+/* Absolute, no '$' (glibc's loader expands it), no colon or white space
+ * (LD_PRELOAD's separators). */
 static bool ref_preload_ok(const char *s)
 {
-	return *s != '\0' && !strpbrk(s, ": \t\n");
+	return s[0] == '/' && !strpbrk(s, ": \t\n$");
 }
 
 static int cmp_u32(const void *x, const void *y)
@@ -351,6 +360,8 @@ static void check_text_roundtrip(const gid_t *v, size_t n)
 struct model {
 	bool given[S_N];
 	const char *value[S_N]; /* the effective value (option wins) */
+	const char *seal;       /* a sealed copy: the seal's text, NULL else */
+	size_t seal_len;
 	bool duplicate_env;
 	bool help;
 	bool command_missing;
@@ -395,6 +406,8 @@ static bool model_accepts(const struct model *m)
 		return false;
 	if (m->command == CMD_INSTALL && m->install_dest[0] == '\0')
 		return false;
+	if (m->command == CMD_INSTALL && !m->given[S_GROUPS])
+		return false;
 	if (m->command == CMD_RUN && !m->given[S_GROUPS])
 		return false;
 	audit = m->given[S_MODE] && strcmp(m->value[S_MODE], "audit") == 0;
@@ -408,6 +421,142 @@ static bool model_accepts(const struct model *m)
 	if (audit && m->given[S_PRELOAD])
 		return false;
 	return true;
+}
+
+/* ---- the seal's model ---- */
+
+struct seal_ref {
+	bool ok;
+	bool has[S_N];
+	const char *value[S_N];
+};
+
+/* The seal's entries, NAME=VALUE each ended by a NUL, read as the README
+ * says: known names, each at most once, GROUPS MODE and NNP present, every
+ * value well formed. */
+static struct seal_ref ref_seal(const char *text, size_t len)
+{
+	struct seal_ref r;
+	uint32_t uid, gid;
+	size_t pos = 0;
+
+	memset(&r, 0, sizeof(r));
+	if (len == 0 || text[len - 1] != '\0')
+		return r;
+	while (pos < len) {
+		const char *e = text + pos;
+		size_t n = strlen(e);
+		int s;
+
+		for (s = 0; s < S_N; s++) {
+			size_t k = strlen(env_name[s]);
+
+			if (n > k && strncmp(e, env_name[s], k) == 0 && e[k] == '=')
+				break;
+		}
+		if (s == S_N || r.has[s])
+			return r;
+		r.has[s] = true;
+		r.value[s] = e + strlen(env_name[s]) + 1;
+		pos += n + 1;
+	}
+	if (!r.has[S_GROUPS] || !r.has[S_MODE] || !r.has[S_NNP])
+		return r;
+	{
+		struct ref_list l = ref_parse(r.value[S_GROUPS]);
+
+		free(l.v);
+		if (l.error != REF_OK)
+			return r;
+	}
+	if (!ref_mode_ok(r.value[S_MODE]) || !ref_flag_ok(r.value[S_NNP]) ||
+	    (r.has[S_USER] && !ref_user_ok(r.value[S_USER], &uid, &gid)) ||
+	    (r.has[S_GID] && !ref_id_ok(r.value[S_GID])) ||
+	    (r.has[S_PRELOAD] && !ref_preload_ok(r.value[S_PRELOAD])) ||
+	    (r.has[S_LOCK] && !ref_flag_ok(r.value[S_LOCK])))
+		return r;
+	r.ok = true;
+	return r;
+}
+
+/* Two well-formed values of setting s mean the same. */
+static bool ref_same(int s, const char *a, const char *b)
+{
+	if (s == S_GROUPS) {
+		struct ref_list x = ref_parse(a), y = ref_parse(b);
+		size_t nx = sort_unique(x.v, x.n), ny = sort_unique(y.v, y.n);
+		bool same = nx == ny && (nx == 0 || memcmp(x.v, y.v, nx * sizeof(uint32_t)) == 0);
+
+		free(x.v);
+		free(y.v);
+		return same;
+	}
+	if (s == S_USER) {
+		uint32_t u1 = 0, g1 = 0, u2 = 0, g2 = 0;
+
+		return ref_user_ok(a, &u1, &g1) && ref_user_ok(b, &u2, &g2) &&
+		       u1 == u2 && g1 == g2;
+	}
+	if (s == S_GID)
+		return strtoul(a, NULL, 10) == strtoul(b, NULL, 10);
+	return strcmp(a, b) == 0;
+}
+
+/* What config_parse returns for a model (0, CONFIG_USAGE or
+ * CONFIG_CONTRADICTS); for a sealed run, *merged gets the settings the
+ * copy runs with: the seal's, plus GID, PRELOAD and LOCK given at start
+ * when the seal leaves them unset. */
+static int model_result(const struct model *m, struct model *merged)
+{
+	struct seal_ref r;
+
+	*merged = *m;
+	if (!m->seal || m->help || m->command_missing ||
+	    (m->command != CMD_RUN && m->command != CMD_CHECK))
+		return model_accepts(m) ? 0 : CONFIG_USAGE;
+	/* the same checks as without a seal, up to the values given */
+	{
+		struct model given = *m;
+
+		given.seal = NULL;
+		given.given[S_GROUPS] = true; /* the seal provides it */
+		given.value[S_GROUPS] = m->given[S_GROUPS] ? m->value[S_GROUPS] : "";
+		given.given[S_USER] = false;  /* the combinations come later */
+		given.given[S_MODE] = m->given[S_MODE] && !ref_mode_ok(m->value[S_MODE]);
+		given.given[S_GID] = m->given[S_GID] && !ref_id_ok(m->value[S_GID]);
+		given.given[S_LOCK] = m->given[S_LOCK] && !ref_flag_ok(m->value[S_LOCK]);
+		given.given[S_PRELOAD] = m->given[S_PRELOAD] && !ref_preload_ok(m->value[S_PRELOAD]);
+		if (m->given[S_USER]) {
+			uint32_t u, g;
+
+			if (!ref_user_ok(m->value[S_USER], &u, &g))
+				return CONFIG_USAGE;
+		}
+		if (!model_accepts(&given))
+			return CONFIG_USAGE;
+	}
+	r = ref_seal(m->seal, m->seal_len);
+	if (!r.ok)
+		return CONFIG_USAGE;
+	for (int s = 0; s < S_N; s++) {
+		merged->given[s] = r.has[s];
+		merged->value[s] = r.value[s];
+	}
+	for (int s = 0; s < S_N; s++) {
+		if (!m->given[s])
+			continue;
+		if (r.has[s] && !ref_same(s, m->value[s], r.value[s]))
+			return CONFIG_CONTRADICTS;
+		if (!r.has[s] && s == S_USER)
+			return CONFIG_CONTRADICTS;
+		if (!r.has[s]) {
+			merged->given[s] = true;
+			merged->value[s] = m->value[s];
+		}
+	}
+	merged->seal = NULL;
+	merged->duplicate_env = false;
+	return model_accepts(merged) ? 0 : CONFIG_USAGE;
 }
 
 /* On success, every field is the value given. */
@@ -427,7 +576,8 @@ static void check_fields(const struct model *m, const struct sg_config *cfg)
 		struct ref_list r = ref_parse(m->value[S_GROUPS]);
 		size_t n = sort_unique(r.v, r.n);
 
-		CHECK(cfg->groups_text == m->value[S_GROUPS]);
+		CHECK(cfg->groups_text == m->value[S_GROUPS] ||
+		      strcmp(cfg->groups_text, m->value[S_GROUPS]) == 0);
 		CHECK(same_list(cfg->groups, cfg->ngroups, r.v, n));
 		free(r.v);
 	} else {
@@ -454,8 +604,44 @@ static void check_fields(const struct model *m, const struct sg_config *cfg)
 	CHECK(cfg->gid_set == m->given[S_GID]);
 	if (m->given[S_GID])
 		CHECK((uint32_t)cfg->gid == (uint32_t)strtoul(m->value[S_GID], NULL, 10));
-	CHECK(cfg->preload == (m->given[S_PRELOAD] ? m->value[S_PRELOAD] : NULL));
+	if (m->given[S_PRELOAD])
+		CHECK(cfg->preload && strcmp(cfg->preload, m->value[S_PRELOAD]) == 0);
+	else
+		CHECK(cfg->preload == NULL);
 	CHECK(cfg->lock == (m->given[S_LOCK] && strcmp(m->value[S_LOCK], "1") == 0));
+	CHECK(cfg->lock_set == m->given[S_LOCK]);
+}
+
+/* An install's configuration, composed into a seal and read back by a run
+ * of that copy with no variable and no option: the same settings. */
+static void check_seal_roundtrip(const struct sg_config *inst)
+{
+	static char seal[4056];
+	char *argv[] = {"strict-init", "/bin/true", NULL};
+	char *envp[] = {NULL};
+	char err[256];
+	struct sg_config run;
+	size_t need, len = config_seal_compose(inst, seal, sizeof(seal), &need);
+
+	if (len == 0) {
+		CHECK(need > sizeof(seal)); /* only when it does not fit */
+		return;
+	}
+	CHECK(len == need && seal[len - 1] == '\0');
+	CHECK(config_parse(&run, 2, argv, envp, seal, len, err, sizeof(err)) == 0);
+	CHECK(run.sealed && run.command == CMD_RUN && run.groups_set);
+	CHECK(run.ngroups == inst->ngroups &&
+	      (run.ngroups == 0 ||
+	       memcmp(run.groups, inst->groups, run.ngroups * sizeof(gid_t)) == 0));
+	CHECK(run.mode == inst->mode && run.no_new_privs == inst->no_new_privs);
+	CHECK(run.user_set == inst->user_set && run.user_uid == inst->user_uid &&
+	      run.user_gid == inst->user_gid);
+	CHECK(run.gid_set == inst->gid_set && run.gid == inst->gid);
+	CHECK((run.preload == NULL) == (inst->preload == NULL));
+	if (run.preload)
+		CHECK(strcmp(run.preload, inst->preload) == 0);
+	CHECK(run.lock == inst->lock && run.lock_set == inst->lock_set);
+	config_free(&run);
 }
 
 /* Fields every successful parse has, whatever the input. */
@@ -568,6 +754,9 @@ static void check_plan(const struct sg_config *cfg, const struct sg_state *st,
 	}
 	if (cfg->user_set && !root_start)
 		CHECK(plan->verdict == VERDICT_REFUSE);
+	/* a copy without a seal never uses a file capability */
+	if (!cfg->sealed && !root_start)
+		CHECK(plan->verdict != VERDICT_DROP);
 	if (!consistent)
 		CHECK(plan->verdict == VERDICT_REFUSE);
 	if (cfg->gid_set && !cfg->user_set &&
@@ -833,6 +1022,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 		}
 	}
+	if (h[4] & 0x20) {
+		/* a sealed copy: the seal's entries, '\001' for each NUL */
+		const char *f = EXTRA();
+		size_t n = strlen(f);
+		char *seal = keep(&arena, malloc(n + 1));
+
+		CHECK(seal != NULL);
+		for (size_t i = 0; i < n; i++)
+			seal[i] = (char)(f[i] == '\001' ? '\0' : f[i]);
+		seal[n] = '\0';
+		m.seal = seal;
+		m.seal_len = n + 1;
+	}
 	for (unsigned i = 0; i < ((h[4] >> 3) & 3u); i++)
 		envp[envc++] = concat(&arena, "LD_PRELOAD=", EXTRA(), "");
 	envp[envc] = NULL;
@@ -857,7 +1059,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			m.command = CMD_CHECK;
 		} else if ((h[3] & 8) && !dashdash) {
 			argv[argc++] = "install";
-			m.install_dest = argv[argc++] = EXTRA();
+			m.install_dest = EXTRA();
+			if (m.install_dest[0] == '-') /* else an option of install */
+				argv[argc++] = "--";
+			argv[argc++] = (char *)m.install_dest;
 			m.command = CMD_INSTALL;
 		} else {
 			m.command_argv = &argv[argc];
@@ -869,8 +1074,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	argv[argc] = NULL;
 
 	memset(err, 'x', sizeof(err));
-	rc = config_parse(&cfg, argc, argv, envp, err, sizeof(err));
-	CHECK(rc == 0 || rc == -1);
+	rc = config_parse(&cfg, argc, argv, envp, m.seal, m.seal_len, err, sizeof(err));
+	CHECK(rc == 0 || rc == CONFIG_USAGE || rc == CONFIG_CONTRADICTS);
 	if (rc != 0) {
 		/* a one-line reason, and never a partial result */
 		CHECK(memchr(err, '\0', sizeof(err)) != NULL && err[0] != '\0');
@@ -881,16 +1086,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_config_shape(&cfg);
 	}
 	if (!raw) {
-		bool expect = model_accepts(&m);
+		struct model merged;
+		int expect = model_result(&m, &merged);
 
-		if (expect != (rc == 0))
-			fprintf(stderr, "config_parse %s, the model expected %s: %s\n",
-				rc == 0 ? "accepted" : "refused",
-				expect ? "acceptance" : "an error", rc ? err : "");
-		CHECK(expect == (rc == 0));
+		if (expect != rc)
+			fprintf(stderr, "config_parse returned %d, the model expected %d: %s\n",
+				rc, expect, rc ? err : "");
+		CHECK(expect == rc);
 		if (rc == 0)
-			check_fields(&m, &cfg);
+			check_fields(&merged, &cfg);
 	}
+	if (rc == 0)
+		CHECK(cfg.sealed == (m.seal && (cfg.command == CMD_RUN || cfg.command == CMD_CHECK)));
+	if (rc == 0 && cfg.command == CMD_INSTALL)
+		check_seal_roundtrip(&cfg);
 
 	if (rc != 0 || (cfg.command != CMD_RUN && cfg.command != CMD_CHECK))
 		trace(rc, err, &cfg, NULL);

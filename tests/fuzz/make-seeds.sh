@@ -37,7 +37,9 @@ seed lock               '\111\000\000\000\005\000\000\002'"$H_1000_50000"       
 seed preload            '\041\000\000\000\021\000\000\002'"$H_1000_50000"           '60000' '' '' '' '' '/strict/libstrict-preload.so' '' '/a.so' '/b.so:/c.so'
 seed preload-bad        '\041\000\000\000\001\000\000\002'"$H_1000_50000"           '60000' '' '' '' '' '/x:y.so'
 seed check              '\001\000\000\004\001\000\000\002'"$H_1000_50000"           '60000'
-seed install            '\000\000\000\010\000\000\000\000'                           '' '' '' '' '' '' '' '/dest'
+seed install            '\001\000\000\010\000\000\000\000'                           '60000' '' '' '' '' '' '' '/dest'
+seed install-no-groups  '\000\000\000\010\000\000\000\000'                           '' '' '' '' '' '' '' '/dest'
+seed install-every      '\177\000\000\010\000\000\000\000'                           '1,60000' 'enforce' '0:5' '1' '5' '/s/g.so' '0' '/dest'
 seed help               '\001\000\000\020\000\000\000\000'                           '5'
 seed no-command         '\001\000\000\040\000\000\000\000'                           '5'
 seed dashdash-check     '\001\000\000\006\001\000\000\000'                           '5'
@@ -60,4 +62,14 @@ seed raw-unknown-option '\200\000\000\000\001\000\000\000'                      
 seed unknown-option-newline '\200\000\000\000\001\000\000\000'                      '' '' '' '' '' '' '' "--x
 strict-init: dropped groups 50000"
 seed long-list          '\001\000\000\000\001\000\000\002'"$H_1000_50000"           "$(seq -s, 1 3000)"
+# sealed copies (h4 bit 5): the first extra field is the seal, \001 for its NULs
+SEAL='STRICT_GROUPS=60000\001STRICT_GROUPS_MODE=enforce\001STRICT_GROUPS_NO_NEW_PRIVS=1'
+seed sealed-drop        '\000\000\000\000\041\000\000\002'"$H_1000_50000"           '' '' '' '' '' '' '' "$(printf "$SEAL")"
+seed sealed-equal-env   '\003\000\000\000\041\000\000\002'"$H_1000_50000"           '60000,60000' 'enforce' '' '' '' '' '' "$(printf "$SEAL")"
+seed sealed-contradict  '\002\000\000\000\041\000\000\002'"$H_1000_50000"           '' 'audit' '' '' '' '' '' "$(printf "$SEAL")"
+seed sealed-add-checks  '\160\000\000\000\041\000\000\002'"$H_1000_50000"           '' '' '' '' '1000' '/s/g.so' '1' "$(printf "$SEAL")"
+seed sealed-user        '\004\000\000\000\040\000\000\000'                           '' '' '0:0' '' '' '' '' "$(printf "$SEAL")"
+seed sealed-switch      '\000\000\000\000\040\000\000\001\200\000'                   '' '' '' '' '' '' '' "$(printf 'STRICT_GROUPS=1000\001STRICT_GROUPS_MODE=enforce\001STRICT_GROUPS_USER=1000:1000\001STRICT_GROUPS_NO_NEW_PRIVS=1\001STRICT_GROUPS_LOCK=0')"
+seed sealed-damaged     '\000\000\000\000\041\000\000\002'"$H_1000_50000"           '' '' '' '' '' '' '' "$(printf 'STRICT_GROUPS=60000\001STRICT_GROUPS=1')"
+seed sealed-check       '\000\000\000\004\041\000\000\002'"$H_1000_50000"           '' '' '' '' '' '' '' "$(printf "$SEAL")"
 echo "wrote $(ls "$dir" | wc -l) seeds to $dir"

@@ -68,32 +68,64 @@ bad_args() {
 @test "bad input: no COMMAND after '--' -> 64"                 { bad_args COMMAND --; }
 @test "bad input: empty COMMAND -> 64"                         { bad_args COMMAND ''; }
 @test "bad input: install with two operands -> 64"             { bad_args install install /out/a /out/ran; }
-@test "bad input: STRICT_GROUPS_USER with mode audit -> 64"    { bad_args STRICT_GROUPS_USER --mode=audit --user=1000:1000 touch /out/ran; }
+@test "bad input: preload path without a slash -> 64"          { bad_env absolute STRICT_GROUPS_PRELOAD=libstrict-preload.so; }
+@test "bad input: relative preload path -> 64"                 { bad_env absolute STRICT_GROUPS_PRELOAD=strict/libstrict-preload.so; }
+@test "bad input: preload path with \$LIB -> 64"                { bad_env "'\$'" 'STRICT_GROUPS_PRELOAD=/strict/$LIB/g.so'; }
 
-@test "bad input: STRICT_GROUPS missing -> 64, the command does not run" {
-	ctr_run -- /strict/strict-init touch /out/ran
-	expect_usage_error STRICT_GROUPS
+# A copy without a seal checks combinations and requirements itself.
+bad_unsealed() {
+	local what=$1
+	shift
+	ctr_run -s "$SG_IT_DIR/strict-unsealed" "$@" touch /out/ran
+	expect_usage_error "$what"
+}
+
+@test "bad input: STRICT_GROUPS_USER with mode audit -> 64"    { bad_unsealed STRICT_GROUPS_USER -e STRICT_GROUPS=60000 -- /strict/strict-init --mode=audit --user=1000:1000; }
+@test "bad input: no seal and STRICT_GROUPS missing -> 64, the command does not run" { bad_unsealed STRICT_GROUPS -- /strict/strict-init; }
+
+@test "bad input: install without --groups -> 64, nothing written" {
+	ctr_run -u 0:0:0 -- /strict/strict-init install /out/strict-init
+	expect_usage_error 'install: --groups (or STRICT_GROUPS) is required'
+	expect_no_file "$SG_OUT/strict-init"
+}
+
+@test "bad input: install with more settings than a seal holds -> 64, naming the limit" {
+	local list
+	list=$( { seq 1000000000 1000000400; } | paste -sd,)
+	ctr_run -u 0:0:0 -- /strict/strict-init install "--groups=$list" /out/strict-init
+	expect_usage_error 'a sealed copy holds at most 4056'
+	expect_no_file "$SG_OUT/strict-init"
 }
 
 @test "valid input: gid 0 and 4294967294 are accepted" {
-	ctr_run -e STRICT_GROUPS=0,4294967294,60000 -- /strict/strict-init id -G
+	ctr_run -P "--groups=0,4294967294,60000" -- /strict/strict-init id -G
 	expect_status 0
 	expect_stdout '1000 60000'
 }
 
 @test "valid input: empty STRICT_GROUPS means the primary gid only" {
-	ctr_run -e STRICT_GROUPS= -- /strict/strict-init id -G
+	ctr_run -P "--groups=" -- /strict/strict-init id -G
 	expect_status 0
 	expect_stdout '1000'
 	expect_stderr 'strict-init: dropped groups 50000,60000'
 }
 
-@test "valid input: a list of 20000 gids (about 120 KB in one variable) is accepted" {
+@test "valid input: a seal holds 360 gids of ten digits" {
+	local list
+	list=$( { seq 1000000000 1000000358; echo 60000; } | paste -sd,)
+	ctr_run -P "--groups=$list" -- /strict/strict-init id -G
+	expect_status 0
+	expect_stdout '1000 60000'
+	expect_stderr 'strict-init: dropped groups 50000'
+}
+
+@test "valid input: a list of 20000 gids (about 120 KB in one variable) is accepted at a root start" {
 	local list
 	list=$( { seq 10000 29999; echo 60000; } | paste -sd,)
 	[ ${#list} -gt 120000 ]
-	ctr_run -e "STRICT_GROUPS=$list" -- /strict/strict-init id -G
+	ctr_run -u 0:0:0,50000,60000 -s "$SG_IT_DIR/strict-unsealed" -e "STRICT_GROUPS=$list" -- \
+		/strict/strict-init id -G
 	expect_status 0
-	expect_stdout '1000 60000'
+	expect_stdout '0 60000'
 	expect_stderr 'strict-init: dropped groups 50000'
 }

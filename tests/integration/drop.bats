@@ -39,7 +39,7 @@ status_lines() {
 }
 
 @test "non-root drop with STRICT_GROUPS_NO_NEW_PRIVS=0: no_new_privs stays 0" {
-	ctr_run -e STRICT_GROUPS=60000 -e STRICT_GROUPS_NO_NEW_PRIVS=0 -- \
+	ctr_run -P "--groups=60000 --no-new-privs=0" -- \
 		/strict/strict-init sh -c 'id; exec grep -E "^(Cap|NoNewPrivs)" /proc/self/status'
 	expect_status 0
 	expect_stdout "$ALICE_STRICT
@@ -48,7 +48,7 @@ $(status_lines 00000000a80425fb 0)"
 }
 
 @test "nothing forbidden held: silent, groups unchanged" {
-	ctr_run -e STRICT_GROUPS=50000,60000 -- /strict/strict-init id
+	ctr_run -P "--groups=50000,60000" -- /strict/strict-init id
 	expect_status 0
 	expect_stdout "$ALICE_MERGED"
 	expect_stderr ''
@@ -62,7 +62,7 @@ $(status_lines 00000000a80425fb 0)"
 }
 
 @test "every capability dropped, nothing forbidden held: the command runs" {
-	ctr_run -c none -e STRICT_GROUPS=50000,60000 -- /strict/strict-init \
+	ctr_run -c none -P "--groups=50000,60000" -- /strict/strict-init \
 		sh -c 'id; exec grep NoNewPrivs /proc/self/status'
 	expect_status 0
 	expect_stdout "$ALICE_MERGED
@@ -71,7 +71,7 @@ NoNewPrivs:	1"
 }
 
 @test "root start with STRICT_GROUPS_USER=1000:1000: uid 1000, groups 1000,60000, every capability set empty" {
-	ctr_run -u 0:0:0,50000,60000 -e STRICT_GROUPS=60000 -e STRICT_GROUPS_USER=1000:1000 -- \
+	ctr_run -u 0:0:0,50000,60000 -P "--groups=60000 --user=1000:1000" -- \
 		/strict/strict-init sh -c 'id; exec grep -E "^(Cap|NoNewPrivs)" /proc/self/status'
 	expect_status 0
 	expect_stdout "$ALICE_STRICT
@@ -87,7 +87,9 @@ $(status_lines $ZERO 1)"
 }
 
 @test "root start with --user and nothing to drop: switches user, clears the bounding set" {
-	ctr_run -u 0:0:0 -e STRICT_GROUPS=60000 -- \
+	# A copy without a seal, started as root, takes its settings from the
+	# environment and the options.
+	ctr_run -u 0:0:0 -s "$SG_IT_DIR/strict-unsealed" -e STRICT_GROUPS=60000 -- \
 		/strict/strict-init --user 1000:1000 -- \
 		sh -c 'id; exec grep -E "^(Cap|NoNewPrivs)" /proc/self/status'
 	expect_status 0

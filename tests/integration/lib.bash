@@ -44,13 +44,20 @@ sg_require_prereqs() {
 	fi
 }
 
+# The policy the suite's default copy is sealed with: the pod's
+# supplementalGroups. A case that needs another one seals its own (sg_ctr -P).
+SG_DEFAULT_SEAL=--groups=60000
+
 # sg_fixtures_build DIR: the image DIR/rootfs, strict-init installed in
-# DIR/strict (cap_setgid=p), a plain copy without the capability in
-# DIR/strict-plain, and runc's state directory DIR/runc.
+# DIR/strict (cap_setgid=p, sealed with SG_DEFAULT_SEAL), a plain copy
+# without the capability in DIR/strict-plain, the build output (no seal)
+# given the capability by setcap in DIR/strict-unsealed, and runc's state
+# directory DIR/runc.
 sg_fixtures_build() {
 	local d=$1 root=$1/rootfs applet
 	mkdir -p "$root"/{bin,etc,proc,dev,sys,tmp,strict,out,home/alice} \
 		"$root/work/dir with space" "$d/strict" "$d/strict-plain" \
+		"$d/strict-unsealed" "$d/sealed" \
 		"$d/runc" "$d/bundles" "$d/out" || return
 	cp /bin/busybox "$root/bin/busybox" || return
 	for applet in $(/bin/busybox --list); do
@@ -76,9 +83,43 @@ sg_fixtures_build() {
 	printf '\001\002not an executable\n' >"$root/bin/garbage"
 	chmod 0755 "$root/bin/garbage"
 
-	"$SG_INIT" install "$d/strict/strict-init" || return
+	"$SG_INIT" install $SG_DEFAULT_SEAL "$d/strict/strict-init" || return
 	# Plain cp drops the security.capability xattr (DESIGN.md fact 4).
 	cp "$d/strict/strict-init" "$d/strict-plain/strict-init"
+	cp "$SG_INIT" "$d/strict-unsealed/strict-init" &&
+		setcap cap_setgid=p "$d/strict-unsealed/strict-init"
+}
+
+# sg_sealed_dir VAR OPTIONS: a directory holding strict-init installed with
+# the install OPTIONS and libstrict-preload.so (one word each, e.g. "--groups=60000 --mode=refuse"),
+# made once per suite and option string; its path in VAR.
+sg_sealed_dir() {
+	local _sg_key _sg_dir
+	_sg_key=$(printf '%s' "$2" | sha256sum) || return
+	_sg_dir=$SG_IT_DIR/sealed/${_sg_key:0:16}
+	if [ ! -x "$_sg_dir/strict-init" ]; then
+		mkdir -p "$_sg_dir" && "$SG_INIT" install $2 "$_sg_dir/strict-init" ||
+			sg_die "cannot seal a copy with: $2" || return
+		# the guard next to it, as in the default /strict
+		install -m 0644 "$SG_REPO/build/libstrict-preload.so" "$_sg_dir/" || return
+	fi
+	printf -v "$1" '%s' "$_sg_dir"
+}
+
+# sg_gidcall_fixtures: for the lock and guard tests, /bin/gidcall (static
+# musl, see fixtures/gidcall.c) and /data/only-50000, which only group 50000
+# may read (owner 2000, mode 0040, on the read-only rootfs: root without
+# CAP_DAC_OVERRIDE reads it only with 50000 as its fsgid or in its groups).
+sg_gidcall_fixtures() {
+	local root=$SG_IT_DIR/rootfs
+	if [ ! -x "$root/bin/gidcall" ]; then
+		musl-gcc -static -Os -o "$SG_IT_DIR/gidcall" "$SG_FIXTURES/gidcall.c" || return
+		install -m 0755 "$SG_IT_DIR/gidcall" "$root/bin/gidcall" || return
+	fi
+	install -d -m 0755 "$root/data" &&
+		printf 'only for group 50000\n' >"$root/data/only-50000" &&
+		chown 2000:50000 "$root/data/only-50000" &&
+		chmod 0040 "$root/data/only-50000"
 }
 
 # JSON without subshells (bats traces every command; forks are slow):
@@ -116,8 +157,13 @@ sg_bundle_write() {
 	gid=${gid%%:*}
 	case $caps in
 	default) j_caps=$SG_DEFAULT_CAPS_JSON ;;
+	no-dac-override) j_caps=${SG_DEFAULT_CAPS_JSON/\"CAP_DAC_OVERRIDE\", /} ;;
 	none) j_caps='[]' ;;
-	*) sg_die "caps: default or none, not '$caps'" || return ;;
+	CAP_*)
+		IFS=, read -r -a opts <<<"$caps"
+		sg_json_array j_caps "${opts[@]}"
+		;;
+	*) sg_die "caps: default, no-dac-override, none or CAP_X[,CAP_Y...], not '$caps'" || return ;;
 	esac
 	IFS=, read -r -a opts <<<"$strict_opts"
 	sg_json_array j_opts "${opts[@]}"
@@ -172,11 +218,15 @@ sg_bundle_write() {
 # passed through) and return its exit status. The container is deleted
 # afterwards.
 #   -u UID:GID:GIDS  process.user, GIDS comma-separated  (default 1000:1000:1000,50000,60000)
-#   -c default|none  capability sets: containerd's default set, or all empty
+#   -c CAPS          capability sets: default (containerd's), no-dac-override
+#                    (the same without CAP_DAC_OVERRIDE: root then reads a
+#                    file by its group bits), none, or a comma-separated
+#                    list (CAP_SETGID as in deploy/pod.yaml)
 #   -n true|false    process.noNewPrivileges              (default false)
 #   -e NAME=VALUE    one more environment entry (repeatable; default PATH=/bin HOME=/)
 #   -w DIR           process.cwd                           (default /)
 #   -s DIR           host directory bind-mounted at /strict (default the installed copy)
+#   -P OPTIONS       /strict holds a copy sealed with these install options instead
 #   -o OPTS          its mount options, comma-separated     (default rbind,ro)
 # The host directory SG_OUT (default SG_IT_DIR/out) is mounted at /out.
 sg_ctr() {
@@ -184,8 +234,9 @@ sg_ctr() {
 	local strict_dir=$SG_IT_DIR/strict strict_opts=rbind,ro
 	local out_dir=${SG_OUT:-$SG_IT_DIR/out}
 	local env=(PATH=/bin HOME=/) args id bundle opt OPTIND rc=0
-	while getopts u:c:n:e:w:s:o: opt; do
+	while getopts u:c:n:e:w:s:o:P: opt; do
 		case $opt in
+		P) sg_sealed_dir strict_dir "$OPTARG" || return ;;
 		u) user=$OPTARG ;;
 		c) caps=$OPTARG ;;
 		n) nnp=$OPTARG ;;

@@ -15,7 +15,7 @@ uid=1000 euid=1000 gid=1000 egid=1000 groups=1000,60000'
 }
 
 @test "regain: with STRICT_GROUPS_NO_NEW_PRIVS=0 a setuid-root binary adds 50000 back (why nnp is the default)" {
-	ctr_run -e STRICT_GROUPS=60000 -e STRICT_GROUPS_NO_NEW_PRIVS=0 -- \
+	ctr_run -P "--groups=60000 --no-new-privs=0" -- \
 		/strict/strict-init probe-suid 1000 50000 60000
 	expect_status 0
 	expect_stdout 'setgroups: ok
@@ -31,7 +31,7 @@ uid=1000 euid=0 gid=1000 egid=1000 groups=1000,50000,60000'
 }
 
 @test "regain: with STRICT_GROUPS_NO_NEW_PRIVS=0 a setgid-50000 binary runs with egid 50000" {
-	ctr_run -e STRICT_GROUPS=60000 -e STRICT_GROUPS_NO_NEW_PRIVS=0 -- \
+	ctr_run -P "--groups=60000 --no-new-privs=0" -- \
 		/strict/strict-init probe-sgid
 	expect_status 0
 	expect_stdout 'uid=1000 euid=1000 gid=1000 egid=50000 groups=1000,60000'
@@ -39,7 +39,7 @@ uid=1000 euid=0 gid=1000 egid=1000 groups=1000,50000,60000'
 }
 
 @test "regain: the plain probe (no setuid bit) cannot call setgroups after the drop" {
-	ctr_run -e STRICT_GROUPS=60000 -e STRICT_GROUPS_NO_NEW_PRIVS=0 -- \
+	ctr_run -P "--groups=60000 --no-new-privs=0" -- \
 		/strict/strict-init probe 1000 50000 60000
 	expect_status 0
 	expect_stdout 'setgroups: Operation not permitted

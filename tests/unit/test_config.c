@@ -22,7 +22,7 @@ static int parse(struct sg_config *cfg, char **argv, char **envp)
 	while (argv[argc])
 		argc++;
 	err[0] = '\0';
-	return config_parse(cfg, argc, argv, envp, err, sizeof(err));
+	return config_parse(cfg, argc, argv, envp, NULL, 0, err, sizeof(err));
 }
 
 static void expect_usage_error(char **argv, char **envp, const char *needle)
@@ -113,7 +113,8 @@ static void test_user_gid_lock_preload(void **state)
 
 static void test_subcommands(void **state)
 {
-	char *install[] = {"strict-init", "install", "/strict/strict-init", NULL};
+	char *install[] = {"strict-init", "install", "--groups=60000", "/strict/strict-init", NULL};
+	char *install_before[] = {"strict-init", "--mode=refuse", "install", "--groups=", "--", "/s", NULL};
 	char *check[] = {"strict-init", "--groups=1", "check", NULL};
 	char *run_install[] = {"strict-init", "--groups=1", "--", "install", "x", NULL};
 	char *help[] = {"strict-init", "--help", NULL};
@@ -125,6 +126,15 @@ static void test_subcommands(void **state)
 	assert_int_equal(parse(&cfg, install, envp), 0);
 	assert_int_equal(cfg.command, CMD_INSTALL);
 	assert_string_equal(cfg.install_dest, "/strict/strict-init");
+	assert_int_equal(cfg.ngroups, 1);
+	config_free(&cfg);
+	/* options before and after the word install; "--" ends them */
+	assert_int_equal(parse(&cfg, install_before, envp), 0);
+	assert_int_equal(cfg.command, CMD_INSTALL);
+	assert_int_equal(cfg.mode, MODE_REFUSE);
+	assert_true(cfg.groups_set);
+	assert_int_equal(cfg.ngroups, 0);
+	assert_string_equal(cfg.install_dest, "/s");
 	config_free(&cfg);
 	assert_int_equal(parse(&cfg, check, envp), 0);
 	assert_int_equal(cfg.command, CMD_CHECK);
@@ -170,6 +180,10 @@ static void test_bad_values(void **state)
 		{"STRICT_GROUPS_PRELOAD=", "empty path"},
 		{"STRICT_GROUPS_PRELOAD=/a.so:/b.so", "colon or white space"},
 		{"STRICT_GROUPS_PRELOAD=/a b.so", "colon or white space"},
+		{"STRICT_GROUPS_PRELOAD=libstrict-preload.so", "absolute"},
+		{"STRICT_GROUPS_PRELOAD=strict/libstrict-preload.so", "absolute"},
+		{"STRICT_GROUPS_PRELOAD=/strict/$LIB/guard.so", "'$'"},
+		{"STRICT_GROUPS_PRELOAD=/strict/${ORIGIN}.so", "'$'"},
 	};
 
 	(void)state;
@@ -197,6 +211,9 @@ static void test_usage_errors(void **state)
 	char *dangling[] = {"strict-init", "--groups", NULL};
 	char *twice[] = {"strict-init", "--groups=1", "--groups=2", "id", NULL};
 	char *install_noarg[] = {"strict-init", "install", NULL};
+	char *install_nogroups[] = {"strict-init", "install", "/s", NULL};
+	char *install_twice[] = {"strict-init", "--groups=1", "install", "--groups=2", "/s", NULL};
+	char *install_two_dests[] = {"strict-init", "install", "--groups=1", "/s", "/t", NULL};
 	char *check_extra[] = {"strict-init", "check", "x", NULL};
 	char *empty_cmd[] = {"strict-init", "", NULL};
 	char *dup_env[] = {"STRICT_GROUPS=1", "STRICT_GROUPS=50000", NULL};
@@ -209,7 +226,10 @@ static void test_usage_errors(void **state)
 	expect_usage_error(missing_value, no_env, "STRICT_GROUPS (or --groups) is required");
 	expect_usage_error(dangling, envp, "needs a value");
 	expect_usage_error(twice, envp, "given twice");
-	expect_usage_error(install_noarg, envp, "install DEST");
+	expect_usage_error(install_noarg, envp, "install --groups=LIST [OPTIONS] DEST");
+	expect_usage_error(install_nogroups, no_env, "install: --groups (or STRICT_GROUPS) is required");
+	expect_usage_error(install_twice, envp, "given twice");
+	expect_usage_error(install_two_dests, envp, "install --groups=LIST [OPTIONS] DEST");
 	expect_usage_error(check_extra, envp, "usage: strict-init check");
 	expect_usage_error(empty_cmd, envp, "empty COMMAND");
 	expect_usage_error(missing_value, dup_env, "set twice");
@@ -272,6 +292,217 @@ static void test_gids_to_text(void **state)
 	free(text);
 }
 
+/* The seal install would write for argv (an install command line). */
+static size_t seal_of(char **argv, char **envp, char *seal, size_t cap)
+{
+	struct sg_config cfg;
+	size_t need, len;
+
+	assert_int_equal(parse(&cfg, argv, envp), 0);
+	assert_int_equal(cfg.command, CMD_INSTALL);
+	len = config_seal_compose(&cfg, seal, cap, &need);
+	config_free(&cfg);
+	assert_int_equal(len, need);
+	return len;
+}
+
+static int parse_sealed(struct sg_config *cfg, char **argv, char **envp,
+			const char *seal, size_t len)
+{
+	int argc = 0;
+
+	while (argv[argc])
+		argc++;
+	err[0] = '\0';
+	return config_parse(cfg, argc, argv, envp, seal, len, err, sizeof(err));
+}
+
+static void test_seal_compose_every_setting(void **state)
+{
+	char *install[] = {"strict-init", "install", "--groups=60000,1000,60000",
+			   "--user=1000:1000", "--gid=1000", "--preload=/s/g.so",
+			   "--lock=0", "/s", NULL};
+	char *envp[] = {"STRICT_GROUPS_NO_NEW_PRIVS=0", NULL};
+	static const char want[] =
+		"STRICT_GROUPS=1000,60000\0STRICT_GROUPS_MODE=enforce\0"
+		"STRICT_GROUPS_USER=1000:1000\0STRICT_GROUPS_NO_NEW_PRIVS=0\0"
+		"STRICT_GROUPS_GID=1000\0STRICT_GROUPS_PRELOAD=/s/g.so\0"
+		"STRICT_GROUPS_LOCK=0";
+	char seal[512];
+	size_t len;
+
+	(void)state;
+	len = seal_of(install, envp, seal, sizeof(seal));
+	assert_int_equal(len, sizeof(want)); /* with the last entry's NUL */
+	assert_memory_equal(seal, want, sizeof(want));
+}
+
+static void test_seal_defaults_are_sealed(void **state)
+{
+	char *install[] = {"strict-init", "install", "--groups=", "/s", NULL};
+	char *envp[] = {NULL};
+	static const char want[] = "STRICT_GROUPS=\0STRICT_GROUPS_MODE=enforce\0"
+				   "STRICT_GROUPS_NO_NEW_PRIVS=1";
+	char seal[512], tiny[8];
+	size_t need;
+	struct sg_config cfg;
+
+	(void)state;
+	assert_int_equal(seal_of(install, envp, seal, sizeof(seal)), sizeof(want));
+	assert_memory_equal(seal, want, sizeof(want));
+	/* too small: 0, and how much it needs */
+	assert_int_equal(parse(&cfg, install, envp), 0);
+	assert_int_equal(config_seal_compose(&cfg, tiny, sizeof(tiny), &need), 0);
+	assert_int_equal(need, sizeof(want));
+	config_free(&cfg);
+}
+
+static void test_sealed_settings_apply(void **state)
+{
+	char *install[] = {"strict-init", "install", "--groups=60000", "--mode=refuse", "/s", NULL};
+	char *run[] = {"strict-init", "id", NULL};
+	char *no_env[] = {NULL};
+	/* equal values are fine, also written differently */
+	char *same[] = {"STRICT_GROUPS=60000,60000", "STRICT_GROUPS_MODE=refuse",
+			"STRICT_GROUPS_NO_NEW_PRIVS=1", NULL};
+	char seal[512];
+	size_t len;
+	struct sg_config cfg;
+
+	(void)state;
+	len = seal_of(install, no_env, seal, sizeof(seal));
+	assert_int_equal(parse_sealed(&cfg, run, no_env, seal, len), 0);
+	assert_true(cfg.sealed);
+	assert_int_equal(cfg.command, CMD_RUN);
+	assert_true(cfg.groups_set);
+	assert_int_equal(cfg.ngroups, 1);
+	assert_int_equal(cfg.groups[0], 60000);
+	assert_string_equal(cfg.groups_text, "60000");
+	assert_int_equal(cfg.mode, MODE_REFUSE);
+	assert_true(cfg.no_new_privs);
+	assert_false(cfg.user_set);
+	config_free(&cfg);
+	assert_int_equal(parse_sealed(&cfg, run, same, seal, len), 0);
+	assert_int_equal(cfg.mode, MODE_REFUSE);
+	config_free(&cfg);
+}
+
+static void expect_contradiction(const char *seal, size_t len, char **argv,
+				 char **envp, const char *needle)
+{
+	struct sg_config cfg;
+
+	assert_int_equal(parse_sealed(&cfg, argv, envp, seal, len), CONFIG_CONTRADICTS);
+	if (!strstr(err, needle))
+		fail_msg("error '%s' does not mention '%s'", err, needle);
+	assert_false(cfg.sealed); /* all zero */
+	assert_null(cfg.groups);
+	config_free(&cfg);
+}
+
+static void test_sealed_contradictions_refused(void **state)
+{
+	char *install[] = {"strict-init", "install", "--groups=60000", "--gid=1000", "--lock=0", "/s", NULL};
+	char *run[] = {"strict-init", "id", NULL};
+	char *groups_opt[] = {"strict-init", "--groups=", "id", NULL};
+	char *user_opt[] = {"strict-init", "--user=0:0", "id", NULL};
+	char *check_audit[] = {"strict-init", "--mode=audit", "check", NULL};
+	char *no_env[] = {NULL};
+	char *audit[] = {"STRICT_GROUPS_MODE=audit", NULL};
+	char *nnp0[] = {"STRICT_GROUPS_NO_NEW_PRIVS=0", NULL};
+	char *more[] = {"STRICT_GROUPS=50000,60000", NULL};
+	char *gid[] = {"STRICT_GROUPS_GID=50000", NULL};
+	char *lock[] = {"STRICT_GROUPS_LOCK=1", NULL};
+	char seal[512];
+	size_t len;
+
+	(void)state;
+	len = seal_of(install, no_env, seal, sizeof(seal));
+	expect_contradiction(seal, len, run, audit,
+			     "STRICT_GROUPS_MODE=audit contradicts the sealed policy (STRICT_GROUPS_MODE=enforce)");
+	expect_contradiction(seal, len, run, nnp0, "STRICT_GROUPS_NO_NEW_PRIVS=0 contradicts");
+	expect_contradiction(seal, len, run, more,
+			     "STRICT_GROUPS=50000,60000 contradicts the sealed policy (STRICT_GROUPS=60000)");
+	expect_contradiction(seal, len, groups_opt, no_env,
+			     "--groups= contradicts the sealed policy (STRICT_GROUPS=60000)");
+	expect_contradiction(seal, len, user_opt, no_env, "which has no user switch");
+	expect_contradiction(seal, len, run, gid, "STRICT_GROUPS_GID=1000");
+	/* the seal said --lock=0: a 1 at start contradicts it */
+	expect_contradiction(seal, len, run, lock, "STRICT_GROUPS_LOCK=0");
+	expect_contradiction(seal, len, check_audit, no_env, "--mode=audit contradicts");
+}
+
+static void test_sealed_unset_checks_may_be_added(void **state)
+{
+	char *install[] = {"strict-init", "install", "--groups=60000", "/s", NULL};
+	/* run + 2: "strict-init" "id" */
+	char *run[] = {"strict-init", "--gid=1000", "strict-init", "id", NULL};
+	char *no_env[] = {NULL};
+	char *lock[] = {"STRICT_GROUPS_LOCK=1", "STRICT_GROUPS_PRELOAD=/s/g.so", NULL};
+	char *bad[] = {"STRICT_GROUPS_GID=x", NULL};
+	char seal[512];
+	size_t len;
+	struct sg_config cfg;
+
+	(void)state;
+	len = seal_of(install, no_env, seal, sizeof(seal));
+	assert_int_equal(parse_sealed(&cfg, run, lock, seal, len), 0);
+	assert_true(cfg.gid_set);
+	assert_int_equal(cfg.gid, 1000);
+	assert_string_equal(cfg.preload, "/s/g.so");
+	assert_true(cfg.lock);
+	config_free(&cfg);
+	/* what is given must still be well formed */
+	assert_int_equal(parse_sealed(&cfg, run + 2, bad, seal, len), CONFIG_USAGE);
+	config_free(&cfg);
+}
+
+static void test_sealed_install_takes_its_own_settings(void **state)
+{
+	char *install1[] = {"strict-init", "install", "--groups=60000", "/s", NULL};
+	char *install2[] = {"strict-init", "install", "--groups=7", "--mode=audit", "/t", NULL};
+	char *no_env[] = {NULL};
+	char seal[512];
+	size_t len;
+	struct sg_config cfg;
+
+	(void)state;
+	len = seal_of(install1, no_env, seal, sizeof(seal));
+	assert_int_equal(parse_sealed(&cfg, install2, no_env, seal, len), 0);
+	assert_false(cfg.sealed);
+	assert_int_equal(cfg.groups[0], 7);
+	assert_int_equal(cfg.mode, MODE_AUDIT);
+	config_free(&cfg);
+}
+
+static void test_damaged_seal_refused(void **state)
+{
+	static const struct {
+		const char *seal;
+		size_t len;
+	} cases[] = {
+		{"STRICT_GROUPS=1", 15},                     /* no terminating NUL */
+		{"STRICT_GROUPS=1\0", 16},                   /* mode and nnp missing */
+		{"STRICT_GROUPS=1\0STRICT_GROUPS_MODE=enforce\0STRICT_GROUPS_NO_NEW_PRIVS=1\0X=1\0", 62},
+		{"STRICT_GROUPS=1\0STRICT_GROUPS=2\0STRICT_GROUPS_MODE=enforce\0STRICT_GROUPS_NO_NEW_PRIVS=1\0", 76},
+		{"STRICT_GROUPS=1\0\0STRICT_GROUPS_MODE=enforce\0STRICT_GROUPS_NO_NEW_PRIVS=1\0", 59},
+		{"STRICT_GROUPS=x\0STRICT_GROUPS_MODE=enforce\0STRICT_GROUPS_NO_NEW_PRIVS=1\0", 58},
+		{"STRICT_GROUPS=1\0STRICT_GROUPS_MODE=lax\0STRICT_GROUPS_NO_NEW_PRIVS=1\0", 54},
+	};
+	char *run[] = {"strict-init", "id", NULL};
+	char *no_env[] = {NULL};
+	struct sg_config cfg;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(parse_sealed(&cfg, run, no_env, cases[i].seal, cases[i].len),
+				 CONFIG_USAGE);
+		if (!strstr(err, "sealed"))
+			fail_msg("case %zu: error '%s' does not mention the seal", i, err);
+		config_free(&cfg);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -286,6 +517,13 @@ int main(void)
 		cmocka_unit_test(test_conflicting_options),
 		cmocka_unit_test(test_error_leaves_no_groups),
 		cmocka_unit_test(test_gids_to_text),
+		cmocka_unit_test(test_seal_compose_every_setting),
+		cmocka_unit_test(test_seal_defaults_are_sealed),
+		cmocka_unit_test(test_sealed_settings_apply),
+		cmocka_unit_test(test_sealed_contradictions_refused),
+		cmocka_unit_test(test_sealed_unset_checks_may_be_added),
+		cmocka_unit_test(test_sealed_install_takes_its_own_settings),
+		cmocka_unit_test(test_damaged_seal_refused),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <elf.h>
 
 #include "envedit.h"
 
@@ -62,12 +63,55 @@ static void test_empty_environment(void **state)
 	env_free(env);
 }
 
+/* A 64-byte ELF header with the fields the check reads. */
+static void elf_header(unsigned char *h, unsigned char cls, unsigned char data,
+		       uint16_t type, uint16_t machine)
+{
+	Elf64_Ehdr eh;
+
+	memset(&eh, 0, sizeof(eh));
+	memcpy(eh.e_ident, ELFMAG, SELFMAG);
+	eh.e_ident[EI_CLASS] = cls;
+	eh.e_ident[EI_DATA] = data;
+	eh.e_ident[EI_VERSION] = EV_CURRENT;
+	eh.e_type = type;
+	eh.e_machine = machine;
+	memcpy(h, &eh, sizeof(eh));
+}
+
+static void test_preload_must_be_a_shared_object_for_this_machine(void **state)
+{
+	unsigned char h[64];
+#if defined(__x86_64__)
+	const uint16_t here = EM_X86_64, other = EM_AARCH64;
+#else
+	const uint16_t here = EM_AARCH64, other = EM_X86_64;
+#endif
+
+	(void)state;
+	elf_header(h, ELFCLASS64, ELFDATA2LSB, ET_DYN, here);
+	assert_null(preload_elf_problem(h, sizeof(h)));
+	assert_string_equal(preload_elf_problem(h, 63), "not an ELF file");
+	elf_header(h, ELFCLASS64, ELFDATA2LSB, ET_EXEC, here);
+	assert_string_equal(preload_elf_problem(h, sizeof(h)), "not an ELF shared object");
+	elf_header(h, ELFCLASS64, ELFDATA2LSB, ET_DYN, other);
+	assert_string_equal(preload_elf_problem(h, sizeof(h)), "an ELF shared object for another machine");
+	elf_header(h, ELFCLASS32, ELFDATA2LSB, ET_DYN, here);
+	assert_string_equal(preload_elf_problem(h, sizeof(h)), "not a 64-bit little-endian ELF file");
+	elf_header(h, ELFCLASS64, ELFDATA2MSB, ET_DYN, here);
+	assert_string_equal(preload_elf_problem(h, sizeof(h)), "not a 64-bit little-endian ELF file");
+	memcpy(h, "#!/bin/sh\n", 10);
+	assert_string_equal(preload_elf_problem(h, sizeof(h)), "not an ELF file");
+	assert_string_equal(preload_elf_problem(h, 0), "not an ELF file");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_adds_preload_and_groups),
 		cmocka_unit_test(test_keeps_earlier_preloads_once),
 		cmocka_unit_test(test_empty_environment),
+		cmocka_unit_test(test_preload_must_be_a_shared_object_for_this_machine),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);

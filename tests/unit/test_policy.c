@@ -42,8 +42,10 @@ static void config_with(struct sg_config *cfg, const char *groups_env,
 		argv[argc++] = *extra_args;
 	argv[argc++] = "id";
 	argv[argc] = NULL;
-	if (config_parse(cfg, argc, argv, envp, err, sizeof(err)))
+	if (config_parse(cfg, argc, argv, envp, NULL, 0, err, sizeof(err)))
 		fail_msg("config: %s", err);
+	/* a sealed copy (config.c's seal tests show how a seal becomes this) */
+	cfg->sealed = true;
 }
 
 static void assert_gids(const gid_t *got, size_t n, const gid_t *want, size_t m)
@@ -248,6 +250,66 @@ static void test_expected_gid(void **state)
 	plan_free(&plan);
 }
 
+/* The refusal names the ids it read and the one it expected. */
+static void test_refusals_name_the_ids(void **state)
+{
+	struct sg_state st = alice();
+	struct sg_plan plan;
+	struct sg_config cfg;
+	char *wrong[] = {"--gid=2000", NULL};
+	char why[400];
+
+	(void)state;
+	config_with(&cfg, "STRICT_GROUPS=60000", wrong);
+	assert_int_equal(policy_plan(&cfg, &st, &plan), 0);
+	refusal_describe(&plan, &cfg, &st, why, sizeof(why));
+	assert_string_equal(why, "the process's gid is 1000, not STRICT_GROUPS_GID 2000");
+	plan_free(&plan);
+	config_free(&cfg);
+
+	st.egid = st.sgid = 50000;
+	config_with(&cfg, "STRICT_GROUPS=60000", NULL);
+	assert_int_equal(policy_plan(&cfg, &st, &plan), 0);
+	refusal_describe(&plan, &cfg, &st, why, sizeof(why));
+	assert_string_equal(why, "real, effective and saved ids differ (uid 1000/1000/1000, "
+			    "gid 1000/50000/50000), so the primary gid is unclear");
+	plan_free(&plan);
+	config_free(&cfg);
+}
+
+/* A copy without a seal never drops for a non-root start: the groups to
+ * keep would come from whoever runs it (README, "Policy"). */
+static void test_unsealed_drops_only_from_root(void **state)
+{
+	struct sg_state st = alice();
+	struct sg_state root = root_with(alice_held, 3);
+	struct sg_plan plan;
+	struct sg_config cfg;
+
+	(void)state;
+	config_with(&cfg, "STRICT_GROUPS=60000", NULL);
+	cfg.sealed = false;
+	assert_int_equal(policy_plan(&cfg, &st, &plan), 0);
+	assert_int_equal(plan.verdict, VERDICT_REFUSE);
+	assert_int_equal(plan.refusal, REFUSE_NOT_SEALED);
+	assert_null(plan.target);
+	plan_free(&plan);
+	/* the same from a root start drops as before */
+	assert_int_equal(policy_plan(&cfg, &root, &plan), 0);
+	assert_int_equal(plan.verdict, VERDICT_DROP);
+	assert_gids(plan.target, plan.ntarget, GIDS(60000));
+	plan_free(&plan);
+	config_free(&cfg);
+
+	/* nothing forbidden: it runs, no capability is needed */
+	config_with(&cfg, "STRICT_GROUPS=50000,60000", NULL);
+	cfg.sealed = false;
+	assert_int_equal(policy_plan(&cfg, &st, &plan), 0);
+	assert_int_equal(plan.verdict, VERDICT_RUN);
+	plan_free(&plan);
+	config_free(&cfg);
+}
+
 static void test_lock_needs_no_new_privs(void **state)
 {
 	struct sg_state st = alice();
@@ -331,6 +393,8 @@ int main(void)
 		cmocka_unit_test(test_root_without_user_only_drops),
 		cmocka_unit_test(test_inconsistent_ids_refused),
 		cmocka_unit_test(test_expected_gid),
+		cmocka_unit_test(test_refusals_name_the_ids),
+		cmocka_unit_test(test_unsealed_drops_only_from_root),
 		cmocka_unit_test(test_lock_needs_no_new_privs),
 		cmocka_unit_test(test_lock_without_nnp_and_user_switch_refused),
 		cmocka_unit_test(test_duplicates_in_held),

@@ -17,6 +17,11 @@ E2E_APP=sg-e2e-app:1
 # The busybox image again, with an image ENV that tries to switch
 # strict-init off: what a hostile image author would ship.
 E2E_HOSTILE=sg-e2e-hostile:1
+# The policy image (`make policy-image`): a sealed copy (--groups=60000
+# --mode=enforce) with its file capability, for the image-volume wiring;
+# under its docker name and the name CRI resolves.
+E2E_POLICY=strict-groups-policy:60000
+E2E_POLICY_CRI=localhost/strict-groups-policy:60000
 MANIFEST_APP_IMAGE=your-app:1.0
 
 e2e_log() { echo "# $*" >&3 2>/dev/null || echo "# $*" >&2; }
@@ -234,6 +239,8 @@ e2e_build_test_images() {
         --env STRICT_GROUPS=50000,60000 --env STRICT_GROUPS_MODE=audit \
         --env STRICT_GROUPS_NO_NEW_PRIVS=0 \
         "$d/rootfs" "$E2E_HOSTILE" "$d/hostile.tar" 2>/dev/null || return 1
+    make -s -C "$REPO_ROOT" policy-image SEAL="--groups=60000 --mode=enforce" \
+        POLICY_IMAGE_TAR="$d/policy.tar" POLICY_IMAGE_REF="$E2E_POLICY" >/dev/null || return 1
 }
 
 # The tag the strict-groups image carries (index.json's ref.name).
@@ -248,9 +255,11 @@ e2e_import_images() {
     # An OCI layout names images by ref.name (the tag): --base-name makes
     # the name one that CRI's normalisation leaves as it is.
     ctrc images import --base-name localhost/strict-groups "$E2E_IMAGE_TAR" >/dev/null || return 1
+    ctrc images import --base-name "${E2E_POLICY_CRI%:*}" "$d/policy.tar" >/dev/null || return 1
     dkr load -i "$d/busybox.tar" >/dev/null || return 1
     dkr load -i "$d/app.tar" >/dev/null || return 1
     dkr load -i "$E2E_IMAGE_TAR" >/dev/null || return 1
+    dkr load -i "$d/policy.tar" >/dev/null || return 1
 }
 
 # --- pods ----------------------------------------------------------------------
@@ -265,7 +274,8 @@ manifest() { cri manifest "$REPO_ROOT/$1"; }
 run_pod() {
     local images POD=$BATS_TEST_TMPDIR/pod.json
     images=$(jq -nc --arg s "$STRICT_IMAGE_DOCKER" --arg sl "$STRICT_IMAGE_CRI" \
-        --arg a "$MANIFEST_APP_IMAGE" --arg b "$E2E_BUSYBOX" '{($s): $sl, ($a): $b}')
+        --arg p "$E2E_POLICY" --arg pl "$E2E_POLICY_CRI" \
+        --arg a "$MANIFEST_APP_IMAGE" --arg b "$E2E_BUSYBOX" '{($s): $sl, ($p): $pl, ($a): $b}')
     cri run-pod --root "$E2E_ROOT/kubelet" --cgroup-parent "/$E2E_CGROUP" \
         --images "$images" ${IMAGE_VOLUMES:+--image-volumes "$IMAGE_VOLUMES"} "$@" - > "$POD"
     local rc=$?
