@@ -51,6 +51,7 @@ $(BUILD)/unit/test_webhook_%: $(WEBHOOK_CORE_SRCS) $(WEBHOOK_HDRS) $(WEBHOOK_UNI
 # make lint: the webhook's C too (mk/quality.mk sets LINT_SRCS with ?=).
 LINT_SRCS += $(filter-out init/gidlist.c,$(WEBHOOK_CORE_SRCS)) $(WEBHOOK_SYS_SRCS) \
 	$(WEBHOOK_UNIT_SUPPORT)
+LINT_CPPFLAGS += -DSTRICT_VERSION='"$(VERSION)"'
 
 # ---- tests ----------------------------------------------------------------
 

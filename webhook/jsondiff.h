@@ -4,7 +4,8 @@
  * The patch is built for a reader as much as for the API server: objects are
  * compared key by key, arrays of objects element by element (an insertion or
  * a removal in the middle is found from the common beginning and end), and
- * arrays of scalars (a command line) are replaced whole. */
+ * arrays of scalars (a command line) are replaced whole, and so is a value
+ * that changed more than 32 levels down (the walk is bounded). */
 #ifndef STRICT_WEBHOOK_JSONDIFF_H
 #define STRICT_WEBHOOK_JSONDIFF_H
 
@@ -15,9 +16,5 @@
  * references to (parts of) `to`: keep `to` alive while the patch is used,
  * or serialise it first. */
 json_t *json_diff(const json_t *from, const json_t *to);
-
-/* Appends "/" and the escaped token (RFC 6901: "~" -> "~0", "/" -> "~1")
- * to the pointer in buf[0..*len). Returns 0, or -1 if it does not fit. */
-int json_pointer_push(char *buf, size_t cap, size_t *len, const char *token);
 
 #endif

@@ -21,8 +21,6 @@
 #include "server.h"
 #include "tlscreds.h"
 
-extern char **environ;
-
 /* Room for every connection, the listeners and the files. */
 static void raise_fd_limit(unsigned int connections)
 {
@@ -73,7 +71,7 @@ int main(int argc, char **argv)
 	char err[512];
 	sigset_t set;
 	int sig;
-	struct timespec tick = {0, 50 * 1000 * 1000};
+	struct timespec tick = {0, 50L * 1000 * 1000};
 	unsigned int waited_ms = 0;
 
 	if (options_parse(&o, argc, argv, environ, err, sizeof(err)) != 0) {

@@ -62,7 +62,7 @@ static void shown(char *dst, size_t cap, const char *name)
 	for (size_t i = 0; i < len && n + 1 < cap && i < NAME_SHOWN; i++) {
 		unsigned char ch = (unsigned char)name[i];
 
-		dst[n++] = ch >= 0x20 && ch < 0x7f ? (char)ch : '?';
+		dst[n++] = (char)(ch >= 0x20 && ch < 0x7f ? ch : '?');
 	}
 	if (len > NAME_SHOWN && n + 3 < cap) {
 		memcpy(dst + n, "...", 3);
@@ -340,24 +340,16 @@ static json_t *our_volume(size_t ncopies)
  * equal to this. */
 static json_t *installer(const struct run *r, const struct copy *c)
 {
-	char key[32], name[64], dest[96], groups_opt[16], mode_opt[32], nnp_opt[32];
-	char *groups_arg;
+	char key[32], name[64], dest[96], mode_opt[32], nnp_opt[32];
 	json_t *command, *container;
 
 	copy_key(c, key, sizeof(key));
 	snprintf(name, sizeof(name), WH_INSTALLER_PREFIX "%s", key);
 	snprintf(dest, sizeof(dest), WH_COPY_PREFIX "%s", key);
-	snprintf(groups_opt, sizeof(groups_opt), "--groups=");
 	snprintf(mode_opt, sizeof(mode_opt), "--mode=%s", wh_mode_name(r->s->mode));
 	snprintf(nnp_opt, sizeof(nnp_opt), "--no-new-privs=%d", r->s->no_new_privs ? 1 : 0);
-	groups_arg = malloc(strlen(groups_opt) + strlen(r->groups_text) + 1);
-	if (!groups_arg)
-		return NULL;
-	strcpy(groups_arg, groups_opt);
-	strcat(groups_arg, r->groups_text);
-	command = json_pack("[s, s, s, s, s]", WH_INSTALLER_BINARY, "install", groups_arg,
-			    mode_opt, nnp_opt);
-	free(groups_arg);
+	command = json_pack("[s, s, o, s, s]", WH_INSTALLER_BINARY, "install",
+			    json_sprintf("--groups=%s", r->groups_text), mode_opt, nnp_opt);
 	if (!command)
 		return NULL;
 	if (r->s->lock && json_array_append_new(command, json_string("--lock=1")) != 0)

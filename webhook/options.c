@@ -79,7 +79,7 @@ static void env_name(const struct flag *f, char *buf, size_t cap)
 	size_t n = (size_t)snprintf(buf, cap, "STRICT_GROUPS_WEBHOOK_");
 
 	for (const char *p = f->name; *p && n + 1 < cap; p++)
-		buf[n++] = *p == '-' ? '_' : (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
+		buf[n++] = (char)(*p == '-' ? '_' : *p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
 	buf[n] = '\0';
 }
 

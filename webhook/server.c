@@ -308,9 +308,11 @@ static void connection_event(void *cls, struct MHD_Connection *c, void **socket_
 			MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
 
 		metrics_connections(1);
-		k = calloc(1, sizeof(*k));
-		if (!k || !info)
+		if (!info)
 			return; /* not tracked: libmicrohttpd's own limits still hold */
+		k = calloc(1, sizeof(*k));
+		if (!k)
+			return;
 		k->fd = info->connect_fd;
 		clock_gettime(CLOCK_MONOTONIC, &k->last);
 		pthread_mutex_lock(&conns_lock);
@@ -406,9 +408,12 @@ static unsigned int thread_count(void)
 	return n < 1 ? 1 : n > 64 ? 64 : (unsigned int)n;
 }
 
+/* upload_data_size is not const: libmicrohttpd's MHD_AccessHandlerCallback
+ * says so, and handle() above writes it. */
 static enum MHD_Result handle_metrics_only(void *cls, struct MHD_Connection *c, const char *url,
 					   const char *method, const char *version,
-					   const char *upload_data, size_t *upload_data_size,
+					   const char *upload_data,
+					   size_t *upload_data_size, // NOLINT(readability-non-const-parameter)
 					   void **con_cls)
 {
 	(void)cls;

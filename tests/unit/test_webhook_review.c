@@ -117,8 +117,7 @@ static void test_denied_has_status(void **state)
 	(void)state;
 	snprintf(body, sizeof(body), "%s", REQUEST("CREATE", "", ""));
 	/* no command */
-	*strstr(body, ",'command':['a']") = '\0';
-	strcat(body, "}]}}}}");
+	snprintf(strstr(body, ",'command':['a']"), 16, "}]}}}}");
 	review(body, false, &out);
 	assert_int_equal(out.http_status, 200);
 	assert_int_equal(out.outcome, WH_DENIED);
@@ -269,5 +268,5 @@ int main(void)
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests_name("webhook_review", tests, NULL, NULL);
 }
