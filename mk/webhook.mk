@@ -11,6 +11,7 @@
 # tests/fuzz/fuzz_webhook_review.c (`make fuzz`), and linted with the rest.
 
 WEBHOOK := $(BUILD)/strict-groups-webhook
+WEBHOOK_IMAGE_TAR := $(BUILD)/strict-groups-webhook-image.tar
 WEBHOOK_PACKAGES := libjansson-dev nettle-dev libmicrohttpd-dev libgnutls28-dev pkg-config
 WEBHOOK_TEST_PACKAGES := openssl curl jq bats wrk procps
 WEBHOOK_CORE_SRCS := webhook/jsondiff.c webhook/mutate.c webhook/review.c init/gidlist.c
@@ -73,8 +74,11 @@ webhook-test-deps: $(BUILD)/.deps-webhook-test $(WEBHOOK_TEST_DIR)/node_modules/
 webhook-test: $(WEBHOOK) webhook-test-deps
 	bats --tap $(WEBHOOK_TEST_DIR)
 
-# `make test` runs the suite too (tests/run-all.sh).
-test: $(WEBHOOK) webhook-test-deps
+# `make test` runs the suite too (tests/run-all.sh); the e2e suite runs the
+# webhook against containerd and its image as the Deployment would
+# (tests/e2e/40-webhook.bats).
+test: $(WEBHOOK) webhook-test-deps $(WEBHOOK_IMAGE_TAR)
+e2e: $(WEBHOOK) webhook-test-deps $(WEBHOOK_IMAGE_TAR)
 
 # ---- fuzz -----------------------------------------------------------------
 
@@ -107,7 +111,6 @@ WEBHOOK_BENCH_SECONDS ?= 10
 # The server, the shared libraries it loads (as ldd resolves them here), the
 # CA certificates, an /etc/passwd naming its user; non-root (65532), offline
 # and reproducible (tools/mkimage).
-WEBHOOK_IMAGE_TAR := $(BUILD)/strict-groups-webhook-image.tar
 WEBHOOK_IMAGE_ROOTFS := $(BUILD)/webhook-image-rootfs
 
 webhook-image: $(WEBHOOK_IMAGE_TAR)

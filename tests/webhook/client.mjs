@@ -1,8 +1,10 @@
 // An API server's side of the admission call, for tests/webhook/*.bats.
 //
-//   node client.mjs review FILE.yaml [--template] [--path P] [--dry-run] [--ephemeral-debug CMD]
+//   node client.mjs review FILE.yaml|- [--template] [--path P] [--dry-run]
+//                   [--ephemeral-debug CMD [--ephemeral-image IMAGE]]
 //       builds the AdmissionReview the API server would send for the pod in
-//       FILE (a Deployment's template with --template), with the manual
+//       FILE (- : standard input; YAML or JSON; a Deployment's template with
+//       --template), with the manual
 //       strict-groups wiring taken out, POSTs it over HTTPS keep-alive with
 //       ?timeout=10s, applies the answer's JSONPatch with fast-json-patch
 //       (an independent RFC 6902 implementation), validates the result with
@@ -164,7 +166,7 @@ function applied(pod, response) {
 async function cmdReview(args) {
   const file = args[0];
   const path = args.includes("--path") ? args[args.indexOf("--path") + 1] : "/mutate";
-  const doc = parse(fs.readFileSync(file, "utf8"));
+  const doc = parse(fs.readFileSync(file === "-" ? 0 : file, "utf8"));
   let pod = args.includes("--template")
     ? { apiVersion: "v1", kind: "Pod", metadata: { ...doc.spec.template.metadata, generateName: `${doc.metadata.name}-` }, spec: doc.spec.template.spec }
     : doc;
@@ -183,7 +185,8 @@ async function cmdReview(args) {
     if (args.includes("--ephemeral-debug")) {
       const cmd = args[args.indexOf("--ephemeral-debug") + 1];
       const withDebug = structuredClone(patched);
-      withDebug.spec.ephemeralContainers = [{ name: "debugger", image: "busybox", command: [cmd],
+      const image = args.includes("--ephemeral-image") ? args[args.indexOf("--ephemeral-image") + 1] : "busybox";
+      withDebug.spec.ephemeralContainers = [{ name: "debugger", image, command: [cmd],
         terminationMessagePath: "/dev/termination-log", terminationMessagePolicy: "File", imagePullPolicy: "IfNotPresent" }];
       const eph = await admit(review(withDebug, { operation: "UPDATE", subResource: "ephemeralcontainers", oldObject: patched }), path);
       out.ephemeral = eph.answer;
