@@ -28,7 +28,7 @@ import crypto from "node:crypto";
 import { pathToFileURL } from "node:url";
 import { parse } from "yaml";
 import jsonpatch from "fast-json-patch";
-import { Pod } from "kubernetes-models/v1/Pod";
+import { validate } from "./schema.mjs";
 
 const url = new URL(process.env.WEBHOOK_URL);
 const ca = fs.readFileSync(process.env.WEBHOOK_CA);
@@ -101,47 +101,6 @@ export function review(pod, { uid = crypto.randomUUID(), dryRun = false, operati
   };
   if (subResource) request.subResource = subResource;
   return { apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", request };
-}
-
-// Every key must be a field Kubernetes knows: kubernetes-models' validate()
-// lets unknown fields pass (as the API server's decoder drops them, a
-// misspelt field in a patch would silently do nothing). The field names and
-// types come from the package's declarations of the same OpenAPI schemas
-// (v1/Container.d.ts: `"args"?: Array<string>;`, imports name the files).
-const modelsDir = new URL("./node_modules/kubernetes-models/", import.meta.url);
-const declCache = new Map();
-function declarations(file) {
-  if (declCache.has(file.href)) return declCache.get(file.href);
-  const text = fs.readFileSync(file, "utf8");
-  const imports = {};
-  for (const m of text.matchAll(/import \{ (\w+) \} from "([^"]+)";/g)) {
-    const spec = `${m[2].replace(/\.js$/, "")}.d.ts`;
-    imports[m[1]] = spec.startsWith(".") ? new URL(spec, file) : new URL(`../${spec}`, modelsDir);
-  }
-  const body = text.slice(text.indexOf("export interface I"));
-  const fields = {};
-  for (const m of body.slice(0, body.indexOf("\n}")).matchAll(/^ {4}"?([\w$-]+)"?\??: (.+?);?$/gm)) fields[m[1]] = m[2];
-  const d = { imports, fields };
-  declCache.set(file.href, d);
-  return d;
-}
-function knownFields(obj, file, at) {
-  if (obj === null || typeof obj !== "object") return;
-  const { imports, fields } = declarations(file);
-  for (const [k, v] of Object.entries(obj)) {
-    if (!(k in fields)) throw new Error(`${at}/${k}: not a field of ${file.pathname.split("/").slice(-2).join("/")}`);
-    const type = fields[k];
-    if (type.startsWith("{")) continue; // a map: any key
-    const ref = Object.keys(imports).find((name) => type === name || type === `Array<${name}>`);
-    if (!ref) continue;
-    for (const [i, item] of (Array.isArray(v) ? v : [v]).entries())
-      knownFields(item, imports[ref], Array.isArray(v) ? `${at}/${k}/${i}` : `${at}/${k}`);
-  }
-}
-
-export function validate(pod) {
-  new Pod(pod).validate();
-  knownFields(pod, new URL("v1/Pod.d.ts", modelsDir), "");
 }
 
 async function admit(body, path) {
