@@ -100,6 +100,39 @@ fuzz-webhook: $(WEBHOOK_FUZZ_BIN)
 fuzz: fuzz-webhook
 LINT_OWN_SRCS += tests/fuzz/fuzz_webhook_review.c
 
+# ---- sanitize -------------------------------------------------------------
+
+# `make sanitize` builds the core's unit tests (test_webhook_*) under
+# ASan+UBSan and valgrind with the others (UNIT_SRCS); the server's own
+# code (options, metrics, certificates, connections) has no unit tests, so
+# its HTTPS suite runs against a build with ASan+UBSan. Every report goes to
+# a file (log_path: the server's stderr is the suite's), and any file there
+# fails the target.
+WEBHOOK_SAN := $(SAN_BUILD)/strict-groups-webhook
+WEBHOOK_SAN_LOGS := $(SAN_BUILD)/webhook-reports
+
+$(WEBHOOK_SAN): $(WEBHOOK_ALL_SRCS) $(WEBHOOK_HDRS) init/log.h init/config.h mk/webhook.mk | $(QUALITY)/.deps $(BUILD)/.deps-webhook
+	@mkdir -p $(@D)
+	clang $(CSTD) -O1 -g $(filter-out -Werror,$(WARNINGS)) $(SAN_FLAGS) -Iinit \
+	  -DSTRICT_VERSION='"$(VERSION)"' -DLOG_PREFIX='"strict-groups-webhook: "' \
+	  -o $@ $(WEBHOOK_ALL_SRCS) $(WEBHOOK_LIBS)
+
+.PHONY: sanitize-webhook
+sanitize-webhook: $(WEBHOOK_SAN) webhook-test-deps
+	rm -rf $(WEBHOOK_SAN_LOGS)
+	mkdir -p $(WEBHOOK_SAN_LOGS)
+	WH_BIN=$(abspath $(WEBHOOK_SAN)) \
+	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:log_path=$(abspath $(WEBHOOK_SAN_LOGS))/asan \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$(abspath $(WEBHOOK_SAN_LOGS))/ubsan \
+	  bats --tap $(WEBHOOK_TEST_DIR) > $(WEBHOOK_SAN_LOGS)/suite.tap 2>&1; \
+	  rc=$$?; grep -E '^(not )?ok' $(WEBHOOK_SAN_LOGS)/suite.tap | grep -c '^ok' | sed 's/^/ok: /'; \
+	  if [ $$rc != 0 ]; then grep -A5 '^not ok' $(WEBHOOK_SAN_LOGS)/suite.tap; echo "FAIL asan+ubsan: tests/webhook (exit $$rc)"; exit 1; fi
+	@if ls $(WEBHOOK_SAN_LOGS)/asan* $(WEBHOOK_SAN_LOGS)/ubsan* >/dev/null 2>&1; then \
+	  head -40 $(WEBHOOK_SAN_LOGS)/asan* $(WEBHOOK_SAN_LOGS)/ubsan*; echo "FAIL asan+ubsan: strict-groups-webhook reported"; exit 1; fi
+	@echo "PASS asan+ubsan: strict-groups-webhook under tests/webhook"
+
+sanitize: sanitize-webhook
+
 # ---- bench ----------------------------------------------------------------
 
 bench-webhook: $(WEBHOOK) | $(BUILD)/.deps-webhook-test

@@ -371,6 +371,7 @@ void server_sweep(void)
 	pthread_mutex_unlock(&conns_lock);
 }
 
+static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	char line[512];
