@@ -1,5 +1,5 @@
 /* strict-groups-webhook: a Kubernetes mutating admission webhook that starts
- * every container of a pod through strict-init (issue 9, docs/cluster-wide.md).
+ * every container of a pod through strict-init (issue 9, README "Cluster-wide").
  *
  *   read the flags; load the certificate; serve;
  *   every second: pick up a rotated certificate;
