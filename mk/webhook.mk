@@ -19,7 +19,7 @@ WEBHOOK_SYS_SRCS := webhook/options.c webhook/metrics.c webhook/tlscreds.c webho
 	webhook/main.c
 # strict-init's one-line logger, with the webhook's prefix
 WEBHOOK_SHARED_SRCS := init/log.c init/config.c
-WEBHOOK_HDRS := $(wildcard webhook/*.h) init/gidlist.h
+WEBHOOK_HDRS := $(wildcard webhook/*.h) init/gidlist.h init/seccomp.h
 WEBHOOK_CORE_LIBS := -ljansson -lnettle
 WEBHOOK_LIBS := -lmicrohttpd -lgnutls $(WEBHOOK_CORE_LIBS) -lpthread
 WEBHOOK_CFLAGS := $(CSTD) -O2 $(WARNINGS) $(HARDENING) -D_FORTIFY_SOURCE=2 -fPIE \
@@ -71,7 +71,7 @@ $(WEBHOOK_TEST_DIR)/node_modules/.package-lock.json: $(WEBHOOK_TEST_DIR)/package
 
 webhook-test-deps: $(BUILD)/.deps-webhook-test $(WEBHOOK_TEST_DIR)/node_modules/.package-lock.json
 
-webhook-test: $(WEBHOOK) webhook-test-deps
+webhook-test: $(WEBHOOK) $(STRICT_INIT) webhook-test-deps
 	bats --tap $(WEBHOOK_TEST_DIR)
 
 # `make test` runs the suite too (tests/run-all.sh); the e2e suite runs the
@@ -118,7 +118,7 @@ $(WEBHOOK_SAN): $(WEBHOOK_ALL_SRCS) $(WEBHOOK_HDRS) init/log.h init/config.h mk/
 	  -o $@ $(WEBHOOK_ALL_SRCS) $(WEBHOOK_LIBS)
 
 .PHONY: sanitize-webhook
-sanitize-webhook: $(WEBHOOK_SAN) webhook-test-deps
+sanitize-webhook: $(WEBHOOK_SAN) $(STRICT_INIT) webhook-test-deps
 	rm -rf $(WEBHOOK_SAN_LOGS)
 	mkdir -p $(WEBHOOK_SAN_LOGS)
 	WH_BIN=$(abspath $(WEBHOOK_SAN)) \

@@ -9,6 +9,7 @@
 
 #include "gidlist.h"
 #include "jsondiff.h"
+#include "seccomp.h" /* LOCK_MAX_GIDS */
 
 /* Messages quote names from the pod, which nothing has validated yet
  * (mutating admission runs before validation): at most this many bytes of
@@ -36,6 +37,7 @@ struct copy {
 struct run {
 	const struct wh_settings *s;
 	enum wh_mode mode;        /* the sealed mode the env is checked against */
+	bool lock;                /* --lock=1 sealed (never in audit mode) */
 	char message[MESSAGE_MAX];
 	size_t message_len;
 	int code;                 /* 0, 403 or 400 */
@@ -352,7 +354,7 @@ static json_t *installer(const struct run *r, const struct copy *c)
 			    json_sprintf("--groups=%s", r->groups_text), mode_opt, nnp_opt);
 	if (!command)
 		return NULL;
-	if (r->s->lock && json_array_append_new(command, json_string("--lock=1")) != 0)
+	if (r->lock && json_array_append_new(command, json_string("--lock=1")) != 0)
 		goto fail;
 	if (!c->any_gid) {
 		char gid_opt[32];
@@ -485,10 +487,20 @@ static bool env_contradicts(const struct run *r, const struct copy *c, const cha
 		snprintf(sealed, cap, "%u", c->gid);
 		return gid != c->gid;
 	}
+	/* Audit mode changes nothing: strict-init refuses the lock and the
+	 * preload there (64), sealed or given at start. */
 	if (strcmp(name, "STRICT_GROUPS_LOCK") == 0) {
-		snprintf(sealed, cap, "%s", r->s->lock ? "1" : "unset (0 or 1 at start)");
-		return r->s->lock ? strcmp(value, "1") != 0 :
-				    strcmp(value, "0") != 0 && strcmp(value, "1") != 0;
+		if (r->mode == WH_MODE_AUDIT) {
+			snprintf(sealed, cap, "audit mode: 0 or unset");
+			return strcmp(value, "0") != 0;
+		}
+		snprintf(sealed, cap, "%s", r->lock ? "1" : "unset (0 or 1 at start)");
+		return r->lock ? strcmp(value, "1") != 0 :
+				 strcmp(value, "0") != 0 && strcmp(value, "1") != 0;
+	}
+	if (strcmp(name, "STRICT_GROUPS_PRELOAD") == 0 && r->mode == WH_MODE_AUDIT) {
+		snprintf(sealed, cap, "audit mode: unset");
+		return true;
 	}
 	return false; /* STRICT_GROUPS_PRELOAD: left open; other names: unknown to it */
 }
@@ -964,6 +976,14 @@ static int create(struct run *r, json_t *desired)
 		return -1;
 	if (r->code == 400)
 		return 0;
+	/* install --lock=1 refuses a list the filter cannot encode (64): the
+	 * pod would never start */
+	if (r->lock && r->ngroups + 1 > LOCK_MAX_GIDS) {
+		problem(r, "the pod has %zu groups (supplementalGroups and fsGroup): the seccomp lock "
+			"(--lock=1) encodes at most %d with the primary gid", r->ngroups,
+			LOCK_MAX_GIDS - 1);
+		return 0;
+	}
 	if (remove_ours(r, spec, &removed) != 0)
 		goto out;
 	if (r->abandon || wrap_lists(r, spec, 0, 2) != 0) {
@@ -1008,12 +1028,14 @@ static int existing_copies(struct run *r, const json_t *old_spec)
 			continue;
 		if (!add_copy(r, c.any_gid, c.gid))
 			return -1;
-		/* the mode that copy was sealed with, for the env check */
+		/* the mode and lock that copy was sealed with, for the env check */
 		json_array_foreach(json_object_get(ctr, "command"), j, arg) {
 			const char *a = json_string_value(arg);
 
 			if (a && has_prefix(a, "--mode="))
 				(void)wh_mode_parse(a + strlen("--mode="), &r->mode);
+			if (a && strcmp(a, "--lock=1") == 0)
+				r->lock = true;
 		}
 	}
 	return 0;
@@ -1048,6 +1070,7 @@ static int ephemeral(struct run *r, json_t *desired, const json_t *old_pod)
 		if (name && json_object_set_new(old_names, name, json_true()) != 0)
 			goto out;
 	}
+	r->lock = false; /* as the existing installers say */
 	if (existing_copies(r, old_spec) != 0)
 		goto out;
 	r->copies_fixed = true;
@@ -1106,7 +1129,8 @@ static int finish(struct run *r, const json_t *pod, json_t *desired, struct wh_r
 int wh_mutate(const struct wh_settings *settings, const struct wh_request *req,
 	      struct wh_result *res)
 {
-	struct run r = {.s = settings, .mode = settings->mode};
+	struct run r = {.s = settings, .mode = settings->mode,
+			.lock = settings->lock && settings->mode != WH_MODE_AUDIT};
 	json_t *desired = NULL;
 	int rc = -1;
 

@@ -45,7 +45,7 @@ struct wh_settings {
 	enum wh_mode mode;             /* sealed into every copy */
 	bool allow_image_gid;          /* admit pods without an effective runAsGroup */
 	bool no_new_privs;             /* sealed --no-new-privs */
-	bool lock;                     /* seal --lock=1 */
+	bool lock;                     /* seal --lock=1 (enforce and refuse modes) */
 	const char *version;           /* recorded in the annotation */
 };
 

@@ -56,6 +56,9 @@ admitted() { jq -r "$@" "$(T admit.json)"; }
 # What the process of a running container is, read from outside through an
 # exec session (/proc/1 is the container's command, which strict-init
 # exec'd): argv, environment, working directory, ids, groups, capabilities.
+# The environment is compared whole: kubelet's additions (service links,
+# the same for two pods of one namespace) are not made by this CRI client,
+# and containerd's HOSTNAME is the node's for both (host network).
 PROBE='tr "\0" "\n" < /proc/1/cmdline; echo "--- environ"; tr "\0" "\n" < /proc/1/environ | sort
 echo "--- cwd"; readlink /proc/1/cwd
 echo "--- status"; grep -E "^(Uid|Gid|Groups|NoNewPrivs|CapInh|CapPrm|CapEff|CapBnd|CapAmb):" /proc/1/status'
@@ -139,6 +142,18 @@ same_process() {
     assert_eq "$(section "$(T base.app)" cmdline | tr '\n' ' ')" "sleep 3600 "
     assert_eq "$(status_line "$(T base.app)" Groups)" "1000 50000 60000 "
     same_process "$(T base.app)" "$(T wh.app)" 1000,60000
+}
+
+@test "webhook+cri: /mutate/audit (a namespace labelled for audit): the pod runs as before, strict-init names the image's group" {
+    manifest deploy/pod.yaml | admit --path /mutate/audit
+    assert_eq "$(admitted .response.allowed)" true
+    assert_eq "$(admitted '.pod.spec.initContainers[0].command[3]')" --mode=audit
+    admitted .pod | run_pod
+    assert_eq "$(pod '.initContainers[0].exitCode')" 0
+    assert_eq "$(pod '.containers[0].exitCode')" 0
+    assert_eq "$(groups_in "$(pod '.containers[0].stdout')")" "1000,50000,60000"
+    assert_contains "$(pod '.containers[0].stderr')" "strict-init: audit"
+    assert_contains "$(pod '.containers[0].stderr')" "50000"
 }
 
 # A pod of the kinds the webhook must get right at once: an init container

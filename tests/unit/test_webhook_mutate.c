@@ -243,6 +243,26 @@ static const struct mcase cases[] = {
 	 POD(SC_1000, "'containers':[" APP("") "]"), WH_INJECTED,
 	 {"/spec/initContainers/0/command=" INSTALL("60000", ",'--lock=1','--gid=1000'", "gid-1000")},
 	 NULL, NULL, ""},
+	{"--lock=1 is not sealed in audit mode, where strict-init refuses the lock (64)",
+	 WH_MODE_AUDIT, false, true,
+	 POD(SC_1000, "'containers':[" APP("") "]"), WH_INJECTED,
+	 {"/spec/initContainers/0/command=['/strict-init','install','--groups=60000','--mode=audit',"
+	  "'--no-new-privs=1','--gid=1000','/strict-groups/strict-init-gid-1000']"},
+	 NULL, NULL, ""},
+	{"audit mode: env STRICT_GROUPS_LOCK=1 would make strict-init refuse: left as it is, said",
+	 WH_MODE_AUDIT, false, false,
+	 POD(SC_1000, "'containers':[" APP(",'env':[{'name':'STRICT_GROUPS_LOCK','value':'1'}]") "]"),
+	 WH_UNCHANGED, {"/spec/containers/0/command=['/app','-x']"}, NULL,
+	 "env STRICT_GROUPS_LOCK=1 contradicts the sealed policy (audit mode: 0 or unset)", NULL},
+	{"audit mode: env STRICT_GROUPS_PRELOAD likewise", WH_MODE_AUDIT, false, false,
+	 POD(SC_1000, "'containers':[" APP(",'env':[{'name':'STRICT_GROUPS_PRELOAD','value':'/g.so'}]") "]"),
+	 WH_UNCHANGED, {0}, NULL, "env STRICT_GROUPS_PRELOAD=/g.so contradicts the sealed policy", NULL},
+	{"enforce mode, lock not sealed: env STRICT_GROUPS_LOCK=1 adds it", WH_MODE_ENFORCE, false, false,
+	 POD(SC_1000, "'containers':[" APP(",'env':[{'name':'STRICT_GROUPS_LOCK','value':'1'}]") "]"),
+	 WH_INJECTED, {"/spec/containers/0/command=[" COPY1000 ",'--','/app','-x']"}, NULL, NULL, ""},
+	{"lock sealed: env STRICT_GROUPS_LOCK=0 contradicts it", WH_MODE_ENFORCE, false, true,
+	 POD(SC_1000, "'containers':[" APP(",'env':[{'name':'STRICT_GROUPS_LOCK','value':'0'}]") "]"),
+	 WH_DENIED, {0}, "env STRICT_GROUPS_LOCK=0 contradicts the sealed policy (1)", NULL, NULL},
 	{"nine sealed copies need a 2Mi emptyDir", WH_MODE_ENFORCE, false, false,
 	 POD("{}", "'containers':["
 	     "{'name':'a1','image':'a','command':['a'],'securityContext':{'runAsGroup':1}},"
@@ -463,8 +483,69 @@ static void test_ephemeral(void **state)
 			  WH_INJECTED, "/spec/ephemeralContainers/0/command=['x']", NULL);
 		json_decref(with_old);
 	}
+	/* the installers of the existing pod say what was sealed, whatever the
+	 * webhook's settings are now */
+	{
+		struct mcase lc = {.mode = WH_MODE_ENFORCE, .lock = true};
+		struct wh_settings ls = settings_for(&lc);
+		json_t *locked = J(POD(SC_1000, "'containers':[" APP("") "]"));
+		struct wh_request creq = {.op = WH_OP_CREATE, .pod = locked};
+		struct wh_result cres;
+
+		assert_int_equal(wh_mutate(&ls, &creq, &cres), 0);
+		assert_int_equal(patch_apply(&locked, cres.patch), 0);
+		wh_result_free(&cres);
+		ephemeral(locked, "{'name':'debug','image':'b','command':['sh'],'env':[{'name':"
+			  "'STRICT_GROUPS_LOCK','value':'0'}]}", WH_MODE_ENFORCE, WH_DENIED, NULL,
+			  "env STRICT_GROUPS_LOCK=0 contradicts the sealed policy (1)");
+		ephemeral(old, "{'name':'debug','image':'b','command':['sh'],'env':[{'name':"
+			  "'STRICT_GROUPS_LOCK','value':'0'}]}", WH_MODE_ENFORCE, WH_INJECTED, NULL, NULL);
+		json_decref(locked);
+	}
 	json_decref(old);
 	json_decref(plain);
+}
+
+/* The lock's filter encodes at most LOCK_MAX_GIDS (254) allowed gids, the
+ * primary gid included: install --lock=1 refuses more (64), so the webhook
+ * refuses the pod rather than admit one that never starts. */
+static json_t *pod_with_groups(size_t n)
+{
+	json_t *pod = J(POD(SC_1000, "'containers':[" APP("") "]"));
+	json_t *groups = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(groups, json_integer((json_int_t)(70000 + i)));
+	json_object_set_new(json_object_get(json_object_get(pod, "spec"), "securityContext"),
+			    "supplementalGroups", groups);
+	return pod;
+}
+
+static void test_lock_group_limit(void **state)
+{
+	struct mcase c = {.mode = WH_MODE_ENFORCE, .lock = true};
+	struct wh_settings s = settings_for(&c);
+	struct wh_result res;
+	json_t *pod = pod_with_groups(253);
+	struct wh_request req = {.op = WH_OP_CREATE, .pod = pod};
+
+	(void)state;
+	assert_int_equal(wh_mutate(&s, &req, &res), 0);
+	assert_int_equal(res.outcome, WH_INJECTED);
+	wh_result_free(&res);
+	json_decref(pod);
+	req.pod = pod = pod_with_groups(254);
+	assert_int_equal(wh_mutate(&s, &req, &res), 0);
+	assert_int_equal(res.outcome, WH_DENIED);
+	assert_non_null(strstr(res.message, "the pod has 254 groups (supplementalGroups and fsGroup): "
+				  "the seccomp lock (--lock=1) encodes at most 253 with the primary gid"));
+	wh_result_free(&res);
+	/* without the lock, any number */
+	s.lock = false;
+	assert_int_equal(wh_mutate(&s, &req, &res), 0);
+	assert_int_equal(res.outcome, WH_INJECTED);
+	wh_result_free(&res);
+	json_decref(pod);
 }
 
 static void test_images_needed(void **state)
@@ -496,16 +577,17 @@ static void test_modes(void **state)
 int main(void)
 {
 	enum { NCASES = sizeof(cases) / sizeof(cases[0]) };
-	struct CMUnitTest tests[NCASES + 4] = {
+	struct CMUnitTest tests[NCASES + 5] = {
 		cmocka_unit_test(test_ephemeral),
 		cmocka_unit_test(test_images_needed),
 		cmocka_unit_test(test_modes),
+		cmocka_unit_test(test_lock_group_limit),
 	};
 
 	/* one TAP line per case of the table */
 	for (size_t i = 0; i < NCASES; i++)
-		tests[3 + i] = (struct CMUnitTest){.name = cases[i].name, .test_func = test_case,
+		tests[4 + i] = (struct CMUnitTest){.name = cases[i].name, .test_func = test_case,
 						   .initial_state = (void *)&cases[i]};
 	cmocka_set_message_output(CM_OUTPUT_TAP);
-	return _cmocka_run_group_tests("webhook_mutate", tests, 3 + NCASES, NULL, NULL);
+	return _cmocka_run_group_tests("webhook_mutate", tests, 4 + NCASES, NULL, NULL);
 }

@@ -127,3 +127,30 @@ setup() {
     [ "$(echo "$output" | jq .response.allowed)" = false ]
     echo "$output" | jq -r .response.status.message | grep -q 'STRICT_GROUPS_MODE=audit contradicts the sealed policy (enforce)'
 }
+
+# The installer command is the contract between the webhook and strict-init:
+# run every one the webhook writes (each mode, with and without the admin's
+# --lock=1) with the strict-init of this tree, as the strict-groups image
+# does, and read the seal back.
+@test "every installer the webhook writes is one this strict-init runs: each mode, with and without --lock=1" {
+    local dest=$BATS_TEST_TMPDIR lock mode copy want
+    local bin=$WH_REPO/build/strict-init
+    [ -x "$bin" ] || { echo "$bin missing: run make" >&2; false; }
+    [ "$(id -u)" = 0 ] || skip "install writes a file capability: needs root"
+    for lock in 0 1; do
+        wh_start "lock$lock" --lock=$lock
+        for mode in enforce refuse audit; do
+            run wh_client review "$WH_REPO/deploy/pod.yaml" --path "/mutate/$mode"
+            [ "$status" -eq 0 ] || { echo "$output"; false; }
+            copy=$dest/$mode-$lock
+            mapfile -t args < <(echo "$output" | jq -r --arg bin "$bin" --arg copy "$copy" \
+                '.pod.spec.initContainers[0].command | .[0] = $bin | .[-1] = $copy | .[]')
+            echo "${args[*]}"
+            "${args[@]}"
+            want="sealed: STRICT_GROUPS=60000 STRICT_GROUPS_MODE=$mode STRICT_GROUPS_NO_NEW_PRIVS=1 STRICT_GROUPS_GID=1000"
+            # the lock only where strict-init takes it: not in audit mode
+            [ "$lock" = 1 ] && [ "$mode" != audit ] && want="$want STRICT_GROUPS_LOCK=1"
+            [ "$("$copy" check | head -1)" = "$want" ]
+        done
+    done
+}
