@@ -68,26 +68,39 @@ static bool installer(const json_t *ctr)
 	return name && strncmp(name, WH_INSTALLER_PREFIX, strlen(WH_INSTALLER_PREFIX)) == 0;
 }
 
-/* The securityContext of every container that is not an installer is the
- * same before and after, matched by name. */
+/* Both objects lack the member, or have equal ones (json_equal says two
+ * missing values differ). */
+static bool same_member(const json_t *x, const json_t *y, const char *key)
+{
+	const json_t *a = json_object_get(x, key), *b = json_object_get(y, key);
+
+	return (!a && !b) || json_equal(a, b);
+}
+
+/* The containers that are not installers are the same ones, in the same
+ * order, before and after, each with the same securityContext. Matched by
+ * position: names may repeat in a review (mutating admission runs before
+ * validation), and the webhook neither reorders nor drops a container. */
 static void same_security(const json_t *before, const json_t *after)
 {
 	for (size_t l = 0; l < 3; l++) {
 		const json_t *b = json_object_get(json_object_get(before, "spec"), lists[l]);
 		const json_t *a = json_object_get(json_object_get(after, "spec"), lists[l]);
-		size_t i, j;
-		const json_t *ca, *cb;
+		size_t i = 0, j = 0;
 
-		json_array_foreach(a, i, ca) {
-			if (installer(ca))
-				continue;
-			json_array_foreach(b, j, cb)
-				if (json_equal(json_object_get(cb, "name"), json_object_get(ca, "name")))
-					CHECK(json_equal(json_object_get(cb, "securityContext"),
-							 json_object_get(ca, "securityContext")) ||
-					      (!json_object_get(cb, "securityContext") &&
-					       !json_object_get(ca, "securityContext")));
+		for (;;) {
+			while (i < json_array_size(a) && installer(json_array_get(a, i)))
+				i++;
+			while (j < json_array_size(b) && installer(json_array_get(b, j)))
+				j++;
+			if (i == json_array_size(a) || j == json_array_size(b))
+				break;
+			CHECK(same_member(json_array_get(b, j), json_array_get(a, i), "name"));
+			CHECK(same_member(json_array_get(b, j), json_array_get(a, i), "securityContext"));
+			i++;
+			j++;
 		}
+		CHECK(i == json_array_size(a) && j == json_array_size(b));
 	}
 }
 
