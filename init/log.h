@@ -8,7 +8,10 @@
 
 #include <errno.h>
 
+/* strict-groups-webhook builds this file with its own prefix (-DLOG_PREFIX). */
+#ifndef LOG_PREFIX
 #define LOG_PREFIX "strict-init: "
+#endif
 
 /* errnum >= 0 appends ": strerror(errnum)". */
 void log_write(int errnum, const char *fmt, ...)

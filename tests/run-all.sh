@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs the test suites and prints the closing line
 # `N passed, N failed, N skipped`.
-#   tests/run-all.sh unit|registry|integration|e2e|all
+#   tests/run-all.sh unit|registry|integration|e2e|webhook|all
 # Every suite speaks TAP. A test that skips (a check this machine's kernel
 # cannot show, found out by trying) is counted as skipped, never as passed,
 # and is listed with its reason before the closing line. Tests a suite
@@ -80,7 +80,7 @@ fi
 if [ "$which" = registry ] || [ "$which" = all ]; then
     run_tap registry bats --tap tests/registry
 fi
-for suite in integration e2e; do
+for suite in integration e2e webhook; do
     if [ "$which" = "$suite" ] || [ "$which" = all ]; then
         if [ -d "tests/$suite" ] && need_root "$suite"; then
             run_tap "$suite" bats --tap "tests/$suite"

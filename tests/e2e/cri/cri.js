@@ -8,6 +8,7 @@
 //       --root DIR            where pod directories and logs go (required)
 //       --images JSON         {"name in the manifest": "image ref or id"}
 //       --image-volumes JSON  {"image volume reference": "host dir holding it"}
+//       --secrets JSON        {"secret name": "host dir holding its files"}
 //       --cgroup-parent PATH  cgroupfs parent for the pod's cgroups
 //       --keep                leave the pod running once its app containers
 //                             run (for exec); otherwise wait for them to
@@ -106,6 +107,15 @@ async function readLog(logPath, exited) {
 
 // The OCI runtime spec's process.user that containerd generated (verbose
 // status). This is where the merged groups show, whatever the process did.
+// The container's init process as the host sees it (verbose status).
+function hostPid(info) {
+  try {
+    return JSON.parse(info.info).pid || null;
+  } catch (e) {
+    return null;
+  }
+}
+
 function ociUser(info) {
   try {
     const parsed = JSON.parse(info.info);
@@ -132,6 +142,7 @@ async function report(cri, id, exited) {
     stderr: log.stderr,
     log: log.lines,
     ociUser: ociUser(res.info),
+    pid: hostPid(res.info),
     statusUser: st.user && st.user.linux ? st.user.linux : null,
   };
 }
@@ -176,9 +187,17 @@ async function runPod(cri, pod, opts) {
     const ids = [];
     for (const c of plan.spec.containers || []) ids.push(await create(c));
     out.started = true;
+    // Ephemeral containers join the running pod, as after `kubectl debug`.
+    const ephemeralIds = [];
+    if ((plan.spec.ephemeralContainers || []).length) {
+      for (const id of ids) await waitState(cri, id, ['CONTAINER_RUNNING', 'CONTAINER_EXITED'], opts.timeout);
+      for (const c of plan.spec.ephemeralContainers) ephemeralIds.push(await create(c));
+    }
     const want = opts.keep ? ['CONTAINER_RUNNING', 'CONTAINER_EXITED'] : ['CONTAINER_EXITED'];
-    for (const id of ids) await waitState(cri, id, want, opts.timeout);
+    for (const id of [...ids, ...ephemeralIds]) await waitState(cri, id, want, opts.timeout);
     for (const id of ids) out.containers.push(await report(cri, id, !opts.keep));
+    out.ephemeralContainers = [];
+    for (const id of ephemeralIds) out.ephemeralContainers.push(await report(cri, id, !opts.keep));
     ok = true;
     return out;
   } finally {
@@ -202,7 +221,7 @@ async function cleanup(cri) {
 }
 
 function parseArgs(argv) {
-  const opts = { timeout: 30, root: null, images: {}, imageVolumes: {}, keep: false, cgroupParent: '' };
+  const opts = { timeout: 30, root: null, images: {}, imageVolumes: {}, secrets: {}, keep: false, cgroupParent: '' };
   const rest = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -216,6 +235,7 @@ function parseArgs(argv) {
       case '--root': opts.root = val(); break;
       case '--images': opts.images = JSON.parse(val()); break;
       case '--image-volumes': opts.imageVolumes = JSON.parse(val()); break;
+      case '--secrets': opts.secrets = JSON.parse(val()); break;
       case '--cgroup-parent': opts.cgroupParent = val(); break;
       case '--timeout': opts.timeout = Number(val()); break;
       case '--keep': opts.keep = true; break;

@@ -18,6 +18,11 @@
 //     with the volumeMount's readOnly; an image volume (Kubernetes >= 1.33)
 //     is a host directory where the caller mounted the image's snapshot
 //     read-only, which is what containerd >= 2.1 does for mounts[].image;
+//     a secret volume is a host directory the caller filled with the
+//     secret's files, always mounted read-only, as kubelet's is;
+//   - ephemeralContainers (kubectl debug): created and started in the
+//     running sandbox after the app containers, with the same translation
+//     (kubelet uses the same CreateContainer for them);
 //   - log_directory <pods>/<namespace>_<name>_<uid>, log_path <name>/0.log.
 // Deviation, said once: every pod gets the node's network namespace (no
 // CNI here), hence no hostname, as kubelet does for hostNetwork pods.
@@ -70,7 +75,8 @@ function namespaces() {
 }
 
 class PodPlan {
-  // opts: { root, images: {name: ref}, imageVolumes: {reference: hostDir}, cgroupParent }
+  // opts: { root, images: {name: ref}, imageVolumes: {reference: hostDir},
+  //         secrets: {secretName: hostDir}, cgroupParent }
   constructor(pod, opts) {
     this.pod = pod;
     this.opts = opts;
@@ -106,10 +112,14 @@ class PodPlan {
         const dir = (this.opts.imageVolumes || {})[ref];
         if (!dir) throw new Error(`image volume ${vol.name}: no host mount given for ${ref}`);
         this.volumes[vol.name] = { hostPath: dir, forceReadOnly: true };
+      } else if (vol.secret) {
+        const dir = (this.opts.secrets || {})[vol.secret.secretName];
+        if (!dir) throw new Error(`secret volume ${vol.name}: no host directory given for ${vol.secret.secretName}`);
+        this.volumes[vol.name] = { hostPath: dir, forceReadOnly: true };
       } else if (vol.hostPath) {
         this.volumes[vol.name] = { hostPath: vol.hostPath.path, forceReadOnly: false };
       } else {
-        throw new Error(`volume ${vol.name}: only emptyDir, image and hostPath are emulated`);
+        throw new Error(`volume ${vol.name}: only emptyDir, image, secret and hostPath are emulated`);
       }
     }
   }

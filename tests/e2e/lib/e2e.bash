@@ -273,18 +273,23 @@ manifest() { cri manifest "$REPO_ROOT/$1"; }
 # run_pod [--keep] < POD_JSON: runs the pod through CRI as kubelet would;
 # the JSON report lands in $BATS_TEST_TMPDIR/pod.json (it works at the end
 # of a pipeline, in a subshell). The manifests' image names are mapped to
-# the images imported here.
+# the images imported here (and EXTRA_IMAGES, a JSON object, adds to that
+# map); IMAGE_VOLUMES and SECRETS give the host directories of image and
+# secret volumes (cri.js --image-volumes, --secrets).
 run_pod() {
     local images POD=$BATS_TEST_TMPDIR/pod.json
     images=$(jq -nc --arg s "$STRICT_IMAGE_DOCKER" --arg sl "$STRICT_IMAGE_CRI" \
         --arg p "$E2E_POLICY" --arg pl "$E2E_POLICY_CRI" \
-        --arg a "$MANIFEST_APP_IMAGE" --arg b "$E2E_BUSYBOX" '{($s): $sl, ($p): $pl, ($a): $b}')
+        --arg a "$MANIFEST_APP_IMAGE" --arg b "$E2E_BUSYBOX" --argjson x "${EXTRA_IMAGES:-{\}}" \
+        '{($s): $sl, ($p): $pl, ($a): $b} + $x')
     cri run-pod --root "$E2E_ROOT/kubelet" --cgroup-parent "/$E2E_CGROUP" \
-        --images "$images" ${IMAGE_VOLUMES:+--image-volumes "$IMAGE_VOLUMES"} "$@" - > "$POD"
+        --images "$images" ${IMAGE_VOLUMES:+--image-volumes "$IMAGE_VOLUMES"} \
+        ${SECRETS:+--secrets "$SECRETS"} "$@" - > "$POD"
     local rc=$?
     # Shown by bats when the test fails.
     echo "--- CRI report:"
-    jq -c '.initContainers[], .containers[] | {name, exitCode, state, stdout, stderr, ociUser}' "$POD" 2>/dev/null ||
+    jq -c '.initContainers[], .containers[], (.ephemeralContainers // [])[] |
+        {name, exitCode, state, stdout, stderr, ociUser}' "$POD" 2>/dev/null ||
         cat "$POD"
     return $rc
 }

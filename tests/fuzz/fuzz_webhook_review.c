@@ -1,0 +1,197 @@
+/* libFuzzer target over the webhook's pure core: AdmissionReview bytes ->
+ * answer (webhook/review.c, mutate.c, jsondiff.c).
+ *
+ * Input: byte 0 chooses the settings (bits 0-1 mode, 2 allow-image-gid,
+ * 3 lock, 4 no-new-privs off); the rest is the request body. Invariants,
+ * abort() on a violation:
+ *  - an answer always comes: 200 with an AdmissionReview that echoes the
+ *    uid, or 400 with a plain-text reason; the log summary is one line;
+ *  - a denial carries a status with a message of printable characters;
+ *  - a patch applies to request.object (an RFC 6902 applier written for
+ *    the tests, tests/unit/webhook_util.c), and the patched pod sent again
+ *    comes back without a patch (idempotence);
+ *  - the patch never changes a container's securityContext, except the
+ *    webhook's own installers (it never adds a capability), and in enforce
+ *    and refuse modes every container of the patched pod starts through a
+ *    sealed copy, after the installers. */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <nettle/base64.h>
+
+#include "../../webhook/review.h"
+#include "../unit/webhook_util.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define CHECK(cond)                                                                    \
+	do {                                                                           \
+		if (!(cond)) {                                                         \
+			fprintf(stderr, "invariant failed: %s (line %d)\n", #cond, __LINE__); \
+			abort();                                                       \
+		}                                                                      \
+	} while (0)
+
+static const char *const lists[] = {"initContainers", "containers", "ephemeralContainers"};
+
+static json_t *decode_patch(const char *b64)
+{
+	struct base64_decode_ctx ctx;
+	size_t len = BASE64_DECODE_LENGTH(strlen(b64));
+	uint8_t *buf = malloc(len + 1);
+	json_t *patch = NULL;
+
+	CHECK(buf);
+	base64_decode_init(&ctx);
+	if (base64_decode_update(&ctx, &len, buf, strlen(b64), b64) && base64_decode_final(&ctx))
+		patch = json_loadb((const char *)buf, len, 0, NULL);
+	free(buf);
+	return patch;
+}
+
+static bool printable(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f)
+			return false;
+	return true;
+}
+
+static bool installer(const json_t *ctr)
+{
+	const char *name = json_string_value(json_object_get(ctr, "name"));
+
+	return name && strncmp(name, WH_INSTALLER_PREFIX, strlen(WH_INSTALLER_PREFIX)) == 0;
+}
+
+/* Both objects lack the member, or have equal ones (json_equal says two
+ * missing values differ). */
+static bool same_member(const json_t *x, const json_t *y, const char *key)
+{
+	const json_t *a = json_object_get(x, key), *b = json_object_get(y, key);
+
+	return (!a && !b) || json_equal(a, b);
+}
+
+/* The containers that are not installers are the same ones, in the same
+ * order, before and after, each with the same securityContext. Matched by
+ * position: names may repeat in a review (mutating admission runs before
+ * validation), and the webhook neither reorders nor drops a container. */
+static void same_security(const json_t *before, const json_t *after)
+{
+	for (size_t l = 0; l < 3; l++) {
+		const json_t *b = json_object_get(json_object_get(before, "spec"), lists[l]);
+		const json_t *a = json_object_get(json_object_get(after, "spec"), lists[l]);
+		size_t i = 0, j = 0;
+
+		for (;;) {
+			while (i < json_array_size(a) && installer(json_array_get(a, i)))
+				i++;
+			while (j < json_array_size(b) && installer(json_array_get(b, j)))
+				j++;
+			if (i == json_array_size(a) || j == json_array_size(b))
+				break;
+			CHECK(same_member(json_array_get(b, j), json_array_get(a, i), "name"));
+			CHECK(same_member(json_array_get(b, j), json_array_get(a, i), "securityContext"));
+			i++;
+			j++;
+		}
+		CHECK(i == json_array_size(a) && j == json_array_size(b));
+	}
+}
+
+static void all_wrapped(const json_t *pod)
+{
+	const json_t *spec = json_object_get(pod, "spec");
+	bool past_installers = false;
+
+	for (size_t l = 0; l < 3; l++) {
+		size_t i;
+		const json_t *c;
+
+		json_array_foreach(json_object_get(spec, lists[l]), i, c) {
+			const char *first = json_string_value(json_array_get(json_object_get(c, "command"), 0));
+
+			if (l == 0 && installer(c)) {
+				CHECK(!past_installers);
+				continue;
+			}
+			past_installers = true;
+			CHECK(first && strncmp(first, WH_COPY_PREFIX, strlen(WH_COPY_PREFIX)) == 0);
+		}
+	}
+}
+
+static void check_answer(const struct wh_settings *s, const uint8_t *body, size_t len,
+			 const struct wh_review *out)
+{
+	json_t *sent = json_loadb((const char *)body, len, JSON_REJECT_DUPLICATES, NULL);
+	json_t *answer = json_loadb(out->body, out->body_len, 0, NULL);
+	json_t *resp = json_object_get(answer, "response");
+	json_t *request = json_object_get(sent, "request"), *pod = json_object_get(request, "object");
+	const char *b64 = json_string_value(json_object_get(resp, "patch"));
+
+	CHECK(sent && answer);
+	CHECK(json_equal(json_object_get(resp, "uid"), json_object_get(request, "uid")));
+	CHECK(json_is_boolean(json_object_get(resp, "allowed")));
+	if (json_is_false(json_object_get(resp, "allowed"))) {
+		const char *msg = json_string_value(json_object_get(json_object_get(resp, "status"), "message"));
+
+		CHECK(msg && *msg && printable(msg) && !b64);
+	}
+	if (b64) {
+		json_t *patch = decode_patch(b64), *patched = json_deep_copy(pod), *again_body;
+		struct wh_review again;
+		char *text;
+
+		CHECK(patch && json_is_array(patch) && json_array_size(patch) > 0);
+		CHECK(patch_apply(&patched, patch) == 0);
+		same_security(pod, patched);
+		if (s->mode != WH_MODE_AUDIT &&
+		    strcmp(json_string_value(json_object_get(request, "operation")), "CREATE") == 0)
+			all_wrapped(patched);
+		/* the API server sends the patched pod again: nothing more to do */
+		again_body = json_deep_copy(sent);
+		json_object_set_new(json_object_get(again_body, "request"), "object", patched);
+		text = json_dumps(again_body, JSON_COMPACT);
+		CHECK(text);
+		CHECK(wh_review(s, text, strlen(text), &again) == 0);
+		CHECK(again.http_status == 200);
+		CHECK(again.outcome == WH_UNCHANGED);
+		wh_review_free(&again);
+		free(text);
+		json_decref(again_body);
+		json_decref(patch);
+	}
+	json_decref(sent);
+	json_decref(answer);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct wh_settings s = {.image = "strict-groups:0.1.0", .image_pull_policy = "IfNotPresent",
+				.version = "0.1.0", .no_new_privs = true};
+	struct wh_review out;
+	uint8_t flags = size ? data[0] : 0;
+
+	if (size)
+		data++, size--;
+	s.mode = (enum wh_mode)((flags & 3) % 3);
+	s.allow_image_gid = flags & 4;
+	s.lock = flags & 8;
+	s.no_new_privs = !(flags & 16);
+	CHECK(wh_review(&s, (const char *)data, size, &out) == 0);
+	CHECK(out.body && out.body_len > 0);
+	CHECK(out.http_status == 200 || out.http_status == 400);
+	CHECK(!strchr(out.summary, '\n') && printable(out.summary));
+	if (out.http_status == 200)
+		check_answer(&s, data, size, &out);
+	else
+		CHECK(out.outcome == WH_ERROR);
+	wh_review_free(&out);
+	return 0;
+}

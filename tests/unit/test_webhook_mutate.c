@@ -1,0 +1,593 @@
+/* Unit tests of the webhook's pure core (webhook/mutate.c): one table of
+ * pods, each with the admin's settings, the expected outcome and what the
+ * patched pod must hold. Every injected pod is sent through again and must
+ * come back unchanged (idempotence, reinvocationPolicy: IfNeeded). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../webhook/mutate.h"
+#include "webhook_util.h"
+
+#define COPY1000 "'/strict-groups/strict-init-gid-1000'"
+#define MOUNT_RO "{'name':'strict-groups','mountPath':'/strict-groups','readOnly':true}"
+#define INSTALL(groups, extra, key) \
+	"['/strict-init','install','--groups=" groups "','--mode=enforce','--no-new-privs=1'" \
+	extra ",'/strict-groups/strict-init-" key "']"
+
+/* A pod: pod-level securityContext, then the containers (JSON fragments). */
+#define POD(sc, rest) "{'apiVersion':'v1','kind':'Pod','metadata':{'name':'p','namespace':'ns'}," \
+	"'spec':{'securityContext':" sc "," rest "}}"
+#define APP(extra) "{'name':'app','image':'app:1','command':['/app','-x']" extra "}"
+#define SC_1000 "{'runAsUser':1000,'runAsGroup':1000,'supplementalGroups':[60000]}"
+
+struct mcase {
+	const char *name;
+	enum wh_mode mode;
+	bool allow_image_gid;
+	bool lock;
+	const char *pod;
+	enum wh_outcome outcome;
+	const char *checks[10]; /* "POINTER=JSON" on the patched pod; "!POINTER": absent */
+	const char *message;    /* in the denial or skip reason */
+	const char *warning;    /* in one of the warnings */
+	const char *no_warning; /* in none of them ("" = no warnings at all) */
+};
+
+static const struct mcase cases[] = {
+	{"basic: installer first, command wrapped, args kept, emptyDir, annotation",
+	 WH_MODE_ENFORCE, false, false,
+	 POD(SC_1000, "'containers':[" APP(",'args':['a','$(B)']") "]"), WH_INJECTED,
+	 {"/spec/initContainers/0/name='strict-groups-install-gid-1000'",
+	  "/spec/initContainers/0/command=" INSTALL("60000", ",'--gid=1000'", "gid-1000"),
+	  "/spec/initContainers/0/image='strict-groups:0.1.0'",
+	  "/spec/initContainers/0/securityContext={'allowPrivilegeEscalation':false,"
+	  "'capabilities':{'add':['SETFCAP'],'drop':['ALL']},'readOnlyRootFilesystem':true,"
+	  "'runAsGroup':0,'runAsNonRoot':false,'runAsUser':0,'seccompProfile':{'type':'RuntimeDefault'}}",
+	  "/spec/initContainers/0/resources={'limits':{'cpu':'100m','memory':'32Mi'},"
+	  "'requests':{'cpu':'100m','memory':'32Mi'}}",
+	  "/spec/containers/0/command=[" COPY1000 ",'--','/app','-x']",
+	  "/spec/containers/0/args=['a','$(B)']",
+	  "/spec/containers/0/volumeMounts=[" MOUNT_RO "]",
+	  "/spec/volumes=[{'name':'strict-groups','emptyDir':{'sizeLimit':'1Mi'}}]",
+	  "/metadata/annotations/strict-groups~1injected='{\\'copies\\':{\\'gid-1000\\':[\\'app\\']},"
+	  "\\'groups\\':\\'60000\\',\\'mode\\':\\'enforce\\',\\'version\\':\\'0.1.0\\'}'"},
+	 NULL, NULL, ""},
+	{"container runAsGroup wins over the pod's: one sealed copy per gid",
+	 WH_MODE_ENFORCE, false, false,
+	 POD(SC_1000, "'containers':[" APP("") ",{'name':'b','image':'b','command':['b'],"
+	     "'securityContext':{'runAsGroup':2000}}]"), WH_INJECTED,
+	 {"/spec/initContainers/0/name='strict-groups-install-gid-1000'",
+	  "/spec/initContainers/1/name='strict-groups-install-gid-2000'",
+	  "/spec/initContainers/1/command=" INSTALL("60000", ",'--gid=2000'", "gid-2000"),
+	  "/spec/containers/1/command=['/strict-groups/strict-init-gid-2000','--','b']",
+	  "!/spec/initContainers/2"},
+	 NULL, NULL, ""},
+	{"groups = supplementalGroups + fsGroup, sorted, duplicates once",
+	 WH_MODE_ENFORCE, false, false,
+	 POD("{'runAsGroup':1000,'supplementalGroups':[70000,60000,70000],'fsGroup':60000}",
+	     "'containers':[" APP("") "]"), WH_INJECTED,
+	 {"/spec/initContainers/0/command=" INSTALL("60000,70000", ",'--gid=1000'", "gid-1000")},
+	 NULL, NULL, ""},
+	{"no groups at all: --groups= (none but the primary gid)",
+	 WH_MODE_ENFORCE, false, false,
+	 POD("{'runAsGroup':1000}", "'containers':[" APP("") "]"), WH_INJECTED,
+	 {"/spec/initContainers/0/command=" INSTALL("", ",'--gid=1000'", "gid-1000")},
+	 NULL, NULL, ""},
+	{"init containers (and sidecars) are wrapped, after the installer",
+	 WH_MODE_ENFORCE, false, false,
+	 POD(SC_1000, "'initContainers':[{'name':'migrate','image':'m','command':['m']},"
+	     "{'name':'proxy','image':'p','command':['p'],'restartPolicy':'Always'}],"
+	     "'containers':[" APP("") "]"), WH_INJECTED,
+	 {"/spec/initContainers/0/name='strict-groups-install-gid-1000'",
+	  "/spec/initContainers/1/command=[" COPY1000 ",'--','m']",
+	  "/spec/initContainers/2/command=[" COPY1000 ",'--','p']",
+	  "/spec/initContainers/2/restartPolicy='Always'",
+	  "/spec/initContainers/1/volumeMounts=[" MOUNT_RO "]"},
+	 NULL, NULL, ""},
+	{"kubelet's $(VAR) and $$ in a command stay exactly as written",
+	 WH_MODE_ENFORCE, false, false,
+	 POD(SC_1000, "'containers':[{'name':'app','image':'a','command':['$(X)','$$(Y)','--'],"
+	     "'env':[{'name':'X','value':'/bin/sh'}]}]"), WH_INJECTED,
+	 {"/spec/containers/0/command=[" COPY1000 ",'--','$(X)','$$(Y)','--']"}, NULL, NULL, ""},
+	{"no runAsGroup: enforce denies, naming the container",
+	 WH_MODE_ENFORCE, false, false,
+	 POD("{'supplementalGroups':[60000]}", "'containers':[" APP("") "]"), WH_DENIED, {0},
+	 "container app has no runAsGroup", NULL, NULL},
+	{"no runAsGroup: refuse denies too", WH_MODE_REFUSE, false, false,
+	 POD("{'supplementalGroups':[60000]}", "'containers':[" APP("") "]"), WH_DENIED, {0},
+	 "image would choose the primary gid", NULL, NULL},
+	{"no runAsGroup: audit injects, sealed without a gid, and warns", WH_MODE_AUDIT, false, false,
+	 POD("{'supplementalGroups':[60000]}", "'containers':[" APP("") "]"), WH_INJECTED,
+	 {"/spec/initContainers/0/command=['/strict-init','install','--groups=60000','--mode=audit',"
+	  "'--no-new-privs=1','/strict-groups/strict-init-any-gid']",
+	  "/spec/containers/0/command=['/strict-groups/strict-init-any-gid','--','/app','-x']"},
+	 NULL, "container app has no runAsGroup", NULL},
+	{"no runAsGroup, allowed by the admin: injected without --gid, no warning",
+	 WH_MODE_ENFORCE, true, false,
+	 POD("{'supplementalGroups':[60000]}", "'containers':[" APP("") "]"), WH_INJECTED,
+	 {"/spec/initContainers/0/name='strict-groups-install-any-gid'",
+	  "/spec/initContainers/0/command=" INSTALL("60000", "", "any-gid")},
+	 NULL, NULL, ""},
+	{"a container without command is denied, naming it (the next issue reads its image)",
+	 WH_MODE_ENFORCE, false, false,
+	 POD(SC_1000, "'containers':[" APP("") ",{'name':'web','image':'nginx'}]"), WH_DENIED, {0},
+	 "container web sets no command", NULL, NULL},
+	{"command: [] is no command", WH_MODE_ENFORCE, false, false,
+	 POD(SC_1000, "'containers':[{'name':'web','image':'nginx','command':[],'args':['x']}]"),
+	 WH_DENIED, {0}, "container web sets no command", NULL, NULL},
+	{"audit: a container without command is left as it is, the others wrapped",
+	 WH_MODE_AUDIT, false, false,
+	 POD(SC_1000, "'containers':[" APP("") ",{'name':'web','image':'nginx'}]"), WH_INJECTED,
+	 {"/spec/containers/0/command=[" COPY1000 ",'--','/app','-x']",
+	  "!/spec/containers/1/command", "!/spec/containers/1/volumeMounts"},
+	 NULL, "container web sets no command", NULL},
+	{"env STRICT_GROUPS_MODE=audit in an enforce pod is denied",
+	 WH_MODE_ENFORCE, false, false,
+	 POD(SC_1000, "'containers':[" APP(",'env':[{'name':'STRICT_GROUPS_MODE','value':'audit'}]") "]"),
+	 WH_DENIED, {0}, "env STRICT_GROUPS_MODE=audit contradicts the sealed policy (enforce)",
+	 NULL, NULL},
+	{"env STRICT_GROUPS* equal to the seal is fine (order and duplicates of gids too)",
+	 WH_MODE_ENFORCE, false, false,
+	 POD("{'runAsGroup':1000,'supplementalGroups':[60000,70000]}",
+	     "'containers':[" APP(",'env':[{'name':'STRICT_GROUPS','value':'70000,60000,70000'},"
+	     "{'name':'STRICT_GROUPS_MODE','value':'enforce'},{'name':'STRICT_GROUPS_NO_NEW_PRIVS','value':'1'},"
+	     "{'name':'STRICT_GROUPS_GID','value':'1000'},{'name':'STRICT_GROUPS_PRELOAD','value':'/x.so'},"
+	     "{'name':'STRICT_GROUPS_LOCK','value':'1'}]") "]"),
+	 WH_INJECTED, {"/spec/containers/0/env/0/value='70000,60000,70000'"}, NULL, NULL, ""},
+	{"env STRICT_GROUPS that widens the list is denied", WH_MODE_ENFORCE, false, false,
+	 POD(SC_1000, "'containers':[" APP(",'env':[{'name':'STRICT_GROUPS','value':'60000,50000'}]") "]"),
+	 WH_DENIED, {0}, "env STRICT_GROUPS=60000,50000 contradicts the sealed policy (60000)", NULL, NULL},
+	{"env STRICT_GROUPS_USER, _GID and _NO_NEW_PRIVS that contradict are denied, each named",
+	 WH_MODE_ENFORCE, false, false,
+	 POD(SC_1000, "'containers':[" APP(",'env':[{'name':'STRICT_GROUPS_USER','value':'0:0'},"
+	     "{'name':'STRICT_GROUPS_GID','value':'50000'},{'name':'STRICT_GROUPS_NO_NEW_PRIVS','value':'0'}]") "]"),
+	 WH_DENIED, {0}, "STRICT_GROUPS_USER=0:0 contradicts the sealed policy (unset); "
+	 "container app: env STRICT_GROUPS_GID=50000 contradicts the sealed policy (1000); "
+	 "container app: env STRICT_GROUPS_NO_NEW_PRIVS=0", NULL, NULL},
+	{"env STRICT_GROUPS_MODE from valueFrom cannot be checked: a warning",
+	 WH_MODE_ENFORCE, false, false,
+	 POD(SC_1000, "'containers':[" APP(",'env':[{'name':'STRICT_GROUPS_MODE','valueFrom':"
+	     "{'configMapKeyRef':{'name':'c','key':'k'}}}]") "]"),
+	 WH_INJECTED, {0}, NULL, "env STRICT_GROUPS_MODE comes from valueFrom", NULL},
+	{"a pre-set annotation claiming injection changes nothing: injected all the same",
+	 WH_MODE_ENFORCE, false, false,
+	 "{'metadata':{'annotations':{'strict-groups/injected':'{}'}},'spec':{'securityContext':"
+	 SC_1000 ",'containers':[" APP("") "]}}", WH_INJECTED,
+	 {"/spec/containers/0/command=[" COPY1000 ",'--','/app','-x']",
+	  "/spec/initContainers/0/name='strict-groups-install-gid-1000'"}, NULL, NULL, ""},
+	{"an init container named like the installer is replaced by the real one",
+	 WH_MODE_ENFORCE, false, false,
+	 POD(SC_1000, "'initContainers':[{'name':'strict-groups-install-gid-1000','image':'evil',"
+	     "'command':['/bin/true']}],'containers':[" APP("") "]"), WH_INJECTED,
+	 {"/spec/initContainers/0/image='strict-groups:0.1.0'",
+	  "/spec/initContainers/0/command=" INSTALL("60000", ",'--gid=1000'", "gid-1000"),
+	  "!/spec/initContainers/1"},
+	 NULL, "init container strict-groups-install-gid-1000 is reserved", NULL},
+	{"a container named like the installer is denied", WH_MODE_ENFORCE, false, false,
+	 POD(SC_1000, "'containers':[" APP("") ",{'name':'strict-groups-install-x','image':'x',"
+	     "'command':['x']}]"), WH_DENIED, {0}, "container name strict-groups-install-x is reserved",
+	 NULL, NULL},
+	{"audit: a container named like the installer leaves the pod as it is",
+	 WH_MODE_AUDIT, false, false,
+	 POD(SC_1000, "'containers':[" APP("") ",{'name':'strict-groups-install-x','image':'x',"
+	     "'command':['x']}]"), WH_UNCHANGED, {0}, NULL, "is reserved", NULL},
+	{"a volume named like the webhook's is replaced by its emptyDir; mounts of it too",
+	 WH_MODE_ENFORCE, false, false,
+	 POD(SC_1000, "'volumes':[{'name':'data','emptyDir':{}},{'name':'strict-groups','hostPath':"
+	     "{'path':'/evil'}}],'containers':[" APP(",'volumeMounts':[{'name':'strict-groups',"
+	     "'mountPath':'/data'},{'name':'data','mountPath':'/d'}]") "]"), WH_INJECTED,
+	 {"/spec/volumes=[{'name':'data','emptyDir':{}},{'name':'strict-groups','emptyDir':{'sizeLimit':'1Mi'}}]",
+	  "/spec/containers/0/volumeMounts=[{'name':'data','mountPath':'/d'}," MOUNT_RO "]"},
+	 NULL, "volume strict-groups is reserved", NULL},
+	{"a mount over the webhook's copy of strict-init is denied", WH_MODE_ENFORCE, false, false,
+	 POD(SC_1000, "'containers':[" APP(",'volumeMounts':[{'name':'evil','mountPath':"
+	     "'/strict-groups/strict-init-gid-1000','subPath':'fake'}]") "]"), WH_DENIED, {0},
+	 "container app mounts volume evil at /strict-groups/strict-init-gid-1000", NULL, NULL},
+	{"a mount at / (also written /strict-groups/..) or through .. and // onto /strict-groups is denied",
+	 WH_MODE_ENFORCE, false, false,
+	 POD(SC_1000, "'containers':[" APP(",'volumeMounts':[{'name':'a','mountPath':'/'}]") ","
+	     "{'name':'b','image':'b','command':['b'],'volumeMounts':[{'name':'a','mountPath':"
+	     "'/x/..//strict-groups/./y'}]},{'name':'c','image':'c','command':['c'],'volumeDevices':"
+	     "[{'name':'a','devicePath':'strict-groups'}]}]"), WH_DENIED, {0},
+	 "container app mounts volume a at /, over /strict-groups", NULL, NULL},
+	{"a mount at /strict-groups/.. is a mount at /, deeper than the webhook's: denied",
+	 WH_MODE_ENFORCE, false, false,
+	 POD(SC_1000, "'containers':[" APP(",'volumeMounts':[{'name':'a','mountPath':'/strict-groups/..'}]") "]"),
+	 WH_DENIED, {0}, "container app mounts volume a at /strict-groups/.., over /strict-groups", NULL, NULL},
+	{"a mount through .. onto /strict-groups is denied", WH_MODE_ENFORCE, false, false,
+	 POD(SC_1000, "'containers':[" APP(",'volumeMounts':[{'name':'a','mountPath':'/x/..//strict-groups/./y'}]") "]"),
+	 WH_DENIED, {0}, "mounts volume a at /x/..//strict-groups/./y", NULL, NULL},
+	{"a device path relative to / onto /strict-groups is denied", WH_MODE_ENFORCE, false, false,
+	 POD(SC_1000, "'containers':[" APP(",'volumeDevices':[{'name':'a','devicePath':'strict-groups'}]") "]"),
+	 WH_DENIED, {0}, "puts a device at strict-groups", NULL, NULL},
+	{"mounts next to /strict-groups are fine", WH_MODE_ENFORCE, false, false,
+	 POD(SC_1000, "'containers':[" APP(",'volumeMounts':[{'name':'a','mountPath':'/strict-groupsx'},"
+	     "{'name':'b','mountPath':'/x/strict-groups'}]") "]"), WH_INJECTED, {0}, NULL, NULL, ""},
+	{"a command already wrapped (by hand, or another gid) is rewrapped with the right copy",
+	 WH_MODE_ENFORCE, false, false,
+	 POD(SC_1000, "'containers':[{'name':'app','image':'a','command':["
+	     "'/strict-groups/strict-init-gid-9','--','sh']}]"), WH_INJECTED,
+	 {"/spec/containers/0/command=[" COPY1000 ",'--','sh']", "!/spec/initContainers/1"},
+	 NULL, NULL, ""},
+	{"manual wiring with another path is wrapped around (strict-init twice is harmless)",
+	 WH_MODE_ENFORCE, false, false,
+	 POD(SC_1000, "'containers':[{'name':'app','image':'a','command':['/strict/strict-init','--','id']}]"),
+	 WH_INJECTED, {"/spec/containers/0/command=[" COPY1000 ",'--','/strict/strict-init','--','id']"},
+	 NULL, NULL, ""},
+	{"a windows pod is left unchanged", WH_MODE_ENFORCE, false, false,
+	 POD("{}", "'os':{'name':'windows'},'containers':[{'name':'w','image':'w'}]"), WH_SKIPPED, {0},
+	 "windows", NULL, ""},
+	{"a mirror pod is left unchanged", WH_MODE_ENFORCE, false, false,
+	 "{'metadata':{'annotations':{'kubernetes.io/config.mirror':'x'}},'spec':{'nodeName':'n',"
+	 "'containers':[{'name':'w','image':'w'}]}}", WH_SKIPPED, {0}, "mirror pod", NULL, ""},
+	{"CAP_SETGID dropped (drop ALL): a warning, and no capability added",
+	 WH_MODE_ENFORCE, false, false,
+	 POD(SC_1000, "'containers':[" APP(",'securityContext':{'capabilities':{'drop':['ALL']}}") "]"),
+	 WH_INJECTED, {"/spec/containers/0/securityContext={'capabilities':{'drop':['ALL']}}"}, NULL,
+	 "container app drops CAP_SETGID", NULL},
+	{"CAP_SETGID dropped but added back: no warning", WH_MODE_ENFORCE, false, false,
+	 POD(SC_1000, "'containers':[" APP(",'securityContext':{'capabilities':{'drop':['ALL'],'add':['SETGID']}}") "]"),
+	 WH_INJECTED, {0}, NULL, NULL, ""},
+	{"refuse mode needs no CAP_SETGID: no warning", WH_MODE_REFUSE, false, false,
+	 POD(SC_1000, "'containers':[" APP(",'securityContext':{'capabilities':{'drop':['CAP_SETGID']}}") "]"),
+	 WH_INJECTED, {0}, NULL, NULL, ""},
+	{"--lock=1 is sealed when the admin sets it", WH_MODE_ENFORCE, false, true,
+	 POD(SC_1000, "'containers':[" APP("") "]"), WH_INJECTED,
+	 {"/spec/initContainers/0/command=" INSTALL("60000", ",'--lock=1','--gid=1000'", "gid-1000")},
+	 NULL, NULL, ""},
+	{"--lock=1 is not sealed in audit mode, where strict-init refuses the lock (64)",
+	 WH_MODE_AUDIT, false, true,
+	 POD(SC_1000, "'containers':[" APP("") "]"), WH_INJECTED,
+	 {"/spec/initContainers/0/command=['/strict-init','install','--groups=60000','--mode=audit',"
+	  "'--no-new-privs=1','--gid=1000','/strict-groups/strict-init-gid-1000']"},
+	 NULL, NULL, ""},
+	{"audit mode: env STRICT_GROUPS_LOCK=1 would make strict-init refuse: left as it is, said",
+	 WH_MODE_AUDIT, false, false,
+	 POD(SC_1000, "'containers':[" APP(",'env':[{'name':'STRICT_GROUPS_LOCK','value':'1'}]") "]"),
+	 WH_UNCHANGED, {"/spec/containers/0/command=['/app','-x']"}, NULL,
+	 "env STRICT_GROUPS_LOCK=1 contradicts the sealed policy (audit mode: 0 or unset)", NULL},
+	{"audit mode: env STRICT_GROUPS_PRELOAD likewise", WH_MODE_AUDIT, false, false,
+	 POD(SC_1000, "'containers':[" APP(",'env':[{'name':'STRICT_GROUPS_PRELOAD','value':'/g.so'}]") "]"),
+	 WH_UNCHANGED, {0}, NULL, "env STRICT_GROUPS_PRELOAD=/g.so contradicts the sealed policy", NULL},
+	{"enforce mode, lock not sealed: env STRICT_GROUPS_LOCK=1 adds it", WH_MODE_ENFORCE, false, false,
+	 POD(SC_1000, "'containers':[" APP(",'env':[{'name':'STRICT_GROUPS_LOCK','value':'1'}]") "]"),
+	 WH_INJECTED, {"/spec/containers/0/command=[" COPY1000 ",'--','/app','-x']"}, NULL, NULL, ""},
+	{"lock sealed: env STRICT_GROUPS_LOCK=0 contradicts it", WH_MODE_ENFORCE, false, true,
+	 POD(SC_1000, "'containers':[" APP(",'env':[{'name':'STRICT_GROUPS_LOCK','value':'0'}]") "]"),
+	 WH_DENIED, {0}, "env STRICT_GROUPS_LOCK=0 contradicts the sealed policy (1)", NULL, NULL},
+	{"nine sealed copies need a 2Mi emptyDir", WH_MODE_ENFORCE, false, false,
+	 POD("{}", "'containers':["
+	     "{'name':'a1','image':'a','command':['a'],'securityContext':{'runAsGroup':1}},"
+	     "{'name':'a2','image':'a','command':['a'],'securityContext':{'runAsGroup':2}},"
+	     "{'name':'a3','image':'a','command':['a'],'securityContext':{'runAsGroup':3}},"
+	     "{'name':'a4','image':'a','command':['a'],'securityContext':{'runAsGroup':4}},"
+	     "{'name':'a5','image':'a','command':['a'],'securityContext':{'runAsGroup':5}},"
+	     "{'name':'a6','image':'a','command':['a'],'securityContext':{'runAsGroup':6}},"
+	     "{'name':'a7','image':'a','command':['a'],'securityContext':{'runAsGroup':7}},"
+	     "{'name':'a8','image':'a','command':['a'],'securityContext':{'runAsGroup':8}},"
+	     "{'name':'a9','image':'a','command':['a'],'securityContext':{'runAsGroup':9}}]"),
+	 WH_INJECTED, {"/spec/volumes/0/emptyDir/sizeLimit='2Mi'",
+		       "/spec/initContainers/8/name='strict-groups-install-gid-9'"}, NULL, NULL, ""},
+	{"malformed: runAsGroup as a string", WH_MODE_ENFORCE, false, false,
+	 POD("{'runAsGroup':'1000'}", "'containers':[" APP("") "]"), WH_DENIED, {0},
+	 "spec.securityContext.runAsGroup is not a gid", NULL, NULL},
+	{"malformed: a negative supplementary group", WH_MODE_AUDIT, false, false,
+	 POD("{'runAsGroup':1000,'supplementalGroups':[-1]}", "'containers':[" APP("") "]"), WH_DENIED,
+	 {0}, "supplementalGroups[0] is not a gid", NULL, NULL},
+	{"malformed: gid 4294967295 (no change for setgroups)", WH_MODE_ENFORCE, false, false,
+	 POD("{'runAsGroup':1000,'fsGroup':4294967295}", "'containers':[" APP("") "]"), WH_DENIED,
+	 {0}, "fsGroup is not a gid", NULL, NULL},
+	{"malformed: a command that is not a list of strings", WH_MODE_ENFORCE, false, false,
+	 POD(SC_1000, "'containers':[{'name':'a','image':'a','command':['a',1]}]"), WH_DENIED, {0},
+	 "container a: command is not a list of strings", NULL, NULL},
+	{"malformed: no containers", WH_MODE_ENFORCE, false, false,
+	 POD(SC_1000, "'containers':[]"), WH_DENIED, {0}, "no containers", NULL, NULL},
+	{"malformed: a container without a name", WH_MODE_ENFORCE, false, false,
+	 POD(SC_1000, "'containers':[{'image':'a','command':['a']}]"), WH_DENIED, {0},
+	 "container 0 has no name", NULL, NULL},
+	{"a hostile name is shown printable and short", WH_MODE_ENFORCE, false, false,
+	 POD(SC_1000, "'containers':[{'name':'a\\nb\\u00e9xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx','image':'a'}]"),
+	 WH_DENIED, {0}, "container a?b??xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx... sets no command",
+	 NULL, NULL},
+};
+
+static struct wh_settings settings_for(const struct mcase *c)
+{
+	return (struct wh_settings){.image = "strict-groups:0.1.0",
+				    .image_pull_policy = "IfNotPresent",
+				    .mode = c->mode,
+				    .allow_image_gid = c->allow_image_gid,
+				    .no_new_privs = true,
+				    .lock = c->lock,
+				    .version = "0.1.0"};
+}
+
+static bool warnings_contain(const json_t *warnings, const char *needle)
+{
+	size_t i;
+	const json_t *w;
+
+	json_array_foreach(warnings, i, w)
+		if (strstr(json_string_value(w), needle))
+			return true;
+	return false;
+}
+
+static void check_pointer(json_t *pod, const char *check)
+{
+	const char *eq = strchr(check, '=');
+	char pointer[256];
+	json_t *want, *have;
+
+	if (check[0] == '!') {
+		if (pointer_get(pod, check + 1))
+			fail_msg("%s is present", check + 1);
+		return;
+	}
+	assert_non_null(eq);
+	snprintf(pointer, sizeof(pointer), "%.*s", (int)(eq - check), check);
+	have = pointer_get(pod, pointer);
+	if (!have)
+		fail_msg("%s is absent", pointer);
+	want = J(eq + 1);
+	if (!json_equal(have, want)) {
+		char *h = json_dumps(have, JSON_COMPACT | JSON_SORT_KEYS);
+
+		print_error("%s is %s\n", pointer, h);
+		free(h);
+		fail_msg("%s differs from %s", pointer, eq + 1);
+	}
+	json_decref(want);
+}
+
+static void run_case(const struct mcase *c)
+{
+	struct wh_settings s = settings_for(c);
+	json_t *pod = J(c->pod), *patched;
+	struct wh_request req = {.op = WH_OP_CREATE, .pod = pod};
+	struct wh_result res, again;
+
+	assert_int_equal(wh_mutate(&s, &req, &res), 0);
+	if (res.outcome != c->outcome)
+		fail_msg("outcome %s (%s), expected %s", wh_outcome_name(res.outcome),
+			 res.message ? res.message : "", wh_outcome_name(c->outcome));
+	if (c->message && (!res.message || !strstr(res.message, c->message)))
+		fail_msg("message '%s' lacks '%s'", res.message ? res.message : "", c->message);
+	if (c->warning && !warnings_contain(res.warnings, c->warning))
+		fail_msg("no warning with '%s'", c->warning);
+	if (c->no_warning && (*c->no_warning ? warnings_contain(res.warnings, c->no_warning) :
+					       json_array_size(res.warnings) > 0))
+		fail_msg("unexpected warning: %s", json_string_value(json_array_get(res.warnings, 0)));
+	assert_int_equal(json_array_size(res.patch) > 0, c->outcome == WH_INJECTED);
+	if (c->outcome == WH_DENIED)
+		assert_true(res.code == 400 || res.code == 403);
+	patched = json_deep_copy(pod);
+	assert_int_equal(patch_apply(&patched, res.patch), 0);
+	for (size_t i = 0; i < sizeof(c->checks) / sizeof(c->checks[0]) && c->checks[i]; i++)
+		check_pointer(patched, c->checks[i]);
+	/* Sent again, as the API server does with reinvocationPolicy
+	 * IfNeeded: unchanged. */
+	if (c->outcome == WH_INJECTED) {
+		req.pod = patched;
+		assert_int_equal(wh_mutate(&s, &req, &again), 0);
+		if (again.outcome != WH_UNCHANGED) {
+			char *p = json_dumps(again.patch, JSON_COMPACT);
+
+			fail_msg("second pass: %s %s", wh_outcome_name(again.outcome), p);
+		}
+		wh_result_free(&again);
+	}
+	wh_result_free(&res);
+	json_decref(patched);
+	json_decref(pod);
+}
+
+static void test_case(void **state)
+{
+	run_case(*state);
+}
+
+/* ---- ephemeral containers (kubectl debug) ------------------------------- */
+
+static json_t *injected_pod(const char *pod_text)
+{
+	struct mcase c = {.mode = WH_MODE_ENFORCE};
+	struct wh_settings s = settings_for(&c);
+	json_t *pod = J(pod_text);
+	struct wh_request req = {.op = WH_OP_CREATE, .pod = pod};
+	struct wh_result res;
+
+	assert_int_equal(wh_mutate(&s, &req, &res), 0);
+	assert_int_equal(res.outcome, WH_INJECTED);
+	assert_int_equal(patch_apply(&pod, res.patch), 0);
+	wh_result_free(&res);
+	return pod;
+}
+
+static void ephemeral(json_t *old, const char *added, enum wh_mode mode, enum wh_outcome want,
+		      const char *check, const char *text)
+{
+	struct mcase c = {.mode = mode};
+	struct wh_settings s = settings_for(&c);
+	json_t *pod = json_deep_copy(old), *patched;
+	struct wh_request req = {.op = WH_OP_EPHEMERAL, .old_pod = old};
+	struct wh_result res, again;
+	json_t *spec = json_object_get(pod, "spec");
+
+	if (!json_object_get(spec, "ephemeralContainers"))
+		json_object_set_new(spec, "ephemeralContainers", json_array());
+	json_array_append_new(json_object_get(spec, "ephemeralContainers"), J(added));
+	req.pod = pod;
+	assert_int_equal(wh_mutate(&s, &req, &res), 0);
+	if (res.outcome != want)
+		fail_msg("outcome %s (%s)", wh_outcome_name(res.outcome), res.message ? res.message : "");
+	if (text && !(res.message && strstr(res.message, text)) && !warnings_contain(res.warnings, text))
+		fail_msg("'%s' not said", text);
+	patched = json_deep_copy(pod);
+	assert_int_equal(patch_apply(&patched, res.patch), 0);
+	if (check)
+		check_pointer(patched, check);
+	if (want == WH_INJECTED) {
+		size_t i;
+		const json_t *op;
+
+		/* only the new container is touched */
+		json_array_foreach(res.patch, i, op)
+			assert_non_null(strstr(json_string_value(json_object_get(op, "path")),
+					       "/spec/ephemeralContainers/"));
+		req.pod = patched;
+		assert_int_equal(wh_mutate(&s, &req, &again), 0);
+		assert_int_equal(again.outcome, WH_UNCHANGED);
+		wh_result_free(&again);
+	}
+	wh_result_free(&res);
+	json_decref(patched);
+	json_decref(pod);
+}
+
+static void test_ephemeral(void **state)
+{
+	json_t *old = injected_pod(POD(SC_1000, "'containers':[" APP("") "]"));
+	json_t *plain = J(POD(SC_1000, "'containers':[" APP("") "]"));
+
+	(void)state;
+	ephemeral(old, "{'name':'debug','image':'busybox','command':['sh']}", WH_MODE_ENFORCE,
+		  WH_INJECTED, "/spec/ephemeralContainers/0/command=[" COPY1000 ",'--','sh']", NULL);
+	ephemeral(old, "{'name':'debug','image':'busybox','command':['sh']}", WH_MODE_ENFORCE,
+		  WH_INJECTED, "/spec/ephemeralContainers/0/volumeMounts=[" MOUNT_RO "]", NULL);
+	ephemeral(old, "{'name':'debug','image':'busybox','command':['sh'],'securityContext':"
+		  "{'runAsGroup':3000}}", WH_MODE_ENFORCE, WH_DENIED, NULL,
+		  "needs a strict-init sealed with gid 3000");
+	ephemeral(old, "{'name':'debug','image':'busybox'}", WH_MODE_ENFORCE, WH_DENIED, NULL,
+		  "ephemeral container debug sets no command");
+	ephemeral(plain, "{'name':'debug','image':'busybox','command':['sh']}", WH_MODE_ENFORCE,
+		  WH_DENIED, NULL, "was not injected");
+	ephemeral(plain, "{'name':'debug','image':'busybox','command':['sh']}", WH_MODE_AUDIT,
+		  WH_UNCHANGED, NULL, "was not injected");
+	/* an old ephemeral container is left alone: the API server refuses
+	 * changes to it */
+	{
+		json_t *with_old = json_deep_copy(old);
+
+		json_object_set_new(json_object_get(with_old, "spec"), "ephemeralContainers",
+				    J("[{'name':'old','image':'b','command':['x']}]"));
+		ephemeral(with_old, "{'name':'new','image':'b','command':['y']}", WH_MODE_ENFORCE,
+			  WH_INJECTED, "/spec/ephemeralContainers/0/command=['x']", NULL);
+		json_decref(with_old);
+	}
+	/* the installers of the existing pod say what was sealed, whatever the
+	 * webhook's settings are now */
+	{
+		struct mcase lc = {.mode = WH_MODE_ENFORCE, .lock = true};
+		struct wh_settings ls = settings_for(&lc);
+		json_t *locked = J(POD(SC_1000, "'containers':[" APP("") "]"));
+		struct wh_request creq = {.op = WH_OP_CREATE, .pod = locked};
+		struct wh_result cres;
+
+		assert_int_equal(wh_mutate(&ls, &creq, &cres), 0);
+		assert_int_equal(patch_apply(&locked, cres.patch), 0);
+		wh_result_free(&cres);
+		ephemeral(locked, "{'name':'debug','image':'b','command':['sh'],'env':[{'name':"
+			  "'STRICT_GROUPS_LOCK','value':'0'}]}", WH_MODE_ENFORCE, WH_DENIED, NULL,
+			  "env STRICT_GROUPS_LOCK=0 contradicts the sealed policy (1)");
+		ephemeral(old, "{'name':'debug','image':'b','command':['sh'],'env':[{'name':"
+			  "'STRICT_GROUPS_LOCK','value':'0'}]}", WH_MODE_ENFORCE, WH_INJECTED, NULL, NULL);
+		json_decref(locked);
+	}
+	json_decref(old);
+	json_decref(plain);
+}
+
+/* The lock's filter encodes at most LOCK_MAX_GIDS (254) allowed gids, the
+ * primary gid included: install --lock=1 refuses more (64), so the webhook
+ * refuses the pod rather than admit one that never starts. */
+static json_t *pod_with_groups(size_t n)
+{
+	json_t *pod = J(POD(SC_1000, "'containers':[" APP("") "]"));
+	json_t *groups = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(groups, json_integer((json_int_t)(70000 + i)));
+	json_object_set_new(json_object_get(json_object_get(pod, "spec"), "securityContext"),
+			    "supplementalGroups", groups);
+	return pod;
+}
+
+static void test_lock_group_limit(void **state)
+{
+	struct mcase c = {.mode = WH_MODE_ENFORCE, .lock = true};
+	struct wh_settings s = settings_for(&c);
+	struct wh_result res;
+	json_t *pod = pod_with_groups(253);
+	struct wh_request req = {.op = WH_OP_CREATE, .pod = pod};
+
+	(void)state;
+	assert_int_equal(wh_mutate(&s, &req, &res), 0);
+	assert_int_equal(res.outcome, WH_INJECTED);
+	wh_result_free(&res);
+	json_decref(pod);
+	req.pod = pod = pod_with_groups(254);
+	assert_int_equal(wh_mutate(&s, &req, &res), 0);
+	assert_int_equal(res.outcome, WH_DENIED);
+	assert_non_null(strstr(res.message, "the pod has 254 groups (supplementalGroups and fsGroup): "
+				  "the seccomp lock (--lock=1) encodes at most 253 with the primary gid"));
+	wh_result_free(&res);
+	/* without the lock, any number */
+	s.lock = false;
+	assert_int_equal(wh_mutate(&s, &req, &res), 0);
+	assert_int_equal(res.outcome, WH_INJECTED);
+	wh_result_free(&res);
+	json_decref(pod);
+}
+
+static void test_images_needed(void **state)
+{
+	json_t *pod = J(POD(SC_1000, "'containers':[" APP("") ",{'name':'w','image':'nginx'},"
+			    "{'name':'v','image':'nginx','command':[]},{'name':'u','image':'redis'}]"));
+	struct wh_request req = {.op = WH_OP_CREATE, .pod = pod};
+	json_t *images = wh_images_needed(&req), *want = J("['nginx','redis']");
+
+	(void)state;
+	assert_true(json_equal(images, want));
+	json_decref(images);
+	json_decref(want);
+	json_decref(pod);
+}
+
+static void test_modes(void **state)
+{
+	enum wh_mode m;
+
+	(void)state;
+	assert_int_equal(wh_mode_parse("refuse", &m), 0);
+	assert_int_equal(m, WH_MODE_REFUSE);
+	assert_int_equal(wh_mode_parse("Enforce", &m), -1);
+	assert_int_equal(wh_mode_parse("", &m), -1);
+	assert_string_equal(wh_outcome_name(WH_SKIPPED), "skipped");
+}
+
+int main(void)
+{
+	enum { NCASES = sizeof(cases) / sizeof(cases[0]) };
+	struct CMUnitTest tests[NCASES + 5] = {
+		cmocka_unit_test(test_ephemeral),
+		cmocka_unit_test(test_images_needed),
+		cmocka_unit_test(test_modes),
+		cmocka_unit_test(test_lock_group_limit),
+	};
+
+	/* one TAP line per case of the table */
+	for (size_t i = 0; i < NCASES; i++)
+		tests[4 + i] = (struct CMUnitTest){.name = cases[i].name, .test_func = test_case,
+						   .initial_state = (void *)&cases[i]};
+	cmocka_set_message_output(CM_OUTPUT_TAP);
+	return _cmocka_run_group_tests("webhook_mutate", tests, 4 + NCASES, NULL, NULL);
+}

@@ -1,0 +1,156 @@
+#!/usr/bin/env bats
+# The API server's admission calls over HTTPS, for the pods in deploy/ with
+# their manual strict-groups wiring taken out: the answer's JSONPatch applied
+# by fast-json-patch (RFC 6902, independent of the webhook), the result
+# validated against Kubernetes' OpenAPI schemas (kubernetes-models), sent
+# again and unchanged. client.mjs does the API server's part.
+
+setup_file() {
+    load lib
+    wh_start review
+    export WH_DIR WH_PID WEBHOOK_URL WEBHOOK_CA
+}
+
+teardown_file() {
+    load lib
+    wh_stop_all
+}
+
+setup() {
+    load lib
+}
+
+@test "deploy/pod.yaml without its wiring: installer first with the sealed settings, the command wrapped, valid, idempotent" {
+    run wh_client review "$WH_REPO/deploy/pod.yaml"
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
+    echo "$output" > "$BATS_TEST_TMPDIR/out.json"
+    pod() { jq -c "$1" "$BATS_TEST_TMPDIR/out.json"; }
+    [ "$(pod .response.allowed)" = true ]
+    [ "$(pod .response.patchType)" = '"JSONPatch"' ]
+    [ "$(pod '[.pod.spec.initContainers[].name]')" = '["strict-groups-install-gid-1000"]' ]
+    [ "$(pod '.pod.spec.initContainers[0].command')" = '["/strict-init","install","--groups=60000","--mode=enforce","--no-new-privs=1","--gid=1000","/strict-groups/strict-init-gid-1000"]' ]
+    [ "$(pod '.pod.spec.initContainers[0].securityContext.capabilities')" = '{"add":["SETFCAP"],"drop":["ALL"]}' ]
+    [ "$(pod '.pod.spec.initContainers[0].securityContext.runAsUser')" = 0 ]
+    # the app's own command after "--", nothing else changed in it but the mount
+    [ "$(pod '.input.spec.containers[0].command')" = '["id"]' ]
+    [ "$(pod '.pod.spec.containers[0].command')" = '["/strict-groups/strict-init-gid-1000","--","id"]' ]
+    [ "$(pod '.pod.spec.containers[0] | del(.command, .volumeMounts)')" = "$(pod '.input.spec.containers[0] | del(.command, .volumeMounts)')" ]
+    [ "$(pod '.pod.spec.containers[0].volumeMounts')" = '[{"name":"strict-groups","mountPath":"/strict-groups","readOnly":true}]' ]
+    [ "$(pod '.pod.spec.volumes')" = '[{"name":"strict-groups","emptyDir":{"sizeLimit":"1Mi"}}]' ]
+    # no STRICT_GROUPS* env is needed any more: the policy is sealed
+    [ "$(pod '.pod.spec.containers[0].env')" = null ]
+    [ "$(pod '.pod.metadata.annotations["strict-groups/injected"] | fromjson | .groups')" = '"60000"' ]
+    # sent again (reinvocationPolicy: IfNeeded): allowed, no patch; on the same connection
+    [ "$(pod .again.allowed)" = true ]
+    [ "$(pod .again.patch)" = null ]
+    [ "$(pod .reused)" = true ]
+}
+
+@test "deploy/deployment.yaml's pod template (generateName, no name) and a kubectl debug container" {
+    run wh_client review "$WH_REPO/deploy/deployment.yaml" --template --ephemeral-debug sh
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
+    echo "$output" > "$BATS_TEST_TMPDIR/out.json"
+    pod() { jq -c "$1" "$BATS_TEST_TMPDIR/out.json"; }
+    [ "$(pod '.pod.spec.containers[0].command')" = '["/strict-groups/strict-init-gid-1000","--","sleep","3600"]' ]
+    [ "$(pod '.pod.metadata.generateName')" = '"strict-groups-app-"' ]
+    [ "$(pod .ephemeral.allowed)" = true ]
+    [ "$(pod '.ephemeralPod.spec.ephemeralContainers[0].command')" = '["/strict-groups/strict-init-gid-1000","--","sh"]' ]
+    [ "$(pod '.ephemeralPod.spec.ephemeralContainers[0].volumeMounts')" = '[{"name":"strict-groups","mountPath":"/strict-groups","readOnly":true}]' ]
+}
+
+@test "deploy/pod-image-volume.yaml without its wiring" {
+    run wh_client review "$WH_REPO/deploy/pod-image-volume.yaml"
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
+    [ "$(echo "$output" | jq -c '.pod.spec.containers[0].command')" = '["/strict-groups/strict-init-gid-1000","--","id"]' ]
+    [ "$(echo "$output" | jq -c '[.pod.spec.volumes[].name]')" = '["strict-groups"]' ]
+}
+
+@test "/mutate/audit and /mutate/refuse seal their mode" {
+    for mode in audit refuse enforce; do
+        run wh_client review "$WH_REPO/deploy/pod.yaml" --path "/mutate/$mode"
+        [ "$status" -eq 0 ] || { echo "$output"; false; }
+        [ "$(echo "$output" | jq -r '.pod.spec.initContainers[0].command[3]')" = "--mode=$mode" ]
+    done
+}
+
+@test "dryRun gets the same answer" {
+    run wh_client review "$WH_REPO/deploy/pod.yaml"
+    a=$(echo "$output" | jq -c '.response | del(.uid)')
+    run wh_client review "$WH_REPO/deploy/pod.yaml" --dry-run
+    b=$(echo "$output" | jq -c '.response | del(.uid)')
+    [ -n "$a" ] && [ "$a" = "$b" ]
+}
+
+@test "a container without command is denied, naming it; no runAsGroup is denied in enforce, warned in audit" {
+    jq -n '{apiVersion:"v1",kind:"Pod",metadata:{name:"nocmd"},spec:{securityContext:{runAsGroup:1000},
+        containers:[{name:"web",image:"nginx:1.25"}]}}' > "$BATS_TEST_TMPDIR/nocmd.yaml"
+    run wh_client review "$BATS_TEST_TMPDIR/nocmd.yaml"
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
+    [ "$(echo "$output" | jq .response.allowed)" = false ]
+    [ "$(echo "$output" | jq .response.status.code)" = 403 ]
+    echo "$output" | jq -r .response.status.message | grep -q 'container web sets no command'
+    jq -n '{apiVersion:"v1",kind:"Pod",metadata:{name:"nogid"},spec:{containers:[{name:"app",image:"a:1",command:["a"]}]}}' \
+        > "$BATS_TEST_TMPDIR/nogid.yaml"
+    run wh_client review "$BATS_TEST_TMPDIR/nogid.yaml"
+    echo "$output" | jq -r .response.status.message | grep -q 'container app has no runAsGroup'
+    run wh_client review "$BATS_TEST_TMPDIR/nogid.yaml" --path /mutate/audit
+    [ "$(echo "$output" | jq .response.allowed)" = true ]
+    echo "$output" | jq -r '.response.warnings[]' | grep -q 'container app has no runAsGroup'
+    [ "$(echo "$output" | jq -r '.pod.spec.containers[0].command[0]')" = /strict-groups/strict-init-any-gid ]
+}
+
+@test "a pod that tries to pass for injected, or to bring its own strict-init, gets the webhook's" {
+    jq -n '{apiVersion:"v1",kind:"Pod",metadata:{name:"forged",annotations:{"strict-groups/injected":"{}"}},
+        spec:{securityContext:{runAsGroup:1000,supplementalGroups:[60000]},
+        volumes:[{name:"strict-groups",hostPath:{path:"/tmp"}}],
+        initContainers:[{name:"strict-groups-install-gid-1000",image:"evil:1",command:["/bin/true"],
+            volumeMounts:[{name:"strict-groups",mountPath:"/strict-groups"}]}],
+        containers:[{name:"app",image:"a:1",command:["/strict-groups/strict-init-gid-1000","--","$(SH)","-c","id"],
+            env:[{name:"SH",value:"/bin/sh"}],volumeMounts:[{name:"strict-groups",mountPath:"/strict-groups"}]}]}}' \
+        > "$BATS_TEST_TMPDIR/forged.yaml"
+    run wh_client review "$BATS_TEST_TMPDIR/forged.yaml"
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
+    pod() { echo "$output" | jq -c "$1"; }
+    [ "$(pod '.pod.spec.initContainers | length')" = 1 ]
+    [ "$(pod '.pod.spec.initContainers[0].image')" = '"strict-groups:0.1.0"' ]
+    [ "$(pod '.pod.spec.volumes')" = '[{"name":"strict-groups","emptyDir":{"sizeLimit":"1Mi"}}]' ]
+    [ "$(pod '.pod.spec.containers[0].volumeMounts')" = '[{"name":"strict-groups","mountPath":"/strict-groups","readOnly":true}]' ]
+    [ "$(pod '.pod.spec.containers[0].command')" = '["/strict-groups/strict-init-gid-1000","--","$(SH)","-c","id"]' ]
+    pod '.response.warnings[]' | grep -q 'reserved'
+}
+
+@test "env STRICT_GROUPS_MODE=audit in the pod is denied: the sealed copy would refuse it" {
+    jq -n '{apiVersion:"v1",kind:"Pod",metadata:{name:"env"},spec:{securityContext:{runAsGroup:1000},
+        containers:[{name:"app",image:"a:1",command:["a"],env:[{name:"STRICT_GROUPS_MODE",value:"audit"}]}]}}' \
+        > "$BATS_TEST_TMPDIR/env.yaml"
+    run wh_client review "$BATS_TEST_TMPDIR/env.yaml"
+    [ "$(echo "$output" | jq .response.allowed)" = false ]
+    echo "$output" | jq -r .response.status.message | grep -q 'STRICT_GROUPS_MODE=audit contradicts the sealed policy (enforce)'
+}
+
+# The installer command is the contract between the webhook and strict-init:
+# run every one the webhook writes (each mode, with and without the admin's
+# --lock=1) with the strict-init of this tree, as the strict-groups image
+# does, and read the seal back.
+@test "every installer the webhook writes is one this strict-init runs: each mode, with and without --lock=1" {
+    local dest=$BATS_TEST_TMPDIR lock mode copy want
+    local bin=$WH_REPO/build/strict-init
+    [ -x "$bin" ] || { echo "$bin missing: run make" >&2; false; }
+    [ "$(id -u)" = 0 ] || skip "install writes a file capability: needs root"
+    for lock in 0 1; do
+        wh_start "lock$lock" --lock=$lock
+        for mode in enforce refuse audit; do
+            run wh_client review "$WH_REPO/deploy/pod.yaml" --path "/mutate/$mode"
+            [ "$status" -eq 0 ] || { echo "$output"; false; }
+            copy=$dest/$mode-$lock
+            mapfile -t args < <(echo "$output" | jq -r --arg bin "$bin" --arg copy "$copy" \
+                '.pod.spec.initContainers[0].command | .[0] = $bin | .[-1] = $copy | .[]')
+            echo "${args[*]}"
+            "${args[@]}"
+            want="sealed: STRICT_GROUPS=60000 STRICT_GROUPS_MODE=$mode STRICT_GROUPS_NO_NEW_PRIVS=1 STRICT_GROUPS_GID=1000"
+            # the lock only where strict-init takes it: not in audit mode
+            [ "$lock" = 1 ] && [ "$mode" != audit ] && want="$want STRICT_GROUPS_LOCK=1"
+            [ "$("$copy" check | head -1)" = "$want" ]
+        done
+    done
+}

@@ -1,0 +1,249 @@
+// An API server's side of the admission call, for tests/webhook/*.bats.
+//
+//   node client.mjs review FILE.yaml|- [--template] [--path P] [--dry-run]
+//                   [--ephemeral-debug CMD [--ephemeral-image IMAGE]]
+//       builds the AdmissionReview the API server would send for the pod in
+//       FILE (- : standard input; YAML or JSON; a Deployment's template with
+//       --template), with the manual
+//       strict-groups wiring taken out, POSTs it over HTTPS keep-alive with
+//       ?timeout=10s, applies the answer's JSONPatch with fast-json-patch
+//       (an independent RFC 6902 implementation), validates the result with
+//       kubernetes-models' OpenAPI schemas plus a check that every field is
+//       one the schema knows, sends the result again (must come back without
+//       a patch), and prints {"response":..., "pod":..., "again":...}.
+//   node client.mjs post PATH FILE [CONTENT-TYPE]   one raw POST: prints status and body
+//   node client.mjs load SECONDS CONCURRENCY        keep-alive and new-connection load:
+//       prints {"ok":N,"failed":N,"errors":[...],"fingerprints":{...}}
+//   node client.mjs hold N SECONDS                  N connections open at once, each
+//       answering a review, then idle for SECONDS: prints {"served":N,"closed":N}
+//   node client.mjs idle SECONDS                    when the server closes silent clients
+//   node client.mjs fingerprint                     the certificate a new handshake gets
+//
+// Environment: WEBHOOK_URL (https://127.0.0.1:PORT), WEBHOOK_CA (PEM file).
+import fs from "node:fs";
+import https from "node:https";
+import tls from "node:tls";
+import net from "node:net";
+import crypto from "node:crypto";
+import { pathToFileURL } from "node:url";
+import { parse } from "yaml";
+import jsonpatch from "fast-json-patch";
+import { validate } from "./schema.mjs";
+
+const url = new URL(process.env.WEBHOOK_URL);
+const ca = fs.readFileSync(process.env.WEBHOOK_CA);
+const agent = new https.Agent({ keepAlive: true, maxSockets: 64, ca });
+
+function request(path, body, { contentType = "application/json", method = "POST", ag = agent } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      { host: url.hostname, port: url.port, path, method, agent: ag, ca,
+        headers: { "Content-Type": contentType, "Content-Length": Buffer.byteLength(body) } },
+      (res) => {
+        const chunks = [];
+        const fp = res.socket && res.socket.getPeerCertificate ? res.socket.getPeerCertificate().fingerprint256 : undefined;
+        res.on("data", (c) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString(),
+                                      reused: req.reusedSocket, fingerprint: fp }));
+        res.on("error", reject);
+      });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+// Takes the manual wiring of deploy/*.yaml out: the installer, the volume,
+// the mounts, the STRICT_GROUPS* env and the "/strict/strict-init --" prefix.
+export function unwire(pod) {
+  const spec = pod.spec;
+  if (!(spec.volumes || []).some((v) => v.name === "strict")) return pod; // not wired by hand
+  spec.initContainers = (spec.initContainers || []).filter((c) => c.name !== "strict-install");
+  if (spec.initContainers.length === 0) delete spec.initContainers;
+  spec.volumes = (spec.volumes || []).filter((v) => v.name !== "strict");
+  if (spec.volumes.length === 0) delete spec.volumes;
+  for (const c of [...(spec.initContainers || []), ...spec.containers]) {
+    c.volumeMounts = (c.volumeMounts || []).filter((m) => m.name !== "strict");
+    if (c.volumeMounts.length === 0) delete c.volumeMounts;
+    c.env = (c.env || []).filter((e) => !e.name.startsWith("STRICT_GROUPS"));
+    if (c.env.length === 0) delete c.env;
+    if (c.command && c.command[0] === "/strict/strict-init" && c.command[1] === "--")
+      c.command = c.command.slice(2);
+  }
+  return pod;
+}
+
+// What the API server's defaulting adds before admission, for the fields
+// these pods use (so that the review looks like the real one).
+function defaulted(pod) {
+  for (const c of [...(pod.spec.initContainers || []), ...pod.spec.containers]) {
+    c.terminationMessagePath ??= "/dev/termination-log";
+    c.terminationMessagePolicy ??= "File";
+    c.imagePullPolicy ??= /:latest$|^[^:]*$/.test(c.image) ? "Always" : "IfNotPresent";
+  }
+  pod.spec.restartPolicy ??= "Always";
+  pod.spec.dnsPolicy ??= "ClusterFirst";
+  pod.spec.schedulerName ??= "default-scheduler";
+  pod.spec.terminationGracePeriodSeconds ??= 30;
+  return pod;
+}
+
+export function review(pod, { uid = crypto.randomUUID(), dryRun = false, operation = "CREATE",
+                              subResource, oldObject } = {}) {
+  const request = {
+    uid, kind: { group: "", version: "v1", kind: "Pod" },
+    resource: { group: "", version: "v1", resource: "pods" },
+    requestKind: { group: "", version: "v1", kind: "Pod" },
+    requestResource: { group: "", version: "v1", resource: "pods" },
+    name: pod.metadata.name || "", namespace: "strict-e2e", operation,
+    userInfo: { username: "system:serviceaccount:kube-system:replicaset-controller" },
+    object: pod, oldObject: oldObject ?? null, dryRun,
+    options: { apiVersion: "meta.k8s.io/v1", kind: operation === "CREATE" ? "CreateOptions" : "UpdateOptions" },
+  };
+  if (subResource) request.subResource = subResource;
+  return { apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", request };
+}
+
+async function admit(body, path) {
+  const res = await request(`${path}?timeout=10s`, JSON.stringify(body));
+  if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${res.body}`);
+  const answer = JSON.parse(res.body);
+  if (answer.apiVersion !== "admission.k8s.io/v1" || answer.kind !== "AdmissionReview")
+    throw new Error(`not an AdmissionReview: ${res.body}`);
+  if (answer.response.uid !== body.request.uid) throw new Error("uid not echoed");
+  return { answer: answer.response, reused: res.reused };
+}
+
+function applied(pod, response) {
+  if (!response.patch) return structuredClone(pod);
+  if (response.patchType !== "JSONPatch") throw new Error(`patchType ${response.patchType}`);
+  const ops = JSON.parse(Buffer.from(response.patch, "base64").toString());
+  const errors = jsonpatch.validate(ops, pod);
+  if (errors) throw new Error(`patch does not apply: ${errors.message}`);
+  return jsonpatch.applyPatch(structuredClone(pod), ops, true, false).newDocument;
+}
+
+async function cmdReview(args) {
+  const file = args[0];
+  const path = args.includes("--path") ? args[args.indexOf("--path") + 1] : "/mutate";
+  const doc = parse(fs.readFileSync(file === "-" ? 0 : file, "utf8"));
+  let pod = args.includes("--template")
+    ? { apiVersion: "v1", kind: "Pod", metadata: { ...doc.spec.template.metadata, generateName: `${doc.metadata.name}-` }, spec: doc.spec.template.spec }
+    : doc;
+  pod = defaulted(unwire(structuredClone(pod)));
+  validate(pod);
+  const first = await admit(review(pod, { dryRun: args.includes("--dry-run") }), path);
+  const out = { response: first.answer, input: pod };
+  if (first.answer.allowed) {
+    const patched = applied(pod, first.answer);
+    validate(patched);
+    const second = await admit(review(patched), path);
+    if (second.answer.patch) throw new Error(`not idempotent: ${Buffer.from(second.answer.patch, "base64")}`);
+    out.pod = patched;
+    out.again = second.answer;
+    out.reused = second.reused;
+    if (args.includes("--ephemeral-debug")) {
+      const cmd = args[args.indexOf("--ephemeral-debug") + 1];
+      const withDebug = structuredClone(patched);
+      const image = args.includes("--ephemeral-image") ? args[args.indexOf("--ephemeral-image") + 1] : "busybox";
+      withDebug.spec.ephemeralContainers = [{ name: "debugger", image, command: [cmd],
+        terminationMessagePath: "/dev/termination-log", terminationMessagePolicy: "File", imagePullPolicy: "IfNotPresent" }];
+      const eph = await admit(review(withDebug, { operation: "UPDATE", subResource: "ephemeralcontainers", oldObject: patched }), path);
+      out.ephemeral = eph.answer;
+      if (eph.answer.allowed) { out.ephemeralPod = applied(withDebug, eph.answer); validate(out.ephemeralPod); }
+    }
+  }
+  console.log(JSON.stringify(out));
+}
+
+async function cmdPost(args) {
+  const [path, file, type] = args;
+  const res = await request(path, fs.readFileSync(file), { contentType: type || "application/json" });
+  console.log(JSON.stringify({ status: res.status, body: res.body }));
+}
+
+const samplePod = () => defaulted(unwire(parse(fs.readFileSync(new URL("../../deploy/pod.yaml", import.meta.url), "utf8"))));
+
+function fingerprintOf(socket) {
+  const cert = socket.getPeerCertificate();
+  return cert && cert.fingerprint256;
+}
+
+async function cmdLoad(args) {
+  const seconds = Number(args[0]), concurrency = Number(args[1]);
+  const pod = samplePod();
+  const until = Date.now() + seconds * 1000;
+  const stats = { ok: 0, failed: 0, errors: [], fingerprints: {} };
+  async function worker(i) {
+    // odd workers open a new connection (a handshake) for every request
+    const ag = i % 2 ? new https.Agent({ keepAlive: false, ca }) : agent;
+    while (Date.now() < until) {
+      try {
+        const body = review(pod);
+        const res = await request("/mutate?timeout=10s", JSON.stringify(body), { ag });
+        const r = JSON.parse(res.body);
+        if (res.status !== 200 || r.response.uid !== body.request.uid || !r.response.allowed || !r.response.patch)
+          throw new Error(`status ${res.status}`);
+        stats.ok++;
+        const fp = res.fingerprint;
+        if (fp) stats.fingerprints[fp] = (stats.fingerprints[fp] || 0) + 1;
+      } catch (e) {
+        stats.failed++;
+        if (stats.errors.length < 10) stats.errors.push(String(e.message || e));
+      }
+    }
+  }
+  await Promise.all([...Array(concurrency).keys()].map(worker));
+  console.log(JSON.stringify(stats));
+}
+
+async function cmdHold(args) {
+  const n = Number(args[0]), idle = Number(args[1]);
+  const body = JSON.stringify(review(samplePod()));
+  let served = 0, closed = 0;
+  const sockets = await Promise.all([...Array(n).keys()].map(() => new Promise((resolve, reject) => {
+    const s = tls.connect({ host: url.hostname, port: Number(url.port), ca, servername: "localhost" }, () => {
+      s.write(`POST /mutate?timeout=10s HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    });
+    let got = "";
+    s.on("data", (d) => { got += d; if (/^HTTP\/1\.1 200/.test(got) && got.includes('"allowed":true')) { if (!s.counted) { s.counted = true; served++; resolve(s); } } });
+    s.on("close", () => { closed++; if (!s.counted) reject(new Error(`closed before an answer: ${got.slice(0, 80)}`)); });
+    s.on("error", () => {});
+  })));
+  await new Promise((r) => setTimeout(r, idle * 1000));
+  const open = sockets.filter((s) => !s.destroyed && s.readyState === "open").length;
+  console.log(JSON.stringify({ served, closed, open }));
+  sockets.forEach((s) => s.destroy());
+}
+
+// Three silent clients: TCP only (no handshake), TLS without a request, TLS
+// after one answered request. Prints when the server closed each (ms), or
+// null if it had not after SECONDS.
+async function cmdIdle(args) {
+  const seconds = Number(args[0]);
+  const t0 = Date.now();
+  // reading, so that the server's FIN is seen
+  const closedAt = (s) => new Promise((r) => { s.on("data", () => {}); s.on("close", () => r(Date.now() - t0)); s.on("error", () => {}); setTimeout(() => r(null), seconds * 1000); });
+  const body = JSON.stringify(review(samplePod()));
+  const tcp = net.connect(Number(url.port), url.hostname);
+  const quiet = tls.connect({ host: url.hostname, port: Number(url.port), ca, servername: "localhost" });
+  const used = tls.connect({ host: url.hostname, port: Number(url.port), ca, servername: "localhost" }, () => {
+    used.write(`POST /mutate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  });
+  const [a, b, c] = await Promise.all([closedAt(tcp), closedAt(quiet), closedAt(used)]);
+  console.log(JSON.stringify({ tcp: a, tls: b, afterRequest: c }));
+  for (const s of [tcp, quiet, used]) s.destroy();
+}
+
+async function cmdFingerprint() {
+  const s = tls.connect({ host: url.hostname, port: Number(url.port), ca, servername: "localhost" });
+  await new Promise((r, j) => { s.on("secureConnect", r); s.on("error", j); });
+  console.log(fingerprintOf(s));
+  s.destroy();
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const [cmd, ...rest] = process.argv.slice(2);
+  const commands = { review: cmdReview, post: cmdPost, load: cmdLoad, hold: cmdHold, idle: cmdIdle, fingerprint: cmdFingerprint };
+  if (!commands[cmd]) { console.error(`usage: client.mjs ${Object.keys(commands).join("|")} ...`); process.exit(64); }
+  commands[cmd](rest).then(() => { agent.destroy(); }, (e) => { console.error(`client: ${e.stack || e}`); process.exit(1); });
+}

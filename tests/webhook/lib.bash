@@ -1,0 +1,82 @@
+# Helpers for tests/webhook/*.bats: a test CA (openssl), webhook instances on
+# free loopback ports, the API server's side (client.mjs).
+
+WH_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+WH_BIN=${WH_BIN:-$WH_REPO/build/strict-groups-webhook}
+WH_CLIENT=$WH_REPO/tests/webhook/client.mjs
+
+# wh_cert DIR NAME: a key and a certificate for 127.0.0.1/localhost signed by
+# the CA in DIR (made on first use).
+wh_cert() {
+    local dir=$1 name=$2
+    if [ ! -f "$dir/ca.crt" ]; then
+        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+            -subj /CN=strict-groups-test-ca -keyout "$dir/ca.key" -out "$dir/ca.crt" 2>/dev/null || return 1
+    fi
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=localhost \
+        -keyout "$dir/$name.key" -out "$dir/$name.csr" 2>/dev/null || return 1
+    printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' > "$dir/$name.ext"
+    openssl x509 -req -in "$dir/$name.csr" -CA "$dir/ca.crt" -CAkey "$dir/ca.key" \
+        -CAcreateserial -days 1 -extfile "$dir/$name.ext" -out "$dir/$name.crt" 2>/dev/null
+}
+
+wh_free_port() {
+    node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+
+# wh_start NAME [FLAG...]: starts an instance with its own certificate under
+# $BATS_FILE_TMPDIR/NAME; sets WH_DIR, WH_PID, WEBHOOK_URL, WEBHOOK_CA and
+# waits until /readyz answers.
+wh_start() {
+    local name=$1
+    shift
+    WH_DIR=$BATS_FILE_TMPDIR/$name
+    mkdir -p "$WH_DIR"
+    cp "$WH_CERTS/ca.crt" "$WH_DIR/ca.crt"
+    cp "$WH_CERTS/server.crt" "$WH_DIR/tls.crt"
+    cp "$WH_CERTS/server.key" "$WH_DIR/tls.key"
+    WH_PORT=$(wh_free_port)
+    export WEBHOOK_URL=https://127.0.0.1:$WH_PORT WEBHOOK_CA=$WH_DIR/ca.crt
+    STRICT_GROUPS_WEBHOOK_SHUTDOWN_DELAY=${STRICT_GROUPS_WEBHOOK_SHUTDOWN_DELAY:-0} \
+    STRICT_GROUPS_WEBHOOK_IMAGE=${STRICT_GROUPS_WEBHOOK_IMAGE:-strict-groups:0.1.0} \
+        "$WH_BIN" --tls-cert="$WH_DIR/tls.crt" --tls-key="$WH_DIR/tls.key" \
+        --listen="127.0.0.1:$WH_PORT" "$@" 2>"$WH_DIR/log" &
+    WH_PID=$!
+    echo "$WH_PID" >> "$BATS_FILE_TMPDIR/pids"
+    for _ in $(seq 100); do
+        curl -sf --cacert "$WEBHOOK_CA" "$WEBHOOK_URL/readyz" >/dev/null 2>&1 && return 0
+        kill -0 "$WH_PID" 2>/dev/null || break
+        sleep 0.05
+    done
+    echo "webhook did not start:" >&2
+    cat "$WH_DIR/log" >&2
+    return 1
+}
+
+wh_stop_all() {
+    [ -f "$BATS_FILE_TMPDIR/pids" ] || return 0
+    while read -r pid; do
+        kill "$pid" 2>/dev/null || true
+    done < "$BATS_FILE_TMPDIR/pids"
+    while read -r pid; do
+        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$pid" 2>/dev/null || true
+    done < "$BATS_FILE_TMPDIR/pids"
+    rm -f "$BATS_FILE_TMPDIR/pids"
+}
+
+wh_client() {
+    node "$WH_CLIENT" "$@"
+}
+
+# wh_curl [CURL ARGS...]: HTTPS to the instance, trusting the test CA.
+wh_curl() {
+    curl -sS --cacert "$WEBHOOK_CA" "$@"
+}
+
+# A review body for a pod given as JSON on stdin.
+wh_review_of() {
+    jq -c '{apiVersion:"admission.k8s.io/v1",kind:"AdmissionReview",request:{uid:"11111111-2222-3333-4444-555555555555",
+        kind:{group:"",version:"v1",kind:"Pod"},resource:{group:"",version:"v1",resource:"pods"},
+        namespace:"strict-e2e",operation:"CREATE",object:.}}'
+}

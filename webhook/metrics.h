@@ -1,0 +1,24 @@
+/* Counters for /metrics (Prometheus text format 0.0.4), updated with atomics
+ * from the worker threads. */
+#ifndef STRICT_WEBHOOK_METRICS_H
+#define STRICT_WEBHOOK_METRICS_H
+
+#include <stddef.h>
+
+#include "review.h"
+
+/* outcome: enum wh_outcome or WH_ERROR. */
+void metrics_admission(enum wh_op_label op, enum wh_mode mode, int outcome, double seconds);
+/* An HTTP answer that was no admission (404, 405, 408, 413, 415, 503). */
+void metrics_http_error(unsigned int status);
+void metrics_cert_reload(int ok, long long not_after);
+void metrics_connections(int delta);
+void metrics_inflight(int delta);
+long metrics_inflight_now(void);
+void metrics_set_ready(int ready);
+int metrics_ready(void);
+
+/* The text; malloc'ed, *len set. NULL when out of memory. */
+char *metrics_render(size_t *len);
+
+#endif

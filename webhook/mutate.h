@@ -1,0 +1,110 @@
+/* The webhook's decision, as a pure function: a pod and the admin's settings
+ * in, a JSONPatch (or a denial) out. No system calls, no clock, no global
+ * state: the same input always gives the same answer, which is what makes
+ * the webhook idempotent (an injected pod comes back unchanged) and dryRun
+ * safe.
+ *
+ * The rewrite (docs/design.md "The webhook"):
+ *   - an emptyDir volume WH_VOLUME, mounted read-only at WH_MOUNT_PATH in
+ *     every wrapped container;
+ *   - first among the init containers, one installer per distinct set of
+ *     sealed settings in the pod, named WH_INSTALLER_PREFIX + key (key
+ *     "gid-1000", or "any-gid" where the admin lets the image choose the
+ *     primary gid), running `/strict-init install --groups=... --mode=...
+ *     --no-new-privs=... [--lock=1] [--gid=G] WH_MOUNT_PATH/strict-init-KEY`
+ *     as root with only CAP_SETFCAP;
+ *   - every container, init container and (new) ephemeral container:
+ *     command = [WH_MOUNT_PATH/strict-init-KEY, "--", original command...],
+ *     args unchanged;
+ *   - the annotation WH_ANNOTATION records what was done.
+ * Whatever the pod put under these names is the webhook's to rewrite: the
+ * result is computed from the pod with the webhook's own parts taken out,
+ * so a pod cannot claim to be injected already. */
+#ifndef STRICT_WEBHOOK_MUTATE_H
+#define STRICT_WEBHOOK_MUTATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#define WH_VOLUME "strict-groups"
+#define WH_MOUNT_PATH "/strict-groups"
+#define WH_COPY_PREFIX WH_MOUNT_PATH "/strict-init-"
+#define WH_INSTALLER_PREFIX "strict-groups-install-"
+#define WH_ANNOTATION "strict-groups/injected"
+/* Where the installer image keeps the (unsealed) strict-init. */
+#define WH_INSTALLER_BINARY "/strict-init"
+
+enum wh_mode { WH_MODE_ENFORCE, WH_MODE_REFUSE, WH_MODE_AUDIT };
+
+/* The admin's settings (flags of strict-groups-webhook). */
+struct wh_settings {
+	const char *image;             /* the strict-groups image: the installer */
+	const char *image_pull_policy; /* the installer's imagePullPolicy */
+	enum wh_mode mode;             /* sealed into every copy */
+	bool allow_image_gid;          /* admit pods without an effective runAsGroup */
+	bool no_new_privs;             /* sealed --no-new-privs */
+	bool lock;                     /* seal --lock=1 (enforce and refuse modes) */
+	const char *version;           /* recorded in the annotation */
+};
+
+/* What a registry lookup found for one image (the next issue's module):
+ * the caller passes one per image it looked up; the core matches them by
+ * the image string exactly as the pod writes it. Unused until then. */
+struct wh_image_config {
+	const char *image;
+	const char *const *entrypoint; /* config Entrypoint */
+	size_t n_entrypoint;
+	const char *const *cmd;        /* config Cmd */
+	size_t n_cmd;
+	const char *user;              /* config User, or NULL */
+	const char *digest;            /* "sha256:...", or NULL */
+};
+
+enum wh_operation {
+	WH_OP_CREATE,    /* CREATE pods */
+	WH_OP_EPHEMERAL, /* UPDATE pods/ephemeralcontainers */
+};
+
+struct wh_request {
+	enum wh_operation op;
+	const json_t *pod;     /* request.object */
+	const json_t *old_pod; /* request.oldObject: WH_OP_EPHEMERAL only */
+	const struct wh_image_config *images;
+	size_t n_images;
+};
+
+enum wh_outcome {
+	WH_INJECTED,  /* allowed, with a patch */
+	WH_UNCHANGED, /* allowed, nothing to change (already injected) */
+	WH_SKIPPED,   /* allowed unchanged on purpose (mirror, windows pod) */
+	WH_DENIED,    /* refused: message says why */
+	WH_OUTCOMES
+};
+
+struct wh_result {
+	enum wh_outcome outcome;
+	int code;          /* WH_DENIED: 403 (policy) or 400 (malformed pod) */
+	json_t *patch;     /* JSONPatch operations; empty unless WH_INJECTED */
+	json_t *warnings;  /* array of strings, maybe empty */
+	char *message;     /* why (denied, skipped); NULL otherwise */
+};
+
+/* Returns 0 with *res filled (release it with wh_result_free), or -1 when
+ * out of memory (*res is then empty). Never fails on any input otherwise:
+ * whatever the pod holds, the answer is an outcome. */
+int wh_mutate(const struct wh_settings *settings, const struct wh_request *req,
+	      struct wh_result *res);
+void wh_result_free(struct wh_result *res);
+
+/* The images of the containers a rewrite would wrap that set no command:
+ * what the caller must look up before calling wh_mutate for them to be
+ * wrapped (distinct, in pod order). NULL when out of memory. */
+json_t *wh_images_needed(const struct wh_request *req);
+
+const char *wh_mode_name(enum wh_mode mode);
+int wh_mode_parse(const char *text, enum wh_mode *mode);
+const char *wh_outcome_name(enum wh_outcome outcome);
+
+#endif

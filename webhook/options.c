@@ -1,0 +1,266 @@
+#include "options.h"
+
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gidlist.h"
+
+enum kind { K_STRING, K_UINT, K_BOOL, K_MODE, K_PULL, K_LISTEN, K_FLAG };
+
+struct flag {
+	const char *name; /* without "--" */
+	enum kind kind;
+	size_t offset;
+	unsigned int min, max;
+	const char *value_help;
+	const char *help;
+};
+
+#define OFF(field) offsetof(struct wh_options, field)
+
+static const struct flag flags[] = {
+	{"tls-cert", K_STRING, OFF(tls_cert), 0, 0, "FILE",
+	 "serving certificate (PEM, chain allowed); re-read when it changes"},
+	{"tls-key", K_STRING, OFF(tls_key), 0, 0, "FILE", "its private key (PEM)"},
+	{"image", K_STRING, OFF(settings.image), 0, 0, "REF",
+	 "the strict-groups image the installer init container runs"},
+	{"image-pull-policy", K_PULL, OFF(settings.image_pull_policy), 0, 0,
+	 "Always|IfNotPresent|Never", "the installer's imagePullPolicy (IfNotPresent)"},
+	{"listen", K_LISTEN, OFF(listen), 0, 0, "ADDR:PORT", "HTTPS address (0.0.0.0:8443)"},
+	{"mode", K_MODE, OFF(settings.mode), 0, 0, "enforce|refuse|audit",
+	 "mode sealed by /mutate (enforce); /mutate/MODE seals MODE"},
+	{"allow-image-gid", K_BOOL, OFF(settings.allow_image_gid), 0, 1, "0|1",
+	 "admit containers without runAsGroup in enforce and refuse modes (0)"},
+	{"no-new-privs", K_BOOL, OFF(settings.no_new_privs), 0, 1, "0|1",
+	 "sealed --no-new-privs (1)"},
+	{"lock", K_BOOL, OFF(settings.lock), 0, 1, "0|1", "seal --lock=1: the seccomp lock (0)"},
+	{"metrics-listen", K_LISTEN, OFF(metrics_listen), 0, 0, "ADDR:PORT",
+	 "also serve /metrics, /healthz, /readyz over plain HTTP there (off)"},
+	{"max-body-bytes", K_UINT, OFF(max_body_bytes), 1024, 64u << 20, "N",
+	 "largest AdmissionReview accepted, larger: 413 (4194304)"},
+	{"max-buffered-bytes", K_UINT, OFF(max_buffered_bytes), 1024, 1u << 30, "N",
+	 "request bodies held at once, beyond: 503 (67108864)"},
+	{"max-connections", K_UINT, OFF(max_connections), 1, 65536, "N",
+	 "open connections at once (1024)"},
+	{"idle-timeout", K_UINT, OFF(idle_timeout), 1, 3600, "SECONDS",
+	 "close a connection silent for this long (60)"},
+	{"request-timeout", K_UINT, OFF(request_timeout), 1, 300, "SECONDS",
+	 "close a connection whose request body takes longer (10)"},
+	{"threads", K_UINT, OFF(threads), 0, 256, "N", "worker threads, 0: one per CPU (0)"},
+	{"shutdown-delay", K_UINT, OFF(shutdown_delay), 0, 300, "SECONDS",
+	 "after SIGTERM, keep serving (not ready) this long (5)"},
+	{"shutdown-timeout", K_UINT, OFF(shutdown_timeout), 0, 300, "SECONDS",
+	 "then wait at most this long for requests in flight (20)"},
+	{"help", K_FLAG, OFF(help), 0, 0, NULL, "this text"},
+	{"version", K_FLAG, OFF(version), 0, 0, NULL, "the version"},
+};
+
+#define NFLAGS (sizeof(flags) / sizeof(flags[0]))
+
+static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	for (char *p = err; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return -1;
+}
+
+static void env_name(const struct flag *f, char *buf, size_t cap)
+{
+	size_t n = (size_t)snprintf(buf, cap, "STRICT_GROUPS_WEBHOOK_");
+
+	for (const char *p = f->name; *p && n + 1 < cap; p++)
+		buf[n++] = (char)(*p == '-' ? '_' : *p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
+	buf[n] = '\0';
+}
+
+int listen_parse(const char *text, struct wh_listen *out)
+{
+	const char *colon = strrchr(text, ':'), *host = text;
+	size_t host_len;
+	unsigned int port;
+	unsigned char addr[16];
+
+	memset(out, 0, sizeof(*out));
+	if (!colon)
+		return -1;
+	host_len = (size_t)(colon - text);
+	if (host_len >= 2 && text[0] == '[' && text[host_len - 1] == ']') {
+		host++;
+		host_len -= 2;
+		out->ipv6 = true;
+	}
+	if (host_len == 0 || host_len >= sizeof(out->host))
+		return -1;
+	memcpy(out->host, host, host_len);
+	out->host[host_len] = '\0';
+	if (inet_pton(out->ipv6 ? AF_INET6 : AF_INET, out->host, addr) != 1)
+		return -1;
+	if (parse_id(colon + 1, strlen(colon + 1), &port) != GID_OK || port == 0 || port > 65535)
+		return -1;
+	out->port = port;
+	return 0;
+}
+
+static int set_value(struct wh_options *o, const struct flag *f, const char *source,
+		     const char *value, char *err, size_t errlen)
+{
+	char *field = (char *)o + f->offset;
+	unsigned int n;
+
+	switch (f->kind) {
+	case K_STRING:
+		if (!*value)
+			return fail(err, errlen, "%s: empty", source);
+		*(const char **)(void *)field = value;
+		return 0;
+	case K_UINT:
+	case K_BOOL:
+		if (parse_id(value, strlen(value), &n) != GID_OK || n < f->min || n > f->max)
+			return fail(err, errlen, "%s=%s: a number from %u to %u", source, value,
+				    f->min, f->max);
+		if (f->kind == K_BOOL)
+			*(bool *)(void *)field = n == 1;
+		else
+			*(unsigned int *)(void *)field = n;
+		return 0;
+	case K_MODE:
+		if (wh_mode_parse(value, (enum wh_mode *)(void *)field) != 0)
+			return fail(err, errlen, "%s=%s: enforce, refuse or audit", source, value);
+		return 0;
+	case K_PULL:
+		if (strcmp(value, "Always") != 0 && strcmp(value, "IfNotPresent") != 0 &&
+		    strcmp(value, "Never") != 0)
+			return fail(err, errlen, "%s=%s: Always, IfNotPresent or Never", source, value);
+		*(const char **)(void *)field = value;
+		return 0;
+	case K_LISTEN:
+		if (listen_parse(value, (struct wh_listen *)(void *)field) != 0)
+			return fail(err, errlen, "%s=%s: ADDR:PORT with a numeric address "
+				    "([ADDR] for IPv6)", source, value);
+		if (f->offset == OFF(metrics_listen))
+			o->metrics_listen_set = true;
+		return 0;
+	case K_FLAG:
+	default:
+		*(bool *)(void *)field = true;
+		return 0;
+	}
+}
+
+static void defaults(struct wh_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->settings.image_pull_policy = "IfNotPresent";
+	o->settings.mode = WH_MODE_ENFORCE;
+	o->settings.no_new_privs = true;
+	o->settings.version = STRICT_VERSION;
+	(void)listen_parse("0.0.0.0:8443", &o->listen);
+	o->max_body_bytes = 4u << 20;
+	o->max_buffered_bytes = 64u << 20;
+	o->max_connections = 1024;
+	o->idle_timeout = 60;
+	o->request_timeout = 10;
+	o->shutdown_delay = 5;
+	o->shutdown_timeout = 20;
+}
+
+static const struct flag *find_flag(const char *name, size_t len)
+{
+	for (size_t i = 0; i < NFLAGS; i++)
+		if (strlen(flags[i].name) == len && strncmp(flags[i].name, name, len) == 0)
+			return &flags[i];
+	return NULL;
+}
+
+int options_parse(struct wh_options *o, int argc, char **argv, char **envp,
+		  char *err, size_t errlen)
+{
+	bool given[NFLAGS] = {false};
+
+	defaults(o);
+	/* the environment first: a flag given too wins */
+	for (size_t i = 0; i < NFLAGS; i++) {
+		char name[64];
+		size_t n;
+		const char *value = NULL;
+
+		if (flags[i].kind == K_FLAG)
+			continue;
+		env_name(&flags[i], name, sizeof(name));
+		n = strlen(name);
+		for (char **e = envp; e && *e; e++) {
+			if (strncmp(*e, name, n) != 0 || (*e)[n] != '=')
+				continue;
+			if (value)
+				return fail(err, errlen, "%s is set twice in the environment", name);
+			value = *e + n + 1;
+		}
+		if (value && set_value(o, &flags[i], name, value, err, errlen) != 0)
+			return -1;
+	}
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i], *eq, *value;
+		const struct flag *f;
+		char source[80];
+
+		if (strncmp(arg, "--", 2) != 0)
+			return fail(err, errlen, "unexpected argument '%s' (see --help)", arg);
+		eq = strchr(arg, '=');
+		f = find_flag(arg + 2, eq ? (size_t)(eq - arg - 2) : strlen(arg + 2));
+		if (!f)
+			return fail(err, errlen, "unknown option '%s' (see --help)", arg);
+		if (given[f - flags])
+			return fail(err, errlen, "--%s given twice", f->name);
+		given[f - flags] = true;
+		snprintf(source, sizeof(source), "--%s", f->name);
+		if (f->kind == K_FLAG) {
+			if (eq)
+				return fail(err, errlen, "--%s takes no value", f->name);
+			value = "";
+		} else if (eq) {
+			value = eq + 1;
+		} else if (i + 1 < argc) {
+			value = argv[++i];
+		} else {
+			return fail(err, errlen, "--%s needs a value", f->name);
+		}
+		if (set_value(o, f, source, value, err, errlen) != 0)
+			return -1;
+	}
+	if (o->help || o->version)
+		return 0;
+	if (!o->tls_cert || !o->tls_key || !o->settings.image)
+		return fail(err, errlen, "--tls-cert, --tls-key and --image are required (see --help)");
+	for (const char *p = o->settings.image; *p; p++)
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
+			return fail(err, errlen, "--image: no white space or control characters");
+	return 0;
+}
+
+void options_usage(FILE *out)
+{
+	fprintf(out, "usage: strict-groups-webhook --tls-cert=FILE --tls-key=FILE --image=REF [OPTION]...\n"
+		"A Kubernetes mutating admission webhook that starts every container of a pod\n"
+		"through strict-init, sealed with the pod's groups (POST /mutate, /mutate/enforce,\n"
+		"/mutate/refuse, /mutate/audit; GET /healthz, /readyz, /metrics).\n\n");
+	for (size_t i = 0; i < NFLAGS; i++) {
+		char name[64];
+
+		env_name(&flags[i], name, sizeof(name));
+		fprintf(out, "  --%s%s%s", flags[i].name, flags[i].value_help ? "=" : "",
+			flags[i].value_help ? flags[i].value_help : "");
+		if (flags[i].kind != K_FLAG)
+			fprintf(out, "  (env %s)", name);
+		fprintf(out, "\n        %s\n", flags[i].help);
+	}
+}

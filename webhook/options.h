@@ -1,0 +1,47 @@
+/* strict-groups-webhook's flags: each `--name=VALUE` (or `--name VALUE`) also
+ * an environment variable STRICT_GROUPS_WEBHOOK_NAME (upper case, '-' as
+ * '_'); the flag wins. Pure: argv and envp in, a struct out. */
+#ifndef STRICT_WEBHOOK_OPTIONS_H
+#define STRICT_WEBHOOK_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "mutate.h"
+
+struct wh_listen {
+	char host[64];    /* numeric IPv4 or IPv6 (without brackets) */
+	bool ipv6;
+	unsigned int port;
+};
+
+struct wh_options {
+	const char *tls_cert;
+	const char *tls_key;
+	struct wh_settings settings;
+	struct wh_listen listen;
+	bool metrics_listen_set;
+	struct wh_listen metrics_listen;
+	unsigned int max_body_bytes;
+	unsigned int max_buffered_bytes;
+	unsigned int max_connections;
+	unsigned int idle_timeout;     /* seconds */
+	unsigned int request_timeout;  /* seconds */
+	unsigned int threads;          /* 0: one per CPU */
+	unsigned int shutdown_delay;   /* seconds */
+	unsigned int shutdown_timeout; /* seconds */
+	bool help;
+	bool version;
+};
+
+/* Returns 0, or -1 with a one-line reason in err. Strings point into argv
+ * and envp. */
+int options_parse(struct wh_options *o, int argc, char **argv, char **envp,
+		  char *err, size_t errlen);
+void options_usage(FILE *out);
+
+/* "ADDR:PORT", "[IPV6]:PORT": numeric addresses only. */
+int listen_parse(const char *text, struct wh_listen *out);
+
+#endif

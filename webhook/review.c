@@ -1,0 +1,232 @@
+#include "review.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <nettle/base64.h>
+
+#define REVIEW_VERSION "admission.k8s.io/v1"
+
+const char *wh_op_label_name(enum wh_op_label label)
+{
+	static const char *const names[WH_LABELS] = {
+		[WH_LABEL_CREATE] = "CREATE", [WH_LABEL_UPDATE] = "UPDATE",
+		[WH_LABEL_DELETE] = "DELETE", [WH_LABEL_CONNECT] = "CONNECT",
+		[WH_LABEL_OTHER] = "other"};
+
+	return label < WH_LABELS ? names[label] : "other";
+}
+
+static enum wh_op_label op_label(const char *op)
+{
+	for (int l = 0; op && l < WH_LABEL_OTHER; l++)
+		if (strcmp(op, wh_op_label_name((enum wh_op_label)l)) == 0)
+			return (enum wh_op_label)l;
+	return WH_LABEL_OTHER;
+}
+
+/* Printable ASCII only, for the log line. */
+static void one_line(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+			*s = '?';
+}
+
+static int plain_error(struct wh_review *out, const char *why)
+{
+	int n = snprintf(NULL, 0, "strict-groups-webhook: %s\n", why);
+
+	out->http_status = 400;
+	out->content_type = "text/plain; charset=utf-8";
+	out->outcome = WH_ERROR;
+	out->body = malloc((size_t)n + 1);
+	if (!out->body)
+		return -1;
+	snprintf(out->body, (size_t)n + 1, "strict-groups-webhook: %s\n", why);
+	out->body_len = (size_t)n;
+	snprintf(out->summary, sizeof(out->summary), "bad request: %s", why);
+	one_line(out->summary);
+	return 0;
+}
+
+static char *base64(const json_t *patch)
+{
+	char *text = json_dumps(patch, JSON_COMPACT), *b64;
+	size_t len;
+
+	if (!text)
+		return NULL;
+	len = strlen(text);
+	b64 = malloc(BASE64_ENCODE_RAW_LENGTH(len) + 1);
+	if (b64) {
+		base64_encode_raw(b64, len, (const uint8_t *)text);
+		b64[BASE64_ENCODE_RAW_LENGTH(len)] = '\0';
+	}
+	free(text);
+	return b64;
+}
+
+static bool is(const json_t *v, const char *text)
+{
+	const char *s = json_string_value(v);
+
+	return s && strcmp(s, text) == 0;
+}
+
+/* request.kind and request.resource name a v1 Pod. */
+static bool about_pods(const json_t *request)
+{
+	const json_t *kind = json_object_get(request, "kind");
+	const json_t *resource = json_object_get(request, "resource");
+
+	return is(json_object_get(kind, "group"), "") && is(json_object_get(kind, "version"), "v1") &&
+	       is(json_object_get(kind, "kind"), "Pod") &&
+	       is(json_object_get(resource, "group"), "") &&
+	       is(json_object_get(resource, "version"), "v1") &&
+	       is(json_object_get(resource, "resource"), "pods");
+}
+
+static int answer(struct wh_review *out, const char *uid, const struct wh_result *res)
+{
+	json_t *response = json_pack("{s:s, s:b}", "uid", uid, "allowed", res->outcome != WH_DENIED);
+	json_t *review;
+	char *text;
+
+	if (!response)
+		return -1;
+	if (res->outcome == WH_INJECTED) {
+		char *b64 = base64(res->patch);
+
+		if (!b64 || json_object_set_new(response, "patchType", json_string("JSONPatch")) != 0 ||
+		    json_object_set_new(response, "patch", json_string(b64)) != 0) {
+			free(b64);
+			json_decref(response);
+			return -1;
+		}
+		free(b64);
+	}
+	if (json_array_size(res->warnings) &&
+	    json_object_set(response, "warnings", res->warnings) != 0)
+		goto oom;
+	if (res->outcome == WH_DENIED &&
+	    json_object_set_new(response, "status",
+				json_pack("{s:i, s:s, s:s}", "code", res->code, "message",
+					  res->message, "reason",
+					  res->code == 400 ? "BadRequest" : "Forbidden")) != 0)
+		goto oom;
+	review = json_pack("{s:s, s:s, s:o}", "apiVersion", REVIEW_VERSION, "kind",
+			   "AdmissionReview", "response", response);
+	if (!review)
+		return -1;
+	text = json_dumps(review, JSON_COMPACT);
+	json_decref(review);
+	if (!text)
+		return -1;
+	out->http_status = 200;
+	out->content_type = "application/json";
+	out->body = text;
+	out->body_len = strlen(text);
+	return 0;
+oom:
+	json_decref(response);
+	return -1;
+}
+
+/* Fills res for a review whose request is not one this webhook rewrites. */
+static int leave(struct wh_result *res, enum wh_outcome outcome, int code, const char *message)
+{
+	res->outcome = outcome;
+	res->code = code;
+	res->message = strdup(message);
+	res->patch = json_array();
+	res->warnings = json_array();
+	return res->message && res->patch && res->warnings ? 0 : -1;
+}
+
+static void summarise(struct wh_review *out, const json_t *request, const struct wh_result *res)
+{
+	const json_t *object = json_object_get(request, "object");
+	const char *ns = json_string_value(json_object_get(request, "namespace"));
+	const char *name = json_string_value(json_object_get(request, "name"));
+	const char *generate = json_string_value(
+		json_object_get(json_object_get(object, "metadata"), "generateName"));
+	const char *sub = json_string_value(json_object_get(request, "subResource"));
+
+	snprintf(out->summary, sizeof(out->summary), "%s pods%s%s %s/%s%s: %s%s%.300s",
+		 wh_op_label_name(out->operation), sub && *sub ? "/" : "", sub ? sub : "",
+		 ns ? ns : "", name && *name ? name : generate ? generate : "",
+		 name && *name ? "" : "*", wh_outcome_name(res->outcome),
+		 res->message ? ": " : "", res->message ? res->message : "");
+	one_line(out->summary);
+}
+
+int wh_review(const struct wh_settings *settings, const char *body, size_t len,
+	      struct wh_review *out)
+{
+	json_error_t error;
+	json_t *review, *request;
+	const char *uid, *op, *sub;
+	struct wh_result res = {0};
+	struct wh_request req = {0};
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->operation = WH_LABEL_OTHER;
+	/* Duplicate keys are refused: the API server never sends them, and two
+	 * readers could take different ones. NUL in strings is refused too
+	 * (jansson's default). */
+	review = json_loadb(body, len, JSON_REJECT_DUPLICATES, &error);
+	if (!review) {
+		char why[256];
+
+		snprintf(why, sizeof(why), "the body is not JSON: %s (at byte %d)", error.text,
+			 error.position);
+		return plain_error(out, why);
+	}
+	request = json_object_get(review, "request");
+	uid = json_string_value(json_object_get(request, "uid"));
+	if (!json_is_object(review) || !is(json_object_get(review, "apiVersion"), REVIEW_VERSION) ||
+	    !is(json_object_get(review, "kind"), "AdmissionReview")) {
+		json_decref(review);
+		return plain_error(out, "not an " REVIEW_VERSION " AdmissionReview");
+	}
+	if (!json_is_object(request) || !uid || !*uid) {
+		json_decref(review);
+		return plain_error(out, "the AdmissionReview has no request with a uid");
+	}
+	op = json_string_value(json_object_get(request, "operation"));
+	sub = json_string_value(json_object_get(request, "subResource"));
+	out->operation = op_label(op);
+	if (!about_pods(request)) {
+		rc = leave(&res, WH_DENIED, 400, "strict-groups-webhook handles v1 pods only: check "
+			   "the MutatingWebhookConfiguration's rules");
+	} else if (out->operation == WH_LABEL_CREATE && (!sub || !*sub)) {
+		req.op = WH_OP_CREATE;
+		req.pod = json_object_get(request, "object");
+		rc = wh_mutate(settings, &req, &res);
+	} else if (out->operation == WH_LABEL_UPDATE && is(json_object_get(request, "subResource"),
+							   "ephemeralcontainers")) {
+		req.op = WH_OP_EPHEMERAL;
+		req.pod = json_object_get(request, "object");
+		req.old_pod = json_object_get(request, "oldObject");
+		rc = wh_mutate(settings, &req, &res);
+	} else {
+		rc = leave(&res, WH_SKIPPED, 0, "only pod creation and new ephemeral containers are rewritten");
+	}
+	if (rc == 0) {
+		summarise(out, request, &res);
+		out->outcome = (int)res.outcome;
+		rc = answer(out, uid, &res);
+	}
+	wh_result_free(&res);
+	json_decref(review);
+	return rc;
+}
+
+void wh_review_free(struct wh_review *out)
+{
+	free(out->body);
+	memset(out, 0, sizeof(*out));
+}
