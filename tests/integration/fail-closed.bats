@@ -1,7 +1,9 @@
 # Failing closed where a mistake would only show as a command that runs
-# unguarded: a preload file the command's identity cannot read, and the
-# guard loaded without a usable STRICT_GROUPS. gidcall (fixtures/gidcall.c)
-# is linked dynamically against musl here, so that the guard loads in it.
+# unguarded: a preload file the command's identity cannot read, the guard
+# loaded without a usable STRICT_GROUPS, and each gid argument the guard
+# checks (one left out lets the call through). gidcall
+# (fixtures/gidcall.c) is linked dynamically against musl here, so that the
+# guard loads in it.
 load lib
 
 ROOT_USER=0:0:0,60000
@@ -120,4 +122,27 @@ ids: gids=0,0,0,60000 groups=0,60000'
 	expect_status 0
 	expect_stdout 'initgroups:alice:0: ok
 ids: gids=0,0,0,0 groups=0,50000'
+}
+
+# --- every argument of the gid calls, each alone ---
+
+@test "guard: 50000 in any one argument of setresgid or setregid is EPERM; the gids stay" {
+	ctr_run -u $ROOT_USER -P "$SG_DEFAULT_SEAL" -e STRICT_GROUPS=60000 \
+		-e LD_PRELOAD=/strict/libstrict-preload.so -- /guard/gidcall-musl \
+		setresgid:50000:-1:-1 setresgid:-1:50000:-1 setresgid:-1:-1:50000 \
+		setregid:50000:-1 setregid:-1:50000 ids
+	expect_status 0
+	expect_stdout "setresgid:50000:-1:-1: $EPERM
+setresgid:-1:50000:-1: $EPERM
+setresgid:-1:-1:50000: $EPERM
+setregid:50000:-1: $EPERM
+setregid:-1:50000: $EPERM
+ids: gids=0,0,0,0 groups=0,60000"
+}
+
+@test "guard control: without it, setresgid(-1, -1, 50000) makes 50000 the saved gid" {
+	ctr_run -u $ROOT_USER -- /guard/gidcall-musl setresgid:-1:-1:50000 ids
+	expect_status 0
+	expect_stdout 'setresgid:-1:-1:50000: ok
+ids: gids=0,0,50000,0 groups=0,60000'
 }
