@@ -127,8 +127,9 @@ cleanup_suite() {
 
 # run_tap LOG CMD...: runs CMD (in a session of its own), copying its TAP to
 # LOG; at the first failed test kills the whole session. Sets failed_test
-# to that line (empty when none failed) and returns 1 on a failure, also
-# when CMD exited non-zero or reported fewer tests than it planned.
+# to that line (empty when none failed) and ran to the number of tests
+# planned, and returns 1 on a failure, also when CMD exited non-zero or
+# reported fewer tests than it planned.
 run_tap() {
 	local out=$1 fifo=$work/tap.fifo line pid rc planned=0 seen=0
 	shift
@@ -137,6 +138,7 @@ run_tap() {
 	mkfifo "$fifo" || exit 2
 	setsid "$@" >"$fifo" 2>>"$out.stderr" &
 	pid=$!
+	running=$pid
 	while IFS= read -r line; do
 		printf '%s\n' "$line" >>"$out"
 		case $line in
@@ -155,12 +157,16 @@ run_tap() {
 		sleep 1
 		kill -KILL -- "-$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
+		running=''
+		ran=$planned
 		rm -f "$fifo"
 		cleanup_suite
 		return 1
 	fi
 	wait "$pid"
 	rc=$?
+	running=''
+	ran=$planned
 	rm -f "$fifo"
 	cleanup_suite
 	if [ -z "$failed_test" ] && { [ "$rc" != 0 ] || [ "$seen" -lt "$planned" ]; }; then
@@ -197,14 +203,21 @@ failed() {
 
 # run_suites LOG FIRST...: the items first, one run each; then every other
 # unit test, then every other integration file in one run. Sets killed_by
-# (empty when every test passed).
+# (empty when every test passed); returns 2 (bad_item set) when one of the
+# items runs no test: the list is stale.
 run_suites() {
-	local out=$1 item rest=() done_items=" "
+	local out=$1 item rest=() done_items=" " rc
 	shift
 	killed_by=''
 	for item; do
 		done_items+="$item "
-		run_item "$out" "$item" || ! failed "$item" || return 1
+		run_item "$out" "$item"
+		rc=$?
+		if [ "$ran" = 0 ]; then
+			bad_item="$item plans no test${failed_test:+ $failed_test}"
+			return 2
+		fi
+		[ "$rc" = 0 ] || ! failed "$item" || return 1
 	done
 	for item in "${UNIT_TESTS[@]}"; do
 		[[ $done_items == *" $item "* ]] && continue
@@ -223,6 +236,22 @@ run_suites() {
 # (cmocka writes "ok N - name", bats "ok N name").
 passed_tests() {
 	sed -n 's/^ok [0-9]* //p' "$1" | grep -v -e '^- ' -e '# [Ss][Kk][Ii][Pp]' | sort -u
+}
+
+# missing_item ITEM...: the first item that names no test file, if any.
+missing_item() {
+	local item path
+	for item; do
+		case $item in
+		unit/*) path=$tree/tests/$item.c ;;
+		integration/*) path=$tree/tests/${item%%:*} ;;
+		*) path='' ;;
+		esac
+		[ -n "$path" ] && [ -f "$path" ] || {
+			echo "$item"
+			return
+		}
+	done
 }
 
 # ---- applying a mutant ----
@@ -269,6 +298,16 @@ else
 	for ((n = 0; n < ${#names[@]}; n++)); do selected+=("$n"); done
 fi
 
+running='' ran=0 bad_item='' previous=''
+on_signal() {
+	[ -z "$running" ] || kill -KILL -- "-$running" 2>/dev/null
+	cleanup_suite
+	[ -z "$previous" ] || restore "$previous"
+	echo "mutate: interrupted" >&2
+	exit 130
+}
+trap on_signal INT TERM HUP
+
 prepare_tree
 start=$SECONDS
 build_tree "$logs/baseline.build" || die "the unchanged tree does not build: $logs/baseline.build"
@@ -280,7 +319,7 @@ if [ "${MUTATE_BASELINE:-1}" != 0 ]; then
 	echo "baseline: unit and integration suites pass unchanged ($((SECONDS - start)) s)"
 fi
 
-killed=0 total=0 errors=0 unexpected=0 previous=''
+killed=0 total=0 errors=0 unexpected=0
 for n in "${selected[@]}"; do
 	name=${names[n]} file=${files[n]} t0=$SECONDS
 	out=$logs/$name
@@ -300,10 +339,24 @@ for n in "${selected[@]}"; do
 	fi
 	note=''
 	same_binaries && note=' [strict-init and the guard unchanged]'
-	total=$((total + 1))
 	read -r -a first <<<"${firsts[n]}"
+	missing=$(missing_item "${first[@]}")
+	if [ -n "$missing" ]; then
+		printf '%-9s %-28s %s: names a test that does not exist: %s\n' 'ERROR' \
+			"$name" "$file" "$missing"
+		errors=$((errors + 1))
+		continue
+	fi
 	run_suites "$out.tap" "${first[@]}"
-	passed_tests "$out.tap" >"$out.passed"
+	case $? in
+	2)
+		printf '%-9s %-28s %s: %s\n' 'ERROR' "$name" "$file" "$bad_item"
+		errors=$((errors + 1))
+		continue
+		;;
+	esac
+	total=$((total + 1))
+	passed_tests "$out.tap" 2>/dev/null >"$out.passed"
 	if [ -z "$killed_by" ]; then
 		if [ -n "${survives[n]}" ]; then
 			printf '%-9s %-28s %s (%d s)%s: expected: %s\n' 'survived' "$name" "$file" \
