@@ -7,11 +7,11 @@
 MUTANTS ?=
 
 .PHONY: mutate
-mutate: all $(UNIT_BINS) $(BUILD)/.deps-test
+mutate: all $(BUILD)/.deps-test
 	tests/mutate/run.sh $(MUTANTS)
 
 # The tests that pass whatever strict-init decides (always refuse, always
 # run unchanged): every test of both, then the names common to both.
 .PHONY: mutate-controls
-mutate-controls: all $(UNIT_BINS) $(BUILD)/.deps-test
+mutate-controls: all $(BUILD)/.deps-test
 	MUTATE_LIST=tests/mutate/decisions MUTATE_ALL_TESTS=1 MUTATE_BASELINE=0 tests/mutate/run.sh
