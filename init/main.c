@@ -72,6 +72,9 @@ static void print_gids(const char *label, const gid_t *ids, size_t n,
 	free(text);
 }
 
+/* The end of every message about a result that did not verify. */
+static const char not_running[] = "; not running the command";
+
 static int refuse(const struct sg_plan *plan, const char *why)
 {
 	char *text;
@@ -117,7 +120,7 @@ static int drop_groups(const struct sg_plan *plan)
 		return EXIT_OSERR;
 	}
 	if (rc == -2) {
-		log_msg("setgroups succeeded but getgroups shows other groups; not running the command");
+		log_msg("setgroups succeeded but getgroups shows other groups%s", not_running);
 		return EXIT_OSERR;
 	}
 	/* Give back what the file capability lent us. */
@@ -143,9 +146,8 @@ static int switch_user(const struct sg_config *cfg, const struct sg_plan *plan)
 		return EXIT_OSERR;
 	}
 	if (rc == -2) {
-		log_msg("switched to %u:%u but ids, groups or capabilities are not as set; "
-			"not running the command",
-			(unsigned)cfg->user_uid, (unsigned)cfg->user_gid);
+		log_msg("switched to %u:%u but ids, groups or capabilities are not as set%s",
+			(unsigned)cfg->user_uid, (unsigned)cfg->user_gid, not_running);
 		return EXIT_OSERR;
 	}
 	if (plan->nforbidden)
@@ -248,18 +250,28 @@ static int run_command(const struct sg_config *cfg, char **envp)
 	}
 	if (rc)
 		goto out;
+	/* Dropped: a later refusal must not say they are still held. */
+	if (plan.verdict == VERDICT_DROP || plan.verdict == VERDICT_SWITCH_USER)
+		plan.nforbidden = 0;
 
 	/* The groups are final. Every failure from here on exits: the command
 	 * never runs in a state that was not verified. */
 	if (cfg->preload && (rc = use_preload(cfg, &plan, &envp)) != 0)
 		goto out;
-	if (plan.set_no_new_privs && no_new_privs_set_verified()) {
-		log_errno("cannot set no_new_privs");
+	if (plan.set_no_new_privs && (rc = no_new_privs_set_verified()) != 0) {
+		if (rc == -2)
+			log_msg("no_new_privs reads back 0%s", not_running);
+		else
+			log_errno("cannot set no_new_privs");
 		rc = EXIT_OSERR;
 		goto out;
 	}
 	if (plan.install_lock && lock_gid_calls(plan.allowed, plan.nallowed)) {
-		log_errno("cannot install the seccomp lock");
+		/* lock_gid_calls: EPROTO when the mode does not read back */
+		if (errno == EPROTO)
+			log_msg("seccomp mode is not filter after the lock%s", not_running);
+		else
+			log_errno("cannot install the seccomp lock");
 		rc = EXIT_OSERR;
 		goto out;
 	}

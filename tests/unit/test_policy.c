@@ -233,6 +233,44 @@ static void test_inconsistent_ids_refused(void **state)
 	plan_free(&plan);
 }
 
+/* Every id the rule reads, differing alone from the other two of its kind,
+ * is refused (with nothing forbidden held, the only reason not to run);
+ * a root start needs all three uids 0. */
+static void test_each_id_differing_alone(void **state)
+{
+	static const gid_t root_held[] = {0, 50000};
+	static const char *const names[] = {"ruid", "euid", "suid", "rgid", "egid", "sgid"};
+	struct sg_plan plan;
+
+	(void)state;
+	for (int which = 0; which < 6; which++) {
+		struct sg_state st = alice();
+		uid_t *uids[] = {&st.ruid, &st.euid, &st.suid};
+		gid_t *gids[] = {&st.rgid, &st.egid, &st.sgid};
+
+		print_message("# %s differing alone\n", names[which]);
+		if (which < 3)
+			*uids[which] = 2000;
+		else
+			*gids[which - 3] = 2000;
+		plan_for(&plan, "STRICT_GROUPS=50000,60000", NULL, &st);
+		assert_int_equal(plan.verdict, VERDICT_REFUSE);
+		assert_int_equal(plan.refusal, REFUSE_INCONSISTENT_IDS);
+		plan_free(&plan);
+
+		st = root_with(root_held, 2);
+		if (which < 3)
+			*uids[which] = 1000;
+		else
+			*gids[which - 3] = 1000;
+		plan_for(&plan, "STRICT_GROUPS=50000", NULL, &st);
+		assert_int_equal(plan.verdict, VERDICT_REFUSE);
+		assert_int_equal(plan.refusal, REFUSE_INCONSISTENT_IDS);
+		assert_int_equal(plan.root_start, which >= 3);
+		plan_free(&plan);
+	}
+}
+
 static void test_expected_gid(void **state)
 {
 	struct sg_state st = alice();
@@ -392,6 +430,7 @@ int main(void)
 		cmocka_unit_test(test_user_switch_from_root_sets_exact_groups),
 		cmocka_unit_test(test_root_without_user_only_drops),
 		cmocka_unit_test(test_inconsistent_ids_refused),
+		cmocka_unit_test(test_each_id_differing_alone),
 		cmocka_unit_test(test_expected_gid),
 		cmocka_unit_test(test_refusals_name_the_ids),
 		cmocka_unit_test(test_unsealed_drops_only_from_root),
