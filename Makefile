@@ -15,7 +15,8 @@ WARNINGS := -Wall -Wextra -Werror -Wshadow -Wconversion -Wformat=2 \
 	-Wstrict-prototypes -Wmissing-prototypes -Wvla -Wundef
 HARDENING := -fstack-protector-strong -fstack-clash-protection -fcf-protection
 CSTD := -std=c11 -D_GNU_SOURCE
-# -Os: the binary must stay under 96 KiB; fewer pages also start faster.
+# -Os: the binary must stay under 104 KiB (4 of them the seal region,
+# init/seal.h); fewer pages also start faster.
 OPT := -Os -fno-asynchronous-unwind-tables -fno-unwind-tables
 
 # musl-tools ships no kernel headers: point at the system's (DESIGN.md).
@@ -31,7 +32,7 @@ INIT_HDRS := $(wildcard init/*.h)
 
 STRICT_INIT := $(BUILD)/strict-init
 PRELOAD := $(BUILD)/libstrict-preload.so
-MAX_INIT_SIZE := 98304
+MAX_INIT_SIZE := 106496
 
 .PHONY: all clean test unit integration deps test-deps
 all: $(STRICT_INIT) $(PRELOAD)

@@ -267,9 +267,9 @@ static int run_command(const struct sg_config *cfg, char **envp)
 		goto out;
 	}
 	if (plan.install_lock && lock_gid_calls(plan.allowed, plan.nallowed)) {
-		/* lock_gid_calls: EPROTO when the mode does not read back */
+		/* lock_gid_calls: EPROTO when the filter is not seen in force */
 		if (errno == EPROTO)
-			log_msg("seccomp mode is not filter after the lock%s", not_running);
+			log_msg("the lock's filter is not in force after it was installed%s", not_running);
 		else
 			log_errno("cannot install the seccomp lock");
 		rc = EXIT_OSERR;

@@ -1,12 +1,15 @@
 #include "seccomp.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/seccomp.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 /* libseccomp is not used: Debian builds it for glibc only, and a musl build
  * of it would more than double strict-init's size. The filter is written
@@ -296,10 +299,35 @@ size_t lock_filter_build(const gid_t *allowed, size_t n,
 	return len;
 }
 
+/* The number of seccomp filters attached to this thread: /proc/self/status
+ * line "Seccomp_filters:" (Linux >= 5.9). -2 when the file reads but has
+ * no such line (an older kernel), -1 when it cannot be read. */
+static long seccomp_filters(void)
+{
+	static const char key[] = "\nSeccomp_filters:";
+	char buf[4096];
+	const char *line;
+	ssize_t n = 0, got;
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	while (n < (ssize_t)sizeof(buf) - 1 &&
+	       (got = read(fd, buf + n, sizeof(buf) - 1 - (size_t)n)) > 0)
+		n += got;
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	line = strstr(buf, key);
+	return line ? strtol(line + sizeof(key) - 1, NULL, 10) : -2;
+}
+
 int lock_gid_calls(const gid_t *allowed, size_t n)
 {
 	struct sock_filter filter[LOCK_FILTER_MAX];
 	struct sock_fprog prog = {.filter = filter};
+	long before;
 
 	if (n > LOCK_MAX_GIDS) {
 		errno = E2BIG;
@@ -310,9 +338,17 @@ int lock_gid_calls(const gid_t *allowed, size_t n)
 		errno = EINVAL;
 		return -1;
 	}
+	/* The mode alone cannot tell whether *this* filter went on when the
+	 * runtime's own profile (RuntimeDefault, Docker's) is there already:
+	 * it reads 2 before the lock. The count of filters can (verify.bats
+	 * fakes PR_SET_SECCOMP under another filter). */
+	before = seccomp_filters();
+	if (before == -1)
+		return -1;
 	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0))
 		return -1;
-	if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) != SECCOMP_MODE_FILTER) {
+	if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) != SECCOMP_MODE_FILTER ||
+	    (before >= 0 && seccomp_filters() != before + 1)) {
 		errno = EPROTO;
 		return -1;
 	}

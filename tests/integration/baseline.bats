@@ -4,7 +4,7 @@ load lib
 setup() { sg_test_setup; }
 teardown() { sg_test_teardown; }
 
-@test "without strict-init the image's group 50000 is held (the bug, #112879)" {
+@test "harness: without strict-init the image's group 50000 is held (the bug, #112879, that every drop test starts from)" {
 	ctr_run -- id
 	expect_status 0
 	expect_stdout 'uid=1000(alice) gid=1000(alice) groups=1000(alice),50000(bypassed),60000'

@@ -128,7 +128,19 @@ faked() {
 	expect_stdout 'get-seccomp: returned 0; Seccomp: 2'
 	as_alice -e STRICT_GROUPS_LOCK=1 $ALICE_STRICT --fake=prctl:PR_GET_SECCOMP=0 -- \
 		/strict/strict-init touch /out/ran
-	expect_not_verified 'seccomp mode is not filter after the lock; not running the command'
+	expect_not_verified "the lock's filter is not in force after it was installed; not running the command"
+}
+
+# Under another filter (fakesys's here; a runtime's default profile in real
+# life) the mode reads 2 before the lock: only the count of filters shows
+# whether the lock's own went on.
+@test "verify: PR_SET_SECCOMP answers 0 but installs nothing, under another filter: not trusted (71)" {
+	as_alice -e STRICT_GROUPS_LOCK=1 $ALICE_STRICT --fake=prctl:PR_SET_SECCOMP=0 --try=get-seccomp -- true
+	expect_status 0
+	expect_stdout 'get-seccomp: returned 2; Seccomp: 2'
+	as_alice -e STRICT_GROUPS_LOCK=1 $ALICE_STRICT --fake=prctl:PR_SET_SECCOMP=0 -- \
+		/strict/strict-init touch /out/ran
+	expect_not_verified "the lock's filter is not in force after it was installed; not running the command"
 }
 
 # --- the controls: the same starts without a fake ---
