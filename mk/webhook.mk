@@ -79,7 +79,9 @@ $(WEBHOOK_TEST_DIR)/node_modules/.package-lock.json: $(WEBHOOK_TEST_DIR)/package
 	cd $(WEBHOOK_TEST_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-webhook-test-deps: $(BUILD)/.deps-webhook-test $(WEBHOOK_TEST_DIR)/node_modules/.package-lock.json
+# tests/webhook/50-images.bats runs a real registry (mk/registry.mk)
+webhook-test-deps: $(BUILD)/.deps-webhook-test $(WEBHOOK_TEST_DIR)/node_modules/.package-lock.json \
+	registry-e2e-deps
 
 webhook-test: $(WEBHOOK) $(STRICT_INIT) webhook-test-deps
 	bats --tap $(WEBHOOK_TEST_DIR)

@@ -1443,6 +1443,18 @@ static int need_image(json_t *images, const json_t *ctr)
 						       "always", always));
 }
 
+/* Whether a container of list has that name. */
+static bool named_in(const json_t *list, const json_t *name)
+{
+	size_t i;
+	const json_t *ctr;
+
+	json_array_foreach(list, i, ctr)
+		if (json_equal(json_object_get(ctr, "name"), name))
+			return true;
+	return false;
+}
+
 json_t *wh_images_needed(const struct wh_request *req)
 {
 	json_t *images = json_array(), *spec = json_object_get(req->pod, "spec");
@@ -1461,15 +1473,8 @@ json_t *wh_images_needed(const struct wh_request *req)
 		if (req->op == WH_OP_EPHEMERAL && l != 2)
 			continue;
 		json_array_foreach(json_object_get(spec, container_lists[l]), i, ctr) {
-			const json_t *name = json_object_get(ctr, "name");
-			bool existing = false;
-			size_t k;
-			const json_t *o;
-
-			if (req->op == WH_OP_EPHEMERAL)
-				json_array_foreach(old, k, o)
-					existing = existing || json_equal(json_object_get(o, "name"), name);
-			if (!existing && need_image(images, ctr) != 0) {
+			if (!(req->op == WH_OP_EPHEMERAL && named_in(old, json_object_get(ctr, "name"))) &&
+			    need_image(images, ctr) != 0) {
 				json_decref(images);
 				return NULL;
 			}

@@ -42,8 +42,11 @@ int wh_parse_duration(const char *text, double *seconds)
 			if ((value = value * 10 + (*p - '0')) > 1e9)
 				return -1;
 		if (*p == '.')
-			for (p++; *p >= '0' && *p <= '9'; p++, digits = true, frac /= 10)
+			for (p++; *p >= '0' && *p <= '9'; p++) {
 				value += (*p - '0') * frac;
+				frac /= 10;
+				digits = true;
+			}
 		if (!digits)
 			return -1;
 		for (u = 0; u < sizeof(units) / sizeof(units[0]); u++)
