@@ -147,7 +147,7 @@ sanitize: sanitize-webhook
 
 # ---- bench ----------------------------------------------------------------
 
-bench-webhook: $(WEBHOOK) | $(BUILD)/.deps-webhook-test
+bench-webhook: $(WEBHOOK) registry-e2e-deps | $(BUILD)/.deps-webhook-test
 	bench/webhook.sh $(abspath $(WEBHOOK)) $(abspath $(BUILD)/bench-webhook) $(WEBHOOK_BENCH_SECONDS)
 WEBHOOK_BENCH_SECONDS ?= 10
 
