@@ -99,7 +99,9 @@ struct lookup_job *lookup_job_new(const json_t *images, uint64_t deadline_ns)
 		return NULL;
 	}
 	json_array_foreach(images, i, v) {
-		j->items[i].image = strdup(json_string_value(json_object_get(v, "image")));
+		const char *image = json_string_value(json_object_get(v, "image"));
+
+		j->items[i].image = strdup(image ? image : "");
 		j->items[i].always = json_is_true(json_object_get(v, "always"));
 		j->items[i].job = j;
 		if (!j->items[i].image) {

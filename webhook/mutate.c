@@ -1333,10 +1333,18 @@ static int finish(struct run *r, const json_t *pod, json_t *desired, struct wh_r
 	res->warnings = r->warnings;
 	r->warnings = NULL;
 	if (!r->code && json_array_size(r->skipped_images)) {
+		char text[MESSAGE_MAX];
+		size_t len = 0, i;
+		const json_t *image;
+
+		append(text, sizeof(text), &len, "an image lookup failed (");
+		json_array_foreach(r->skipped_images, i, image)
+			append(text, sizeof(text), &len, "%s%s", i ? ", " : "", json_string_value(image));
+		append(text, sizeof(text), &len, "): admitted without strict-init "
+		       "(--on-lookup-failure=skip)");
 		res->outcome = WH_SKIPPED;
 		res->lookup_skipped = true;
-		res->message = strdup("an image lookup failed: admitted without strict-init "
-				      "(--on-lookup-failure=skip)");
+		res->message = strdup(text);
 		res->patch = json_diff(pod, desired);
 		return res->message && res->patch ? 0 : -1;
 	}

@@ -283,7 +283,7 @@ static void test_begin_images_finish(void **state)
 	wh_pending_free(&p);
 	assert_int_equal(out.outcome, WH_SKIPPED);
 	assert_true(out.lookup_skipped);
-	assert_non_null(strstr(out.summary, "skipped: an image lookup failed"));
+	assert_non_null(strstr(out.summary, "skipped: an image lookup failed (a): admitted without strict-init"));
 	r = response_of(&out);
 	resp = json_object_get(r, "response");
 	assert_true(json_is_true(json_object_get(resp, "allowed")));
