@@ -1334,12 +1334,12 @@ static int finish(struct run *r, const json_t *pod, json_t *desired, struct wh_r
 	r->warnings = NULL;
 	if (!r->code && json_array_size(r->skipped_images)) {
 		char text[MESSAGE_MAX];
-		size_t len = 0, i;
-		const json_t *image;
+		size_t len = 0;
 
 		append(text, sizeof(text), &len, "an image lookup failed (");
-		json_array_foreach(r->skipped_images, i, image)
-			append(text, sizeof(text), &len, "%s%s", i ? ", " : "", json_string_value(image));
+		for (size_t i = 0; i < json_array_size(r->skipped_images); i++)
+			append(text, sizeof(text), &len, "%s%s", i ? ", " : "",
+			       json_string_value(json_array_get(r->skipped_images, i)));
 		append(text, sizeof(text), &len, "): admitted without strict-init "
 		       "(--on-lookup-failure=skip)");
 		res->outcome = WH_SKIPPED;
