@@ -14,6 +14,15 @@
 #   4. new connections/s: one request per TLS handshake (wrk, Connection: close)
 #   5. the server's RSS after all that (VmHWM: the peak), and its CPU time
 #      per admission in steps 1 and 4
+#   6. image lookups, on a second server trusting the CA of a TLS registry
+#      on 127.0.0.1 (Debian's docker-registry, tests/registry/lib), one
+#      image pushed with skopeo and named by LOOKUP_TAGS tags: admission
+#      latency (bench/webhook-lookups.mjs, one keep-alive connection, one
+#      admission at a time) of a pod whose one container sets no command,
+#      cold (a new tag each time: the registry's round trips, the manifest
+#      and the config blob), warm (the same image: the cache), with
+#      imagePullPolicy: Always (the tag read again, a HEAD), and the same
+#      pod with a command (no lookup) as the baseline
 # The last line: `webhook: A admissions/s; p99 P ms at 500/s; rss R MiB`.
 #   bench/webhook.sh WEBHOOK-BINARY WORKDIR [SECONDS]
 set -euo pipefail
@@ -83,6 +92,64 @@ echo "new connection per request (a TLS handshake each): $hs/s;" \
     -v n="$(awk '/^wrk:/ {print $2}' wrk-handshake.txt)" 'BEGIN {printf "%.0f us", t / hz / n * 1e6}')"
 
 rss_kib=$(awk '/^VmHWM:/ {print $2}' /proc/$pid/status)
+
+# 6. image lookups
+LOOKUP_TAGS=${LOOKUP_TAGS:-100}
+REG_ROOT=$dir/registry
+rm -rf "$REG_ROOT"
+mkdir -p "$REG_ROOT"
+# shellcheck source=../tests/registry/lib/registry.bash
+. "$here/../tests/registry/lib/registry.bash"
+export REG_ROOT NO_PROXY=127.0.0.1 no_proxy=127.0.0.1
+reg_make_pki
+reg_config bench "$(reg_free_port)" none 1
+reg_start bench
+trap 'kill $pid ${pid2:-} 2>/dev/null; wait $pid ${pid2:-} 2>/dev/null; reg_stop_all' EXIT
+"$MKLAYOUT" init "$REG_ROOT/layout"
+"$MKLAYOUT" tag "$REG_ROOT/layout" app "$("$MKLAYOUT" image "$REG_ROOT/layout" linux/amd64 "$REG_EXEC" bench)"
+reg_push bench app bench/app:1
+addr=$(reg_addr bench)
+reg_raw bench bench/app:1 > manifest.json
+for i in $(seq "$LOOKUP_TAGS"); do
+    curl -sf --cacert "$REG_ROOT/pki/ca.crt" -X PUT -H "Content-Type: $(jq -r .mediaType manifest.json)" \
+        --data-binary @manifest.json "https://$addr/v2/bench/app/manifests/t$i" -o /dev/null
+done
+port2=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+"$bin" --tls-cert=tls.crt --tls-key=tls.key --image=strict-groups:0.1.0 --listen="127.0.0.1:$port2" \
+    --shutdown-delay=0 --registry-ca="$REG_ROOT/pki/ca.crt" --tag-ttl=3600 2>server-lookups.log &
+pid2=$!
+for _ in $(seq 100); do curl -sf --cacert ca.crt "https://127.0.0.1:$port2/readyz" >/dev/null && break; sleep 0.05; done
+# reviews FILE N JQ: N reviews of a one-container pod (runAsUser/runAsGroup
+# 1000), its container set by JQ with $i the review's number
+reviews() {
+    local out=$1 n=$2 filter=$3
+    : > "$out"
+    for i in $(seq "$n"); do
+        jq -nc --arg img "$addr/bench/app" --argjson i "$i" '{apiVersion:"admission.k8s.io/v1",kind:"AdmissionReview",
+            request:{uid:"705ab4f5-6393-11e8-b7cc-42010a800002",kind:{group:"",version:"v1",kind:"Pod"},
+            resource:{group:"",version:"v1",resource:"pods"},namespace:"shop",operation:"CREATE",
+            object:{metadata:{name:"web"},spec:{securityContext:{runAsUser:1000,runAsGroup:1000},
+            containers:[{name:"web",image:($img + ":1")} | '"$filter"']}}}}' >> "$out"
+    done
+}
+reviews cold.jsonl "$LOOKUP_TAGS" '.image = ($img + ":t\($i)")'
+reviews warm.jsonl 500 .
+reviews always.jsonl 200 '.imagePullPolicy = "Always"'
+reviews command.jsonl 500 '.command = ["/bin/true"]'
+url2=https://127.0.0.1:$port2
+node "$here/webhook-lookups.mjs" "$url2" ca.crt command.jsonl 20 > lookup-command.json
+node "$here/webhook-lookups.mjs" "$url2" ca.crt cold.jsonl 0 > lookup-cold.json
+node "$here/webhook-lookups.mjs" "$url2" ca.crt warm.jsonl 20 > lookup-warm.json
+node "$here/webhook-lookups.mjs" "$url2" ca.crt always.jsonl 5 > lookup-always.json
+curl -s --cacert ca.crt "$url2/metrics" | grep -E '^strict_groups_webhook_image_(lookups_total\{result="ok"\}|cache_hits_total|registry_lookups_total|registry_requests_total)' |
+    sed 's/^/lookups: /'
+echo "lookups: a pod with a command (no lookup): $(cat lookup-command.json)"
+echo "lookups: cold, a registry round trip (manifest, config) per admission: $(cat lookup-cold.json)"
+echo "lookups: warm, the image from the cache: $(cat lookup-warm.json)"
+echo "lookups: imagePullPolicy Always, the tag read again (HEAD): $(cat lookup-always.json)"
+echo "lookups: server peak RSS (VmHWM): $(awk '/^VmHWM:/ {printf "%.1f MiB", $2 / 1024}' /proc/$pid2/status)"
+echo "webhook lookups: cold p50 $(jq .p50_ms lookup-cold.json) ms; warm p50 $(jq .p50_ms lookup-warm.json) ms;" \
+    "with a command p50 $(jq .p50_ms lookup-command.json) ms"
 rss=$(awk -v k="$rss_kib" 'BEGIN {printf "%.1f", k / 1024}')
 echo "server peak RSS (VmHWM): $rss MiB"
 echo "webhook: $rps admissions/s; p99 $p99 ms at 500/s; rss $rss MiB"

@@ -14,14 +14,21 @@ WEBHOOK := $(BUILD)/strict-groups-webhook
 WEBHOOK_IMAGE_TAR := $(BUILD)/strict-groups-webhook-image.tar
 WEBHOOK_PACKAGES := libjansson-dev nettle-dev libmicrohttpd-dev libgnutls28-dev pkg-config
 WEBHOOK_TEST_PACKAGES := openssl curl jq bats wrk procps
-WEBHOOK_CORE_SRCS := webhook/jsondiff.c webhook/mutate.c webhook/review.c init/gidlist.c
-WEBHOOK_SYS_SRCS := webhook/options.c webhook/metrics.c webhook/tlscreds.c webhook/server.c \
-	webhook/main.c
+# The pure parts of the image lookup the core uses (the argv rules, references,
+# configs, digests: mk/registry.mk's module); the server links the rest of it
+# (the registry client and the cache, libcurl).
+WEBHOOK_IMAGE_CORE_SRCS := webhook/imageutil.c webhook/imagedigest.c webhook/imageref.c \
+	webhook/imageconfig.c webhook/imageargv.c
+WEBHOOK_CORE_SRCS := webhook/jsondiff.c webhook/mutate.c webhook/review.c init/gidlist.c \
+	$(WEBHOOK_IMAGE_CORE_SRCS)
+WEBHOOK_SYS_SRCS := webhook/options.c webhook/metrics.c webhook/tlscreds.c webhook/lookups.c \
+	webhook/server.c webhook/main.c
+WEBHOOK_NET_SRCS := $(filter-out $(WEBHOOK_IMAGE_CORE_SRCS),$(REGISTRY_SRCS))
 # strict-init's one-line logger, with the webhook's prefix
 WEBHOOK_SHARED_SRCS := init/log.c init/config.c
 WEBHOOK_HDRS := $(wildcard webhook/*.h) init/gidlist.h init/seccomp.h
 WEBHOOK_CORE_LIBS := -ljansson -lnettle
-WEBHOOK_LIBS := -lmicrohttpd -lgnutls $(WEBHOOK_CORE_LIBS) -lpthread
+WEBHOOK_LIBS = -lmicrohttpd -lgnutls $(REGISTRY_LIBS)
 WEBHOOK_CFLAGS := $(CSTD) -O2 $(WARNINGS) $(HARDENING) -D_FORTIFY_SOURCE=2 -fPIE \
 	-ffunction-sections -fdata-sections -Iinit -DSTRICT_VERSION='"$(VERSION)"' \
 	-DLOG_PREFIX='"strict-groups-webhook: "'
@@ -37,8 +44,8 @@ $(BUILD)/.deps-webhook: | $(BUILD)/.deps-build
 
 webhook-deps: $(BUILD)/.deps-webhook
 
-WEBHOOK_ALL_SRCS := $(WEBHOOK_CORE_SRCS) $(WEBHOOK_SYS_SRCS) $(WEBHOOK_SHARED_SRCS)
-$(WEBHOOK): $(WEBHOOK_ALL_SRCS) $(WEBHOOK_HDRS) init/log.h init/config.h mk/webhook.mk | $(BUILD)/.deps-webhook
+WEBHOOK_ALL_SRCS := $(WEBHOOK_CORE_SRCS) $(WEBHOOK_NET_SRCS) $(WEBHOOK_SYS_SRCS) $(WEBHOOK_SHARED_SRCS)
+$(WEBHOOK): $(WEBHOOK_ALL_SRCS) $(WEBHOOK_HDRS) init/log.h init/config.h mk/webhook.mk | $(BUILD)/.deps-webhook $(BUILD)/.deps-registry
 	gcc $(WEBHOOK_CFLAGS) $(WEBHOOK_LDFLAGS) -o $@ $(WEBHOOK_ALL_SRCS) $(WEBHOOK_LIBS)
 
 # The unit tests of the core: tests.mk's rule, with the core's sources and
@@ -46,11 +53,14 @@ $(WEBHOOK): $(WEBHOOK_ALL_SRCS) $(WEBHOOK_HDRS) init/log.h init/config.h mk/webh
 WEBHOOK_UNIT_SUPPORT := tests/unit/webhook_util.c
 $(BUILD)/unit/test_webhook_%: UNIT_EXTRA_SRCS = $(WEBHOOK_UNIT_SUPPORT) \
 	$(filter-out init/gidlist.c,$(WEBHOOK_CORE_SRCS)) $(WEBHOOK_CORE_LIBS)
-$(BUILD)/unit/test_webhook_%: $(WEBHOOK_CORE_SRCS) $(WEBHOOK_HDRS) $(WEBHOOK_UNIT_SUPPORT) \
+# (explicit targets: a pattern rule's extra prerequisites are not merged
+# with tests.mk's pattern rule, so a change of the core would not rebuild)
+WEBHOOK_UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_webhook_*.c))
+$(WEBHOOK_UNIT_BINS): $(WEBHOOK_CORE_SRCS) $(WEBHOOK_HDRS) $(WEBHOOK_UNIT_SUPPORT) \
 	tests/unit/webhook_util.h | $(BUILD)/.deps-webhook
 
 # make lint: the webhook's C too (mk/quality.mk sets LINT_SRCS with ?=).
-LINT_SRCS += $(filter-out init/gidlist.c,$(WEBHOOK_CORE_SRCS)) $(WEBHOOK_SYS_SRCS) \
+LINT_SRCS += $(filter-out init/gidlist.c $(REGISTRY_SRCS),$(WEBHOOK_CORE_SRCS)) $(WEBHOOK_SYS_SRCS) \
 	$(WEBHOOK_UNIT_SUPPORT)
 LINT_CPPFLAGS += -DSTRICT_VERSION='"$(VERSION)"'
 
@@ -69,7 +79,9 @@ $(WEBHOOK_TEST_DIR)/node_modules/.package-lock.json: $(WEBHOOK_TEST_DIR)/package
 	cd $(WEBHOOK_TEST_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-webhook-test-deps: $(BUILD)/.deps-webhook-test $(WEBHOOK_TEST_DIR)/node_modules/.package-lock.json
+# tests/webhook/50-images.bats runs a real registry (mk/registry.mk)
+webhook-test-deps: $(BUILD)/.deps-webhook-test $(WEBHOOK_TEST_DIR)/node_modules/.package-lock.json \
+	registry-e2e-deps
 
 webhook-test: $(WEBHOOK) $(STRICT_INIT) webhook-test-deps
 	bats --tap $(WEBHOOK_TEST_DIR)
@@ -111,7 +123,7 @@ LINT_OWN_SRCS += tests/fuzz/fuzz_webhook_review.c
 WEBHOOK_SAN := $(SAN_BUILD)/strict-groups-webhook
 WEBHOOK_SAN_LOGS := $(SAN_BUILD)/webhook-reports
 
-$(WEBHOOK_SAN): $(WEBHOOK_ALL_SRCS) $(WEBHOOK_HDRS) init/log.h init/config.h mk/webhook.mk | $(QUALITY)/.deps $(BUILD)/.deps-webhook
+$(WEBHOOK_SAN): $(WEBHOOK_ALL_SRCS) $(WEBHOOK_HDRS) init/log.h init/config.h mk/webhook.mk | $(QUALITY)/.deps $(BUILD)/.deps-webhook $(BUILD)/.deps-registry
 	@mkdir -p $(@D)
 	clang $(CSTD) -O1 -g $(filter-out -Werror,$(WARNINGS)) $(SAN_FLAGS) -Iinit \
 	  -DSTRICT_VERSION='"$(VERSION)"' -DLOG_PREFIX='"strict-groups-webhook: "' \
@@ -135,7 +147,7 @@ sanitize: sanitize-webhook
 
 # ---- bench ----------------------------------------------------------------
 
-bench-webhook: $(WEBHOOK) | $(BUILD)/.deps-webhook-test
+bench-webhook: $(WEBHOOK) registry-e2e-deps | $(BUILD)/.deps-webhook-test
 	bench/webhook.sh $(abspath $(WEBHOOK)) $(abspath $(BUILD)/bench-webhook) $(WEBHOOK_BENCH_SECONDS)
 WEBHOOK_BENCH_SECONDS ?= 10
 

@@ -67,6 +67,12 @@ int image_effective_argv(const struct pod_argv *pod,
 	return 0;
 }
 
+bool image_runs_something(const struct pod_argv *pod, const struct image_config *img)
+{
+	return pod->n_command > 0 || pod->n_args > 0 ||
+	       (img && (entrypoint_count(img) > 0 || img->n_cmd > 0));
+}
+
 char *image_escape_for_kubelet(const char *s)
 {
 	size_t dollars = 0, len = strlen(s);
@@ -108,7 +114,7 @@ int image_wrap_argv(const char *const *prefix, size_t n_prefix,
 		image_errf(err, errlen, "the container sets no command and its image is unknown");
 		return -1;
 	}
-	if (entrypoint_count(img) == 0 && pod->n_args == 0 && img->n_cmd == 0) {
+	if (!image_runs_something(pod, img)) {
 		image_strv_free(command_out);
 		return no_command(err, errlen);
 	}

@@ -39,6 +39,11 @@ int image_effective_argv(const struct pod_argv *pod,
 			 const struct image_config *img, struct image_strv *out,
 			 char *err, size_t errlen);
 
+/* Whether the container runs anything at all by these rules (the pod's
+ * command, or ENTRYPOINT, args or CMD); when not, the two functions
+ * around it fail with "no command specified". */
+bool image_runs_something(const struct pod_argv *pod, const struct image_config *img);
+
 /* s with every "$" doubled (malloc'ed; NULL when out of memory). */
 char *image_escape_for_kubelet(const char *s);
 

@@ -466,6 +466,30 @@ enum image_error image_lookup_until(struct image_cache *c, const char *text, boo
 	return rc;
 }
 
+bool image_lookup_cached(struct image_cache *c, const char *text, bool always,
+			 struct image_config *out)
+{
+	struct imageref ref;
+	char key[IMAGEREF_TEXT_MAX + 1];
+	enum image_error rc = IMAGE_ERR_INTERNAL;
+	bool is_tag;
+
+	memset(out, 0, sizeof(*out));
+	if (imageref_parse(text, &ref, NULL, 0) != 0)
+		return false;
+	imageref_canonical(&ref, key, sizeof(key));
+	is_tag = ref.digest[0] == '\0';
+	if ((is_tag && always) || !cache_hit(c, key, is_tag, out, &rc))
+		return false;
+	if (rc != IMAGE_OK) {
+		image_config_free(out);
+		return false;
+	}
+	count(c, is_tag ? HIT_TAG : HIT_DIGEST);
+	count_result(c, IMAGE_OK);
+	return true;
+}
+
 enum image_error image_lookup(struct image_cache *c, const char *ref, bool always,
 			      struct image_config *out, char *err, size_t errlen)
 {

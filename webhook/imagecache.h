@@ -87,6 +87,15 @@ enum image_error image_lookup_until(struct image_cache *c, const char *ref, bool
 				    uint64_t deadline_ns, struct image_config *out,
 				    char *err, size_t errlen);
 
+/* The cache alone, for a caller that answers hits at once and hands
+ * misses to a thread that may wait (the webhook's worker threads): true
+ * with *out filled (the lookup counted as a hit) when ref names a digest
+ * in the cache, or a tag within its TTL (never with always); false
+ * otherwise, with nothing counted. Never waits for another lookup, never
+ * touches the network. */
+bool image_lookup_cached(struct image_cache *c, const char *ref, bool always,
+			 struct image_config *out);
+
 /* ---- metrics ------------------------------------------------------------- */
 
 /* Upper bounds (seconds) of the registry latency histogram's buckets; one

@@ -1,10 +1,11 @@
 /* strict-groups-webhook: a Kubernetes mutating admission webhook that starts
  * every container of a pod through strict-init (issue 9, README "Cluster-wide").
  *
- *   read the flags; load the certificate; serve;
+ *   read the flags; set up the image lookups; load the certificate; serve;
  *   every second: pick up a rotated certificate;
  *   SIGTERM: not ready, keep serving --shutdown-delay, stop accepting,
- *   finish what is in flight (at most --shutdown-timeout), exit 0. */
+ *   finish what is in flight (at most --shutdown-timeout; image lookups
+ *   end at their deadline), exit 0. */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "lookups.h"
 #include "metrics.h"
 #include "options.h"
 #include "server.h"
@@ -76,14 +78,15 @@ int main(int argc, char **argv)
 
 	if (options_parse(&o, argc, argv, environ, err, sizeof(err)) != 0) {
 		log_msg("%s", err);
+		options_free(&o);
 		return 64;
 	}
-	if (o.help) {
-		options_usage(stdout);
-		return 0;
-	}
-	if (o.version) {
-		printf("strict-groups-webhook %s\n", STRICT_VERSION);
+	if (o.help || o.version) {
+		if (o.help)
+			options_usage(stdout);
+		else
+			printf("strict-groups-webhook %s\n", STRICT_VERSION);
+		options_free(&o);
 		return 0;
 	}
 	/* The worker threads inherit this mask: the signals come here only. */
@@ -97,14 +100,23 @@ int main(int argc, char **argv)
 	}
 	sigdelset(&set, SIGPIPE);
 	raise_fd_limit(o.max_connections);
+	if (lookups_init(&o, err, sizeof(err)) != 0) {
+		log_msg("image lookups: %s", err);
+		options_free(&o);
+		return 64;
+	}
 	if (tls_creds_init(o.tls_cert, o.tls_key, err, sizeof(err)) != 0) {
 		log_msg("%s", err);
+		lookups_free();
+		options_free(&o);
 		return 66;
 	}
 	metrics_cert_reload(1, tls_creds_not_after());
 	if (server_start(&o, err, sizeof(err)) != 0) {
 		log_msg("%s", err);
 		tls_creds_free();
+		lookups_free();
+		options_free(&o);
 		return 71;
 	}
 	metrics_set_ready(1);
@@ -126,8 +138,23 @@ int main(int argc, char **argv)
 	if (metrics_inflight_now() > 0)
 		log_msg("%ld requests still in flight after %u s: closing them",
 			metrics_inflight_now(), o.shutdown_timeout);
+	/* A connection waiting for its lookups is suspended, and
+	 * libmicrohttpd cannot stop with one: the lookups end by their
+	 * deadline (--lookup-timeout), and resume it. */
+	waited_ms = 0;
+	while (lookups_running() > 0 && waited_ms < (o.lookup_timeout + 5) * 1000) {
+		nanosleep(&tick, NULL);
+		waited_ms += 50;
+	}
+	if (lookups_running() > 0) {
+		log_msg("%ld image lookups still running past their deadline: exiting without "
+			"closing connections", lookups_running());
+		return 0;
+	}
 	server_stop();
 	tls_creds_free();
+	lookups_free();
+	options_free(&o);
 	log_msg("stopped");
 	return 0;
 }

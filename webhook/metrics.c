@@ -19,6 +19,7 @@ static atomic_ullong latency_le[NBUCKETS + 1]; /* the last: +Inf */
 static atomic_ullong latency_sum_ns;
 static atomic_ullong http_errors[NCODES];
 static atomic_ullong cert_reloads[2];
+static atomic_ullong lookup_skips;
 static atomic_llong cert_not_after;
 static atomic_long connections, inflight;
 static atomic_int ready;
@@ -47,6 +48,11 @@ void metrics_cert_reload(int ok, long long not_after)
 	atomic_fetch_add(&cert_reloads[ok ? 1 : 0], 1);
 	if (ok)
 		atomic_store(&cert_not_after, not_after);
+}
+
+void metrics_lookup_skipped(void)
+{
+	atomic_fetch_add(&lookup_skips, 1);
 }
 
 void metrics_connections(int delta)
@@ -141,6 +147,10 @@ char *metrics_render(size_t *len)
 		"strict_groups_webhook_admission_duration_seconds_count %llu\n",
 	    atomic_load(&latency_le[NBUCKETS]), (double)atomic_load(&latency_sum_ns) / 1e9,
 	    atomic_load(&latency_le[NBUCKETS]));
+	put(&t, "# HELP strict_groups_webhook_lookup_skipped_total Pods admitted without "
+		"strict-init because an image lookup failed (--on-lookup-failure=skip).\n"
+		"# TYPE strict_groups_webhook_lookup_skipped_total counter\n"
+		"strict_groups_webhook_lookup_skipped_total %llu\n", atomic_load(&lookup_skips));
 	put(&t, "# HELP strict_groups_webhook_http_errors_total Requests answered with an HTTP "
 		"error instead of a review.\n# TYPE strict_groups_webhook_http_errors_total counter\n");
 	for (size_t i = 0; i < NCODES; i++)

@@ -12,6 +12,9 @@ void metrics_admission(enum wh_op_label op, enum wh_mode mode, int outcome, doub
 /* An HTTP answer that was no admission (404, 405, 408, 413, 415, 503). */
 void metrics_http_error(unsigned int status);
 void metrics_cert_reload(int ok, long long not_after);
+/* A pod admitted unchanged because an image lookup failed
+ * (--on-lookup-failure=skip). */
+void metrics_lookup_skipped(void);
 void metrics_connections(int delta);
 void metrics_inflight(int delta);
 long metrics_inflight_now(void);

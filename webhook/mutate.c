@@ -8,6 +8,9 @@
 #include <strings.h>
 
 #include "gidlist.h"
+#include "imageargv.h"
+#include "imagedigest.h"
+#include "imageref.h"
 #include "jsondiff.h"
 #include "seccomp.h" /* LOCK_MAX_GIDS */
 
@@ -36,6 +39,7 @@ struct copy {
 
 struct run {
 	const struct wh_settings *s;
+	const struct wh_request *req;
 	enum wh_mode mode;        /* the sealed mode the env is checked against */
 	bool lock;                /* --lock=1 sealed (never in audit mode) */
 	char message[MESSAGE_MAX];
@@ -52,6 +56,7 @@ struct run {
 	struct copy *copies;
 	size_t ncopies;
 	bool copies_fixed;        /* ephemeral: only existing copies */
+	json_t *skipped_images;   /* images whose lookup failed (--on-lookup-failure=skip) */
 	bool oom;
 };
 
@@ -114,7 +119,7 @@ static void report(struct run *r, enum report_kind kind, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static void report(struct run *r, enum report_kind kind, const char *fmt, ...)
 {
-	char text[WARNING_MAX];
+	char text[MESSAGE_MAX];
 	size_t len = 0;
 	int code = kind == REPORT_MALFORMED ? 400 : 403;
 	va_list ap;
@@ -127,6 +132,8 @@ static void report(struct run *r, enum report_kind kind, const char *fmt, ...)
 		append(text, sizeof(text), &len, " (audit mode: left as it is)");
 	}
 	if (kind == REPORT_WARNING) {
+		if (len >= WARNING_MAX)
+			memcpy(text + WARNING_MAX - 4, "...", 4);
 		if (json_array_size(r->warnings) < WARNINGS_MAX &&
 		    json_array_append_new(r->warnings, json_string(text)) != 0)
 			r->oom = true;
@@ -654,7 +661,8 @@ static int check_mounts(struct run *r, const char *who, json_t *ctr, json_t **ke
 }
 
 /* The command the container runs without the webhook: its own, or, when
- * the webhook wrapped it before (reinvocation), what follows the "--".
+ * the webhook wrapped it before (reinvocation), what follows the "--"
+ * (maybe nothing: an image without ENTRYPOINT, whose argv is all in args).
  * *out is NULL when it sets none. Returns -1 only when out of memory. */
 static int original_command(const json_t *command, json_t **out)
 {
@@ -671,8 +679,6 @@ static int original_command(const json_t *command, json_t **out)
 		*out = json_incref((json_t *)command);
 		return 0;
 	}
-	if (json_array_size(command) == 2)
-		return 0;
 	*out = json_array();
 	for (size_t i = 2; *out && i < json_array_size(command); i++)
 		if (json_array_append(*out, json_array_get(command, i)) != 0) {
@@ -682,13 +688,167 @@ static int original_command(const json_t *command, json_t **out)
 	return *out ? 0 : -1;
 }
 
+static json_t *strv_json(const struct image_strv *v)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < v->n; i++)
+		if (json_array_append_new(a, json_string(v->v[i])) != 0) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+static const struct wh_image_config *find_image(const struct run *r, const char *image)
+{
+	for (size_t i = 0; i < r->req->n_images; i++)
+		if (r->req->images[i].image && strcmp(r->req->images[i].image, image) == 0)
+			return &r->req->images[i];
+	return NULL;
+}
+
+/* A lookup that failed: denied, or with --on-lookup-failure=skip the pod
+ * is admitted unchanged (wh_mutate), saying why. */
+static void lookup_failed(struct run *r, const char *who, const char *image, const char *why)
+{
+	char img[NAME_SHOWN + 4];
+
+	shown(img, sizeof(img), image);
+	if (!r->s->skip_on_lookup_failure) {
+		problem(r, "%s sets no command, and what its image runs could not be read: %s", who,
+			why);
+		return;
+	}
+	warn(r, "%s: %s: the pod is admitted without strict-init (--on-lookup-failure=skip)", who,
+	     why);
+	if (json_array_append_new(r->skipped_images, json_string(img)) != 0)
+		r->oom = true;
+}
+
+/* A valid reference without a digest, its tag replaced by digest
+ * ("name:tag" -> "name@sha256:..."), the registry and repository spelled as
+ * the pod spells them. NULL when out of memory. */
+static char *pinned_image(const char *image, const char *digest)
+{
+	const char *slash = strrchr(image, '/'), *tag;
+	size_t keep;
+	char *out;
+
+	tag = strchr(slash ? slash : image, ':');
+	keep = tag ? (size_t)(tag - image) : strlen(image);
+	out = malloc(keep + 1 + strlen(digest) + 1);
+	if (out)
+		sprintf(out, "%.*s@%s", (int)keep, image, digest);
+	return out;
+}
+
+/* For a container that sets no command: what its image runs, from the
+ * lookup the caller made. *entrypoint: the escaped ENTRYPOINT (maybe
+ * empty), to follow "--"; *cmd: the escaped CMD for args, or NULL to keep
+ * the pod's args; *pinned: the image pinned to its digest, or NULL to keep
+ * it. All NULL when the container cannot be wrapped (said). Returns -1
+ * only when out of memory. */
+static int from_image(struct run *r, const char *who, const json_t *ctr, size_t n_args,
+		      json_t **entrypoint, json_t **cmd, char **pinned)
+{
+	const char *image = json_string_value(json_object_get(ctr, "image"));
+	const struct wh_image_config *found = image ? find_image(r, image) : NULL;
+	const struct image_config *cfg = found ? found->config : NULL;
+	struct pod_argv pod = {.n_args = n_args};
+	struct image_strv ep = {NULL, 0}, args = {NULL, 0};
+	const char *digest;
+	bool set_args;
+	char err[256];
+
+	*entrypoint = *cmd = NULL;
+	*pinned = NULL;
+	if (!image) {
+		problem(r, "%s sets no command and no image", who);
+		return 0;
+	}
+	if (!found) {
+		lookup_failed(r, who, image, "its image was not looked up");
+		return 0;
+	}
+	if (!cfg) {
+		const char *why = found->message && *found->message ? found->message : "lookup failed";
+
+		if (found->error == IMAGE_ERR_PLATFORMS_DISAGREE)
+			problem(r, "%s sets no command, and its image's platforms do not run the same "
+				"thing: %s", who, why);
+		else
+			lookup_failed(r, who, image, why);
+		return 0;
+	}
+	if (!image_runs_something(&pod, cfg)) {
+		problem(r, "%s sets no command or args and its image has no ENTRYPOINT or CMD: "
+			"nothing to run", who);
+		return 0;
+	}
+	digest = cfg->digest_ref ? strrchr(cfg->digest_ref, '@') : NULL;
+	if (r->s->pin_digest) {
+		struct imageref ref;
+
+		if (imageref_parse(image, &ref, NULL, 0) != 0) {
+			lookup_failed(r, who, image, "not an image reference it can pin");
+			return 0;
+		}
+		if (!ref.digest[0]) {
+			if (!digest || !image_digest_valid(digest + 1, strlen(digest + 1))) {
+				lookup_failed(r, who, image, "the lookup named no digest to pin it to");
+				return 0;
+			}
+			if (!(*pinned = pinned_image(image, digest + 1)))
+				return -1;
+		}
+	}
+	if (image_wrap_argv(NULL, 0, &pod, cfg, &ep, &args, &set_args, err, sizeof(err)) != 0)
+		goto oom;
+	*entrypoint = strv_json(&ep);
+	if (!*entrypoint || (set_args && !(*cmd = strv_json(&args))))
+		goto oom;
+	image_strv_free(&ep);
+	image_strv_free(&args);
+	return 0;
+oom:
+	image_strv_free(&ep);
+	image_strv_free(&args);
+	json_decref(*entrypoint);
+	json_decref(*cmd);
+	free(*pinned);
+	*entrypoint = *cmd = NULL;
+	*pinned = NULL;
+	return -1;
+}
+
+/* For a container that sets no command and no runAsGroup, whose image's
+ * USER names a group ("1000:2000"): that group is not the primary gid on
+ * Kubernetes. kubelet reads the image's user from the runtime's
+ * ImageStatus, which keeps only the part before ":" (containerd's and
+ * CRI-O's getUserFromImage), and sends it as runAsUser; the runtime then
+ * takes the gid from the image's /etc/passwd (or 0). */
+static const char *user_hint(const struct run *r, const json_t *ctr, const json_t *command)
+{
+	const char *image = json_string_value(json_object_get(ctr, "image"));
+	const struct wh_image_config *found = image ? find_image(r, image) : NULL;
+	struct image_user u;
+
+	if (json_array_size(command) > 0 || !found || !found->config || !found->config->user ||
+	    image_user_parse(found->config->user, &u) != 0 || !u.has_group)
+		return "";
+	return " (the group in its image's USER does not count: kubelet gives the runtime only "
+	       "the user, whose gid then comes from the image's /etc/passwd)";
+}
+
 /* Wraps one container (ctr is the desired pod's copy, changed in place).
  * Returns -1 only when out of memory. */
 static int wrap(struct run *r, json_t *ctr, const char *kind, size_t index)
 {
 	char name[NAME_SHOWN + 4], who[2 * NAME_SHOWN];
 	const char *raw_name = json_string_value(json_object_get(ctr, "name"));
-	json_t *sc, *command_in, *command, *original, *kept = NULL;
+	json_t *sc, *command_in, *args_in, *command, *original, *kept = NULL, *image_args = NULL;
+	char *pinned = NULL;
 	bool ok = true, gid_set;
 	unsigned int gid = 0;
 	struct copy *c;
@@ -709,6 +869,10 @@ static int wrap(struct run *r, json_t *ctr, const char *kind, size_t index)
 		malformed(r, "%s: command is not a list of strings", who);
 		return 0;
 	}
+	if (member_array(ctr, "args", &args_in) != 0 || !all_strings(args_in)) {
+		malformed(r, "%s: args is not a list of strings", who);
+		return 0;
+	}
 	if (check_mounts(r, who, ctr, &kept, &ok) != 0)
 		return -1;
 	if (!gid_set && r->pod_gid_set) {
@@ -717,7 +881,7 @@ static int wrap(struct run *r, json_t *ctr, const char *kind, size_t index)
 	}
 	if (!gid_set && !r->s->allow_image_gid) {
 		problem(r, "%s has no runAsGroup (nor has the pod): its image would choose the "
-			"primary gid", who);
+			"primary gid%s", who, user_hint(r, ctr, command_in));
 		if (r->s->mode != WH_MODE_AUDIT)
 			ok = false;
 	}
@@ -732,34 +896,45 @@ static int wrap(struct run *r, json_t *ctr, const char *kind, size_t index)
 		return -1;
 	}
 	if (!original) {
-		problem(r, "%s sets no command: its image's entrypoint cannot be wrapped yet "
-			"(write it as the container's command)", who);
+		if (from_image(r, who, ctr, json_array_size(args_in), &original, &image_args,
+			       &pinned) != 0) {
+			json_decref(kept);
+			return -1;
+		}
+		if (!original)
+			ok = false;
+	} else if (json_array_size(original) == 0 && json_array_size(args_in) == 0) {
+		problem(r, "%s runs strict-init with nothing after \"--\" and no args: nothing to run",
+			who);
 		ok = false;
 	}
 	check_env(r, c ? c : &(struct copy){.any_gid = !gid_set, .gid = gid}, who, ctr, &ok);
 	check_setgid(r, who, sc);
-	if (!ok || r->code) {
+	if (!ok || r->code || (!c && !(c = add_copy(r, !gid_set, gid)))) {
 		json_decref(original);
+		json_decref(image_args);
 		json_decref(kept);
-		return 0;
-	}
-	if (!c && !(c = add_copy(r, !gid_set, gid))) {
-		json_decref(original);
-		json_decref(kept);
-		return -1;
+		free(pinned);
+		return ok && !r->code ? -1 : 0;
 	}
 	copy_key(c, key, sizeof(key));
 	snprintf(path, sizeof(path), WH_COPY_PREFIX "%s", key);
 	command = json_pack("[s, s]", path, "--");
 	if (!command || json_array_extend(command, original) != 0 ||
 	    json_object_set_new(ctr, "command", command) != 0 ||
+	    (image_args && json_object_set(ctr, "args", image_args) != 0) ||
+	    (pinned && json_object_set_new(ctr, "image", json_string(pinned)) != 0) ||
 	    json_array_append_new(kept, our_mount(true)) != 0 ||
 	    json_object_set_new(ctr, "volumeMounts", kept) != 0 ||
 	    json_array_append_new(c->containers, json_string(raw_name)) != 0) {
 		json_decref(original);
+		json_decref(image_args);
+		free(pinned);
 		return -1;
 	}
 	json_decref(original);
+	json_decref(image_args);
+	free(pinned);
 	return 0;
 }
 
@@ -788,6 +963,7 @@ static json_t *annotation_value(const struct run *r)
 			   wh_mode_name(r->s->mode), "groups", r->groups_text, "copies", copies);
 	if (!record)
 		return NULL;
+
 	text = json_dumps(record, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(record);
 	if (!text)
@@ -949,7 +1125,47 @@ static int set_annotation(struct run *r, json_t *pod)
 	value = annotation_value(r);
 	if (!value || json_object_set_new(annotations, WH_ANNOTATION, value) != 0)
 		return -1;
+	/* an earlier skip (reinvocation after a failed lookup), or a pod's own */
+	(void)json_object_del(annotations, WH_SKIP_ANNOTATION);
 	return 0;
+}
+
+/* --on-lookup-failure=skip: the pod as it came, with the images named in
+ * WH_SKIP_ANNOTATION (a pod creation only: an ephemeral containers update
+ * changes nothing but those). NULL when out of memory. */
+static json_t *skipped_pod(const struct run *r, const json_t *pod)
+{
+	json_t *desired = json_deep_copy(pod), *meta, *annotations, *value;
+	char *text;
+
+	if (!desired || r->req->op != WH_OP_CREATE)
+		return desired;
+	meta = json_object_get(desired, "metadata");
+	if (!meta || json_is_null(meta)) {
+		meta = json_object();
+		if (json_object_set_new(desired, "metadata", meta) != 0)
+			goto oom;
+	}
+	annotations = json_object_get(meta, "annotations");
+	if (json_is_object(meta) && (!annotations || json_is_null(annotations))) {
+		annotations = json_object();
+		if (json_object_set_new(meta, "annotations", annotations) != 0)
+			goto oom;
+	}
+	if (!json_is_object(annotations))
+		return desired; /* not what the API server sends: left as it is */
+	value = json_pack("{s:s, s:O}", "reason", "image lookup failed", "images", r->skipped_images);
+	text = value ? json_dumps(value, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(value);
+	if (!text || json_object_set_new(annotations, WH_SKIP_ANNOTATION, json_string(text)) != 0) {
+		free(text);
+		goto oom;
+	}
+	free(text);
+	return desired;
+oom:
+	json_decref(desired);
+	return NULL;
 }
 
 /* Wraps every container of the listed kinds in desired's spec. */
@@ -992,6 +1208,10 @@ static int create(struct run *r, json_t *desired)
 	}
 	if (r->code || r->oom) {
 		rc = r->oom ? -1 : 0;
+		goto out;
+	}
+	if (json_array_size(r->skipped_images)) {
+		rc = 0; /* admitted as it is (wh_mutate) */
 		goto out;
 	}
 	if (r->ncopies == 0) {
@@ -1112,6 +1332,22 @@ static int finish(struct run *r, const json_t *pod, json_t *desired, struct wh_r
 {
 	res->warnings = r->warnings;
 	r->warnings = NULL;
+	if (!r->code && json_array_size(r->skipped_images)) {
+		char text[MESSAGE_MAX];
+		size_t len = 0;
+
+		append(text, sizeof(text), &len, "an image lookup failed (");
+		for (size_t i = 0; i < json_array_size(r->skipped_images); i++)
+			append(text, sizeof(text), &len, "%s%s", i ? ", " : "",
+			       json_string_value(json_array_get(r->skipped_images, i)));
+		append(text, sizeof(text), &len, "): admitted without strict-init "
+		       "(--on-lookup-failure=skip)");
+		res->outcome = WH_SKIPPED;
+		res->lookup_skipped = true;
+		res->message = strdup(text);
+		res->patch = json_diff(pod, desired);
+		return res->message && res->patch ? 0 : -1;
+	}
 	if (r->code) {
 		res->outcome = WH_DENIED;
 		res->code = r->code;
@@ -1129,15 +1365,16 @@ static int finish(struct run *r, const json_t *pod, json_t *desired, struct wh_r
 int wh_mutate(const struct wh_settings *settings, const struct wh_request *req,
 	      struct wh_result *res)
 {
-	struct run r = {.s = settings, .mode = settings->mode,
+	struct run r = {.s = settings, .req = req, .mode = settings->mode,
 			.lock = settings->lock && settings->mode != WH_MODE_AUDIT};
 	json_t *desired = NULL;
 	int rc = -1;
 
 	memset(res, 0, sizeof(*res));
 	r.warnings = json_array();
-	if (!r.warnings)
-		return -1;
+	r.skipped_images = json_array();
+	if (!r.warnings || !r.skipped_images)
+		goto out;
 	if (!json_is_object(req->pod) || !json_is_object(json_object_get(req->pod, "spec"))) {
 		malformed(&r, "the object is not a pod with a spec");
 		rc = finish(&r, req->pod, NULL, res);
@@ -1160,12 +1397,18 @@ int wh_mutate(const struct wh_settings *settings, const struct wh_request *req,
 	if ((req->op == WH_OP_CREATE ? create(&r, desired) : ephemeral(&r, desired, req->old_pod)) != 0 ||
 	    r.oom)
 		goto out;
+	if (!r.code && json_array_size(r.skipped_images)) {
+		json_decref(desired);
+		if (!(desired = skipped_pod(&r, req->pod)))
+			goto out;
+	}
 	rc = finish(&r, req->pod, desired, res);
 out:
 	if (rc != 0)
 		wh_result_free(res);
 	json_decref(desired);
 	json_decref(r.warnings);
+	json_decref(r.skipped_images);
 	for (size_t i = 0; i < r.ncopies; i++)
 		json_decref(r.copies[i].containers);
 	free(r.copies);
@@ -1183,30 +1426,63 @@ void wh_result_free(struct wh_result *res)
 	memset(res, 0, sizeof(*res));
 }
 
+/* Adds ctr's image to images when ctr sets no command (or raises its
+ * "always"). -1 when out of memory. */
+static int need_image(json_t *images, const json_t *ctr)
+{
+	const json_t *command = json_object_get(ctr, "command");
+	const json_t *image = json_object_get(ctr, "image");
+	const char *name = json_string_value(json_object_get(ctr, "name"));
+	const char *policy = json_string_value(json_object_get(ctr, "imagePullPolicy"));
+	bool always = policy && strcmp(policy, "Always") == 0;
+	size_t j;
+	json_t *have;
+
+	if (!json_is_string(image) || (command && !json_is_null(command) && !json_is_array(command)) ||
+	    json_array_size(command) > 0 || (name && reserved_container_name(name)))
+		return 0;
+	json_array_foreach(images, j, have)
+		if (json_equal(json_object_get(have, "image"), image)) {
+			if (always)
+				return json_object_set_new(have, "always", json_true());
+			return 0;
+		}
+	return json_array_append_new(images, json_pack("{s:O, s:b}", "image", image,
+						       "always", always));
+}
+
+/* Whether a container of list has that name. */
+static bool named_in(const json_t *list, const json_t *name)
+{
+	size_t i;
+	const json_t *ctr;
+
+	json_array_foreach(list, i, ctr)
+		if (json_equal(json_object_get(ctr, "name"), name))
+			return true;
+	return false;
+}
+
 json_t *wh_images_needed(const struct wh_request *req)
 {
 	json_t *images = json_array(), *spec = json_object_get(req->pod, "spec");
+	const json_t *old = json_object_get(json_object_get(req->old_pod, "spec"),
+					    "ephemeralContainers");
 
 	if (!images)
 		return NULL;
+	if (!json_is_object(req->pod) || is_mirror(req->pod) || is_windows(req->pod))
+		return images;
 	for (size_t l = 0; l < 3; l++) {
 		size_t i;
 		const json_t *ctr;
 
+		/* an ephemeral containers update wraps the new ones only */
+		if (req->op == WH_OP_EPHEMERAL && l != 2)
+			continue;
 		json_array_foreach(json_object_get(spec, container_lists[l]), i, ctr) {
-			const json_t *command = json_object_get(ctr, "command");
-			const json_t *image = json_object_get(ctr, "image");
-			const char *name = json_string_value(json_object_get(ctr, "name"));
-			bool seen = false;
-			size_t j;
-			const json_t *have;
-
-			if (!json_is_string(image) || json_array_size(command) > 0 ||
-			    (name && reserved_container_name(name)))
-				continue;
-			json_array_foreach(images, j, have)
-				seen = seen || json_equal(have, image);
-			if (!seen && json_array_append(images, (json_t *)image) != 0) {
+			if (!(req->op == WH_OP_EPHEMERAL && named_in(old, json_object_get(ctr, "name"))) &&
+			    need_image(images, ctr) != 0) {
 				json_decref(images);
 				return NULL;
 			}

@@ -16,6 +16,12 @@
  *   - every container, init container and (new) ephemeral container:
  *     command = [WH_MOUNT_PATH/strict-init-KEY, "--", original command...],
  *     args unchanged;
+ *   - a container that sets no command runs its image's ENTRYPOINT and
+ *     CMD (Kubernetes' rules): command = [copy, "--", ENTRYPOINT...],
+ *     args = the pod's args when set, else CMD, the image's values escaped
+ *     for kubelet's $(VAR) expansion (imageargv.h), and its image pinned to
+ *     the digest that was read; the caller looked the images up
+ *     (wh_images_needed, then struct wh_image_config);
  *   - the annotation WH_ANNOTATION records what was done.
  * Whatever the pod put under these names is the webhook's to rewrite: the
  * result is computed from the pod with the webhook's own parts taken out,
@@ -28,11 +34,17 @@
 
 #include <jansson.h>
 
+#include "imageconfig.h"
+#include "imageutil.h"
+
 #define WH_VOLUME "strict-groups"
 #define WH_MOUNT_PATH "/strict-groups"
 #define WH_COPY_PREFIX WH_MOUNT_PATH "/strict-init-"
 #define WH_INSTALLER_PREFIX "strict-groups-install-"
 #define WH_ANNOTATION "strict-groups/injected"
+/* On a pod admitted unchanged because an image lookup failed
+ * (--on-lookup-failure=skip). */
+#define WH_SKIP_ANNOTATION "strict-groups/skipped"
 /* Where the installer image keeps the (unsealed) strict-init. */
 #define WH_INSTALLER_BINARY "/strict-init"
 
@@ -46,20 +58,19 @@ struct wh_settings {
 	bool allow_image_gid;          /* admit pods without an effective runAsGroup */
 	bool no_new_privs;             /* sealed --no-new-privs */
 	bool lock;                     /* seal --lock=1 (enforce and refuse modes) */
+	bool pin_digest;               /* --pin-digest: pin a looked-up image to its digest */
+	bool skip_on_lookup_failure;   /* --on-lookup-failure=skip: admit such a pod unchanged */
 	const char *version;           /* recorded in the annotation */
 };
 
-/* What a registry lookup found for one image (the next issue's module):
- * the caller passes one per image it looked up; the core matches them by
- * the image string exactly as the pod writes it. Unused until then. */
+/* What the lookup of one image found (imagecache.h): the caller passes one
+ * per image wh_images_needed named; the core matches them by the image
+ * string exactly as the pod writes it. */
 struct wh_image_config {
 	const char *image;
-	const char *const *entrypoint; /* config Entrypoint */
-	size_t n_entrypoint;
-	const char *const *cmd;        /* config Cmd */
-	size_t n_cmd;
-	const char *user;              /* config User, or NULL */
-	const char *digest;            /* "sha256:...", or NULL */
+	const struct image_config *config; /* ENTRYPOINT, CMD, USER, digest_ref; NULL: failed */
+	enum image_error error;            /* why it failed (config NULL) */
+	const char *message;               /* one line naming the image and the reason */
 };
 
 enum wh_operation {
@@ -89,6 +100,7 @@ struct wh_result {
 	json_t *patch;     /* JSONPatch operations; empty unless WH_INJECTED */
 	json_t *warnings;  /* array of strings, maybe empty */
 	char *message;     /* why (denied, skipped); NULL otherwise */
+	bool lookup_skipped; /* WH_SKIPPED because a lookup failed (--on-lookup-failure=skip) */
 };
 
 /* Returns 0 with *res filled (release it with wh_result_free), or -1 when
@@ -100,7 +112,10 @@ void wh_result_free(struct wh_result *res);
 
 /* The images of the containers a rewrite would wrap that set no command:
  * what the caller must look up before calling wh_mutate for them to be
- * wrapped (distinct, in pod order). NULL when out of memory. */
+ * wrapped, as [{"image": "...", "always": bool}], distinct, in pod order;
+ * always: a container with that image says imagePullPolicy: Always (the
+ * tag must be read again). An injected pod needs none. NULL when out of
+ * memory. */
 json_t *wh_images_needed(const struct wh_request *req);
 
 const char *wh_mode_name(enum wh_mode mode);

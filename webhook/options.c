@@ -8,7 +8,7 @@
 
 #include "gidlist.h"
 
-enum kind { K_STRING, K_UINT, K_BOOL, K_MODE, K_PULL, K_LISTEN, K_FLAG };
+enum kind { K_STRING, K_UINT, K_BOOL, K_MODE, K_PULL, K_LISTEN, K_FAILURE, K_LIST, K_FLAG };
 
 struct flag {
 	const char *name; /* without "--" */
@@ -54,6 +54,24 @@ static const struct flag flags[] = {
 	 "after SIGTERM, keep serving (not ready) this long (5)"},
 	{"shutdown-timeout", K_UINT, OFF(shutdown_timeout), 0, 300, "SECONDS",
 	 "then wait at most this long for requests in flight (20)"},
+	{"platform", K_STRING, OFF(platform), 0, 0, "OS/ARCH[/VARIANT]",
+	 "the platform whose ENTRYPOINT and CMD a container without command runs (linux/amd64)"},
+	{"pin-digest", K_BOOL, OFF(settings.pin_digest), 0, 1, "0|1",
+	 "pin such a container's image to the digest that was read (1)"},
+	{"tag-ttl", K_UINT, OFF(tag_ttl), 0, 86400, "SECONDS",
+	 "trust what a tag named for this long; 0: read it again every time (60)"},
+	{"on-lookup-failure", K_FAILURE, OFF(settings.skip_on_lookup_failure), 0, 0, "deny|skip",
+	 "a lookup that fails: deny the pod, or admit it unchanged with a warning (deny)"},
+	{"lookup-timeout", K_UINT, OFF(lookup_timeout), 1, 30, "SECONDS",
+	 "the lookups of one admission, all together; also within the API server's ?timeout= (4)"},
+	{"registry-config", K_STRING, OFF(registry_config), 0, 0, "FILE",
+	 "a Docker config.json with registry credentials (auths); re-read when it changes"},
+	{"registry-ca", K_STRING, OFF(registry_ca), 0, 0, "FILE",
+	 "trust this PEM bundle for registries instead of the system's CA certificates"},
+	{"insecure-registry", K_LIST, OFF(insecure), 0, 0, "HOST:PORT",
+	 "reach this registry over plain HTTP (repeatable; the variable: comma-separated)"},
+	{"registry-endpoint", K_LIST, OFF(endpoints), 0, 0, "NAME=HOST[:PORT]",
+	 "reach the registry named NAME in images at HOST[:PORT], e.g. docker.io's (repeatable)"},
 	{"help", K_FLAG, OFF(help), 0, 0, NULL, "this text"},
 	{"version", K_FLAG, OFF(version), 0, 0, NULL, "the version"},
 };
@@ -143,6 +161,22 @@ static int set_value(struct wh_options *o, const struct flag *f, const char *sou
 			return fail(err, errlen, "%s=%s: Always, IfNotPresent or Never", source, value);
 		*(const char **)(void *)field = value;
 		return 0;
+	case K_FAILURE:
+		if (strcmp(value, "deny") != 0 && strcmp(value, "skip") != 0)
+			return fail(err, errlen, "%s=%s: deny or skip", source, value);
+		*(bool *)(void *)field = strcmp(value, "skip") == 0;
+		return 0;
+	case K_LIST: {
+		const char **list = (const char **)(void *)field;
+		size_t *count = f->offset == OFF(insecure) ? &o->n_insecure : &o->n_endpoints;
+
+		if (!*value)
+			return fail(err, errlen, "%s: empty", source);
+		if (*count >= WH_LIST_MAX)
+			return fail(err, errlen, "%s: at most %d entries", source, WH_LIST_MAX);
+		list[(*count)++] = value;
+		return 0;
+	}
 	case K_LISTEN:
 		if (listen_parse(value, (struct wh_listen *)(void *)field) != 0)
 			return fail(err, errlen, "%s=%s: ADDR:PORT with a numeric address "
@@ -172,6 +206,40 @@ static void defaults(struct wh_options *o)
 	o->request_timeout = 10;
 	o->shutdown_delay = 5;
 	o->shutdown_timeout = 20;
+	o->settings.pin_digest = true;
+	o->tag_ttl = 60;
+	o->lookup_timeout = 4;
+}
+
+/* A list variable: its comma-separated entries, from a copy (o->owned). */
+static int set_list_from_env(struct wh_options *o, const struct flag *f, const char *source,
+			     const char *value, char *err, size_t errlen)
+{
+	char *copy = strdup(value), *item;
+	size_t slot = f->offset == OFF(insecure) ? 0 : 1;
+
+	if (!copy)
+		return fail(err, errlen, "out of memory");
+	free(o->owned[slot]);
+	o->owned[slot] = copy;
+	for (item = copy;;) {
+		char *comma = strchr(item, ',');
+
+		if (comma)
+			*comma = '\0';
+		if (set_value(o, f, source, item, err, errlen) != 0)
+			return -1; /* an empty entry too */
+		if (!comma)
+			return 0;
+		item = comma + 1;
+	}
+}
+
+void options_free(struct wh_options *o)
+{
+	free(o->owned[0]);
+	free(o->owned[1]);
+	o->owned[0] = o->owned[1] = NULL;
 }
 
 static const struct flag *find_flag(const char *name, size_t len)
@@ -205,7 +273,9 @@ int options_parse(struct wh_options *o, int argc, char **argv, char **envp,
 				return fail(err, errlen, "%s is set twice in the environment", name);
 			value = *e + n + 1;
 		}
-		if (value && set_value(o, &flags[i], name, value, err, errlen) != 0)
+		if (value && (flags[i].kind == K_LIST ?
+			      set_list_from_env(o, &flags[i], name, value, err, errlen) :
+			      set_value(o, &flags[i], name, value, err, errlen)) != 0)
 			return -1;
 	}
 	for (int i = 1; i < argc; i++) {
@@ -219,8 +289,11 @@ int options_parse(struct wh_options *o, int argc, char **argv, char **envp,
 		f = find_flag(arg + 2, eq ? (size_t)(eq - arg - 2) : strlen(arg + 2));
 		if (!f)
 			return fail(err, errlen, "unknown option '%s' (see --help)", arg);
-		if (given[f - flags])
+		if (given[f - flags] && f->kind != K_LIST)
 			return fail(err, errlen, "--%s given twice", f->name);
+		/* a repeatable flag replaces its variable's entries */
+		if (f->kind == K_LIST && !given[f - flags])
+			*(f->offset == OFF(insecure) ? &o->n_insecure : &o->n_endpoints) = 0;
 		given[f - flags] = true;
 		snprintf(source, sizeof(source), "--%s", f->name);
 		if (f->kind == K_FLAG) {

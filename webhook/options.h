@@ -10,6 +10,9 @@
 
 #include "mutate.h"
 
+/* Entries of a repeatable flag (--insecure-registry, --registry-endpoint). */
+#define WH_LIST_MAX 64
+
 struct wh_listen {
 	char host[64];    /* numeric IPv4 or IPv6 (without brackets) */
 	bool ipv6;
@@ -31,14 +34,27 @@ struct wh_options {
 	unsigned int threads;          /* 0: one per CPU */
 	unsigned int shutdown_delay;   /* seconds */
 	unsigned int shutdown_timeout; /* seconds */
+	/* image lookups (containers without command) */
+	const char *platform;          /* "os/arch[/variant]" */
+	const char *registry_config;   /* a Docker config.json */
+	const char *registry_ca;       /* a PEM bundle, instead of the system's */
+	const char *insecure[WH_LIST_MAX];
+	size_t n_insecure;
+	const char *endpoints[WH_LIST_MAX];
+	size_t n_endpoints;
+	unsigned int tag_ttl;          /* seconds */
+	unsigned int lookup_timeout;   /* seconds */
+	char *owned[2];                /* copies of list variables, split in place */
 	bool help;
 	bool version;
 };
 
 /* Returns 0, or -1 with a one-line reason in err. Strings point into argv
- * and envp. */
+ * and envp, or (a list variable, comma-separated) into copies that
+ * options_free releases. */
 int options_parse(struct wh_options *o, int argc, char **argv, char **envp,
 		  char *err, size_t errlen);
+void options_free(struct wh_options *o);
 void options_usage(FILE *out);
 
 /* "ADDR:PORT", "[IPV6]:PORT": numeric addresses only. */

@@ -18,6 +18,51 @@ const char *wh_op_label_name(enum wh_op_label label)
 	return label < WH_LABELS ? names[label] : "other";
 }
 
+int wh_parse_duration(const char *text, double *seconds)
+{
+	static const struct {
+		const char *unit;
+		double scale;
+	} units[] = {{"ns", 1e-9}, {"us", 1e-6}, {"ms", 1e-3}, {"h", 3600}, {"m", 60}, {"s", 1}};
+	const char *p = text;
+	double total = 0;
+
+	if (!*p)
+		return -1;
+	if (strcmp(p, "0") == 0) {
+		*seconds = 0;
+		return 0;
+	}
+	while (*p) {
+		double value = 0, frac = 0.1;
+		bool digits = false;
+		size_t u;
+
+		for (; *p >= '0' && *p <= '9'; p++, digits = true)
+			if ((value = value * 10 + (*p - '0')) > 1e9)
+				return -1;
+		if (*p == '.')
+			for (p++; *p >= '0' && *p <= '9'; p++) {
+				value += (*p - '0') * frac;
+				frac /= 10;
+				digits = true;
+			}
+		if (!digits)
+			return -1;
+		for (u = 0; u < sizeof(units) / sizeof(units[0]); u++)
+			if (strncmp(p, units[u].unit, strlen(units[u].unit)) == 0)
+				break;
+		if (u == sizeof(units) / sizeof(units[0]))
+			return -1;
+		p += strlen(units[u].unit);
+		total += value * units[u].scale;
+		if (total > 86400)
+			return -1;
+	}
+	*seconds = total;
+	return 0;
+}
+
 static enum wh_op_label op_label(const char *op)
 {
 	for (int l = 0; op && l < WH_LABEL_OTHER; l++)
@@ -96,7 +141,7 @@ static int answer(struct wh_review *out, const char *uid, const struct wh_result
 
 	if (!response)
 		return -1;
-	if (res->outcome == WH_INJECTED) {
+	if (json_array_size(res->patch)) {
 		char *b64 = base64(res->patch);
 
 		if (!b64 || json_object_set_new(response, "patchType", json_string("JSONPatch")) != 0 ||
@@ -162,17 +207,14 @@ static void summarise(struct wh_review *out, const json_t *request, const struct
 	one_line(out->summary);
 }
 
-int wh_review(const struct wh_settings *settings, const char *body, size_t len,
-	      struct wh_review *out)
+int wh_review_begin(const char *body, size_t len, struct wh_pending *p, struct wh_review *out)
 {
 	json_error_t error;
 	json_t *review, *request;
 	const char *uid, *op, *sub;
-	struct wh_result res = {0};
-	struct wh_request req = {0};
-	int rc;
 
 	memset(out, 0, sizeof(*out));
+	memset(p, 0, sizeof(*p));
 	out->operation = WH_LABEL_OTHER;
 	/* Duplicate keys are refused: the API server never sends them, and two
 	 * readers could take different ones. NUL in strings is refused too
@@ -199,29 +241,78 @@ int wh_review(const struct wh_settings *settings, const char *body, size_t len,
 	op = json_string_value(json_object_get(request, "operation"));
 	sub = json_string_value(json_object_get(request, "subResource"));
 	out->operation = op_label(op);
+	p->review = review;
+	p->uid = uid;
+	p->what = WH_PENDING_OTHER;
 	if (!about_pods(request)) {
-		rc = leave(&res, WH_DENIED, 400, "strict-groups-webhook handles v1 pods only: check "
-			   "the MutatingWebhookConfiguration's rules");
+		p->what = WH_PENDING_NOT_PODS;
 	} else if (out->operation == WH_LABEL_CREATE && (!sub || !*sub)) {
-		req.op = WH_OP_CREATE;
-		req.pod = json_object_get(request, "object");
-		rc = wh_mutate(settings, &req, &res);
+		p->what = WH_PENDING_MUTATE;
+		p->req.op = WH_OP_CREATE;
+		p->req.pod = json_object_get(request, "object");
 	} else if (out->operation == WH_LABEL_UPDATE && is(json_object_get(request, "subResource"),
 							   "ephemeralcontainers")) {
-		req.op = WH_OP_EPHEMERAL;
-		req.pod = json_object_get(request, "object");
-		req.old_pod = json_object_get(request, "oldObject");
-		rc = wh_mutate(settings, &req, &res);
-	} else {
+		p->what = WH_PENDING_MUTATE;
+		p->req.op = WH_OP_EPHEMERAL;
+		p->req.pod = json_object_get(request, "object");
+		p->req.old_pod = json_object_get(request, "oldObject");
+	}
+	return 0;
+}
+
+json_t *wh_review_images(const struct wh_pending *p)
+{
+	return p->what == WH_PENDING_MUTATE ? wh_images_needed(&p->req) : json_array();
+}
+
+int wh_review_finish(const struct wh_settings *settings, struct wh_pending *p,
+		     const struct wh_image_config *images, size_t n_images, struct wh_review *out)
+{
+	const json_t *request = json_object_get(p->review, "request");
+	struct wh_result res = {0};
+	int rc;
+
+	switch (p->what) {
+	case WH_PENDING_NOT_PODS:
+		rc = leave(&res, WH_DENIED, 400, "strict-groups-webhook handles v1 pods only: check "
+			   "the MutatingWebhookConfiguration's rules");
+		break;
+	case WH_PENDING_MUTATE:
+		p->req.images = images;
+		p->req.n_images = n_images;
+		rc = wh_mutate(settings, &p->req, &res);
+		break;
+	case WH_PENDING_OTHER:
+	default:
 		rc = leave(&res, WH_SKIPPED, 0, "only pod creation and new ephemeral containers are rewritten");
+		break;
 	}
 	if (rc == 0) {
 		summarise(out, request, &res);
 		out->outcome = (int)res.outcome;
-		rc = answer(out, uid, &res);
+		out->lookup_skipped = res.lookup_skipped;
+		rc = answer(out, p->uid, &res);
 	}
 	wh_result_free(&res);
-	json_decref(review);
+	return rc;
+}
+
+void wh_pending_free(struct wh_pending *p)
+{
+	json_decref(p->review);
+	memset(p, 0, sizeof(*p));
+}
+
+int wh_review(const struct wh_settings *settings, const char *body, size_t len,
+	      const struct wh_image_config *images, size_t n_images, struct wh_review *out)
+{
+	struct wh_pending p;
+	int rc = wh_review_begin(body, len, &p, out);
+
+	if (rc != 0 || out->body)
+		return rc;
+	rc = wh_review_finish(settings, &p, images, n_images, out);
+	wh_pending_free(&p);
 	return rc;
 }
 

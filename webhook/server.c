@@ -16,6 +16,7 @@
 #include <microhttpd.h>
 
 #include "log.h"
+#include "lookups.h"
 #include "metrics.h"
 #include "review.h"
 #include "tlscreds.h"
@@ -52,7 +53,7 @@ static unsigned long nconns;
 
 static void connection_busy(struct MHD_Connection *c, bool busy);
 
-/* One admission request being received. */
+/* One admission request being received, then answered. */
 struct upload {
 	struct timespec start;
 	enum wh_mode mode;
@@ -61,6 +62,9 @@ struct upload {
 	size_t reserved;   /* counted in `buffered` */
 	bool too_large;    /* over --max-body-bytes */
 	bool no_room;      /* over --max-buffered-bytes */
+	bool begun;        /* the review was read (pending) */
+	struct wh_pending pending;
+	struct lookup_job *job; /* its images' lookups, while the connection is suspended */
 };
 
 static double seconds_since(const struct timespec *start)
@@ -102,12 +106,18 @@ static enum MHD_Result send_text(struct MHD_Connection *c, unsigned int status, 
 
 static enum MHD_Result send_metrics(struct MHD_Connection *c)
 {
-	size_t len;
-	char *text = metrics_render(&len);
+	size_t len, more_len;
+	char *text = metrics_render(&len), *more = lookups_metrics(&more_len), *all;
 
-	if (!text)
+	all = text && more ? realloc(text, len + more_len) : NULL;
+	if (!all) {
+		free(text);
+		free(more);
 		return send_text(c, 500, "out of memory\n");
-	return send_buffer(c, 200, "text/plain; version=0.0.4; charset=utf-8", text, len,
+	}
+	memcpy(all + len, more, more_len);
+	free(more);
+	return send_buffer(c, 200, "text/plain; version=0.0.4; charset=utf-8", all, len + more_len,
 			   MHD_RESPMEM_MUST_FREE);
 }
 
@@ -181,24 +191,99 @@ static int reserve(struct upload *u, size_t n)
 static void upload_free(struct upload *u)
 {
 	atomic_fetch_sub(&buffered, u->reserved);
+	wh_pending_free(&u->pending);
+	lookup_job_free(u->job);
 	free(u->buf);
 	free(u);
+}
+
+/* The lookups of one admission end at --lookup-timeout after its headers
+ * came, or sooner when the API server's own timeout (?timeout=, the
+ * webhook's timeoutSeconds) leaves less: then at 80% of it, so that the
+ * answer still arrives in time. */
+static uint64_t lookup_deadline(struct MHD_Connection *c, const struct upload *u)
+{
+	const char *text = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "timeout");
+	double budget = opts->lookup_timeout, timeout;
+
+	if (text && wh_parse_duration(text, &timeout) == 0 && timeout * 0.8 < budget)
+		budget = timeout * 0.8;
+	return (uint64_t)u->start.tv_sec * 1000000000ull + (uint64_t)u->start.tv_nsec +
+	       (uint64_t)(budget * 1e9);
+}
+
+/* Called by the last lookup thread of a job (or by lookup_job_run). */
+static void resume(void *connection)
+{
+	MHD_resume_connection(connection);
+}
+
+static enum MHD_Result out_of_memory(struct MHD_Connection *c, struct upload *u)
+{
+	log_msg("out of memory answering a review");
+	metrics_admission(WH_LABEL_OTHER, u->mode, WH_ERROR, seconds_since(&u->start));
+	return send_text(c, 500, "out of memory\n");
+}
+
+/* Reads the review and starts the lookups its pod needs. Returns 1 when
+ * the connection was suspended for them (the answer comes when they end),
+ * 0 to answer now (*out set when it is a bad request), -1 when out of
+ * memory. */
+static int begin_review(struct MHD_Connection *c, struct upload *u, struct wh_review *out)
+{
+	json_t *images;
+
+	u->begun = true;
+	if (wh_review_begin(u->buf ? u->buf : "", u->len, &u->pending, out) != 0)
+		return -1;
+	if (out->body)
+		return 0;
+	images = wh_review_images(&u->pending);
+	if (!images)
+		return -1;
+	if (json_array_size(images) == 0) {
+		json_decref(images);
+		return 0;
+	}
+	u->job = lookup_job_new(images, lookup_deadline(c, u));
+	json_decref(images);
+	if (!u->job)
+		return -1;
+	if (lookup_job_cached(u->job) == 0)
+		return 0;
+	MHD_suspend_connection(c);
+	lookup_job_run(u->job, resume, c);
+	return 1;
 }
 
 static enum MHD_Result answer_review(struct MHD_Connection *c, struct upload *u)
 {
 	struct wh_settings s = opts->settings;
-	struct wh_review out;
+	struct wh_review out = {0};
 	enum MHD_Result rc;
 
 	s.mode = u->mode;
-	if (wh_review(&s, u->buf ? u->buf : "", u->len, &out) != 0) {
-		log_msg("out of memory answering a review");
-		metrics_admission(WH_LABEL_OTHER, u->mode, WH_ERROR, seconds_since(&u->start));
-		return send_text(c, 500, "out of memory\n");
+	if (!u->begun) {
+		int begun = begin_review(c, u, &out);
+
+		if (begun < 0)
+			return out_of_memory(c, u);
+		if (begun > 0)
+			return MHD_YES; /* called again once the lookups end */
 	}
-	if (out.outcome == WH_DENIED || out.outcome == WH_ERROR)
+	if (!out.body) {
+		const struct wh_image_config *images = NULL;
+		size_t n = 0;
+
+		if (u->job)
+			images = lookup_job_results(u->job, &n);
+		if (wh_review_finish(&s, &u->pending, images, n, &out) != 0)
+			return out_of_memory(c, u);
+	}
+	if (out.outcome == WH_DENIED || out.outcome == WH_ERROR || out.lookup_skipped)
 		log_msg("%s", out.summary);
+	if (out.lookup_skipped)
+		metrics_lookup_skipped();
 	rc = send_buffer(c, (unsigned int)out.http_status, out.content_type, out.body, out.body_len,
 			 MHD_RESPMEM_MUST_FREE);
 	out.body = NULL;
@@ -429,8 +514,10 @@ static enum MHD_Result handle_metrics_only(void *cls, struct MHD_Connection *c, 
 int server_start(const struct wh_options *o, char *err, size_t errlen)
 {
 	struct sockaddr_storage addr;
+	/* suspend/resume: a connection waits for its image lookups without
+	 * holding its worker thread (lookups.h) */
 	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TLS |
-			     MHD_USE_ITC | MHD_USE_ERROR_LOG;
+			     MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 
 	opts = o;
 	to_sockaddr(&o->listen, &addr);

@@ -17,7 +17,8 @@ IMAGE_ROOTFS := $(BUILD)/image-rootfs
 # Debian packages the e2e suite needs. Node.js and npm come from Debian
 # only when the machine has no node/npm of its own (Debian's npm conflicts
 # with other nodejs builds).
-E2E_PACKAGES := containerd runc docker.io jq bats busybox-static libcap2-bin tar
+E2E_PACKAGES := containerd runc docker.io jq bats busybox-static libcap2-bin tar \
+	docker-registry skopeo openssl
 E2E_NODE_PACKAGES := $(if $(shell command -v node && command -v npm),,nodejs npm)
 
 .PHONY: image e2e e2e-deps

@@ -41,12 +41,17 @@ setup_suite() {
     export STRICT_IMAGE_CRI=localhost/strict-groups:$tag
 
     e2e_build_test_images || e2e_die "building the test images failed" || return 1
-    # Both daemons start at once; each gets its own log under $E2E_ROOT.
+    # The registries first: containerd's configuration names them.
+    e2e_registry_start || e2e_die "starting the registries failed" || return 1
+    # Both daemons start at once, and the images are pushed meanwhile; each
+    # daemon gets its own log under $E2E_ROOT.
     containerd_start & local ctd=$!
     dockerd_start & local dkd=$!
+    e2e_registry_push > "$REG_ROOT/push.log" 2>&1 & local push=$!
     local rc=0
     wait "$ctd" || rc=1
     wait "$dkd" || rc=1
+    wait "$push" || { tail -20 "$REG_ROOT/push.log" >&2; e2e_die "pushing the registry images failed"; rc=1; }
     [ "$rc" = 0 ] || return 1
     e2e_import_images || e2e_die "importing the images failed" || return 1
 }
@@ -60,6 +65,7 @@ teardown_suite() {
     E2E_DOCKER_SOCK=$E2E_ROOT/docker/docker.sock
     containerd_stop
     dockerd_stop
+    REG_ROOT=$E2E_ROOT/registry e2e_registry_stop
     e2e_runc_leftovers
     e2e_kill_leftovers
     e2e_unmount_all

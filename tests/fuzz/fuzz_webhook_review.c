@@ -1,19 +1,33 @@
-/* libFuzzer target over the webhook's pure core: AdmissionReview bytes ->
- * answer (webhook/review.c, mutate.c, jsondiff.c).
+/* libFuzzer target over the webhook's pure core: AdmissionReview bytes and
+ * image lookups -> answer (webhook/review.c, mutate.c, jsondiff.c, and the
+ * image module's argv rules and config parser).
  *
  * Input: byte 0 chooses the settings (bits 0-1 mode, 2 allow-image-gid,
- * 3 lock, 4 no-new-privs off); the rest is the request body. Invariants,
- * abort() on a violation:
+ * 3 lock, 4 no-new-privs off, 5 --on-lookup-failure=skip, 6
+ * --pin-digest=0); the rest is the request body. A top-level member
+ * "x-images" of the body (which the review ignores) holds what the lookups
+ * found, as tests/unit/webhook_util.h's test_images_load reads it (each
+ * config through the module's own parser). Invariants, abort() on a
+ * violation:
  *  - an answer always comes: 200 with an AdmissionReview that echoes the
  *    uid, or 400 with a plain-text reason; the log summary is one line;
  *  - a denial carries a status with a message of printable characters;
  *  - a patch applies to request.object (an RFC 6902 applier written for
  *    the tests, tests/unit/webhook_util.c), and the patched pod sent again
- *    comes back without a patch (idempotence);
+ *    comes back without a patch (idempotence), with the same lookups and,
+ *    in enforce and refuse modes, with no lookup at all;
+ *  - every container the patch wraps runs, after kubelet's expansion of
+ *    command and args (a model: tests/registry/kubelet_expand.h), the copy,
+ *    "--", then exactly the argv it ran before: its own command and args
+ *    expanded, or (no command) its image's ENTRYPOINT and CMD as they are,
+ *    the pod's args expanded in place of CMD (Kubernetes' rules);
+ *  - an image is changed only to pin a container that sets no command to
+ *    the digest its lookup read;
  *  - the patch never changes a container's securityContext, except the
  *    webhook's own installers (it never adds a capability), and in enforce
  *    and refuse modes every container of the patched pod starts through a
- *    sealed copy, after the installers. */
+ *    sealed copy, after the installers (unless a failed lookup admitted
+ *    it unchanged: --on-lookup-failure=skip). */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -24,6 +38,7 @@
 #include <nettle/base64.h>
 
 #include "../../webhook/review.h"
+#include "../registry/kubelet_expand.h"
 #include "../unit/webhook_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -77,11 +92,15 @@ static bool same_member(const json_t *x, const json_t *y, const char *key)
 	return (!a && !b) || json_equal(a, b);
 }
 
+static void same_argv(const json_t *b, const json_t *a, const struct test_images *images);
+
 /* The containers that are not installers are the same ones, in the same
- * order, before and after, each with the same securityContext. Matched by
- * position: names may repeat in a review (mutating admission runs before
- * validation), and the webhook neither reorders nor drops a container. */
-static void same_security(const json_t *before, const json_t *after)
+ * order, before and after, each with the same securityContext, running the
+ * same argv (same_argv). Matched by position: names may repeat in a review
+ * (mutating admission runs before validation), and the webhook neither
+ * reorders nor drops a container. */
+static void same_security(const json_t *before, const json_t *after,
+			  const struct test_images *images)
 {
 	for (size_t l = 0; l < 3; l++) {
 		const json_t *b = json_object_get(json_object_get(before, "spec"), lists[l]);
@@ -97,11 +116,88 @@ static void same_security(const json_t *before, const json_t *after)
 				break;
 			CHECK(same_member(json_array_get(b, j), json_array_get(a, i), "name"));
 			CHECK(same_member(json_array_get(b, j), json_array_get(a, i), "securityContext"));
+			same_argv(json_array_get(b, j), json_array_get(a, i), images);
 			i++;
 			j++;
 		}
 		CHECK(i == json_array_size(a) && j == json_array_size(b));
 	}
+}
+
+/* kubelet's expansion of each string of a (pod) list, onto out. */
+static void push_expanded(struct image_strv *out, const json_t *list, size_t from)
+{
+	for (size_t i = from; i < json_array_size(list); i++) {
+		char *e = kubelet_expand(json_string_value(json_array_get(list, i)));
+
+		CHECK(e && image_strv_push_owned(out, e) == 0);
+	}
+}
+
+static void push_raw(struct image_strv *out, char *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		CHECK(image_strv_push(out, v[i]) == 0);
+}
+
+static const struct image_config *config_of(const struct test_images *images, const char *image)
+{
+	for (size_t i = 0; image && i < images->n; i++)
+		if (strcmp(images->v[i].image, image) == 0)
+			return images->v[i].config;
+	return NULL;
+}
+
+/* What the runtime runs for container a (as patched) against b (as
+ * sent): the copy and "--", then b's argv by Kubernetes' rules. */
+static void same_argv(const json_t *b, const json_t *a, const struct test_images *images)
+{
+	const json_t *acmd = json_object_get(a, "command"), *bcmd = json_object_get(b, "command");
+	const json_t *bargs = json_object_get(b, "args");
+	const char *first = json_string_value(json_array_get(acmd, 0));
+	const char *bfirst = json_string_value(json_array_get(bcmd, 0));
+	const char *aimage = json_string_value(json_object_get(a, "image"));
+	const char *bimage = json_string_value(json_object_get(b, "image"));
+	struct image_strv got = {NULL, 0}, want = {NULL, 0};
+
+	if (!first || strncmp(first, WH_COPY_PREFIX, strlen(WH_COPY_PREFIX)) != 0 ||
+	    (bfirst && strncmp(bfirst, WH_COPY_PREFIX, strlen(WH_COPY_PREFIX)) == 0)) {
+		/* not wrapped now, or wrapped before (a reinvocation's shape) */
+		CHECK(same_member(b, a, "image"));
+		return;
+	}
+	CHECK(json_array_size(acmd) >= 2 && strcmp(json_string_value(json_array_get(acmd, 1)), "--") == 0);
+	push_expanded(&got, acmd, 2);
+	push_expanded(&got, json_object_get(a, "args"), 0);
+	if (json_array_size(bcmd) > 0) {
+		CHECK(same_member(b, a, "image"));
+		CHECK(same_member(b, a, "args"));
+		push_expanded(&want, bcmd, 0);
+		push_expanded(&want, bargs, 0);
+	} else {
+		const struct image_config *cfg = config_of(images, bimage);
+		size_t n_ep;
+
+		CHECK(cfg && aimage && bimage);
+		n_ep = cfg->n_entrypoint == 1 && cfg->entrypoint[0][0] == '\0' ? 0 : cfg->n_entrypoint;
+		push_raw(&want, cfg->entrypoint, n_ep);
+		if (json_array_size(bargs) > 0)
+			push_expanded(&want, bargs, 0);
+		else
+			push_raw(&want, cfg->cmd, cfg->n_cmd);
+		/* pinned: the pod's name, the digest read; or as it was */
+		if (strcmp(aimage, bimage) != 0) {
+			const char *at = strrchr(aimage, '@');
+
+			CHECK(at && !strchr(bimage, '@') && cfg->digest_ref &&
+			      strcmp(at, strrchr(cfg->digest_ref, '@')) == 0);
+			CHECK(strncmp(aimage, bimage, (size_t)(at - aimage)) == 0);
+		}
+	}
+	CHECK(image_strv_equal((const char *const *)got.v, got.n, (const char *const *)want.v,
+			       want.n));
+	image_strv_free(&got);
+	image_strv_free(&want);
 }
 
 static void all_wrapped(const json_t *pod)
@@ -127,7 +223,7 @@ static void all_wrapped(const json_t *pod)
 }
 
 static void check_answer(const struct wh_settings *s, const uint8_t *body, size_t len,
-			 const struct wh_review *out)
+			 const struct wh_review *out, const struct test_images *images)
 {
 	json_t *sent = json_loadb((const char *)body, len, JSON_REJECT_DUPLICATES, NULL);
 	json_t *answer = json_loadb(out->body, out->body_len, 0, NULL);
@@ -150,8 +246,8 @@ static void check_answer(const struct wh_settings *s, const uint8_t *body, size_
 
 		CHECK(patch && json_is_array(patch) && json_array_size(patch) > 0);
 		CHECK(patch_apply(&patched, patch) == 0);
-		same_security(pod, patched);
-		if (s->mode != WH_MODE_AUDIT &&
+		same_security(pod, patched, images);
+		if (s->mode != WH_MODE_AUDIT && !out->lookup_skipped &&
 		    strcmp(json_string_value(json_object_get(request, "operation")), "CREATE") == 0)
 			all_wrapped(patched);
 		/* the API server sends the patched pod again: nothing more to do */
@@ -159,9 +255,22 @@ static void check_answer(const struct wh_settings *s, const uint8_t *body, size_
 		json_object_set_new(json_object_get(again_body, "request"), "object", patched);
 		text = json_dumps(again_body, JSON_COMPACT);
 		CHECK(text);
-		CHECK(wh_review(s, text, strlen(text), &again) == 0);
+		/* with the same lookups (what is still unwrapped is looked up
+		 * again: a skip, audit mode), and in enforce and refuse modes
+		 * with none at all: every container of an injected pod sets a
+		 * command */
+		CHECK(wh_review(s, text, strlen(text), images->v, images->n, &again) == 0);
 		CHECK(again.http_status == 200);
-		CHECK(again.outcome == WH_UNCHANGED);
+		if (out->lookup_skipped) {
+			CHECK(again.outcome == WH_SKIPPED && !strstr(again.body, "\"patch\""));
+		} else {
+			CHECK(again.outcome == WH_UNCHANGED);
+			if (s->mode != WH_MODE_AUDIT) {
+				wh_review_free(&again);
+				CHECK(wh_review(s, text, strlen(text), NULL, 0, &again) == 0);
+				CHECK(again.outcome == WH_UNCHANGED);
+			}
+		}
 		wh_review_free(&again);
 		free(text);
 		json_decref(again_body);
@@ -176,7 +285,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct wh_settings s = {.image = "strict-groups:0.1.0", .image_pull_policy = "IfNotPresent",
 				.version = "0.1.0", .no_new_privs = true};
 	struct wh_review out;
+	struct test_images images;
 	uint8_t flags = size ? data[0] : 0;
+	json_t *body;
 
 	if (size)
 		data++, size--;
@@ -184,14 +295,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s.allow_image_gid = flags & 4;
 	s.lock = flags & 8;
 	s.no_new_privs = !(flags & 16);
-	CHECK(wh_review(&s, (const char *)data, size, &out) == 0);
+	s.skip_on_lookup_failure = flags & 32;
+	s.pin_digest = !(flags & 64);
+	body = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, NULL);
+	CHECK(test_images_load(json_object_get(body, "x-images"), &images) == 0);
+	CHECK(wh_review(&s, (const char *)data, size, images.v, images.n, &out) == 0);
 	CHECK(out.body && out.body_len > 0);
 	CHECK(out.http_status == 200 || out.http_status == 400);
 	CHECK(!strchr(out.summary, '\n') && printable(out.summary));
 	if (out.http_status == 200)
-		check_answer(&s, data, size, &out);
+		check_answer(&s, data, size, &out, &images);
 	else
 		CHECK(out.outcome == WH_ERROR);
 	wh_review_free(&out);
+	test_images_free(&images);
+	json_decref(body);
 	return 0;
 }

@@ -1,7 +1,8 @@
 /* Unit tests of the webhook's pure core (webhook/mutate.c): one table of
- * pods, each with the admin's settings, the expected outcome and what the
- * patched pod must hold. Every injected pod is sent through again and must
- * come back unchanged (idempotence, reinvocationPolicy: IfNeeded). */
+ * pods, each with the admin's settings, the image lookups the server made
+ * for it, the expected outcome and what the patched pod must hold. Every
+ * injected pod is sent through again, without any lookup, and must come
+ * back unchanged (idempotence, reinvocationPolicy: IfNeeded). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -39,8 +40,26 @@ struct mcase {
 	const char *message;    /* in the denial or skip reason */
 	const char *warning;    /* in one of the warnings */
 	const char *no_warning; /* in none of them ("" = no warnings at all) */
+	const char *images;     /* the lookups (webhook_util.h, test_images_load) */
+	unsigned opts;          /* OPT_* */
 };
 
+#define OPT_SKIP 1u   /* --on-lookup-failure=skip */
+#define OPT_NO_PIN 2u /* --pin-digest=0 */
+
+#define DIG "sha256:a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"
+#define DIG2 "sha256:b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2"
+/* A container that sets no command, and its image's lookup. */
+#define WEB(extra) "{'name':'web','image':'reg.test/web:1'" extra "}"
+#define LOOKUP(image, config) "'" image "':{'config':" config ",'digest':'" DIG "'}"
+#define WEB_IMAGE(config) "{" LOOKUP("reg.test/web:1", config) "}"
+#define EP_CMD "{'Entrypoint':['/bin/sh','-c'],'Cmd':['echo $(HOME) $$ $x'],'User':'1000'}"
+#define WRAPPED(...) "[" COPY1000 ",'--'" __VA_ARGS__ "]"
+
+/* The fields after no_warning (images, opts) are left out where a case
+ * needs none. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 static const struct mcase cases[] = {
 	{"basic: installer first, command wrapped, args kept, emptyDir, annotation",
 	 WH_MODE_ENFORCE, false, false,
@@ -297,7 +316,147 @@ static const struct mcase cases[] = {
 	 POD(SC_1000, "'containers':[{'name':'a\\nb\\u00e9xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx','image':'a'}]"),
 	 WH_DENIED, {0}, "container a?b??xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx... sets no command",
 	 NULL, NULL},
+
+	/* ---- containers without command: their image's ENTRYPOINT and CMD
+	 * (Kubernetes' rules, DESIGN.md fact 15), escaped for kubelet ---- */
+	{"no command, no args: ENTRYPOINT after --, CMD as args, both escaped; pinned to the digest",
+	 WH_MODE_ENFORCE, false, false, POD(SC_1000, "'containers':[" WEB("") "]"), WH_INJECTED,
+	 {"/spec/containers/0/command=" WRAPPED(",'/bin/sh','-c'"),
+	  "/spec/containers/0/args=['echo $$(HOME) $$$$ $$x']",
+	  "/spec/containers/0/image='reg.test/web@" DIG "'",
+	  "/spec/initContainers/0/name='strict-groups-install-gid-1000'",
+	  "/spec/containers/0/volumeMounts=[" MOUNT_RO "]"},
+	 NULL, NULL, "", WEB_IMAGE(EP_CMD)},
+	{"args only: ENTRYPOINT + the pod's args, which stay as written (kubelet expands them)",
+	 WH_MODE_ENFORCE, false, false,
+	 POD(SC_1000, "'containers':[" WEB(",'args':['$(HOME)','$$']") "]"), WH_INJECTED,
+	 {"/spec/containers/0/command=" WRAPPED(",'/bin/sh','-c'"),
+	  "/spec/containers/0/args=['$(HOME)','$$']"},
+	 NULL, NULL, "", WEB_IMAGE(EP_CMD)},
+	{"ENTRYPOINT only: no args added",
+	 WH_MODE_ENFORCE, false, false, POD(SC_1000, "'containers':[" WEB("") "]"), WH_INJECTED,
+	 {"/spec/containers/0/command=" WRAPPED(",'/bin/sleep','1$$'"), "!/spec/containers/0/args"},
+	 NULL, NULL, "", WEB_IMAGE("{'Entrypoint':['/bin/sleep','1$']}")},
+	{"CMD only: nothing after --, CMD as args (and a fixed point without a lookup)",
+	 WH_MODE_ENFORCE, false, false, POD(SC_1000, "'containers':[" WEB("") "]"), WH_INJECTED,
+	 {"/spec/containers/0/command=" WRAPPED(""), "/spec/containers/0/args=['/bin/id','-G']"},
+	 NULL, NULL, "", WEB_IMAGE("{'Cmd':['/bin/id','-G']}")},
+	{"CMD only, args set: the pod's args replace CMD",
+	 WH_MODE_ENFORCE, false, false, POD(SC_1000, "'containers':[" WEB(",'args':['/bin/true']") "]"),
+	 WH_INJECTED, {"/spec/containers/0/command=" WRAPPED(""), "/spec/containers/0/args=['/bin/true']"},
+	 NULL, NULL, "", WEB_IMAGE("{'Cmd':['/bin/id','-G']}")},
+	{"ENTRYPOINT [''] (a Dockerfile's ENTRYPOINT [\"\"]) counts as none",
+	 WH_MODE_ENFORCE, false, false, POD(SC_1000, "'containers':[" WEB("") "]"), WH_INJECTED,
+	 {"/spec/containers/0/command=" WRAPPED(""), "/spec/containers/0/args=['/bin/id']"},
+	 NULL, NULL, "", WEB_IMAGE("{'Entrypoint':[''],'Cmd':['/bin/id']}")},
+	{"neither ENTRYPOINT nor CMD, args set: the args are the command",
+	 WH_MODE_ENFORCE, false, false, POD(SC_1000, "'containers':[" WEB(",'args':['/bin/id']") "]"),
+	 WH_INJECTED, {"/spec/containers/0/command=" WRAPPED(""), "/spec/containers/0/args=['/bin/id']"},
+	 NULL, NULL, "", WEB_IMAGE("{'Entrypoint':null,'Cmd':[]}")},
+	{"neither ENTRYPOINT nor CMD nor args: denied, nothing to run",
+	 WH_MODE_ENFORCE, false, false, POD(SC_1000, "'containers':[" WEB("") "]"), WH_DENIED, {0},
+	 "container web sets no command or args and its image has no ENTRYPOINT or CMD: nothing to run",
+	 NULL, NULL, WEB_IMAGE("{'User':'1000'}")},
+	{"a pod's command still wins: the image is neither read nor pinned",
+	 WH_MODE_ENFORCE, false, false, POD(SC_1000, "'containers':[" WEB(",'command':['/x'],'args':['$$']") "]"),
+	 WH_INJECTED, {"/spec/containers/0/command=" WRAPPED(",'/x'"), "/spec/containers/0/args=['$$']",
+		       "/spec/containers/0/image='reg.test/web:1'"},
+	 NULL, NULL, "", WEB_IMAGE(EP_CMD)},
+	{"init and app containers from images, each its own; one image looked up for two containers",
+	 WH_MODE_ENFORCE, false, false,
+	 POD(SC_1000, "'initContainers':[{'name':'init','image':'reg.test:5000/team/init:2.1'}],"
+	     "'containers':[" WEB("") ",{'name':'web2','image':'reg.test/web:1','args':['x']}]"),
+	 WH_INJECTED,
+	 {"/spec/initContainers/1/command=" WRAPPED(",'/init'"),
+	  "/spec/initContainers/1/image='reg.test:5000/team/init@" DIG2 "'",
+	  "/spec/containers/0/args=['echo $$(HOME) $$$$ $$x']",
+	  "/spec/containers/1/command=" WRAPPED(",'/bin/sh','-c'"), "/spec/containers/1/args=['x']",
+	  "/spec/containers/1/image='reg.test/web@" DIG "'"},
+	 NULL, NULL, "",
+	 "{" LOOKUP("reg.test/web:1", EP_CMD) ",'reg.test:5000/team/init:2.1':{'config':"
+	 "{'Entrypoint':['/init']},'digest':'" DIG2 "'}}"},
+	{"pinning keeps the pod's spelling: no tag, a port, a short name",
+	 WH_MODE_ENFORCE, false, false,
+	 POD(SC_1000, "'containers':[{'name':'a','image':'nginx'},{'name':'b','image':'localhost:5000/x'},"
+	     "{'name':'c','image':'Reg.Test/x:v1'}]"), WH_INJECTED,
+	 {"/spec/containers/0/image='nginx@" DIG "'", "/spec/containers/1/image='localhost:5000/x@" DIG "'",
+	  "/spec/containers/2/image='Reg.Test/x@" DIG "'"},
+	 NULL, NULL, "",
+	 "{" LOOKUP("nginx", EP_CMD) "," LOOKUP("localhost:5000/x", EP_CMD) "," LOOKUP("Reg.Test/x:v1", EP_CMD) "}"},
+	{"a reference with a digest (and one with a tag too) stays as it is",
+	 WH_MODE_ENFORCE, false, false,
+	 POD(SC_1000, "'containers':[{'name':'a','image':'reg.test/a@" DIG2 "'},"
+	     "{'name':'b','image':'reg.test/b:1@" DIG2 "'}]"), WH_INJECTED,
+	 {"/spec/containers/0/image='reg.test/a@" DIG2 "'", "/spec/containers/1/image='reg.test/b:1@" DIG2 "'",
+	  "/spec/containers/1/args=['echo $$(HOME) $$$$ $$x']"},
+	 NULL, NULL, "", "{" LOOKUP("reg.test/a@" DIG2, EP_CMD) "," LOOKUP("reg.test/b:1@" DIG2, EP_CMD) "}"},
+	{"--pin-digest=0: the image stays as written", WH_MODE_ENFORCE, false, false,
+	 POD(SC_1000, "'containers':[" WEB("") "]"), WH_INJECTED,
+	 {"/spec/containers/0/image='reg.test/web:1'", "/spec/containers/0/command=" WRAPPED(",'/bin/sh','-c'")},
+	 NULL, NULL, "", WEB_IMAGE(EP_CMD), OPT_NO_PIN},
+	{"a lookup without a digest cannot be pinned: denied", WH_MODE_ENFORCE, false, false,
+	 POD(SC_1000, "'containers':[" WEB("") "]"), WH_DENIED, {0},
+	 "the lookup named no digest to pin it to", NULL, NULL,
+	 "{'reg.test/web:1':{'config':{'Cmd':['x']}}}"},
+	{"a failed lookup: denied, naming the container, the image and why",
+	 WH_MODE_ENFORCE, false, false, POD(SC_1000, "'containers':[" APP("") "," WEB("") "]"), WH_DENIED,
+	 {0}, "container web sets no command, and what its image runs could not be read: "
+	 "image reg.test/web:1: connection refused", NULL, NULL,
+	 "{'reg.test/web:1':{'error':'unreachable','message':'image reg.test/web:1: connection refused'}}"},
+	{"an image that was not looked up: denied", WH_MODE_ENFORCE, false, false,
+	 POD(SC_1000, "'containers':[" WEB("") "]"), WH_DENIED, {0},
+	 "container web sets no command, and what its image runs could not be read: its image was "
+	 "not looked up", NULL, NULL, "{}"},
+	{"--on-lookup-failure=skip: admitted unchanged, with a warning and an annotation",
+	 WH_MODE_ENFORCE, false, false, POD(SC_1000, "'containers':[" APP("") "," WEB("") "]"), WH_SKIPPED,
+	 {"/spec/containers/0/command=['/app','-x']", "!/spec/containers/1/command", "!/spec/initContainers",
+	  "/metadata/annotations/strict-groups~1skipped='{\\'images\\':[\\'reg.test/web:1\\'],"
+	  "\\'reason\\':\\'image lookup failed\\'}'"},
+	 "admitted without strict-init", "image reg.test/web:1: deadline passed: the pod is admitted "
+	 "without strict-init (--on-lookup-failure=skip)", NULL,
+	 "{'reg.test/web:1':{'error':'timeout','message':'image reg.test/web:1: deadline passed'}}",
+	 OPT_SKIP},
+	{"--on-lookup-failure=skip does not admit what the policy refuses anyway (no runAsGroup)",
+	 WH_MODE_ENFORCE, false, false, POD("{}", "'containers':[" WEB("") "]"), WH_DENIED, {0},
+	 "container web has no runAsGroup", NULL, NULL,
+	 "{'reg.test/web:1':{'error':'timeout','message':'t'}}", OPT_SKIP},
+	{"platforms that disagree are a verdict, not a failure: denied, also with skip",
+	 WH_MODE_ENFORCE, false, false, POD(SC_1000, "'containers':[" WEB("") "]"), WH_DENIED, {0},
+	 "container web sets no command, and its image's platforms do not run the same thing: "
+	 "linux/amd64 and linux/arm64 have different CMD", NULL, NULL,
+	 "{'reg.test/web:1':{'error':'platforms_disagree','message':'linux/amd64 and linux/arm64 have "
+	 "different CMD'}}", OPT_SKIP},
+	{"audit mode: a failed lookup leaves that container as it is, with a warning; the others wrapped",
+	 WH_MODE_AUDIT, false, false, POD(SC_1000, "'containers':[" APP("") "," WEB("") "]"), WH_INJECTED,
+	 {"/spec/containers/0/command=[" COPY1000 ",'--','/app','-x']", "!/spec/containers/1/command",
+	  "/spec/containers/1/image='reg.test/web:1'"},
+	 NULL, "could not be read: registry says 503 (audit mode: left as it is)", NULL,
+	 "{'reg.test/web:1':{'error':'registry','message':'registry says 503'}}"},
+	{"an injected pod's earlier skip annotation goes", WH_MODE_ENFORCE, false, false,
+	 "{'metadata':{'annotations':{'strict-groups/skipped':'x','keep':'y'}},'spec':{'securityContext':"
+	 SC_1000 ",'containers':[" WEB("") "]}}", WH_INJECTED,
+	 {"!/metadata/annotations/strict-groups~1skipped", "/metadata/annotations/keep='y'"},
+	 NULL, NULL, "", WEB_IMAGE(EP_CMD)},
+	{"USER 1000:2000 names no primary gid on Kubernetes: without runAsGroup, denied, saying why",
+	 WH_MODE_ENFORCE, false, false,
+	 POD("{'runAsUser':1000,'supplementalGroups':[60000]}", "'containers':[" WEB("") "]"), WH_DENIED,
+	 {0}, "its image would choose the primary gid (the group in its image's USER does not count: "
+	 "kubelet gives the runtime only the user", NULL, NULL,
+	 WEB_IMAGE("{'Cmd':['x'],'User':'1000:2000'}")},
+	{"USER 1000:2000 with runAsGroup: the pod's gid is sealed", WH_MODE_ENFORCE, false, false,
+	 POD(SC_1000, "'containers':[" WEB("") "]"), WH_INJECTED,
+	 {"/spec/initContainers/0/command=" INSTALL("60000", ",'--gid=1000'", "gid-1000")},
+	 NULL, NULL, "", WEB_IMAGE("{'Cmd':['x'],'User':'1000:2000'}")},
+	{"a wrapped command with nothing after -- and no args: nothing to run",
+	 WH_MODE_ENFORCE, false, false,
+	 POD(SC_1000, "'containers':[{'name':'app','image':'a','command':[" COPY1000 ",'--']}]"), WH_DENIED,
+	 {0}, "container app runs strict-init with nothing after \"--\" and no args: nothing to run",
+	 NULL, NULL},
+	{"malformed: args that are not a list of strings", WH_MODE_ENFORCE, false, false,
+	 POD(SC_1000, "'containers':[" WEB(",'args':'x'") "]"), WH_DENIED, {0},
+	 "container web: args is not a list of strings", NULL, NULL, WEB_IMAGE(EP_CMD)},
 };
+#pragma GCC diagnostic pop
 
 static struct wh_settings settings_for(const struct mcase *c)
 {
@@ -307,6 +466,8 @@ static struct wh_settings settings_for(const struct mcase *c)
 				    .allow_image_gid = c->allow_image_gid,
 				    .no_new_privs = true,
 				    .lock = c->lock,
+				    .pin_digest = !(c->opts & OPT_NO_PIN),
+				    .skip_on_lookup_failure = c->opts & OPT_SKIP,
 				    .version = "0.1.0"};
 }
 
@@ -351,10 +512,14 @@ static void check_pointer(json_t *pod, const char *check)
 static void run_case(const struct mcase *c)
 {
 	struct wh_settings s = settings_for(c);
-	json_t *pod = J(c->pod), *patched;
+	json_t *pod = J(c->pod), *patched, *lookups = c->images ? J(c->images) : NULL;
+	struct test_images images;
 	struct wh_request req = {.op = WH_OP_CREATE, .pod = pod};
 	struct wh_result res, again;
 
+	assert_int_equal(test_images_load(lookups, &images), 0);
+	req.images = images.v;
+	req.n_images = images.n;
 	assert_int_equal(wh_mutate(&s, &req, &res), 0);
 	if (res.outcome != c->outcome)
 		fail_msg("outcome %s (%s), expected %s", wh_outcome_name(res.outcome),
@@ -366,7 +531,9 @@ static void run_case(const struct mcase *c)
 	if (c->no_warning && (*c->no_warning ? warnings_contain(res.warnings, c->no_warning) :
 					       json_array_size(res.warnings) > 0))
 		fail_msg("unexpected warning: %s", json_string_value(json_array_get(res.warnings, 0)));
-	assert_int_equal(json_array_size(res.patch) > 0, c->outcome == WH_INJECTED);
+	assert_int_equal(json_array_size(res.patch) > 0,
+			 c->outcome == WH_INJECTED || res.lookup_skipped);
+	assert_int_equal(res.lookup_skipped, c->outcome == WH_SKIPPED && (c->opts & OPT_SKIP));
 	if (c->outcome == WH_DENIED)
 		assert_true(res.code == 400 || res.code == 403);
 	patched = json_deep_copy(pod);
@@ -374,9 +541,18 @@ static void run_case(const struct mcase *c)
 	for (size_t i = 0; i < sizeof(c->checks) / sizeof(c->checks[0]) && c->checks[i]; i++)
 		check_pointer(patched, c->checks[i]);
 	/* Sent again, as the API server does with reinvocationPolicy
-	 * IfNeeded: unchanged. */
+	 * IfNeeded: unchanged, and with no image to look up (a wrapped
+	 * container sets a command). */
 	if (c->outcome == WH_INJECTED) {
+		json_t *needed;
+
 		req.pod = patched;
+		req.images = NULL;
+		req.n_images = 0;
+		needed = wh_images_needed(&req);
+		if (c->mode != WH_MODE_AUDIT)
+			assert_int_equal(json_array_size(needed), 0);
+		json_decref(needed);
 		assert_int_equal(wh_mutate(&s, &req, &again), 0);
 		if (again.outcome != WH_UNCHANGED) {
 			char *p = json_dumps(again.patch, JSON_COMPACT);
@@ -388,6 +564,8 @@ static void run_case(const struct mcase *c)
 	wh_result_free(&res);
 	json_decref(patched);
 	json_decref(pod);
+	test_images_free(&images);
+	json_decref(lookups);
 }
 
 static void test_case(void **state)
@@ -506,6 +684,53 @@ static void test_ephemeral(void **state)
 	json_decref(plain);
 }
 
+/* kubectl debug without a command: the debug image's ENTRYPOINT and CMD,
+ * in the copy the pod's installers wrote; the image pinned too. */
+static void test_ephemeral_from_image(void **state)
+{
+	json_t *old = injected_pod(POD(SC_1000, "'containers':[" APP("") "]"));
+	json_t *pod = json_deep_copy(old), *patched = NULL;
+	json_t *lookups = J("{'busybox':{'config':{'Cmd':['sh']},'digest':'" DIG "'}}");
+	struct mcase c = {.mode = WH_MODE_ENFORCE};
+	struct wh_settings s = settings_for(&c);
+	struct test_images images;
+	struct wh_request req = {.op = WH_OP_EPHEMERAL, .pod = pod, .old_pod = old};
+	struct wh_result res;
+	json_t *needed;
+
+	(void)state;
+	json_object_set_new(json_object_get(pod, "spec"), "ephemeralContainers",
+			    J("[{'name':'debug','image':'busybox','stdin':true,'tty':true}]"));
+	needed = wh_images_needed(&req);
+	assert_int_equal(json_array_size(needed), 1);
+	json_decref(needed);
+	assert_int_equal(test_images_load(lookups, &images), 0);
+	req.images = images.v;
+	req.n_images = images.n;
+	assert_int_equal(wh_mutate(&s, &req, &res), 0);
+	assert_int_equal(res.outcome, WH_INJECTED);
+	patched = json_deep_copy(pod);
+	assert_int_equal(patch_apply(&patched, res.patch), 0);
+	check_pointer(patched, "/spec/ephemeralContainers/0/command=" WRAPPED(""));
+	check_pointer(patched, "/spec/ephemeralContainers/0/args=['sh']");
+	check_pointer(patched, "/spec/ephemeralContainers/0/image='busybox@" DIG "'");
+	wh_result_free(&res);
+	/* a failed lookup with skip: the debug container as it is, said */
+	s.skip_on_lookup_failure = true;
+	req.n_images = 0;
+	assert_int_equal(wh_mutate(&s, &req, &res), 0);
+	assert_int_equal(res.outcome, WH_SKIPPED);
+	assert_true(res.lookup_skipped);
+	assert_int_equal(json_array_size(res.patch), 0);
+	assert_true(warnings_contain(res.warnings, "ephemeral container debug: its image was not looked up"));
+	wh_result_free(&res);
+	test_images_free(&images);
+	json_decref(lookups);
+	json_decref(patched);
+	json_decref(pod);
+	json_decref(old);
+}
+
 /* The lock's filter encodes at most LOCK_MAX_GIDS (254) allowed gids, the
  * primary gid included: install --lock=1 refuses more (64), so the webhook
  * refuses the pod rather than admit one that never starts. */
@@ -550,16 +775,43 @@ static void test_lock_group_limit(void **state)
 
 static void test_images_needed(void **state)
 {
-	json_t *pod = J(POD(SC_1000, "'containers':[" APP("") ",{'name':'w','image':'nginx'},"
-			    "{'name':'v','image':'nginx','command':[]},{'name':'u','image':'redis'}]"));
+	json_t *pod = J(POD(SC_1000, "'initContainers':[{'name':'strict-groups-install-x','image':'i'},"
+			    "{'name':'i','image':'init'}],'containers':[" APP("") ",{'name':'w','image':'nginx'},"
+			    "{'name':'v','image':'nginx','command':[],'imagePullPolicy':'Always'},"
+			    "{'name':'u','image':'redis','imagePullPolicy':'IfNotPresent'},"
+			    "{'name':'x','image':'bad','command':'x'}]"));
 	struct wh_request req = {.op = WH_OP_CREATE, .pod = pod};
-	json_t *images = wh_images_needed(&req), *want = J("['nginx','redis']");
+	json_t *images = wh_images_needed(&req);
+	json_t *want = J("[{'image':'init','always':false},{'image':'nginx','always':true},"
+			 "{'image':'redis','always':false}]");
 
 	(void)state;
 	assert_true(json_equal(images, want));
 	json_decref(images);
 	json_decref(want);
+	/* a mirror or windows pod is left alone: nothing to look up */
+	json_object_set_new(json_object_get(pod, "spec"), "os", J("{'name':'windows'}"));
+	images = wh_images_needed(&req);
+	assert_int_equal(json_array_size(images), 0);
+	json_decref(images);
 	json_decref(pod);
+	/* kubectl debug: only the new ephemeral container */
+	{
+		json_t *old = J(POD(SC_1000, "'containers':[{'name':'w','image':'nginx'}],"
+				    "'ephemeralContainers':[{'name':'d1','image':'busybox'}]"));
+		json_t *new_pod = J(POD(SC_1000, "'containers':[{'name':'w','image':'nginx'}],"
+					"'ephemeralContainers':[{'name':'d1','image':'busybox'},"
+					"{'name':'d2','image':'alpine'}]"));
+		struct wh_request eph = {.op = WH_OP_EPHEMERAL, .pod = new_pod, .old_pod = old};
+
+		images = wh_images_needed(&eph);
+		want = J("[{'image':'alpine','always':false}]");
+		assert_true(json_equal(images, want));
+		json_decref(images);
+		json_decref(want);
+		json_decref(old);
+		json_decref(new_pod);
+	}
 }
 
 static void test_modes(void **state)
@@ -577,8 +829,9 @@ static void test_modes(void **state)
 int main(void)
 {
 	enum { NCASES = sizeof(cases) / sizeof(cases[0]) };
-	struct CMUnitTest tests[NCASES + 5] = {
+	struct CMUnitTest tests[NCASES + 6] = {
 		cmocka_unit_test(test_ephemeral),
+		cmocka_unit_test(test_ephemeral_from_image),
 		cmocka_unit_test(test_images_needed),
 		cmocka_unit_test(test_modes),
 		cmocka_unit_test(test_lock_group_limit),
@@ -586,8 +839,8 @@ int main(void)
 
 	/* one TAP line per case of the table */
 	for (size_t i = 0; i < NCASES; i++)
-		tests[4 + i] = (struct CMUnitTest){.name = cases[i].name, .test_func = test_case,
+		tests[5 + i] = (struct CMUnitTest){.name = cases[i].name, .test_func = test_case,
 						   .initial_state = (void *)&cases[i]};
 	cmocka_set_message_output(CM_OUTPUT_TAP);
-	return _cmocka_run_group_tests("webhook_mutate", tests, 4 + NCASES, NULL, NULL);
+	return _cmocka_run_group_tests("webhook_mutate", tests, 5 + NCASES, NULL, NULL);
 }

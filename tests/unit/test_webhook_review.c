@@ -36,7 +36,7 @@ static void review(const char *body, bool raw, struct wh_review *out)
 		for (char *p = text; *p; p++)
 			if (*p == '\'')
 				*p = '"';
-	assert_int_equal(wh_review(&settings, text, strlen(text), out), 0);
+	assert_int_equal(wh_review(&settings, text, strlen(text), NULL, 0, out), 0);
 	free(text);
 }
 
@@ -239,6 +239,97 @@ static void test_bad_bodies(void **state)
 	}
 }
 
+/* The server's way: begin, the images to look up, finish with what the
+ * lookups found. A pod with no command: its image's ENTRYPOINT; with
+ * --on-lookup-failure=skip and a failed lookup, allowed with a patch that
+ * only annotates, and a warning. */
+static void test_begin_images_finish(void **state)
+{
+	char body[2048];
+	struct wh_pending p;
+	struct wh_review out;
+	struct wh_settings s = settings;
+	struct image_config cfg = {0};
+	char *ep[] = {(char *)"/bin/sleep"};
+	struct wh_image_config found = {.image = "a", .config = &cfg};
+	json_t *images, *r, *resp, *patch;
+
+	(void)state;
+	snprintf(body, sizeof(body), "%s", REQUEST("CREATE", "", ""));
+	snprintf(strstr(body, ",'command':['a']"), 16, "}]}}}}");
+	for (char *c = body; *c; c++)
+		if (*c == '\'')
+			*c = '"';
+	assert_int_equal(wh_review_begin(body, strlen(body), &p, &out), 0);
+	assert_null(out.body);
+	images = wh_review_images(&p);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(images, 0), "image")), "a");
+	assert_int_equal(json_array_size(images), 1);
+	json_decref(images);
+	cfg.entrypoint = ep;
+	cfg.n_entrypoint = 1;
+	cfg.digest_ref = (char *)"docker.io/library/a@sha256:"
+		"0123456789012345678901234567890123456789012345678901234567890123";
+	assert_int_equal(wh_review_finish(&s, &p, &found, 1, &out), 0);
+	assert_int_equal(out.outcome, WH_INJECTED);
+	assert_false(out.lookup_skipped);
+	wh_review_free(&out);
+	/* the same review, the lookup failed, skip */
+	found.config = NULL;
+	found.error = IMAGE_ERR_TIMEOUT;
+	found.message = "image \"a\": the lookup's deadline passed";
+	s.skip_on_lookup_failure = true;
+	assert_int_equal(wh_review_finish(&s, &p, &found, 1, &out), 0);
+	wh_pending_free(&p);
+	assert_int_equal(out.outcome, WH_SKIPPED);
+	assert_true(out.lookup_skipped);
+	assert_non_null(strstr(out.summary, "skipped: an image lookup failed (a): admitted without strict-init"));
+	r = response_of(&out);
+	resp = json_object_get(r, "response");
+	assert_true(json_is_true(json_object_get(resp, "allowed")));
+	assert_non_null(strstr(json_string_value(json_array_get(json_object_get(resp, "warnings"), 0)),
+			       "deadline passed: the pod is admitted without strict-init"));
+	patch = decoded_patch(resp);
+	assert_int_equal(json_array_size(patch), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(patch, 0), "path")),
+			    "/metadata/annotations");
+	json_decref(patch);
+	json_decref(r);
+	wh_review_free(&out);
+	/* a body that is no review is answered by begin */
+	assert_int_equal(wh_review_begin("{", 1, &p, &out), 0);
+	assert_int_equal(out.http_status, 400);
+	wh_review_free(&out);
+	wh_pending_free(&p);
+}
+
+/* The API server's ?timeout=: a Go duration (time.Duration's String). */
+static void test_duration(void **state)
+{
+	static const struct {
+		const char *text;
+		double seconds; /* < 0: refused */
+	} cases[] = {
+		{"10s", 10}, {"30s", 30}, {"1s", 1}, {"0", 0}, {"1m0s", 60}, {"1m30s", 90},
+		{"500ms", 0.5}, {"1.5s", 1.5}, {"2h", 7200}, {"100us", 1e-4}, {"7ns", 7e-9},
+		{"", -1}, {"10", -1}, {"s", -1}, {"-1s", -1}, {"1x", -1}, {"10s ", -1},
+		{" 10s", -1}, {"25h", -1}, {"99999999999s", -1}, {".s", -1}, {"1..5s", -1},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		double got = -1;
+		int rc = wh_parse_duration(cases[i].text, &got);
+
+		if (cases[i].seconds < 0) {
+			if (rc != -1)
+				fail_msg("'%s' accepted as %g", cases[i].text, got);
+		} else if (rc != 0 || got < cases[i].seconds * 0.999999 || got > cases[i].seconds * 1.000001) {
+			fail_msg("'%s': %d, %g", cases[i].text, rc, got);
+		}
+	}
+}
+
 /* A pod that is not an object, a request without object. */
 static void test_no_pod(void **state)
 {
@@ -265,6 +356,8 @@ int main(void)
 		cmocka_unit_test(test_wrong_kind_denied),
 		cmocka_unit_test(test_bad_bodies),
 		cmocka_unit_test(test_no_pod),
+		cmocka_unit_test(test_begin_images_finish),
+		cmocka_unit_test(test_duration),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);

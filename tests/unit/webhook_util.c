@@ -167,3 +167,75 @@ int patch_apply(json_t **doc, const json_t *patch)
 			return -1;
 	return 0;
 }
+
+static enum image_error error_kind(const char *name)
+{
+	for (int e = 0; e < IMAGE_ERR_COUNT; e++)
+		if (strcmp(name, image_error_name((enum image_error)e)) == 0)
+			return (enum image_error)e;
+	return IMAGE_ERR_INTERNAL;
+}
+
+int test_images_load(const json_t *spec, struct test_images *out)
+{
+	const char *image;
+	const json_t *entry;
+	size_t n = json_object_size(spec);
+
+	out->n = 0;
+	out->v = calloc(n + 1, sizeof(*out->v));
+	out->configs = calloc(n + 1, sizeof(*out->configs));
+	if (!out->v || !out->configs) {
+		test_images_free(out);
+		return -1;
+	}
+	json_object_foreach((json_t *)spec, image, entry) {
+		struct wh_image_config *w = &out->v[out->n];
+		const char *error = json_string_value(json_object_get(entry, "error"));
+		const json_t *config = json_object_get(entry, "config");
+
+		w->image = image;
+		if (error) {
+			w->error = error_kind(error);
+			w->message = json_string_value(json_object_get(entry, "message"));
+			out->n++;
+			continue;
+		}
+		if (config) {
+			struct image_config *c = &out->configs[out->n];
+			struct image_platform platform;
+			bool has_platform;
+			const char *digest = json_string_value(json_object_get(entry, "digest"));
+			json_t *blob = json_pack("{s:O}", "config", config);
+			char *text = blob ? json_dumps(blob, JSON_COMPACT) : NULL;
+			char err[256];
+			int rc = text ? image_config_parse(text, strlen(text), c, &platform,
+							   &has_platform, err, sizeof(err)) : -1;
+
+			json_decref(blob);
+			free(text);
+			if (rc != 0)
+				continue; /* not a config: as if not looked up */
+			if (digest) {
+				c->digest_ref = malloc(strlen(digest) + 3);
+				if (!c->digest_ref) {
+					test_images_free(out);
+					return -1;
+				}
+				sprintf(c->digest_ref, "x@%s", digest);
+			}
+			w->config = c;
+			out->n++;
+		}
+	}
+	return 0;
+}
+
+void test_images_free(struct test_images *t)
+{
+	for (size_t i = 0; t->configs && i < t->n; i++)
+		image_config_free(&t->configs[i]);
+	free(t->configs);
+	free(t->v);
+	memset(t, 0, sizeof(*t));
+}

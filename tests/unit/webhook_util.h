@@ -4,7 +4,11 @@
 #ifndef STRICT_TEST_WEBHOOK_UTIL_H
 #define STRICT_TEST_WEBHOOK_UTIL_H
 
+#include <stddef.h>
+
 #include <jansson.h>
+
+#include "../../webhook/mutate.h"
 
 /* Parses JSON written with ' for " (test data stays readable); aborts on a
  * syntax error, which is a bug in the test. */
@@ -17,5 +21,22 @@ int patch_apply(json_t **doc, const json_t *patch);
 
 /* The value at a JSON Pointer, or NULL. */
 json_t *pointer_get(json_t *doc, const char *pointer);
+
+/* Image lookups as a test or a fuzz input writes them:
+ *   {"IMAGE": {"config": {"Entrypoint": [...], "Cmd": [...], "User": "..."},
+ *              "digest": "sha256:..."},
+ *    "IMAGE2": {"error": "timeout", "message": "..."}, ...}
+ * "config" is a config blob's "config" object, read by the module's own
+ * parser (image_config_parse); "error" names an image_error
+ * (image_error_name). An entry that is neither is skipped. */
+struct test_images {
+	struct wh_image_config *v;
+	struct image_config *configs;
+	size_t n;
+};
+
+/* 0, or -1 when out of memory. spec may be NULL (no images). */
+int test_images_load(const json_t *spec, struct test_images *out);
+void test_images_free(struct test_images *t);
 
 #endif

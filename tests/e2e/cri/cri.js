@@ -16,6 +16,8 @@
 //       --timeout SECONDS     for each container to finish (default 30)
 //   cri.js --socket SOCK exec [--timeout S] CONTAINER_ID CMD [ARG...]   ExecSync
 //   cri.js --socket SOCK wait [--timeout S] CONTAINER_ID  wait for the exit, print a report
+//   cri.js --socket SOCK image-status REF                 the runtime's view of an image:
+//                                                         {id, repoTags, repoDigests, uid, username}
 //   cri.js --socket SOCK remove-pod POD_ID
 //   cri.js --socket SOCK cleanup                          remove every pod this suite made
 //   cri.js manifest FILE.yaml                             print the first Pod (or the
@@ -68,6 +70,8 @@ class Cri {
   }
 
   rt(method, req, deadlineMs) { return this.call('runtime', method, req, deadlineMs); }
+
+  img(method, req, deadlineMs) { return this.call('image', method, req, deadlineMs); }
 
   close() {
     this.runtime.close();
@@ -147,6 +151,39 @@ async function report(cri, id, exited) {
   };
 }
 
+function imageInfo(image) {
+  if (!image || !image.id) return null;
+  return {
+    id: image.id,
+    repoTags: image.repo_tags,
+    repoDigests: image.repo_digests,
+    uid: image.uid ? image.uid.value : null,
+    username: image.username || '',
+  };
+}
+
+// kubelet's EnsureImageExists for one container: the image the suite
+// imported (--images map) as it is; any other pulled when the runtime lacks
+// it or the pod says imagePullPolicy: Always. Returns {ref, uid, username}.
+async function ensureImage(cri, c, opts, sandboxConfig, pulled) {
+  const mapped = (opts.images || {})[c.image];
+  const name = mapped || c.image;
+  if (!name) throw new Error(`container ${c.name}: no image`);
+  let status = imageInfo((await cri.img('ImageStatus', { image: { image: name } })).image);
+  if (!mapped && (!status || c.imagePullPolicy === 'Always')) {
+    let res;
+    try {
+      res = await cri.img('PullImage', { image: { image: name }, sandbox_config: sandboxConfig });
+    } catch (e) {
+      throw new Error(`container ${c.name}: pulling ${name}: ${e.message}`);
+    }
+    pulled.push({ container: c.name, image: name, ref: res.image_ref });
+    status = imageInfo((await cri.img('ImageStatus', { image: { image: res.image_ref } })).image);
+  }
+  if (!status) throw new Error(`container ${c.name}: image ${name} is not in the runtime`);
+  return { ref: status.id, uid: status.uid, username: status.username };
+}
+
 async function removePod(cri, podId) {
   await cri.rt('StopPodSandbox', { pod_sandbox_id: podId });
   await cri.rt('RemovePodSandbox', { pod_sandbox_id: podId });
@@ -161,13 +198,15 @@ async function runPod(cri, pod, opts) {
     pod: { id: podId, name: plan.name, uid: plan.uid, logDirectory: plan.logDir, dir: plan.podDir },
     initContainers: [],
     containers: [],
+    pulled: [],
     started: false,
   };
   let ok = false;
   try {
     const create = async (c) => {
+      const image = await ensureImage(cri, c, opts, sandboxConfig, out.pulled);
       const { container_id: id } = await cri.rt('CreateContainer', {
-        pod_sandbox_id: podId, config: plan.containerConfig(c), sandbox_config: sandboxConfig,
+        pod_sandbox_id: podId, config: plan.containerConfig(c, image), sandbox_config: sandboxConfig,
       });
       await cri.rt('StartContainer', { container_id: id });
       return id;
@@ -288,6 +327,10 @@ async function main() {
         if (rest.length !== 1) die('wait CONTAINER_ID');
         await waitState(cri, rest[0], ['CONTAINER_EXITED'], opts.timeout);
         result = await report(cri, rest[0], true);
+        break;
+      case 'image-status':
+        if (rest.length !== 1) die('image-status REF');
+        result = imageInfo((await cri.img('ImageStatus', { image: { image: rest[0] } })).image);
         break;
       case 'remove-pod':
         if (rest.length !== 1) die('remove-pod POD_ID');

@@ -12,7 +12,17 @@
 //     capabilities add/drop (passed through as written), privileged,
 //     readOnlyRootFilesystem, seccompProfile (container, else pod, else
 //     Unconfined; the sandbox always asks for RuntimeDefault);
-//   - command / args / workingDir / env (plain values);
+//   - command / args / workingDir / env (plain values); kubelet expands
+//     $(VAR) and $$ in env values (against the variables before them) and
+//     in command and args (against the container's variables), never in
+//     the image's config (expand() below: Kubernetes'
+//     third_party/forked/golang/expansion, its rules written out);
+//   - the image: pulled through the CRI when the runtime lacks it or
+//     imagePullPolicy is Always (kubelet's EnsureImageExists; the images the
+//     suite imported itself, the --images map, are never pulled), created
+//     from the image id the runtime returns; a pod without runAsUser runs
+//     as the image's user as the runtime's ImageStatus reports it (uid or
+//     username), as kubelet's determineEffectiveSecurityContext does;
 //   - volumes: emptyDir is a host directory created 0777 under the pod's
 //     directory (with fsGroup: group-owned by it, setgid), bind-mounted
 //     with the volumeMount's readOnly; an image volume (Kubernetes >= 1.33)
@@ -72,6 +82,29 @@ function namespaces() {
   // network: NODE (see the deviation above); pid: CONTAINER, kubelet's
   // default without shareProcessNamespace; ipc: POD.
   return { network: 'NODE', pid: 'CONTAINER', ipc: 'POD' };
+}
+
+// kubelet's expansion of $(NAME) and $$ (expansion.Expand): "$$" is "$",
+// "$(NAME)" the variable's value, or itself when NAME is not defined, an
+// unclosed "$(" and any other "$x" stay as written.
+function expand(input, vars) {
+  let out = '';
+  for (let i = 0; i < input.length; i++) {
+    if (input[i] !== '$' || i + 1 === input.length) { out += input[i]; continue; }
+    const next = input[i + 1];
+    if (next === '$') { out += '$'; i++; continue; }
+    if (next === '(') {
+      const close = input.indexOf(')', i + 2);
+      if (close < 0) { out += '$('; i++; continue; }
+      const name = input.slice(i + 2, close);
+      out += Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : `$(${name})`;
+      i = close;
+      continue;
+    }
+    out += `$${next}`;
+    i++;
+  }
+  return out;
 }
 
 class PodPlan {
@@ -158,16 +191,22 @@ class PodPlan {
     return this.sandbox;
   }
 
-  containerConfig(c) {
+  // image: {ref, uid, username} as the runtime's ImageStatus reports the
+  // image the container runs (cri.js ensureImage).
+  containerConfig(c, image) {
     const csc = c.securityContext || {};
     const pick = (k) => (csc[k] !== undefined ? csc[k] : this.podSc[k]);
     const runAsUser = pick('runAsUser');
     const runAsGroup = pick('runAsGroup');
     if (pick('runAsNonRoot') === true) {
-      if (runAsUser === undefined) {
-        throw new Error(`container ${c.name}: runAsNonRoot without runAsUser cannot be verified here`);
+      // kubelet's verifyRunAsNonRoot: the pod's user, else the image's
+      const uid = runAsUser !== undefined ? runAsUser : image.uid;
+      if (uid === undefined || uid === null) {
+        throw new Error(image.username
+          ? `container ${c.name}: image has non-numeric user (${image.username}), cannot verify user is non-root`
+          : `container ${c.name}: runAsNonRoot and the image runs as root`);
       }
-      if (Number(runAsUser) === 0) {
+      if (Number(uid) === 0) {
         // kubelet: "container's runAsUser breaks non-root policy"
         throw new Error(`container ${c.name}: runAsNonRoot and runAsUser 0`);
       }
@@ -185,6 +224,8 @@ class PodPlan {
       seccomp: seccomp(csc.seccompProfile || this.podSc.seccompProfile),
     };
     if (runAsUser !== undefined) sc.run_as_user = int64(runAsUser);
+    else if (image.uid !== undefined && image.uid !== null) sc.run_as_user = int64(image.uid);
+    else if (image.username) sc.run_as_username = image.username;
     if (runAsGroup !== undefined) sc.run_as_group = int64(runAsGroup);
 
     const mounts = (c.volumeMounts || []).map((vm) => {
@@ -199,18 +240,18 @@ class PodPlan {
         propagation: 0,
       };
     });
+    const vars = {};
     const envs = (c.env || []).map((e) => {
       if (e.valueFrom) throw new Error(`container ${c.name}: env ${e.name}: valueFrom is not emulated`);
-      return { key: e.name, value: e.value === undefined ? '' : String(e.value) };
+      const value = expand(e.value === undefined ? '' : String(e.value), vars);
+      vars[e.name] = value;
+      return { key: e.name, value };
     });
-    const images = this.opts.images || {};
-    const image = images[c.image] || c.image;
-    if (!image) throw new Error(`container ${c.name}: no image`);
     return {
       metadata: { name: c.name, attempt: 0 },
-      image: { image },
-      command: (c.command || []).map(String),
-      args: (c.args || []).map(String),
+      image: { image: image.ref },
+      command: (c.command || []).map((a) => expand(String(a), vars)),
+      args: (c.args || []).map((a) => expand(String(a), vars)),
       working_dir: c.workingDir || '',
       envs,
       mounts,
@@ -242,4 +283,4 @@ function parseCriLog(text) {
   return out;
 }
 
-module.exports = { PodPlan, podFromManifest, parseCriLog, TEST_LABEL };
+module.exports = { PodPlan, podFromManifest, parseCriLog, expand, TEST_LABEL };

@@ -34,7 +34,8 @@ e2e_die() {
 e2e_require() {
     local tool
     [ "$(id -u)" = 0 ] || e2e_die "the e2e suite must run as root (containerd, dockerd, file capabilities)" || return 1
-    for tool in containerd "$CTR_BIN" runc dockerd "$DOCKER_BIN" node jq tar sha256sum getcap busybox mountpoint; do
+    for tool in containerd "$CTR_BIN" runc dockerd "$DOCKER_BIN" node jq tar sha256sum getcap busybox mountpoint \
+        docker-registry skopeo openssl; do
         command -v "$tool" >/dev/null ||
             e2e_die "$tool not found: run \`make e2e-deps\` (tests/e2e/e2e.mk)" || return 1
     done
@@ -75,6 +76,11 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
   [plugins."io.containerd.grpc.v1.cri".cni]
     bin_dir = "$d/cni/bin"
     conf_dir = "$d/cni/conf"
+  # The suite's registries (e2e_registry_start): the test CA per host in
+  # certs.d/HOST:PORT/hosts.toml, alice's credentials here.
+  [plugins."io.containerd.grpc.v1.cri".registry]
+    config_path = "$E2E_REG_HOSTS"
+$(e2e_registry_auth_toml)
   [plugins."io.containerd.grpc.v1.cri".containerd]
     snapshotter = "overlayfs"
     default_runtime_name = "runc"
@@ -122,6 +128,115 @@ containerd_stop() {
     fi
     e2e_kill_pid "$pid" containerd
     rm -f "$d/pid"
+}
+
+# --- the registries ------------------------------------------------------------
+
+# Two Distribution registries on 127.0.0.1 (tests/registry/lib), TLS from a
+# test CA: "basic" (htpasswd: Basic) and "token" (Bearer tokens from the
+# token service, credentials needed under private/). They serve images built
+# from the e2e root filesystem (they run), pushed with skopeo. containerd
+# trusts the CA and has alice's credentials for both (containerd_start); the
+# webhook gets the CA and a Docker config.json (E2E_REG_CONFIG).
+e2e_registry_start() {
+    # shellcheck source=../../registry/lib/registry.bash
+    . "$REPO_ROOT/tests/registry/lib/registry.bash"
+    export REG_ROOT=$E2E_ROOT/registry REG_DIR REG_TOOLS MKLAYOUT
+    export E2E_REG_HOSTS=$E2E_ROOT/registry/certs.d E2E_REG_CONFIG=$E2E_ROOT/registry/config.json
+    mkdir -p "$REG_ROOT"
+    if [ ! -f "$REG_TOOLS/node_modules/.package-lock.json" ]; then
+        (cd "$REG_TOOLS" && npm ci --no-audit --no-fund --loglevel=error >&2) || return 1
+    fi
+    reg_make_pki || return 1
+    node "$REG_TOOLS/htpasswd.js" "$REG_USER:$REG_PASSWORD" > "$REG_ROOT/htpasswd" || return 1
+    printf '{"%s":"%s"}\n' "$REG_USER" "$REG_PASSWORD" > "$REG_ROOT/users.json"
+    local pki=$REG_ROOT/pki name
+    reg_node token token-server.js --cert "$pki/server.crt" --key "$pki/server.key" \
+        --sign-key "$pki/signer.key" --sign-cert "$pki/signer.crt" \
+        --issuer strict-groups-e2e-token-service --service registry.e2e.test \
+        --users "$REG_ROOT/users.json" --log "$REG_ROOT/token.log" || return 1
+    reg_config basic "$(reg_free_port)" htpasswd 1 || return 1
+    reg_config token "$(reg_free_port)" token 1 || return 1
+    reg_start basic && reg_start token || return 1
+    export E2E_BASIC E2E_TOKEN
+    E2E_BASIC=$(reg_addr basic) E2E_TOKEN=$(reg_addr token)
+    for name in "$E2E_BASIC" "$E2E_TOKEN"; do
+        mkdir -p "$E2E_REG_HOSTS/$name"
+        printf 'server = "https://%s"\n\n[host."https://%s"]\n  capabilities = ["pull", "resolve"]\n  ca = "%s"\n' \
+            "$name" "$name" "$pki/ca.crt" > "$E2E_REG_HOSTS/$name/hosts.toml"
+    done
+    printf '{"auths":{"%s":{"auth":"%s"},"%s":{"auth":"%s"}}}\n' \
+        "$E2E_BASIC" "$(printf '%s:%s' "$REG_USER" "$REG_PASSWORD" | base64 -w0)" \
+        "$E2E_TOKEN" "$(printf '%s:%s' "$REG_USER" "$REG_PASSWORD" | base64 -w0)" > "$E2E_REG_CONFIG"
+}
+
+# containerd's credentials for the suite's registries (config.toml lines).
+e2e_registry_auth_toml() {
+    local name
+    for name in "$E2E_BASIC" "$E2E_TOKEN"; do
+        printf '    [plugins."io.containerd.grpc.v1.cri".registry.configs."%s".auth]\n' "$name"
+        printf '      username = "%s"\n      password = "%s"\n' "$REG_USER" "$REG_PASSWORD"
+    done
+}
+
+# What the images run: PID 1 stays the shell (the command after ";" keeps
+# it), its argv holds "$(...)" and "$$", which kubelet would expand if they
+# reached the pod's command or args unescaped (the pod sets GREETING).
+E2E_REG_EXEC='{"Entrypoint":["/bin/sh","-c"],"Cmd":["sleep 3600; true # $(GREETING) $$ $HOME","$(GREETING)","$$x"],"User":"1000","WorkingDir":"/home/alice","Env":["PATH=/bin","FROM_IMAGE=yes"]}'
+
+# The images, pushed to both registries (in the background of the
+# daemons' start): every kind a registry serves, each running the e2e
+# root filesystem on linux/amd64.
+e2e_registry_push() {
+    . "$REPO_ROOT/tests/registry/lib/registry.bash"
+    local l=$REG_ROOT/layout rootfs=$E2E_ROOT/images/rootfs a b at d t
+    "$MKLAYOUT" init "$l" || return 1
+    (cd "$rootfs" && tar --create --file "$REG_ROOT/rootfs.tar" --format=pax --sort=name \
+        --mtime=@0 --owner=0 --group=0 --numeric-owner -- $(ls -A | sort)) || return 1
+    image() { MKLAYOUT_LAYER=$REG_ROOT/rootfs.tar "$MKLAYOUT" image "$l" "$@"; }
+    a=$(image linux/amd64 "$E2E_REG_EXEC") || return 1
+    "$MKLAYOUT" tag "$l" app "$a"
+    # ENTRYPOINT only: an OCI index, two platforms and an attestation
+    a=$(image linux/amd64 '{"Entrypoint":["/bin/sleep","3600"],"User":"1000"}') &&
+        b=$("$MKLAYOUT" image "$l" linux/arm64/v8 '{"Entrypoint":["/bin/sleep","3600"],"User":"1000"}' arm) &&
+        at=$("$MKLAYOUT" attestation "$l" "$(jq -r .digest <<<"$a")") &&
+        d=$("$MKLAYOUT" index "$l" "$a" "$b" "$at") || return 1
+    "$MKLAYOUT" tag "$l" multi "$d"
+    # CMD only: pushed as a Docker manifest list
+    a=$(image linux/amd64 '{"Cmd":["/bin/sh","-c","sleep 3600; true"],"User":"1000"}') &&
+        b=$("$MKLAYOUT" image "$l" linux/arm64/v8 '{"Cmd":["/bin/sh","-c","sleep 3600; true"],"User":"1000"}' arm) &&
+        d=$("$MKLAYOUT" index "$l" "$a" "$b") || return 1
+    "$MKLAYOUT" tag "$l" list "$d"
+    a=$(image linux/amd64 "$E2E_REG_EXEC") &&
+        b=$("$MKLAYOUT" image "$l" linux/arm64/v8 '{"Cmd":["echo","arm64"]}' arm) &&
+        d=$("$MKLAYOUT" index "$l" "$a" "$b") || return 1
+    "$MKLAYOUT" tag "$l" disagree "$d"
+    a=$(image linux/amd64 '{"Cmd":["/bin/sh","-c","sleep 3600; true"],"User":"1000:2000"}') || return 1
+    "$MKLAYOUT" tag "$l" user "$a"
+    a=$(image linux/amd64 '{"Env":["PATH=/bin"]}') || return 1
+    "$MKLAYOUT" tag "$l" nothing "$a"
+    a=$("$MKLAYOUT" image "$l" linux/amd64 "$E2E_REG_EXEC" tamper) || return 1
+    "$MKLAYOUT" tag "$l" tamper "$a"
+    local tamper
+    tamper=$(jq -r '.config.digest' "$l/blobs/sha256/$(jq -r .digest <<<"$a" | cut -d: -f2)")
+    local pids=() pid rc=0
+    for t in app multi disagree user nothing tamper; do
+        reg_push basic "$t" "e2e/$t:1" & pids+=($!)
+    done
+    reg_push basic app e2e/other:1 & pids+=($!)
+    reg_push basic list e2e/list:1 --format v2s2 & pids+=($!)
+    reg_push token app private/app:1 & pids+=($!)
+    for pid in "${pids[@]}"; do
+        wait "$pid" || rc=1
+    done
+    [ "$rc" = 0 ] || return 1
+    reg_tamper "$(reg_blob_file basic "$tamper")"
+}
+
+e2e_registry_stop() {
+    [ -d "${REG_ROOT:-}" ] || return 0
+    . "$REPO_ROOT/tests/registry/lib/registry.bash"
+    reg_stop_all
 }
 
 # --- dockerd -------------------------------------------------------------------

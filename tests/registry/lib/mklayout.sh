@@ -8,8 +8,10 @@
 #   mklayout.sh image DIR PLATFORM EXEC_JSON [SALT]
 #       an image manifest for PLATFORM (os/arch[/variant]) whose config's
 #       "config" object is EXEC_JSON (e.g. {"Entrypoint":["/bin/sh"]}); one
-#       small layer whose content depends on PLATFORM and SALT. Prints the
-#       manifest's descriptor JSON, with the platform.
+#       small layer whose content depends on PLATFORM and SALT, or, when
+#       MKLAYOUT_LAYER names a tar file, that file (a root filesystem: an
+#       image that runs). Prints the manifest's descriptor JSON, with the
+#       platform.
 #   mklayout.sh attestation DIR SUBJECT_DIGEST
 #       a BuildKit-style attestation manifest (platform unknown/unknown,
 #       annotations vnd.docker.reference.type=attestation-manifest and
@@ -64,9 +66,13 @@ image)
     [ $# -ge 2 ] || die "image DIR PLATFORM EXEC_JSON [SALT]"
     platform=$1 exec_json=$2 salt=${3:-}
     work=$(mktemp -d "$dir/.work.XXXXXX")
-    printf '%s %s\n' "$platform" "$salt" > "$work/id"
-    tar --create --file "$work/layer.tar" --format=pax --sort=name --mtime=@0 \
-        --owner=0 --group=0 --numeric-owner -C "$work" id
+    if [ -n "${MKLAYOUT_LAYER:-}" ]; then
+        cp "$MKLAYOUT_LAYER" "$work/layer.tar"
+    else
+        printf '%s %s\n' "$platform" "$salt" > "$work/id"
+        tar --create --file "$work/layer.tar" --format=pax --sort=name --mtime=@0 \
+            --owner=0 --group=0 --numeric-owner -C "$work" id
+    fi
     layer=$(put "$dir" "$work/layer.tar")
     printf '{%s,"created":"1970-01-01T00:00:00Z","config":%s,"rootfs":{"type":"layers","diff_ids":["%s"]}}' \
         "$(platform_json "$platform")" "$exec_json" "${layer% *}" > "$work/config.json"

@@ -145,6 +145,7 @@ static void test_argv_rules(void **state)
 					  err, sizeof(err));
 
 		print_message("# %s\n", c->name);
+		assert_int_equal(image_runs_something(&pod, &img), c->want != NULL);
 		if (!c->want) {
 			assert_int_equal(rc, -1);
 			assert_int_equal(wrc, -1);

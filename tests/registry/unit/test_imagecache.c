@@ -299,6 +299,46 @@ static void test_tag_ttl_and_always(void **state)
 	image_cache_free(c);
 }
 
+/* The cache alone (what the webhook's worker threads ask before they hand
+ * a lookup to a thread that may wait): hits only, nothing sent, nothing
+ * counted for a miss. */
+static void test_cached_only(void **state)
+{
+	struct image_cache *c = new_cache(3600, 30);
+	struct image_config img;
+	struct image_metrics m;
+
+	(void)state;
+	assert_false(image_lookup_cached(c, "reg.test/a:1", false, &img));
+	assert_false(image_lookup_cached(c, "reg.test/a@" D1, false, &img));
+	assert_false(image_lookup_cached(c, "Not A Reference", false, &img));
+	assert_int_equal(fake.resolves + fake.heads, 0);
+	image_cache_metrics(c, &m);
+	assert_int_equal(m.lookups[IMAGE_OK] + m.lookups[IMAGE_ERR_REFERENCE], 0);
+	lookup_ok(c, "reg.test/a:1", false, "reg.test/a@" D1);
+	assert_true(image_lookup_cached(c, "reg.test/a:1", false, &img));
+	assert_string_equal(img.digest_ref, "reg.test/a@" D1);
+	image_config_free(&img);
+	assert_true(image_lookup_cached(c, "reg.test/a@" D1, true, &img));
+	image_config_free(&img);
+	/* Always: the tag must be read again, which only a lookup does */
+	assert_false(image_lookup_cached(c, "reg.test/a:1", true, &img));
+	assert_int_equal(fake.resolves, 1);
+	assert_int_equal(fake.heads, 0);
+	image_cache_metrics(c, &m);
+	assert_int_equal(m.lookups[IMAGE_OK], 3);
+	assert_int_equal(m.hits_tag, 1);
+	assert_int_equal(m.hits_digest, 1);
+	image_cache_free(c);
+	/* a TTL of 0: no tag is ever fresh */
+	c = new_cache(0, 30);
+	lookup_ok(c, "reg.test/a:1", false, "reg.test/a@" D1);
+	assert_false(image_lookup_cached(c, "reg.test/a:1", false, &img));
+	assert_true(image_lookup_cached(c, "reg.test/a@" D1, false, &img));
+	image_config_free(&img);
+	image_cache_free(c);
+}
+
 struct waiter {
 	struct image_cache *cache;
 	uint64_t deadline;
@@ -465,6 +505,7 @@ int main(void)
 		cmocka_unit_test(test_single_flight),
 		cmocka_unit_test(test_others_not_blocked),
 		cmocka_unit_test(test_tag_ttl_and_always),
+		cmocka_unit_test(test_cached_only),
 		cmocka_unit_test(test_deadlines),
 		cmocka_unit_test(test_errors_not_cached),
 		cmocka_unit_test(test_metrics_text),

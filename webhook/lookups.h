@@ -1,0 +1,55 @@
+/* The image lookups of admissions (containers without command), off the
+ * worker threads: a worker answers what the cache knows at once and hands
+ * the rest to threads of their own, one per image, so that a lookup that
+ * waits for a registry never holds a worker (which serves many connections)
+ * and never delays another admission. All the images of one admission are
+ * looked up at the same time, with one deadline.
+ *
+ *   struct lookup_job *j = lookup_job_new(images, deadline_ns);
+ *   if (lookup_job_cached(j) == 0) ... answer now with lookup_job_results
+ *   else { suspend; lookup_job_run(j, resume, connection); }  resume is
+ *        called once, from some thread, when every lookup has ended
+ *   lookup_job_free(j);
+ */
+#ifndef STRICT_WEBHOOK_LOOKUPS_H
+#define STRICT_WEBHOOK_LOOKUPS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "mutate.h"
+#include "options.h"
+
+/* Lookup threads at once, over all admissions; a lookup beyond it fails
+ * ("too many lookups in progress"), as one would at its deadline. */
+#define LOOKUPS_MAX_THREADS 256
+
+/* The cache and the registry client, from the flags. 0, or -1 with a
+ * reason (a flag's value that the registry client refuses, a file it
+ * cannot read). */
+int lookups_init(const struct wh_options *o, char *err, size_t errlen);
+/* When no lookup runs any more (lookups_running() == 0). */
+void lookups_free(void);
+/* Lookup threads running now. */
+long lookups_running(void);
+/* The image metrics (imagecache.h) in Prometheus' text format; malloc'ed,
+ * NULL when out of memory. */
+char *lookups_metrics(size_t *len);
+
+struct lookup_job;
+
+/* images: [{"image": "...", "always": bool}] (wh_images_needed). NULL when
+ * out of memory. */
+struct lookup_job *lookup_job_new(const json_t *images, uint64_t deadline_ns);
+/* Answers from the cache what it can; returns how many lookups are left. */
+size_t lookup_job_cached(struct lookup_job *j);
+/* Starts a thread for each lookup left; done(arg) is called exactly once,
+ * when the last one ends (maybe before this returns). */
+void lookup_job_run(struct lookup_job *j, void (*done)(void *), void *arg);
+/* What every lookup found, for wh_review_finish (valid until free). */
+const struct wh_image_config *lookup_job_results(const struct lookup_job *j, size_t *n);
+void lookup_job_free(struct lookup_job *j);
+
+#endif
