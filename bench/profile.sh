@@ -4,7 +4,8 @@
 # 1. User-space instructions from exec to the payload's execve, counted by
 #    callgrind (deterministic), for the common path (uid 1000, groups
 #    1000,50000; CAP_SETGID as an ambient capability stands in for the file
-#    capability, which valgrind cannot carry) and the no-op path.
+#    capability, which valgrind cannot carry) and the no-op path, sealed
+#    with --groups=1000 as `make bench` seals its copy.
 # 2. The system calls each measured command makes between its own execve
 #    and the payload's (strace -f of the benchmark driver's --once mode,
 #    identities and staging exactly as in `make bench`).
@@ -16,6 +17,14 @@ driver=$dir/driver
 work=$(mktemp -d)
 chmod 0777 "$work"
 trap 'rm -rf "$work"' EXIT
+
+# Only a sealed copy drops groups for a non-root start: seal the debug build.
+# valgrind refuses to run a file with a capability, so the copy loses it
+# (the seal is in the file's contents and stays); CAP_SETGID comes as an
+# ambient capability instead.
+"$bin" install --groups=1000 "$work/strict-init.debug"
+setcap -r "$work/strict-init.debug"
+bin=$work/strict-init.debug
 
 echo "== user-space instructions up to the payload's execve (callgrind)"
 for path in common no-op; do
