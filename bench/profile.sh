@@ -54,7 +54,7 @@ for name in "strict-init common" "strict-init no-op" "strict-init root-switch" \
     awk '
         # the child that execs the staged command; then its calls until it
         # execs the payload
-        !pid && /execve\("\/tmp\/strict-bench[^"]*\/(strict-init|floor|floor-full)"/ { pid = $1; next }
+        !pid && /execve\("\/tmp\/strict-bench[^"]*\/(strict-init|strict-init-switch|floor|floor-full)"/ { pid = $1; next }
         pid && $1 == pid && /execve\(/ { exit }
         pid && $1 == pid {
             call = $2
