@@ -206,6 +206,28 @@ static struct ref_list ref_parse(const char *s)
 	return r;
 }
 
+static int ref_cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The number of distinct gids in a well-formed list. */
+static size_t ref_distinct(const char *s)
+{
+	struct ref_list r = ref_parse(s);
+	size_t n = 0;
+
+	CHECK(r.error == REF_OK);
+	qsort(r.v, r.n, sizeof(*r.v), ref_cmp_u32);
+	for (size_t i = 0; i < r.n; i++)
+		if (i == 0 || r.v[i] != r.v[i - 1])
+			n++;
+	free(r.v);
+	return n;
+}
+
 static bool ref_id_ok(const char *s)
 {
 	uint32_t id;
@@ -419,6 +441,13 @@ static bool model_accepts(const struct model *m)
 	if (audit && m->given[S_LOCK] && strcmp(m->value[S_LOCK], "1") == 0)
 		return false;
 	if (audit && m->given[S_PRELOAD])
+		return false;
+	/* README: the lock encodes at most 254 allowed gids (253 groups and
+	 * the primary gid); install refuses to seal more, a run finds out in
+	 * the plan (77) */
+	if (m->command == CMD_INSTALL && m->given[S_LOCK] &&
+	    strcmp(m->value[S_LOCK], "1") == 0 &&
+	    ref_distinct(m->value[S_GROUPS]) + 1 > 254)
 		return false;
 	return true;
 }

@@ -38,6 +38,10 @@ seed preload            '\041\000\000\000\021\000\000\002'"$H_1000_50000"       
 seed preload-bad        '\041\000\000\000\001\000\000\002'"$H_1000_50000"           '60000' '' '' '' '' '/x:y.so'
 seed check              '\001\000\000\004\001\000\000\002'"$H_1000_50000"           '60000'
 seed install            '\001\000\000\010\000\000\000\000'                           '60000' '' '' '' '' '' '' '/dest'
+# install with the lock: 253 groups and the primary gid are the filter's
+# limit; one more is refused by install (64)
+seed install-lock-limit '\101\000\000\010\000\000\000\000'                           "$(seq -s, 2001 2253)" '' '' '' '' '' '1' '/dest'
+seed install-lock-over  '\101\000\000\010\000\000\000\000'                           "$(seq -s, 2001 2254)" '' '' '' '' '' '1' '/dest'
 seed install-no-groups  '\000\000\000\010\000\000\000\000'                           '' '' '' '' '' '' '' '/dest'
 seed install-every      '\177\000\000\010\000\000\000\000'                           '1,60000' 'enforce' '0:5' '1' '5' '/s/g.so' '0' '/dest'
 seed help               '\001\000\000\020\000\000\000\000'                           '5'
