@@ -55,6 +55,11 @@ $(BUILD)/unit/test_webhook_%: UNIT_EXTRA_SRCS = $(WEBHOOK_UNIT_SUPPORT) \
 	$(filter-out init/gidlist.c,$(WEBHOOK_CORE_SRCS)) $(WEBHOOK_CORE_LIBS)
 # (explicit targets: a pattern rule's extra prerequisites are not merged
 # with tests.mk's pattern rule, so a change of the core would not rebuild)
+# the flags (webhook/options.c) too, with a version for its defaults
+$(BUILD)/unit/test_webhook_options: UNIT_EXTRA_SRCS = $(WEBHOOK_UNIT_SUPPORT) \
+	$(filter-out init/gidlist.c,$(WEBHOOK_CORE_SRCS)) webhook/options.c \
+	-DSTRICT_VERSION='"test"' $(WEBHOOK_CORE_LIBS)
+$(BUILD)/unit/test_webhook_options: webhook/options.c
 WEBHOOK_UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_webhook_*.c))
 $(WEBHOOK_UNIT_BINS): $(WEBHOOK_CORE_SRCS) $(WEBHOOK_HDRS) $(WEBHOOK_UNIT_SUPPORT) \
 	tests/unit/webhook_util.h | $(BUILD)/.deps-webhook

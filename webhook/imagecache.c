@@ -32,6 +32,7 @@ struct image_cache {
 	struct registry_client *client;
 	struct image_fetcher fetcher;
 	uint64_t timeout_ns, ttl_ns;
+	struct image_strv allow; /* empty: every registry */
 
 	pthread_mutex_t lock; /* store and flights */
 	pthread_cond_t done;  /* a flight finished (CLOCK_MONOTONIC) */
@@ -82,12 +83,27 @@ struct image_cache *image_cache_new(const struct image_cache_options *o, char *e
 		free(c);
 		return NULL;
 	}
+	for (size_t i = 0; i < o->n_allow; i++) {
+		char why[ERR_MAX];
+
+		if (imageref_allow_check(o->allow[i], why, sizeof(why)) != 0) {
+			image_errf(err, errlen, "--registry-allow: %s", why);
+			free(c);
+			return NULL;
+		}
+	}
+	if (image_strv_copy(&c->allow, o->allow, o->n_allow) != 0) {
+		image_errf(err, errlen, "out of memory");
+		free(c);
+		return NULL;
+	}
 	c->timeout_ns = seconds_ns(timeout);
 	c->ttl_ns = seconds_ns(ttl);
 	c->store = imagestore_new(o->max_bytes ? o->max_bytes : IMAGE_CACHE_DEFAULT_MAX_BYTES,
 				  o->max_tags ? o->max_tags : IMAGE_CACHE_DEFAULT_MAX_TAGS);
 	if (!c->store) {
 		image_errf(err, errlen, "out of memory");
+		image_strv_free(&c->allow);
 		free(c);
 		return NULL;
 	}
@@ -97,6 +113,7 @@ struct image_cache *image_cache_new(const struct image_cache_options *o, char *e
 		c->client = registry_client_new(&o->registry, err, errlen);
 		if (!c->client) {
 			imagestore_free(c->store);
+			image_strv_free(&c->allow);
 			free(c);
 			return NULL;
 		}
@@ -119,6 +136,7 @@ void image_cache_free(struct image_cache *c)
 		return;
 	registry_client_free(c->client);
 	imagestore_free(c->store);
+	image_strv_free(&c->allow);
 	pthread_mutex_destroy(&c->lock);
 	pthread_mutex_destroy(&c->metrics_lock);
 	pthread_cond_destroy(&c->done);
@@ -413,6 +431,14 @@ static enum image_error run_flight(struct image_cache *c, const char *key,
 	return rc;
 }
 
+/* --registry-allow: checked before the cache (nothing of another registry
+ * is ever in it) and before any name resolution or connection. */
+static bool registry_allowed(const struct image_cache *c, const struct imageref *ref)
+{
+	return c->allow.n == 0 ||
+	       imageref_allowed(ref->domain, (const char *const *)c->allow.v, c->allow.n);
+}
+
 /* A hit in the tables: a digest, or a tag within its TTL naming a cached
  * digest. */
 static bool cache_hit(struct image_cache *c, const char *key, bool is_tag,
@@ -448,6 +474,12 @@ enum image_error image_lookup_until(struct image_cache *c, const char *text, boo
 		count_result(c, IMAGE_ERR_REFERENCE);
 		return IMAGE_ERR_REFERENCE;
 	}
+	if (!registry_allowed(c, &ref)) {
+		image_errf(err, errlen, "image \"%.300s\": its registry %s is not in --registry-allow "
+			   "(not looked up)", text, ref.domain);
+		count_result(c, IMAGE_ERR_NOT_ALLOWED);
+		return IMAGE_ERR_NOT_ALLOWED;
+	}
 	imageref_name(&ref, name, sizeof(name));
 	imageref_canonical(&ref, key, sizeof(key));
 	is_tag = ref.digest[0] == '\0';
@@ -475,7 +507,7 @@ bool image_lookup_cached(struct image_cache *c, const char *text, bool always,
 	bool is_tag;
 
 	memset(out, 0, sizeof(*out));
-	if (imageref_parse(text, &ref, NULL, 0) != 0)
+	if (imageref_parse(text, &ref, NULL, 0) != 0 || !registry_allowed(c, &ref))
 		return false;
 	imageref_canonical(&ref, key, sizeof(key));
 	is_tag = ref.digest[0] == '\0';

@@ -59,12 +59,21 @@ struct image_cache_options {
 	double tag_ttl;        /* --tag-ttl seconds; < 0: the default; 0: always read the tag */
 	size_t max_bytes;      /* the digest cache's budget; 0: the default */
 	size_t max_tags;       /* tag entries; 0: the default */
+	/* --registry-allow: the registry names (imageref_allow_check's
+	 * entries) whose images may be looked up; n_allow == 0: every one.
+	 * Another registry's image is IMAGE_ERR_NOT_ALLOWED before any cache
+	 * lookup, name resolution or connection. The name is the reference's,
+	 * not its --registry-endpoint; redirects and token realms are the
+	 * allowed registry's choice (registry.h's rules). */
+	const char *const *allow;
+	size_t n_allow;
 	const struct image_fetcher *fetcher; /* tests only */
 };
 
 struct image_cache;
 
-/* NULL with a reason when an option is invalid (see registry_client_new). */
+/* NULL with a reason when an option is invalid (see registry_client_new,
+ * imageref_allow_check). */
 struct image_cache *image_cache_new(const struct image_cache_options *o, char *err,
 				    size_t errlen);
 /* Only when no lookup is running any more. */

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "imageutil.h"
 
@@ -330,4 +331,86 @@ int imageref_host_port(const struct imageref *r, char *host, size_t hostlen,
 	}
 	*port = (unsigned)p;
 	return 0;
+}
+
+/* ---- --registry-allow ------------------------------------------------------ */
+
+#define WILDCARD "*."
+
+int imageref_allow_check(const char *entry, char *err, size_t errlen)
+{
+	char text[IMAGEREF_DOMAIN_MAX + 8];
+	struct imageref ref;
+	bool wildcard = strncmp(entry, WILDCARD, strlen(WILDCARD)) == 0;
+	const char *name = wildcard ? entry + 1 : entry; /* ".suffix" */
+	size_t len = strnlen(entry, IMAGEREF_DOMAIN_MAX + 1), domain_len;
+
+	if (len == 0) {
+		image_errf(err, errlen, "empty registry name");
+		return -1;
+	}
+	if (len > IMAGEREF_DOMAIN_MAX) {
+		image_errf(err, errlen, "registry name longer than %d characters", IMAGEREF_DOMAIN_MAX);
+		return -1;
+	}
+	if (strchr(name, '*')) {
+		image_errf(err, errlen, "\"%.100s\": '*' only as \"*.SUFFIX\" (to look up every "
+			   "registry, leave --registry-allow out)", entry);
+		return -1;
+	}
+	/* what an image reference with this registry would normalise to:
+	 * "x" stands for the wildcard's label */
+	snprintf(text, sizeof(text), "%s%s/x", wildcard ? "x" : "", name);
+	domain_len = strlen(text) - 2;
+	if (imageref_parse(text, &ref, NULL, 0) != 0 || strlen(ref.domain) != domain_len ||
+	    strncmp(ref.domain, text, domain_len) != 0) {
+		image_errf(err, errlen, "\"%.100s\": not a registry name as an image reference "
+			   "writes it (HOST or HOST:PORT, e.g. registry.example:5000, docker.io)", entry);
+		return -1;
+	}
+	if (wildcard) {
+		const char *end = strchr(name, ':'), *label;
+
+		if (!end)
+			end = name + strlen(name);
+		for (label = end; label > name && label[-1] != '.'; label--)
+			;
+		while (label < end && *label >= '0' && *label <= '9')
+			label++;
+		if (label == end) {
+			image_errf(err, errlen, "\"%.100s\": a wildcard's last label must not be all "
+				   "digits (it would match IPv4 addresses)", entry);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* "*.suffix[:port]" against domain: a host ending in ".suffix" with one
+ * label or more before it, and the same port (or none on both). */
+static bool wildcard_match(const char *entry, const char *domain)
+{
+	const char *suffix = entry + 1; /* ".suffix[:port]" */
+	const char *sport = strchr(suffix, ':'), *dport;
+	size_t slen, dlen;
+
+	if (domain[0] == '[')
+		return false;
+	dport = strchr(domain, ':');
+	slen = sport ? (size_t)(sport - suffix) : strlen(suffix);
+	dlen = dport ? (size_t)(dport - domain) : strlen(domain);
+	if (strcmp(sport ? sport : "", dport ? dport : "") != 0)
+		return false;
+	return dlen > slen && strncasecmp(domain + dlen - slen, suffix, slen) == 0;
+}
+
+bool imageref_allowed(const char *domain, const char *const *allow, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		bool wildcard = strncmp(allow[i], WILDCARD, strlen(WILDCARD)) == 0;
+
+		if (wildcard ? wildcard_match(allow[i], domain) : strcasecmp(allow[i], domain) == 0)
+			return true;
+	}
+	return false;
 }

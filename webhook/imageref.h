@@ -60,4 +60,22 @@ int imageref_canonical(const struct imageref *r, char *buf, size_t len);
 int imageref_host_port(const struct imageref *r, char *host, size_t hostlen,
 		       unsigned *port);
 
+/* ---- --registry-allow: the registries whose images may be looked up ----- */
+
+/* Checks one entry of the allow-list: a registry name exactly as an image
+ * reference's normalised domain writes it ("registry.example",
+ * "registry.example:5000", "localhost:5000", "[fc00::1]:5000", "docker.io"
+ * for images without a registry), or "*.SUFFIX[:PORT]" (any host ending
+ * in ".SUFFIX", at least one label before it, with that port or none;
+ * SUFFIX's last label not all digits, so that no IPv4 address matches).
+ * 0, or -1 with a one-line reason in err ("", "*", a path, a scheme, a
+ * name that is no registry name, index.docker.io (write docker.io)). */
+int imageref_allow_check(const char *entry, char *err, size_t errlen);
+
+/* Whether the registry name domain (struct imageref's) matches one of the
+ * n entries (each checked with imageref_allow_check): the host compared
+ * without regard to ASCII case (DNS names), the port exactly as written
+ * ("registry.example" is not "registry.example:443"). Pure. */
+bool imageref_allowed(const char *domain, const char *const *allow, size_t n);
+
 #endif

@@ -11,6 +11,7 @@ const char *image_error_name(enum image_error e)
 	static const char *const names[IMAGE_ERR_COUNT] = {
 		[IMAGE_OK] = "ok",
 		[IMAGE_ERR_REFERENCE] = "reference",
+		[IMAGE_ERR_NOT_ALLOWED] = "not_allowed",
 		[IMAGE_ERR_NOT_FOUND] = "not_found",
 		[IMAGE_ERR_NO_PLATFORM] = "no_platform",
 		[IMAGE_ERR_AUTH] = "auth",

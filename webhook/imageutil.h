@@ -12,6 +12,7 @@
 enum image_error {
 	IMAGE_OK = 0,
 	IMAGE_ERR_REFERENCE,   /* the image string is not a valid reference */
+	IMAGE_ERR_NOT_ALLOWED, /* its registry is not in --registry-allow (nothing sent) */
 	IMAGE_ERR_NOT_FOUND,   /* the registry has no such repository, tag or digest */
 	IMAGE_ERR_NO_PLATFORM, /* the image has no manifest for the platform */
 	IMAGE_ERR_AUTH,        /* refused (401/403), also with the credentials we have */

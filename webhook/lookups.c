@@ -46,6 +46,8 @@ int lookups_init(const struct wh_options *o, char *err, size_t errlen)
 			     .user_agent = "strict-groups-webhook/" STRICT_VERSION},
 		.lookup_timeout = o->lookup_timeout,
 		.tag_ttl = o->tag_ttl,
+		.allow = o->allow,
+		.n_allow = o->n_allow,
 	};
 
 	cache = image_cache_new(&co, err, errlen);

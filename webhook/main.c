@@ -119,6 +119,10 @@ int main(int argc, char **argv)
 		options_free(&o);
 		return 71;
 	}
+	if (o.n_allow == 0)
+		log_msg("warning: no --registry-allow: the images of containers without command are "
+			"looked up in whatever registry they name, so pod authors choose the hosts this "
+			"webhook connects to (README, Limits)");
 	metrics_set_ready(1);
 	log_msg("serving on %s%s%s:%u, /mutate in %s mode, installer %s", o.listen.ipv6 ? "[" : "",
 		o.listen.host, o.listen.ipv6 ? "]" : "", o.listen.port, wh_mode_name(o.settings.mode),

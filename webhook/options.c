@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "gidlist.h"
+#include "imageref.h"
 
 enum kind { K_STRING, K_UINT, K_BOOL, K_MODE, K_PULL, K_LISTEN, K_FAILURE, K_LIST, K_FLAG };
 
@@ -72,11 +73,22 @@ static const struct flag flags[] = {
 	 "reach this registry over plain HTTP (repeatable; the variable: comma-separated)"},
 	{"registry-endpoint", K_LIST, OFF(endpoints), 0, 0, "NAME=HOST[:PORT]",
 	 "reach the registry named NAME in images at HOST[:PORT], e.g. docker.io's (repeatable)"},
+	{"registry-allow", K_LIST, OFF(allow), 0, 0, "NAME[,NAME...]",
+	 "look up only images of these registries (as images name them: registry.example:5000, "
+	 "docker.io, *.registry.example); others are lookup failures (repeatable; default: every "
+	 "registry, with a warning)"},
 	{"help", K_FLAG, OFF(help), 0, 0, NULL, "this text"},
 	{"version", K_FLAG, OFF(version), 0, 0, NULL, "the version"},
 };
 
 #define NFLAGS (sizeof(flags) / sizeof(flags[0]))
+
+/* The lists (K_LIST): their counts. */
+static size_t *list_count(struct wh_options *o, const struct flag *f)
+{
+	return f->offset == OFF(insecure) ? &o->n_insecure :
+	       f->offset == OFF(endpoints) ? &o->n_endpoints : &o->n_allow;
+}
 
 static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -168,10 +180,13 @@ static int set_value(struct wh_options *o, const struct flag *f, const char *sou
 		return 0;
 	case K_LIST: {
 		const char **list = (const char **)(void *)field;
-		size_t *count = f->offset == OFF(insecure) ? &o->n_insecure : &o->n_endpoints;
+		size_t *count = list_count(o, f);
+		char why[256];
 
 		if (!*value)
 			return fail(err, errlen, "%s: empty", source);
+		if (f->offset == OFF(allow) && imageref_allow_check(value, why, sizeof(why)) != 0)
+			return fail(err, errlen, "%s: %s", source, why);
 		if (*count >= WH_LIST_MAX)
 			return fail(err, errlen, "%s: at most %d entries", source, WH_LIST_MAX);
 		list[(*count)++] = value;
@@ -211,17 +226,19 @@ static void defaults(struct wh_options *o)
 	o->lookup_timeout = 4;
 }
 
-/* A list variable: its comma-separated entries, from a copy (o->owned). */
-static int set_list_from_env(struct wh_options *o, const struct flag *f, const char *source,
-			     const char *value, char *err, size_t errlen)
+/* A list variable (or --registry-allow's value): its comma-separated
+ * entries, from a copy (o->owned). */
+static int set_list_split(struct wh_options *o, const struct flag *f, const char *source,
+			  const char *value, char *err, size_t errlen)
 {
-	char *copy = strdup(value), *item;
-	size_t slot = f->offset == OFF(insecure) ? 0 : 1;
+	char *copy, *item;
 
+	if (o->n_owned >= sizeof(o->owned) / sizeof(o->owned[0]))
+		return fail(err, errlen, "%s: given too often", source);
+	copy = strdup(value);
 	if (!copy)
 		return fail(err, errlen, "out of memory");
-	free(o->owned[slot]);
-	o->owned[slot] = copy;
+	o->owned[o->n_owned++] = copy;
 	for (item = copy;;) {
 		char *comma = strchr(item, ',');
 
@@ -237,9 +254,9 @@ static int set_list_from_env(struct wh_options *o, const struct flag *f, const c
 
 void options_free(struct wh_options *o)
 {
-	free(o->owned[0]);
-	free(o->owned[1]);
-	o->owned[0] = o->owned[1] = NULL;
+	for (size_t i = 0; i < o->n_owned; i++)
+		free(o->owned[i]);
+	o->n_owned = 0;
 }
 
 static const struct flag *find_flag(const char *name, size_t len)
@@ -274,7 +291,7 @@ int options_parse(struct wh_options *o, int argc, char **argv, char **envp,
 			value = *e + n + 1;
 		}
 		if (value && (flags[i].kind == K_LIST ?
-			      set_list_from_env(o, &flags[i], name, value, err, errlen) :
+			      set_list_split(o, &flags[i], name, value, err, errlen) :
 			      set_value(o, &flags[i], name, value, err, errlen)) != 0)
 			return -1;
 	}
@@ -293,7 +310,7 @@ int options_parse(struct wh_options *o, int argc, char **argv, char **envp,
 			return fail(err, errlen, "--%s given twice", f->name);
 		/* a repeatable flag replaces its variable's entries */
 		if (f->kind == K_LIST && !given[f - flags])
-			*(f->offset == OFF(insecure) ? &o->n_insecure : &o->n_endpoints) = 0;
+			*list_count(o, f) = 0;
 		given[f - flags] = true;
 		snprintf(source, sizeof(source), "--%s", f->name);
 		if (f->kind == K_FLAG) {
@@ -307,7 +324,9 @@ int options_parse(struct wh_options *o, int argc, char **argv, char **envp,
 		} else {
 			return fail(err, errlen, "--%s needs a value", f->name);
 		}
-		if (set_value(o, f, source, value, err, errlen) != 0)
+		/* --registry-allow=A,B as the variable: a registry name has no ',' */
+		if ((f->offset == OFF(allow) ? set_list_split(o, f, source, value, err, errlen) :
+		     set_value(o, f, source, value, err, errlen)) != 0)
 			return -1;
 	}
 	if (o->help || o->version)

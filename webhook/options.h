@@ -10,7 +10,8 @@
 
 #include "mutate.h"
 
-/* Entries of a repeatable flag (--insecure-registry, --registry-endpoint). */
+/* Entries of a repeatable flag (--insecure-registry, --registry-endpoint,
+ * --registry-allow). */
 #define WH_LIST_MAX 64
 
 struct wh_listen {
@@ -42,16 +43,21 @@ struct wh_options {
 	size_t n_insecure;
 	const char *endpoints[WH_LIST_MAX];
 	size_t n_endpoints;
+	const char *allow[WH_LIST_MAX]; /* --registry-allow; none: every registry */
+	size_t n_allow;
 	unsigned int tag_ttl;          /* seconds */
 	unsigned int lookup_timeout;   /* seconds */
-	char *owned[2];                /* copies of list variables, split in place */
+	/* copies of comma-separated values (list variables, --registry-allow's
+	 * values), split in place */
+	char *owned[WH_LIST_MAX + 4];
+	size_t n_owned;
 	bool help;
 	bool version;
 };
 
 /* Returns 0, or -1 with a one-line reason in err. Strings point into argv
- * and envp, or (a list variable, comma-separated) into copies that
- * options_free releases. */
+ * and envp, or (a list variable, or --registry-allow's value:
+ * comma-separated) into copies that options_free releases. */
 int options_parse(struct wh_options *o, int argc, char **argv, char **envp,
 		  char *err, size_t errlen);
 void options_free(struct wh_options *o);

@@ -5,7 +5,11 @@
  *
  *  0 imageref_parse: an accepted reference has its parts in their
  *    grammars and bounds, its canonical form parses back to itself; a
- *    refused one leaves the struct all zero and a one-line reason.
+ *    refused one leaves the struct all zero and a one-line reason. And
+ *    --registry-allow: the input as an entry is refused with a one-line
+ *    reason or is a registry name a reference gives back; every parsed
+ *    reference's registry is a valid entry that allows it, and another
+ *    port does not; a wildcard for its parent domain allows it.
  *  1 www_authenticate_parse: Bearer has a realm; no value holds a line
  *    break or another control character but tab; bounds kept.
  *  2 manifest_parse and image_config_parse on the raw input (Content-Type
@@ -77,16 +81,63 @@ static bool chars_in(const char *s, const char *set)
 	return true;
 }
 
+/* The input as an entry of --registry-allow. */
+static void fuzz_allow_entry(const char *text)
+{
+	char err[512] = "", again[IMAGEREF_DOMAIN_MAX + 8];
+	struct imageref r;
+	const char *one[1] = {text};
+
+	if (imageref_allow_check(text, err, sizeof(err)) != 0) {
+		CHECK(err[0] && one_line(err, false));
+		return;
+	}
+	CHECK(strlen(text) <= IMAGEREF_DOMAIN_MAX && strcmp(text, "*") != 0);
+	if (text[0] == '*')
+		return;
+	CHECK(!strchr(text, '*') && !strchr(text, '/') && !strchr(text, ','));
+	snprintf(again, sizeof(again), "%s/x", text);
+	CHECK(imageref_parse(again, &r, NULL, 0) == 0 && strcmp(r.domain, text) == 0);
+	CHECK(imageref_allowed(r.domain, one, 1));
+}
+
+/* An accepted reference's registry against the lists it implies. */
+static void fuzz_allow_ref(const struct imageref *r)
+{
+	char other[IMAGEREF_DOMAIN_MAX + 16], wild[IMAGEREF_DOMAIN_MAX + 8];
+	const char *one[1] = {r->domain}, *list[1] = {other};
+	const char *dot = r->domain[0] == '[' ? NULL : strchr(r->domain, '.');
+
+	CHECK(imageref_allow_check(r->domain, NULL, 0) == 0);
+	CHECK(imageref_allowed(r->domain, one, 1));
+	/* the same host with another port, or with one when it has none */
+	if (r->domain[0] != '[' && !strchr(r->domain, ':')) {
+		snprintf(other, sizeof(other), "%s:1", r->domain);
+		CHECK(!imageref_allowed(r->domain, list, 1));
+	}
+	/* "*.parent[:port]" for a host under parent */
+	if (dot) {
+		snprintf(wild, sizeof(wild), "*%s", dot);
+		list[0] = wild;
+		if (imageref_allow_check(wild, NULL, 0) == 0)
+			CHECK(imageref_allowed(r->domain, list, 1));
+		/* never the parent itself */
+		CHECK(!imageref_allowed(dot + 1, list, 1));
+	}
+}
+
 static void fuzz_ref(const char *text)
 {
 	struct imageref r, again;
 	char err[512] = "", canon[IMAGEREF_TEXT_MAX + 1], canon2[IMAGEREF_TEXT_MAX + 1];
 
+	fuzz_allow_entry(text);
 	if (imageref_parse(text, &r, err, sizeof(err)) != 0) {
 		CHECK(all_zero(&r, sizeof(r)));
 		CHECK(err[0] && one_line(err, false));
 		return;
 	}
+	fuzz_allow_ref(&r);
 	CHECK(r.domain[0] && r.path[0] && strlen(r.path) <= IMAGEREF_PATH_MAX);
 	CHECK(r.tag[0] || r.digest[0]);
 	CHECK(chars_in(r.path, "._-/"));

@@ -5,7 +5,9 @@
 # Basic auth, credentials from a Docker config.json; tests/registry/lib),
 # wraps them, pins them to the digest it read; and what happens when it
 # cannot: denied, or admitted unchanged with --on-lookup-failure=skip; a
-# registry that hangs delays no other admission. Images built offline
+# registry that hangs delays no other admission; with --registry-allow, an
+# image of another registry is refused without a connection to it (a
+# listening socket that records every connection shows none). Images built offline
 # (mklayout.sh) and pushed with skopeo; digests computed here.
 
 setup_file() {
@@ -71,7 +73,26 @@ setup_file() {
     export SKIP_URL=$WEBHOOK_URL SKIP_DIR=$WH_DIR
     wh_start images-one-thread "${common[@]}" --registry-config="$REG_ROOT/config.json" \
         --threads=1 --tag-ttl=3600 --lookup-timeout=4 || return 1
-    export ONE_URL=$WEBHOOK_URL WEBHOOK_CA
+    export ONE_URL=$WEBHOOK_URL
+    # --registry-allow: the flag (deny), the variable (skip); the trap is
+    # what a pod author would aim at: a port that records each connection
+    export TRAP TRAP_LOG=$REG_ROOT/trap.log
+    : > "$TRAP_LOG"
+    node -e 'const fs = require("fs");
+        const s = require("net").createServer((c) => { fs.appendFileSync(process.argv[1], "connection\n"); c.destroy(); });
+        s.listen(0, "127.0.0.1", () => fs.writeFileSync(process.argv[2], String(s.address().port)));' \
+        "$TRAP_LOG" "$REG_ROOT/trap.port" &
+    echo $! >> "$BATS_FILE_TMPDIR/pids"
+    for _ in $(seq 100); do [ -s "$REG_ROOT/trap.port" ] && break; sleep 0.05; done
+    TRAP=127.0.0.1:$(cat "$REG_ROOT/trap.port") || return 1
+    wh_start images-allow "${common[@]}" --registry-config="$REG_ROOT/config.json" \
+        --registry-allow="*.registry.example,$BASIC" --registry-allow=docker.io --lookup-timeout=2 ||
+        return 1
+    export ALLOW_URL=$WEBHOOK_URL ALLOW_DIR=$WH_DIR
+    STRICT_GROUPS_WEBHOOK_REGISTRY_ALLOW=$BASIC wh_start images-allow-skip "${common[@]}" \
+        --registry-config="$REG_ROOT/config.json" --on-lookup-failure=skip --lookup-timeout=2 ||
+        return 1
+    export ALLOW_SKIP_URL=$WEBHOOK_URL ALLOW_SKIP_DIR=$WH_DIR WEBHOOK_CA
 }
 
 teardown_file() {
@@ -185,6 +206,63 @@ metric() {
     grep -q 'skipped: an image lookup failed' "$SKIP_DIR/log"
 }
 
+# connections: how many reached the trap so far.
+connections() { grep -c connection "$TRAP_LOG" || true; }
+
+@test "--registry-allow: an allowed registry's image is wrapped; another's is denied naming it, with no connection to it" {
+    image_pod "$BASIC/e2e/single:1" | WEBHOOK_URL=$ALLOW_URL admit
+    [ "$(out .response.allowed)" = true ]
+    [ "$(out -c '.pod.spec.containers[0].command')" = '["/strict-groups/strict-init-gid-1000","--","/bin/sh","-c"]' ]
+    [ "$(out '.pod.spec.containers[0].image')" = "$BASIC/e2e/single@$SINGLE_DIGEST" ]
+    local requests stalled
+    requests=$(metric "$ALLOW_URL" strict_groups_webhook_image_registry_requests_total)
+    stalled=$(reg_count stall GET /v2/e2e/stalled/manifests/1 200)
+    [ "$(connections)" -eq 0 ]
+    # a host the pod picks, a registry that exists but is not listed, the
+    # name the wildcard does not cover, and a digest (no tag to read)
+    local image
+    for image in "$TRAP/x:y" "$TRAP/x@$SINGLE_DIGEST" "$STALL/e2e/stalled:1" \
+        "registry.example:$(cut -d: -f2 <<<"$TRAP")/x:y"; do
+        image_pod "$image" | WEBHOOK_URL=$ALLOW_URL admit
+        [ "$(out .response.allowed)" = false ]
+        [ "$(out .response.status.code)" = 403 ]
+        [[ "$(out .response.status.message)" == *"container web sets no command, and what its image runs could not be read: image \"$image\": its registry ${image%%/*} is not in --registry-allow (not looked up)"* ]]
+    done
+    # nothing reached the trap, nor the other registry; no request sent
+    [ "$(connections)" -eq 0 ]
+    [ "$(reg_count stall GET /v2/e2e/stalled/manifests/1 200)" -eq "$stalled" ]
+    [ "$(metric "$ALLOW_URL" strict_groups_webhook_image_registry_requests_total)" -eq "$requests" ]
+    [ "$(metric "$ALLOW_URL" 'strict_groups_webhook_image_lookups_total{result="not_allowed"}')" -ge 4 ]
+    # the trap records: the webhook without --registry-allow connects to it
+    image_pod "$TRAP/x:y" | admit
+    [ "$(out .response.allowed)" = false ]
+    [[ "$(out .response.status.message)" != *"--registry-allow"* ]]
+    [ "$(connections)" -ge 1 ]
+}
+
+@test "--registry-allow (the variable) with --on-lookup-failure=skip: admitted unchanged, with the annotation; no connection" {
+    local before
+    before=$(connections)
+    image_pod "$BASIC/e2e/cmdonly:1" | WEBHOOK_URL=$ALLOW_SKIP_URL admit
+    [ "$(out -c '.pod.spec.containers[0].command')" = '["/strict-groups/strict-init-gid-1000","--"]' ]
+    image_pod "$TRAP/x:y" | WEBHOOK_URL=$ALLOW_SKIP_URL admit
+    [ "$(out .response.allowed)" = true ]
+    [[ "$(out '.response.warnings[0]')" == *"container web: image \"$TRAP/x:y\": its registry $TRAP is not in --registry-allow"*"the pod is admitted without strict-init (--on-lookup-failure=skip)"* ]]
+    [ "$(out '.pod.spec.containers[0].command')" = null ]
+    [ "$(out '.pod.spec.initContainers')" = null ]
+    [ "$(out '.pod.metadata.annotations["strict-groups/skipped"]')" = \
+        "{\"images\":[\"$TRAP/x:y\"],\"reason\":\"image lookup failed\"}" ]
+    [ "$(connections)" -eq "$before" ]
+    # the admission and client.mjs's second one of the result
+    [ "$(metric "$ALLOW_SKIP_URL" 'strict_groups_webhook_image_lookups_total{result="not_allowed"}')" -eq 2 ]
+}
+
+@test "without --registry-allow, one warning line at start that every registry is looked up; with it, none" {
+    [ "$(grep -c 'warning: no --registry-allow: the images of containers without command are looked up in whatever registry they name' "$DENY_DIR/log")" -eq 1 ]
+    ! grep -q 'registry-allow' "$ALLOW_DIR/log"
+    ! grep -q 'registry-allow' "$ALLOW_SKIP_DIR/log"
+}
+
 @test "/metrics: lookups by result, cache hits, the registry's latency" {
     local text
     text=$(curl -s --cacert "$WEBHOOK_CA" "$DENY_URL/metrics")
@@ -262,7 +340,9 @@ posts() {
 @test "flags of the lookup checked at start: exit 64 with one line naming the problem" {
     local bad
     for bad in --platform=linux --registry-ca=/nonexistent/ca.pem --registry-endpoint=docker.io \
-        --on-lookup-failure=maybe --insecure-registry= --lookup-timeout=0 --pin-digest=2; do
+        --on-lookup-failure=maybe --insecure-registry= --lookup-timeout=0 --pin-digest=2 \
+        --registry-allow= '--registry-allow=*' --registry-allow=docker.io, --registry-allow=nginx \
+        --registry-allow=https://registry.example; do
         run "$WH_BIN" --tls-cert=x --tls-key=y --image=i "$bad"
         echo "$bad: $status $output"
         [ "$status" -eq 64 ]
@@ -272,4 +352,7 @@ posts() {
     run env STRICT_GROUPS_WEBHOOK_INSECURE_REGISTRY=a:1,,b:2 "$WH_BIN" --tls-cert=x --tls-key=y --image=i
     [ "$status" -eq 64 ]
     [[ "$output" == *"STRICT_GROUPS_WEBHOOK_INSECURE_REGISTRY: empty"* ]]
+    run env STRICT_GROUPS_WEBHOOK_REGISTRY_ALLOW=docker.io,,registry.example "$WH_BIN" --tls-cert=x --tls-key=y --image=i
+    [ "$status" -eq 64 ]
+    [[ "$output" == *"STRICT_GROUPS_WEBHOOK_REGISTRY_ALLOW: empty"* ]]
 }

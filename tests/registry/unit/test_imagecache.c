@@ -499,6 +499,70 @@ static void test_docker_io_needs_an_endpoint(void **state)
 	image_cache_free(c);
 }
 
+/* --registry-allow: another registry's image is refused before the
+ * cache and the fetcher (the registry) ever see it, counted as
+ * not_allowed; the allowed registry's images go on as before. */
+static void test_registry_allow(void **state)
+{
+	static const char *const allow[] = {"reg.test:5000", "*.corp.test"};
+	static const char *const bad[] = {"reg.test:5000", "*"};
+	static const char by_digest[] = "reg.test/a@" D1; /* no cache entry, no request either */
+	static const char *const refused[] = {
+		"reg.test/a:1", "reg.test:443/a:1", "10.0.0.5:443/x:y", "nginx",
+		"kubernetes.default.svc/x", "corp.test/a:1",
+		by_digest,
+	};
+	struct image_cache_options o = {.tag_ttl = 60, .lookup_timeout = 30, .fetcher = &fetcher,
+					.allow = allow, .n_allow = 2};
+	struct image_cache *c;
+	struct image_config img;
+	struct image_metrics m;
+	char err[512], buf[8192];
+
+	(void)state;
+	c = image_cache_new(&o, err, sizeof(err));
+	assert_non_null(c);
+	fake_reset();
+	lookup_ok(c, "reg.test:5000/a:1", false, "reg.test:5000/a@" D1);
+	lookup_ok(c, "a.corp.test/b:1", false, "a.corp.test/b@" D1);
+	assert_int_equal(fake.resolves, 2);
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		err[0] = '\0';
+		assert_int_equal(image_lookup(c, refused[i], false, &img, err, sizeof(err)),
+				 IMAGE_ERR_NOT_ALLOWED);
+		assert_null(img.digest_ref);
+		assert_non_null(strstr(err, refused[i]));
+		assert_non_null(strstr(err, "is not in --registry-allow"));
+		assert_false(image_lookup_cached(c, refused[i], false, &img));
+	}
+	assert_string_equal(err, "image \"reg.test/a@" D1 "\": its registry reg.test is not in "
+			    "--registry-allow (not looked up)");
+	/* an invalid reference is still a reference error, not not_allowed */
+	assert_int_equal(image_lookup(c, "reg.test:5000/A", false, &img, err, sizeof(err)),
+			 IMAGE_ERR_REFERENCE);
+	assert_int_equal(fake.resolves, 2);
+	assert_int_equal(fake.heads, 0);
+	image_cache_metrics(c, &m);
+	assert_int_equal(m.lookups[IMAGE_ERR_NOT_ALLOWED], 7);
+	assert_int_equal(m.registry_lookups, 2);
+	assert_true(image_metrics_format(&m, "sgw", buf, sizeof(buf)) > 0);
+	assert_non_null(strstr(buf, "\nsgw_image_lookups_total{result=\"not_allowed\"} 7\n"));
+	image_cache_free(c);
+
+	/* an entry refused: no cache, the reason names the flag */
+	o.allow = bad;
+	assert_null(image_cache_new(&o, err, sizeof(err)));
+	assert_non_null(strstr(err, "--registry-allow: \"*\""));
+	/* no list: every registry */
+	o.n_allow = 0;
+	c = image_cache_new(&o, err, sizeof(err));
+	assert_non_null(c);
+	fake_reset();
+	lookup_ok(c, "10.0.0.5:443/x:y", false, "10.0.0.5:443/x@" D1);
+	assert_int_equal(fake.resolves, 1);
+	image_cache_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -511,6 +575,7 @@ int main(void)
 		cmocka_unit_test(test_metrics_text),
 		cmocka_unit_test(test_client_options),
 		cmocka_unit_test(test_docker_io_needs_an_endpoint),
+		cmocka_unit_test(test_registry_allow),
 	};
 
 	pthread_mutex_init(&fake.lock, NULL);
