@@ -1100,27 +1100,45 @@ oom:
 	return -1;
 }
 
+/* A member object of parent, created when absent or null: 0 with *out set,
+ * 1 when it is there but not an object, -1 out of memory. */
+static int member_object_made(json_t *parent, const char *key, json_t **out)
+{
+	if (member_object(parent, key, out) != 0)
+		return 1;
+	if (!*out) {
+		*out = json_object();
+		if (!*out || json_object_set_new(parent, key, *out) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* pod's metadata.annotations, made when absent: as member_object_made, and
+ * *bad names what is not an object. */
+static int annotations_made(json_t *pod, json_t **out, const char **bad)
+{
+	json_t *meta;
+	int rc = member_object_made(pod, "metadata", &meta);
+
+	*bad = "metadata";
+	if (rc != 0)
+		return rc;
+	*bad = "metadata.annotations";
+	return member_object_made(meta, "annotations", out);
+}
+
 static int set_annotation(struct run *r, json_t *pod)
 {
-	json_t *meta, *annotations, *value;
+	json_t *annotations, *value;
+	const char *bad;
+	int rc = annotations_made(pod, &annotations, &bad);
 
-	if (member_object(pod, "metadata", &meta) != 0) {
-		malformed(r, "metadata is not an object");
+	if (rc < 0)
+		return -1;
+	if (rc > 0) {
+		malformed(r, "%s is not an object", bad);
 		return 0;
-	}
-	if (!meta) {
-		meta = json_object();
-		if (!meta || json_object_set_new(pod, "metadata", meta) != 0)
-			return -1;
-	}
-	if (member_object(meta, "annotations", &annotations) != 0) {
-		malformed(r, "metadata.annotations is not an object");
-		return 0;
-	}
-	if (!annotations) {
-		annotations = json_object();
-		if (!annotations || json_object_set_new(meta, "annotations", annotations) != 0)
-			return -1;
 	}
 	value = annotation_value(r);
 	if (!value || json_object_set_new(annotations, WH_ANNOTATION, value) != 0)
@@ -1135,24 +1153,17 @@ static int set_annotation(struct run *r, json_t *pod)
  * changes nothing but those). NULL when out of memory. */
 static json_t *skipped_pod(const struct run *r, const json_t *pod)
 {
-	json_t *desired = json_deep_copy(pod), *meta, *annotations, *value;
+	json_t *desired = json_deep_copy(pod), *annotations, *value;
+	const char *bad;
 	char *text;
+	int rc;
 
 	if (!desired || r->req->op != WH_OP_CREATE)
 		return desired;
-	meta = json_object_get(desired, "metadata");
-	if (!meta || json_is_null(meta)) {
-		meta = json_object();
-		if (json_object_set_new(desired, "metadata", meta) != 0)
-			goto oom;
-	}
-	annotations = json_object_get(meta, "annotations");
-	if (json_is_object(meta) && (!annotations || json_is_null(annotations))) {
-		annotations = json_object();
-		if (json_object_set_new(meta, "annotations", annotations) != 0)
-			goto oom;
-	}
-	if (!json_is_object(annotations))
+	rc = annotations_made(desired, &annotations, &bad);
+	if (rc < 0)
+		goto oom;
+	if (rc > 0)
 		return desired; /* not what the API server sends: left as it is */
 	value = json_pack("{s:s, s:O}", "reason", "image lookup failed", "images", r->skipped_images);
 	text = value ? json_dumps(value, JSON_COMPACT | JSON_SORT_KEYS) : NULL;

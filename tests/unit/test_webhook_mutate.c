@@ -309,6 +309,20 @@ static const struct mcase cases[] = {
 	 "container a: command is not a list of strings", NULL, NULL},
 	{"malformed: no containers", WH_MODE_ENFORCE, false, false,
 	 POD(SC_1000, "'containers':[]"), WH_DENIED, {0}, "no containers", NULL, NULL},
+	{"malformed: metadata that is not an object", WH_MODE_ENFORCE, false, false,
+	 "{'apiVersion':'v1','kind':'Pod','metadata':'p',"
+	 "'spec':{'securityContext':" SC_1000 ",'containers':[" APP("") "]}}", WH_DENIED, {0},
+	 "metadata is not an object", NULL, NULL},
+	{"malformed: annotations that are not an object", WH_MODE_ENFORCE, false, false,
+	 "{'apiVersion':'v1','kind':'Pod','metadata':{'name':'p','annotations':['a']},"
+	 "'spec':{'securityContext':" SC_1000 ",'containers':[" APP("") "]}}", WH_DENIED, {0},
+	 "metadata.annotations is not an object", NULL, NULL},
+	{"no metadata at all: made, with the annotation", WH_MODE_ENFORCE, false, false,
+	 "{'apiVersion':'v1','kind':'Pod',"
+	 "'spec':{'securityContext':" SC_1000 ",'containers':[" APP("") "]}}", WH_INJECTED,
+	 {"/metadata/annotations/strict-groups~1injected='{\\'copies\\':{\\'gid-1000\\':[\\'app\\']},"
+	  "\\'groups\\':\\'60000\\',\\'mode\\':\\'enforce\\',\\'version\\':\\'0.1.0\\'}'"},
+	 NULL, NULL, ""},
 	{"malformed: a container without a name", WH_MODE_ENFORCE, false, false,
 	 POD(SC_1000, "'containers':[{'image':'a','command':['a']}]"), WH_DENIED, {0},
 	 "container 0 has no name", NULL, NULL},
