@@ -363,9 +363,8 @@ int image_user_parse(const char *user, struct image_user *out)
 	size_t ulen = colon ? (size_t)(colon - user) : strlen(user);
 
 	memset(out, 0, sizeof(*out));
-	for (const char *p = user; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			return -1;
+	if (image_has_control(user))
+		return -1;
 	if (!*user) {
 		out->uid_numeric = true;
 		return 0;

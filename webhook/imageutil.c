@@ -36,6 +36,14 @@ void image_one_line(char *s)
 			*s = '?';
 }
 
+bool image_has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
 void image_errf(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;

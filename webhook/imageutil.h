@@ -40,6 +40,9 @@ void image_errf(char *err, size_t errlen, const char *fmt, ...)
 /* Replaces every byte below 0x20 and 0x7f in s with '?'. */
 void image_one_line(char *s);
 
+/* Whether s holds a byte below 0x20 or 0x7f. */
+bool image_has_control(const char *s);
+
 /* An owned array of n strings (each malloc'ed), NULL when n == 0. */
 struct image_strv {
 	char **v;

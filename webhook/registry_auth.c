@@ -230,14 +230,6 @@ void docker_config_free(struct docker_config *c)
 	c->n = 0;
 }
 
-static bool has_control(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return true;
-	return false;
-}
-
 /* "https://host:port/v1/" -> "host:port"; Docker's legacy name of its
  * default registry -> docker.io. NULL when empty or out of memory. */
 static char *normalise_key(const char *key)
@@ -291,7 +283,7 @@ static int decode_auth(const char *b64, char **user, char **password)
 	}
 	buf[out_len] = '\0';
 	colon = strchr((char *)buf, ':');
-	if (!colon || colon == (char *)buf || has_control((char *)buf)) {
+	if (!colon || colon == (char *)buf || image_has_control((char *)buf)) {
 		memset(buf, 0, out_len);
 		free(buf);
 		return -1;
@@ -337,7 +329,7 @@ static int add_entry(struct docker_config *out, const char *key, const json_t *e
 	} else {
 		const char *us = json_string_value(u), *ps = json_string_value(pw);
 
-		if (has_control(us) || has_control(ps) || strchr(us, ':') ||
+		if (image_has_control(us) || image_has_control(ps) || strchr(us, ':') ||
 		    strlen(us) != json_string_length(u) || strlen(ps) != json_string_length(pw)) {
 			image_errf(err, errlen, "registry config: auths.\"%.100s\": invalid username or password",
 				   key);
