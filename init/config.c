@@ -24,15 +24,19 @@ static const struct {
 	const char *env;
 	const char *sealed; /* for messages about the seal's own value */
 } settings[SET_COUNT] = {
-	[SET_GROUPS] = {"--groups", "STRICT_GROUPS", "sealed STRICT_GROUPS"},
-	[SET_MODE] = {"--mode", "STRICT_GROUPS_MODE", "sealed STRICT_GROUPS_MODE"},
-	[SET_USER] = {"--user", "STRICT_GROUPS_USER", "sealed STRICT_GROUPS_USER"},
-	[SET_NO_NEW_PRIVS] = {"--no-new-privs", "STRICT_GROUPS_NO_NEW_PRIVS",
-			      "sealed STRICT_GROUPS_NO_NEW_PRIVS"},
-	[SET_GID] = {"--gid", "STRICT_GROUPS_GID", "sealed STRICT_GROUPS_GID"},
-	[SET_PRELOAD] = {"--preload", "STRICT_GROUPS_PRELOAD", "sealed STRICT_GROUPS_PRELOAD"},
-	[SET_LOCK] = {"--lock", "STRICT_GROUPS_LOCK", "sealed STRICT_GROUPS_LOCK"},
+#define SETTING(option, env) {option, env, "sealed " env}
+	[SET_GROUPS] = SETTING("--groups", "STRICT_GROUPS"),
+	[SET_MODE] = SETTING("--mode", "STRICT_GROUPS_MODE"),
+	[SET_USER] = SETTING("--user", "STRICT_GROUPS_USER"),
+	[SET_NO_NEW_PRIVS] = SETTING("--no-new-privs", "STRICT_GROUPS_NO_NEW_PRIVS"),
+	[SET_GID] = SETTING("--gid", "STRICT_GROUPS_GID"),
+	[SET_PRELOAD] = SETTING("--preload", "STRICT_GROUPS_PRELOAD"),
+	[SET_LOCK] = SETTING("--lock", "STRICT_GROUPS_LOCK"),
+#undef SETTING
 };
+
+static const char *const mode_names[] = {
+	[MODE_ENFORCE] = "enforce", [MODE_REFUSE] = "refuse", [MODE_AUDIT] = "audit"};
 
 /* Where each setting's value came from, for messages. */
 struct raw_value {
@@ -40,8 +44,6 @@ struct raw_value {
 	const char *source; /* "--groups" or "STRICT_GROUPS", for messages */
 	bool from_option;
 };
-
-
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -255,17 +257,14 @@ static int parse_flag(const struct raw_value *v, bool *out, char *err,
 static int parse_mode(struct sg_config *cfg, const struct raw_value *v,
 		      char *err, size_t errlen)
 {
-	if (strcmp(v->text, "enforce") == 0)
-		cfg->mode = MODE_ENFORCE;
-	else if (strcmp(v->text, "refuse") == 0)
-		cfg->mode = MODE_REFUSE;
-	else if (strcmp(v->text, "audit") == 0)
-		cfg->mode = MODE_AUDIT;
-	else
-		return fail(err, errlen,
-			    "%s: unknown mode (expected enforce, refuse or audit)",
-			    v->source);
-	return 0;
+	for (size_t m = 0; m < sizeof(mode_names) / sizeof(mode_names[0]); m++)
+		if (strcmp(v->text, mode_names[m]) == 0) {
+			cfg->mode = (enum sg_mode)m;
+			return 0;
+		}
+	return fail(err, errlen,
+		    "%s: unknown mode (expected enforce, refuse or audit)",
+		    v->source);
 }
 
 static int parse_values(struct sg_config *cfg, const struct raw_value raw[SET_COUNT],
@@ -556,9 +555,6 @@ static void seal_put(char *out, size_t cap, size_t *len, const char *name,
 size_t config_seal_compose(const struct sg_config *cfg, char *out, size_t cap,
 			   size_t *need)
 {
-	static const char *const modes[] = {[MODE_ENFORCE] = "enforce",
-					    [MODE_REFUSE] = "refuse",
-					    [MODE_AUDIT] = "audit"};
 	char *groups = cfg->ngroups ? gids_to_text(cfg->groups, cfg->ngroups) : NULL;
 	char num[24];
 	size_t len = 0;
@@ -569,7 +565,7 @@ size_t config_seal_compose(const struct sg_config *cfg, char *out, size_t cap,
 	}
 	seal_put(out, cap, &len, settings[SET_GROUPS].env, groups ? groups : "");
 	free(groups);
-	seal_put(out, cap, &len, settings[SET_MODE].env, modes[cfg->mode]);
+	seal_put(out, cap, &len, settings[SET_MODE].env, mode_names[cfg->mode]);
 	if (cfg->user_set) {
 		snprintf(num, sizeof(num), "%u:%u", (unsigned)cfg->user_uid,
 			 (unsigned)cfg->user_gid);
