@@ -2,7 +2,6 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -171,18 +170,16 @@ void lookup_job_run(struct lookup_job *j, void (*done)(void *), void *arg)
 		if (atomic_fetch_add(&running, 1) >= LOOKUPS_MAX_THREADS) {
 			atomic_fetch_sub(&running, 1);
 			it->rc = IMAGE_ERR_INTERNAL;
-			snprintf(it->err, sizeof(it->err), "image \"%.300s\": too many lookups in "
-				 "progress (%d): try again", it->image, LOOKUPS_MAX_THREADS);
-			image_one_line(it->err);
+			image_errf(it->err, sizeof(it->err), "image \"%.300s\": too many lookups in "
+				   "progress (%d): try again", it->image, LOOKUPS_MAX_THREADS);
 			atomic_fetch_sub(&j->pending, 1);
 			continue;
 		}
 		if (pthread_create(&t, &attr, lookup_thread, it) != 0) {
 			atomic_fetch_sub(&running, 1);
 			it->rc = IMAGE_ERR_INTERNAL;
-			snprintf(it->err, sizeof(it->err), "image \"%.300s\": no thread for its lookup",
-				 it->image);
-			image_one_line(it->err);
+			image_errf(it->err, sizeof(it->err), "image \"%.300s\": no thread for its lookup",
+				   it->image);
 			atomic_fetch_sub(&j->pending, 1);
 		}
 	}
