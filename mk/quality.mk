@@ -83,7 +83,7 @@ FUZZ_BIN := $(FUZZ_DIR)/fuzz_config_policy
 FUZZ_CFLAGS := $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all $(filter-out -Werror,$(WARNINGS)) -Iinit
 
-$(FUZZ_BIN): tests/fuzz/fuzz_config_policy.c $(FUZZ_LIB_SRCS) $(INIT_HDRS) | $(QUALITY)/.deps
+$(FUZZ_BIN): tests/fuzz/fuzz_config_policy.c tests/fuzz/fuzz_check.h $(FUZZ_LIB_SRCS) $(INIT_HDRS) | $(QUALITY)/.deps
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_SRCS)
 

@@ -103,7 +103,7 @@ FUZZ_REGISTRY_BIN := $(FUZZ_DIR)/fuzz_registry
 
 .PHONY: fuzz-registry
 
-$(FUZZ_REGISTRY_BIN): tests/registry/fuzz_registry.c tests/registry/kubelet_expand.h $(REGISTRY_PURE_SRCS) $(REGISTRY_HDRS) | $(QUALITY)/.deps $(BUILD)/.deps-registry
+$(FUZZ_REGISTRY_BIN): tests/registry/fuzz_registry.c tests/fuzz/fuzz_check.h tests/registry/kubelet_expand.h $(REGISTRY_PURE_SRCS) $(REGISTRY_HDRS) | $(QUALITY)/.deps $(BUILD)/.deps-registry
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -Iwebhook -Itests/registry -o $@ $< $(REGISTRY_PURE_SRCS) -ljansson -lnettle
 

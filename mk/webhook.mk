@@ -103,7 +103,7 @@ e2e: $(WEBHOOK) webhook-test-deps $(WEBHOOK_IMAGE_TAR)
 WEBHOOK_FUZZ_BIN := $(FUZZ_DIR)/fuzz_webhook_review
 WEBHOOK_FUZZ_SRCS := tests/fuzz/fuzz_webhook_review.c $(WEBHOOK_UNIT_SUPPORT) $(WEBHOOK_CORE_SRCS)
 
-$(WEBHOOK_FUZZ_BIN): $(WEBHOOK_FUZZ_SRCS) $(WEBHOOK_HDRS) | $(QUALITY)/.deps $(BUILD)/.deps-webhook
+$(WEBHOOK_FUZZ_BIN): $(WEBHOOK_FUZZ_SRCS) $(WEBHOOK_HDRS) tests/fuzz/fuzz_check.h | $(QUALITY)/.deps $(BUILD)/.deps-webhook
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -o $@ $(WEBHOOK_FUZZ_SRCS) $(WEBHOOK_CORE_LIBS)
 

@@ -63,14 +63,7 @@
 #include "gidlist.h"
 #include "policy.h"
 
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr, "invariant violated: %s (%s:%d)\n",    \
-				#cond, __FILE__, __LINE__);                    \
-			abort();                                               \
-		}                                                              \
-	} while (0)
+#include "fuzz_check.h"
 
 enum { S_GROUPS, S_MODE, S_USER, S_NNP, S_GID, S_PRELOAD, S_LOCK, S_N };
 

@@ -43,13 +43,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(cond)                                                                    \
-	do {                                                                           \
-		if (!(cond)) {                                                         \
-			fprintf(stderr, "invariant failed: %s (line %d)\n", #cond, __LINE__); \
-			abort();                                                       \
-		}                                                                      \
-	} while (0)
+#include "fuzz_check.h"
 
 static const char *const lists[] = {"initContainers", "containers", "ephemeralContainers"};
 

@@ -42,14 +42,7 @@
 #include "registry_auth.h"
 #include "registry_manifest.h"
 
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr, "invariant violated: %s (%s:%d)\n",    \
-				#cond, __FILE__, __LINE__);                    \
-			abort();                                               \
-		}                                                              \
-	} while (0)
+#include "../fuzz/fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
