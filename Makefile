@@ -19,7 +19,8 @@ CSTD := -std=c11 -D_GNU_SOURCE
 # init/seal.h); fewer pages also start faster.
 OPT := -Os -fno-asynchronous-unwind-tables -fno-unwind-tables
 
-# musl-tools ships no kernel headers: point at the system's (DESIGN.md).
+# musl-tools ships no kernel headers: point at the system's (docs/design.md,
+# "musl's headers").
 KHDR := $(BUILD)/kernel-headers
 CAPNG_VERSION_DIR = $(wildcard $(BUILD)/libcap-ng/libcap-ng-*/)
 CAPNG_A := $(BUILD)/libcap-ng/libcap-ng.a
@@ -84,7 +85,8 @@ $(STRICT_INIT): $(INIT_SRCS) $(INIT_HDRS) $(CAPNG_A) Makefile
 
 # The LD_PRELOAD guard: built with the system compiler against glibc,
 # without _FORTIFY_SOURCE (no *_chk symbols), so that it also loads in musl
-# programs (DESIGN.md fact 8). It shares init/gidlist.c with strict-init.
+# programs (docs/design.md, "One guard for both libcs"). It shares
+# init/gidlist.c with strict-init.
 PRELOAD_SRCS := preload/strict_preload.c init/gidlist.c
 # exactly the interposed functions, sorted
 PRELOAD_EXPORTS := initgroups setegid setfsgid setgid setgroups setregid setresgid

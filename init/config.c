@@ -298,7 +298,8 @@ static int parse_values(struct sg_config *cfg, const struct raw_value raw[SET_CO
 		/* The loaders resolve anything else their own way: a bare
 		 * name in the library path, a relative path against the cwd
 		 * of every later exec, and glibc expands $LIB, $ORIGIN and
-		 * $PLATFORM (DESIGN.md fact 14). */
+		 * $PLATFORM (docs/design.md, "The loaders and
+		 * LD_PRELOAD"). */
 		if (raw[SET_PRELOAD].text[0] != '/')
 			return fail(err, errlen, "%s: the path must be absolute (the loader resolves other paths elsewhere)",
 				    raw[SET_PRELOAD].source);

@@ -23,7 +23,7 @@
 /* security.capability, revision 2, permitted = CAP_SETGID, no effective
  * bit: with "=p" the binary still starts when the bounding set lacks
  * CAP_SETGID and can say why it cannot drop (with "=ep" exec fails with
- * EPERM; DESIGN.md fact 1). Little-endian 32-bit words. */
+ * EPERM; docs/design.md, "Capabilities at exec"). Little-endian 32-bit words. */
 static void capability_xattr(unsigned char out[XATTR_CAPS_SZ_2])
 {
 	uint32_t words[XATTR_CAPS_SZ_2 / 4] = {

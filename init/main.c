@@ -104,7 +104,7 @@ static int drop_groups(const struct sg_plan *plan)
 	int rc;
 
 	/* Not root: CAP_SETGID comes from the file capability, permitted only
-	 * (DESIGN.md fact 1). Raising it also drops anything else permitted. */
+	 * (docs/design.md, "Capabilities at exec"). Raising it also drops anything else permitted. */
 	if (!plan->root_start && caps_raise_setgid()) {
 		if (errno == EPERM)
 			return refuse(plan, "CAP_SETGID cannot be raised (file capability "
@@ -174,7 +174,8 @@ static int read_state_and_plan(const struct sg_config *cfg, struct sg_state *st,
 
 /* Why the file at fd cannot be the guard as the loader will see it, or
  * NULL: a regular ELF shared object for this machine, not on a noexec
- * mount (glibc opens it there but cannot map it; DESIGN.md fact 14). */
+ * mount (glibc opens it there but cannot map it; docs/design.md, "The loaders and
+ * LD_PRELOAD"). */
 static const char *preload_unusable(int fd)
 {
 	unsigned char header[64];

@@ -18,7 +18,8 @@
  *                        returns the current fsgid
  * glibc's and musl's initgroups() call setgroups internally, past any
  * interposition, and glibc's setegid() calls setresgid internally, so each
- * is replaced itself (DESIGN.md fact 7). Static binaries and raw system
+ * is replaced itself (docs/design.md, "libc calls setgroups behind your
+ * back"). Static binaries and raw system
  * calls bypass any preload: that is what the seccomp lock
  * (STRICT_GROUPS_LOCK=1) is for.
  *
@@ -27,7 +28,7 @@
  *
  * Built against glibc without _FORTIFY_SOURCE, and using only getenv,
  * dlsym, getgid, getegid, write and malloc, so that the same file loads in
- * glibc and musl programs (DESIGN.md fact 8). Everything but the
+ * glibc and musl programs (docs/design.md, "One guard for both libcs"). Everything but the
  * interposed functions is hidden. */
 #include <dlfcn.h>
 #include <errno.h>

@@ -1,7 +1,8 @@
 /* What a container runs, and the rewrite that puts strict-init in front
  * of it. Pure.
  *
- * Kubernetes' rules (DESIGN.md fact 15), as containerd's CRI applies them
+ * Kubernetes' rules (docs/design.md, "What a
+ * container runs"), as containerd's CRI applies them
  * (WithProcessArgs):
  *   command unset, args unset:  ENTRYPOINT + CMD
  *   command unset, args set:    ENTRYPOINT + args

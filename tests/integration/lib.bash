@@ -84,7 +84,8 @@ sg_fixtures_build() {
 	chmod 0755 "$root/bin/garbage"
 
 	"$SG_INIT" install $SG_DEFAULT_SEAL "$d/strict/strict-init" || return
-	# Plain cp drops the security.capability xattr (DESIGN.md fact 4).
+	# Plain cp drops the security.capability xattr (docs/design.md,
+	# "Where the xattr survives").
 	cp "$d/strict/strict-init" "$d/strict-plain/strict-init"
 	cp "$SG_INIT" "$d/strict-unsealed/strict-init" &&
 		setcap cap_setgid=p "$d/strict-unsealed/strict-init"
@@ -275,7 +276,7 @@ sg_ctr() {
 }
 
 # sg_exec ID ARG...: ARG... in the running container ID the way containerd's
-# CRI runs `kubectl exec` (DESIGN.md fact 11): the container's own process
+# CRI runs `kubectl exec` (docs/design.md, "Processes that never pass the entrypoint"): the container's own process
 # spec (user and merged groups, capabilities, no_new_privs, env, cwd) with
 # other args; `runc exec` in the foreground, its exit status returned.
 sg_exec() {

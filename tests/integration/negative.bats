@@ -1,7 +1,7 @@
 # Removing a group is a privilege too: a file can deny a group what it
 # grants to others (mode 0604 owned by the group, or an ACL entry
 # group:60000:---), which is why the kernel demands CAP_SETGID even to
-# shrink the group list (DESIGN.md fact 12). strict-init carries that
+# shrink the group list (docs/design.md, "Why a seal"). strict-init carries that
 # capability, so whoever runs it must not choose what it removes: the
 # sealed policy decides. The attacks come from a `kubectl exec` session
 # (runc exec with the container's own process spec, as containerd's CRI

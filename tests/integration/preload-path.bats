@@ -1,5 +1,5 @@
-# The preload path is checked as the loader will use it (DESIGN.md fact
-# 14): absolute, no '$', a regular file that is an ELF shared object for
+# The preload path is checked as the loader will use it (docs/design.md,
+# "The loaders and LD_PRELOAD"): absolute, no '$', a regular file that is an ELF shared object for
 # this machine, on a mount without noexec. Anything else is refused (77, or
 # 64 for a path the loaders would resolve elsewhere: bad-input.bats) with
 # the reason; otherwise the command would run unguarded.

@@ -951,7 +951,7 @@ static long int80_call(long nr, uint64_t a0, uint64_t a1, uint64_t a2)
 /* Whether this kernel runs i386 system calls through int $0x80, found by
  * trying in a child without any filter: some machines of this kind fault
  * (SIGSEGV) although the kernel is built with IA-32 emulation, others
- * answer -ENOSYS, others work (DESIGN.md, "On this machine kind"). NULL
+ * answer -ENOSYS, others work (docs/design.md, the lock). NULL
  * when it works, else why not. */
 static const char *int80_unavailable(void)
 {

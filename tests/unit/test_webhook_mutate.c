@@ -332,7 +332,7 @@ static const struct mcase cases[] = {
 	 NULL, NULL},
 
 	/* ---- containers without command: their image's ENTRYPOINT and CMD
-	 * (Kubernetes' rules, DESIGN.md fact 15), escaped for kubelet ---- */
+	 * (Kubernetes' rules, docs/design.md), escaped for kubelet ---- */
 	{"no command, no args: ENTRYPOINT after --, CMD as args, both escaped; pinned to the digest",
 	 WH_MODE_ENFORCE, false, false, POD(SC_1000, "'containers':[" WEB("") "]"), WH_INJECTED,
 	 {"/spec/containers/0/command=" WRAPPED(",'/bin/sh','-c'"),
