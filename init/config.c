@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gidlist.h"
+#include "common/gidlist.h"
 #include "seccomp.h" /* LOCK_MAX_GIDS */
 
 enum setting {

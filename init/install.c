@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "exitcodes.h"
-#include "log.h"
+#include "common/log.h"
 #include "seal.h"
 
 #define MAX_SELF_SIZE (16u << 20)

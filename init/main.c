@@ -14,7 +14,7 @@
 #include "envedit.h"
 #include "exitcodes.h"
 #include "install.h"
-#include "log.h"
+#include "common/log.h"
 #include "policy.h"
 #include "privops.h"
 #include "seal.h"

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <syslog.h>
 
-#include "log.h"
+#include "common/log.h"
 
 void syslog(int priority, const char *format, ...)
 {

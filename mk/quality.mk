@@ -81,7 +81,7 @@ FUZZ_BIN := $(FUZZ_DIR)/fuzz_config_policy
 # clang's warnings on the project's sources are informative here: gcc with
 # -Werror is the compiler of record.
 FUZZ_CFLAGS := $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined \
-	-fno-sanitize-recover=all $(filter-out -Werror,$(WARNINGS)) -Iinit
+	-fno-sanitize-recover=all $(filter-out -Werror,$(WARNINGS)) -I.
 
 $(FUZZ_BIN): tests/fuzz/fuzz_config_policy.c tests/fuzz/fuzz_check.h $(FUZZ_LIB_SRCS) $(INIT_HDRS) | $(QUALITY)/.deps
 	@mkdir -p $(@D)
@@ -129,7 +129,7 @@ endef
 sanitize-asan: | $(QUALITY)/.deps
 	@test -n "$(UNIT_SRCS)" || { echo "sanitize: no unit tests (tests/unit/test_*.c)" >&2; exit 1; }
 	@$(MAKE) --no-print-directory BUILD=$(SAN_BUILD) UNIT_CC=clang \
-	  UNIT_CFLAGS="$(CSTD) -O1 -g $(filter-out -Werror,$(WARNINGS)) -Iinit $(SAN_FLAGS)" \
+	  UNIT_CFLAGS="$(CSTD) -O1 -g $(filter-out -Werror,$(WARNINGS)) -I. $(SAN_FLAGS)" \
 	  $(SAN_BINS)
 	$(call run-each,asan+ubsan,SAN_RUN,$(SAN_BINS))
 
@@ -149,7 +149,7 @@ sanitize-valgrind: $(VALGRIND_BINS) | $(QUALITY)/.deps
 LINT_SRCS ?= $(INIT_SRCS) $(wildcard preload/*.c)
 # and the quality tooling's own C
 LINT_OWN_SRCS := bench/driver.c bench/floor.c tests/fuzz/fuzz_config_policy.c
-LINT_CPPFLAGS ?= -D_GNU_SOURCE -Iinit -I$(CAPNG_INC)
+LINT_CPPFLAGS ?= -D_GNU_SOURCE -I. -I$(CAPNG_INC)
 # cppcheck knows no compiler: tell it the architecture (init/seccomp.c
 # has a branch per architecture and #error for the others).
 LINT_ARCH_DEFINE := -D__$(shell uname -m)__

@@ -13,10 +13,10 @@
 # The webhook links $(REGISTRY_SRCS) with $(REGISTRY_LIBS); docs/registry.md
 # describes the design.
 
-REGISTRY_PURE_SRCS := webhook/imageutil.c webhook/imagedigest.c \
-	webhook/imageref.c webhook/imageconfig.c webhook/imageargv.c \
-	webhook/registry_manifest.c webhook/registry_auth.c webhook/imagestore.c
-REGISTRY_NET_SRCS := webhook/registry.c webhook/imagecache.c
+REGISTRY_PURE_SRCS := webhook/image/image.c webhook/image/imagedigest.c \
+	webhook/image/imageref.c webhook/image/imageconfig.c webhook/image/imageargv.c \
+	webhook/image/registry_manifest.c webhook/image/registry_auth.c webhook/image/imagestore.c
+REGISTRY_NET_SRCS := webhook/image/registry.c webhook/image/imagecache.c
 REGISTRY_SRCS := $(REGISTRY_PURE_SRCS) $(REGISTRY_NET_SRCS)
 REGISTRY_HDRS := $(REGISTRY_SRCS:.c=.h)
 REGISTRY_BUILD_PACKAGES := libcurl4-gnutls-dev libjansson-dev nettle-dev \
@@ -42,7 +42,7 @@ REGISTRY_UNIT_BINS = $(patsubst tests/registry/unit/%.c,$(BUILD)/unit/%,$(REGIST
 
 $(REGISTRY_UNIT_BINS): $(BUILD)/unit/%: tests/registry/unit/%.c $(REGISTRY_SRCS) $(REGISTRY_HDRS) $(wildcard tests/registry/*.h) | $(BUILD)/.deps-registry
 	@mkdir -p $(@D)
-	$(UNIT_CC) $(UNIT_CFLAGS) -Iwebhook -o $@ $< $(REGISTRY_SRCS) -lcmocka $(REGISTRY_LIBS)
+	$(UNIT_CC) $(UNIT_CFLAGS) -I. -o $@ $< $(REGISTRY_SRCS) -lcmocka $(REGISTRY_LIBS)
 
 registry-unit: $(REGISTRY_UNIT_BINS)
 	@fail=0; for t in $(REGISTRY_UNIT_BINS); do $$t || fail=1; done; exit $$fail
@@ -59,7 +59,7 @@ sanitize-valgrind: $(REGISTRY_UNIT_BINS)
 # make lint: both linters over the module and its tests.
 LINT_SRCS += $(REGISTRY_SRCS)
 LINT_OWN_SRCS += $(REGISTRY_UNIT_SRCS)
-LINT_CPPFLAGS += -Iwebhook -Itests/registry
+LINT_CPPFLAGS += -I. -Itests/registry
 
 # ---- the e2e suite ---------------------------------------------------------
 
@@ -79,7 +79,7 @@ $(BUILD)/.deps-registry-e2e: | $(BUILD)/.deps-build
 # The lookup driver: the module under test, as the suite drives it.
 $(REGISTRY_DRIVER): tests/registry/driver.c $(REGISTRY_SRCS) $(REGISTRY_HDRS) | $(BUILD)/.deps-registry
 	@mkdir -p $(@D)
-	gcc $(CSTD) -O2 -g $(WARNINGS) $(HARDENING) -Iwebhook -o $@ $< $(REGISTRY_SRCS) $(REGISTRY_LIBS)
+	gcc $(CSTD) -O2 -g $(WARNINGS) $(HARDENING) -I. -o $@ $< $(REGISTRY_SRCS) $(REGISTRY_LIBS)
 
 $(REGISTRY_TOOLS)/node_modules/.package-lock.json: $(REGISTRY_TOOLS)/package.json $(REGISTRY_TOOLS)/package-lock.json | $(BUILD)/.deps-registry-e2e
 	cd $(REGISTRY_TOOLS) && npm ci --no-audit --no-fund --loglevel=error
@@ -105,7 +105,7 @@ FUZZ_REGISTRY_BIN := $(FUZZ_DIR)/fuzz_registry
 
 $(FUZZ_REGISTRY_BIN): tests/registry/fuzz_registry.c tests/fuzz/fuzz_check.h tests/registry/kubelet_expand.h $(REGISTRY_PURE_SRCS) $(REGISTRY_HDRS) | $(QUALITY)/.deps $(BUILD)/.deps-registry
 	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) -Iwebhook -Itests/registry -o $@ $< $(REGISTRY_PURE_SRCS) -ljansson -lnettle
+	clang $(FUZZ_CFLAGS) -I. -Itests/registry -o $@ $< $(REGISTRY_PURE_SRCS) -ljansson -lnettle
 
 fuzz-registry: $(FUZZ_REGISTRY_BIN)
 	@mkdir -p $(FUZZ_DIR)/corpus-registry
@@ -131,7 +131,7 @@ REGISTRY_DRIVER_ASAN := $(REGISTRY_DIR)/registry-driver-asan
 .PHONY: registry-e2e-asan
 $(REGISTRY_DRIVER_ASAN): tests/registry/driver.c $(REGISTRY_SRCS) $(REGISTRY_HDRS) | $(QUALITY)/.deps $(BUILD)/.deps-registry
 	@mkdir -p $(@D)
-	clang $(CSTD) -O1 -g $(filter-out -Werror,$(WARNINGS)) $(SAN_FLAGS) -Iwebhook -o $@ $< $(REGISTRY_SRCS) $(REGISTRY_LIBS)
+	clang $(CSTD) -O1 -g $(filter-out -Werror,$(WARNINGS)) $(SAN_FLAGS) -I. -o $@ $< $(REGISTRY_SRCS) $(REGISTRY_LIBS)
 
 # Reports go to files (the tests read the driver's stdout line by line);
 # any report fails the target.

@@ -6,7 +6,7 @@
 #   make bench-webhook    admissions/s, latency and RSS under wrk (docs/benchmarks.md)
 #   make webhook-image    build/strict-groups-webhook-image.tar (reproducible)
 #
-# The pure core (webhook/jsondiff.c, mutate.c, review.c) is unit-tested by
+# The pure core (webhook/admission/) is unit-tested by
 # tests/unit/test_webhook_*.c through tests.mk's rule, fuzzed by
 # tests/fuzz/fuzz_webhook_review.c (`make fuzz`), and linted with the rest.
 
@@ -17,20 +17,21 @@ WEBHOOK_TEST_PACKAGES := openssl curl jq bats wrk procps
 # The pure parts of the image lookup the core uses (the argv rules, references,
 # configs, digests: mk/registry.mk's module); the server links the rest of it
 # (the registry client and the cache, libcurl).
-WEBHOOK_IMAGE_CORE_SRCS := webhook/imageutil.c webhook/imagedigest.c webhook/imageref.c \
-	webhook/imageconfig.c webhook/imageargv.c
-WEBHOOK_CORE_SRCS := webhook/jsondiff.c webhook/mutate.c webhook/review.c init/gidlist.c \
-	$(WEBHOOK_IMAGE_CORE_SRCS)
+WEBHOOK_IMAGE_CORE_SRCS := webhook/image/image.c webhook/image/imagedigest.c \
+	webhook/image/imageref.c webhook/image/imageconfig.c webhook/image/imageargv.c
+WEBHOOK_ADMISSION_SRCS := webhook/admission/jsondiff.c webhook/admission/mutate.c \
+	webhook/admission/review.c
+WEBHOOK_CORE_SRCS := $(WEBHOOK_ADMISSION_SRCS) common/gidlist.c $(WEBHOOK_IMAGE_CORE_SRCS)
 WEBHOOK_SYS_SRCS := webhook/options.c webhook/metrics.c webhook/tlscreds.c webhook/lookups.c \
 	webhook/server.c webhook/main.c
 WEBHOOK_NET_SRCS := $(filter-out $(WEBHOOK_IMAGE_CORE_SRCS),$(REGISTRY_SRCS))
 # strict-init's one-line logger, with the webhook's prefix
-WEBHOOK_SHARED_SRCS := init/log.c init/config.c
-WEBHOOK_HDRS := $(wildcard webhook/*.h) init/gidlist.h init/seccomp.h
+WEBHOOK_SHARED_SRCS := common/log.c init/config.c
+WEBHOOK_HDRS := $(wildcard webhook/*.h webhook/*/*.h common/*.h) init/seccomp.h
 WEBHOOK_CORE_LIBS := -ljansson -lnettle
 WEBHOOK_LIBS = -lmicrohttpd -lgnutls $(REGISTRY_LIBS)
 WEBHOOK_CFLAGS := $(CSTD) -O2 $(WARNINGS) $(HARDENING) -D_FORTIFY_SOURCE=2 -fPIE \
-	-ffunction-sections -fdata-sections -Iinit -DSTRICT_VERSION='"$(VERSION)"' \
+	-ffunction-sections -fdata-sections -I. -DSTRICT_VERSION='"$(VERSION)"' \
 	-DLOG_PREFIX='"strict-groups-webhook: "'
 WEBHOOK_LDFLAGS := -pie -Wl,-z,relro,-z,now,-z,noexecstack -Wl,--as-needed -Wl,--gc-sections
 
@@ -45,19 +46,19 @@ $(BUILD)/.deps-webhook: | $(BUILD)/.deps-build
 webhook-deps: $(BUILD)/.deps-webhook
 
 WEBHOOK_ALL_SRCS := $(WEBHOOK_CORE_SRCS) $(WEBHOOK_NET_SRCS) $(WEBHOOK_SYS_SRCS) $(WEBHOOK_SHARED_SRCS)
-$(WEBHOOK): $(WEBHOOK_ALL_SRCS) $(WEBHOOK_HDRS) init/log.h init/config.h mk/webhook.mk | $(BUILD)/.deps-webhook $(BUILD)/.deps-registry
+$(WEBHOOK): $(WEBHOOK_ALL_SRCS) $(WEBHOOK_HDRS) init/config.h mk/webhook.mk | $(BUILD)/.deps-webhook $(BUILD)/.deps-registry
 	gcc $(WEBHOOK_CFLAGS) $(WEBHOOK_LDFLAGS) -o $@ $(WEBHOOK_ALL_SRCS) $(WEBHOOK_LIBS)
 
 # The unit tests of the core: tests.mk's rule, with the core's sources and
 # libraries (the same rule builds them under ASan for `make sanitize`).
 WEBHOOK_UNIT_SUPPORT := tests/unit/webhook_util.c
 $(BUILD)/unit/test_webhook_%: UNIT_EXTRA_SRCS = $(WEBHOOK_UNIT_SUPPORT) \
-	$(filter-out init/gidlist.c,$(WEBHOOK_CORE_SRCS)) $(WEBHOOK_CORE_LIBS)
+	$(filter-out common/gidlist.c,$(WEBHOOK_CORE_SRCS)) $(WEBHOOK_CORE_LIBS)
 # (explicit targets: a pattern rule's extra prerequisites are not merged
 # with tests.mk's pattern rule, so a change of the core would not rebuild)
 # the flags (webhook/options.c) too, with a version for its defaults
 $(BUILD)/unit/test_webhook_options: UNIT_EXTRA_SRCS = $(WEBHOOK_UNIT_SUPPORT) \
-	$(filter-out init/gidlist.c,$(WEBHOOK_CORE_SRCS)) webhook/options.c \
+	$(filter-out common/gidlist.c,$(WEBHOOK_CORE_SRCS)) webhook/options.c \
 	-DSTRICT_VERSION='"test"' $(WEBHOOK_CORE_LIBS)
 $(BUILD)/unit/test_webhook_options: webhook/options.c
 WEBHOOK_UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_webhook_*.c))
@@ -65,7 +66,7 @@ $(WEBHOOK_UNIT_BINS): $(WEBHOOK_CORE_SRCS) $(WEBHOOK_HDRS) $(WEBHOOK_UNIT_SUPPOR
 	tests/unit/webhook_util.h | $(BUILD)/.deps-webhook
 
 # make lint: the webhook's C too (mk/quality.mk sets LINT_SRCS with ?=).
-LINT_SRCS += $(filter-out init/gidlist.c $(REGISTRY_SRCS),$(WEBHOOK_CORE_SRCS)) $(WEBHOOK_SYS_SRCS) \
+LINT_SRCS += $(filter-out common/gidlist.c $(REGISTRY_SRCS),$(WEBHOOK_CORE_SRCS)) $(WEBHOOK_SYS_SRCS) \
 	$(WEBHOOK_UNIT_SUPPORT)
 LINT_CPPFLAGS += -DSTRICT_VERSION='"$(VERSION)"'
 
@@ -128,9 +129,9 @@ LINT_OWN_SRCS += tests/fuzz/fuzz_webhook_review.c
 WEBHOOK_SAN := $(SAN_BUILD)/strict-groups-webhook
 WEBHOOK_SAN_LOGS := $(SAN_BUILD)/webhook-reports
 
-$(WEBHOOK_SAN): $(WEBHOOK_ALL_SRCS) $(WEBHOOK_HDRS) init/log.h init/config.h mk/webhook.mk | $(QUALITY)/.deps $(BUILD)/.deps-webhook $(BUILD)/.deps-registry
+$(WEBHOOK_SAN): $(WEBHOOK_ALL_SRCS) $(WEBHOOK_HDRS) init/config.h mk/webhook.mk | $(QUALITY)/.deps $(BUILD)/.deps-webhook $(BUILD)/.deps-registry
 	@mkdir -p $(@D)
-	clang $(CSTD) -O1 -g $(filter-out -Werror,$(WARNINGS)) $(SAN_FLAGS) -Iinit \
+	clang $(CSTD) -O1 -g $(filter-out -Werror,$(WARNINGS)) $(SAN_FLAGS) -I. \
 	  -DSTRICT_VERSION='"$(VERSION)"' -DLOG_PREFIX='"strict-groups-webhook: "' \
 	  -o $@ $(WEBHOOK_ALL_SRCS) $(WEBHOOK_LIBS)
 

@@ -40,7 +40,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#include "gidlist.h"
+#include "common/gidlist.h"
 
 #define PUBLIC __attribute__((visibility("default")))
 

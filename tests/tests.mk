@@ -9,7 +9,7 @@
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 UNIT_CC := gcc
-UNIT_CFLAGS := $(CSTD) -O1 -g $(WARNINGS) -Iinit
+UNIT_CFLAGS := $(CSTD) -O1 -g $(WARNINGS) -I.
 
 $(BUILD)/unit/%: tests/unit/%.c $(INIT_LIB_SRCS) $(INIT_HDRS) | $(BUILD)/.deps-test
 	@mkdir -p $(BUILD)/unit

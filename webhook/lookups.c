@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "imagecache.h"
+#include "webhook/image/imagecache.h"
 
 #define PREFIX "strict_groups_webhook"
 #define ERR_MAX 512

@@ -19,7 +19,7 @@
 
 #include <jansson.h>
 
-#include "mutate.h"
+#include "webhook/admission/mutate.h"
 #include "options.h"
 
 /* Lookup threads at once, over all admissions; a lookup beyond it fails

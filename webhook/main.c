@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "common/log.h"
 #include "lookups.h"
 #include "metrics.h"
 #include "options.h"

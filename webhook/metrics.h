@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "review.h"
+#include "webhook/admission/review.h"
 
 /* outcome: enum wh_outcome or WH_ERROR. */
 void metrics_admission(enum wh_op_label op, enum wh_mode mode, int outcome, double seconds);

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gidlist.h"
-#include "imageref.h"
+#include "common/gidlist.h"
+#include "webhook/image/imageref.h"
 
 enum kind { K_STRING, K_UINT, K_BOOL, K_MODE, K_PULL, K_LISTEN, K_FAILURE, K_LIST, K_FLAG };
 

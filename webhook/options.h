@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "mutate.h"
+#include "webhook/admission/mutate.h"
 
 /* Entries of a repeatable flag (--insecure-registry, --registry-endpoint,
  * --registry-allow). */

@@ -15,10 +15,10 @@
 
 #include <microhttpd.h>
 
-#include "log.h"
+#include "common/log.h"
 #include "lookups.h"
 #include "metrics.h"
-#include "review.h"
+#include "webhook/admission/review.h"
 #include "tlscreds.h"
 
 /* TLS 1.2 and 1.3 only: what the API server's client speaks. */

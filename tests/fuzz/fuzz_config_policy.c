@@ -58,10 +58,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "envedit.h"
-#include "gidlist.h"
-#include "policy.h"
+#include "init/config.h"
+#include "init/envedit.h"
+#include "common/gidlist.h"
+#include "init/policy.h"
 
 #include "fuzz_check.h"
 

@@ -37,7 +37,7 @@
 
 #include <nettle/base64.h>
 
-#include "../../webhook/review.h"
+#include "webhook/admission/review.h"
 #include "../registry/kubelet_expand.h"
 #include "../unit/webhook_util.h"
 

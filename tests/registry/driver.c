@@ -30,7 +30,7 @@
 
 #include <jansson.h>
 
-#include "imagecache.h"
+#include "webhook/image/imagecache.h"
 
 #define MAX_LIST 16
 

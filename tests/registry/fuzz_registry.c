@@ -34,13 +34,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "imageargv.h"
-#include "imageconfig.h"
-#include "imagedigest.h"
-#include "imageref.h"
+#include "webhook/image/imageargv.h"
+#include "webhook/image/imageconfig.h"
+#include "webhook/image/imagedigest.h"
+#include "webhook/image/imageref.h"
 #include "kubelet_expand.h"
-#include "registry_auth.h"
-#include "registry_manifest.h"
+#include "webhook/image/registry_auth.h"
+#include "webhook/image/registry_manifest.h"
 
 #include "../fuzz/fuzz_check.h"
 

@@ -8,7 +8,7 @@
 #include <cmocka.h>
 #include <elf.h>
 
-#include "envedit.h"
+#include "init/envedit.h"
 
 static size_t count(char **env)
 {

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "gidlist.h"
+#include "common/gidlist.h"
 
 static void expect_error(const char *text, enum gid_parse_error want,
 			 size_t want_index)

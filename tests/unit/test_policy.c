@@ -9,8 +9,8 @@
 
 #include <cmocka.h>
 
-#include "config.h"
-#include "policy.h"
+#include "init/config.h"
+#include "init/policy.h"
 
 static const gid_t alice_held[] = {1000, 50000, 60000}; /* as a CRI merges */
 

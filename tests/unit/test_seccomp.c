@@ -33,7 +33,7 @@
 
 #include <cmocka.h>
 
-#include "seccomp.h"
+#include "init/seccomp.h"
 
 #define ALLOW SECCOMP_RET_ALLOW
 #define KILL SECCOMP_RET_KILL_PROCESS

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "../../webhook/jsondiff.h"
+#include "webhook/admission/jsondiff.h"
 #include "webhook_util.h"
 
 /* from, to, the patch expected (NULL: only that it applies) */

@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "../../webhook/mutate.h"
+#include "webhook/admission/mutate.h"
 #include "webhook_util.h"
 
 #define COPY1000 "'/strict-groups/strict-init-gid-1000'"

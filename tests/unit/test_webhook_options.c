@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "../../webhook/options.h"
+#include "webhook/options.h"
 
 #define REQUIRED "--tls-cert=c", "--tls-key=k", "--image=i"
 

@@ -12,7 +12,7 @@
 #include <cmocka.h>
 #include <nettle/base64.h>
 
-#include "../../webhook/review.h"
+#include "webhook/admission/review.h"
 #include "webhook_util.h"
 
 static const struct wh_settings settings = {

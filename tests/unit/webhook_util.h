@@ -8,7 +8,7 @@
 
 #include <jansson.h>
 
-#include "../../webhook/mutate.h"
+#include "webhook/admission/mutate.h"
 
 /* Parses JSON written with ' for " (test data stays readable); aborts on a
  * syntax error, which is a bug in the test. */

@@ -17,8 +17,8 @@
 #include <cmocka.h>
 
 #include "../kubelet_expand.h"
-#include "imageargv.h"
-#include "imageconfig.h"
+#include "webhook/image/imageargv.h"
+#include "webhook/image/imageconfig.h"
 
 static void expand_all(struct image_strv *v)
 {

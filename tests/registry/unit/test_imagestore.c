@@ -10,8 +10,8 @@
 
 #include <cmocka.h>
 
-#include "imageconfig.h"
-#include "imagestore.h"
+#include "webhook/image/imageconfig.h"
+#include "webhook/image/imagestore.h"
 
 static struct image_config make_config(const char *ref, size_t cmd_len)
 {

@@ -13,9 +13,9 @@
 
 #include <cmocka.h>
 
-#include "imageconfig.h"
-#include "imagedigest.h"
-#include "registry_manifest.h"
+#include "webhook/image/imageconfig.h"
+#include "webhook/image/imagedigest.h"
+#include "webhook/image/registry_manifest.h"
 
 #ifndef FIXTURES
 #define FIXTURES "tests/registry/fixtures"

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "registry_auth.h"
+#include "webhook/image/registry_auth.h"
 
 static void test_challenges(void **state)
 {

@@ -34,8 +34,8 @@
 
 #include <jansson.h>
 
-#include "imageconfig.h"
-#include "imageutil.h"
+#include "webhook/image/imageconfig.h"
+#include "webhook/image/image.h"
 
 #define WH_VOLUME "strict-groups"
 #define WH_MOUNT_PATH "/strict-groups"

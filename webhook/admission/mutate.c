@@ -7,12 +7,12 @@
 #include <string.h>
 #include <strings.h>
 
-#include "gidlist.h"
-#include "imageargv.h"
-#include "imagedigest.h"
-#include "imageref.h"
+#include "common/gidlist.h"
+#include "webhook/image/imageargv.h"
+#include "webhook/image/imagedigest.h"
+#include "webhook/image/imageref.h"
 #include "jsondiff.h"
-#include "seccomp.h" /* LOCK_MAX_GIDS */
+#include "init/seccomp.h" /* LOCK_MAX_GIDS */
 
 /* Messages quote names from the pod, which nothing has validated yet
  * (mutating admission runs before validation): at most this many bytes of

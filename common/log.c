@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "init/config.h"
 
 static void write_all_stderr(const char *s, size_t len)
 {

@@ -8,7 +8,7 @@
 
 #include <jansson.h>
 
-#include "imageutil.h"
+#include "webhook/image/image.h"
 
 static int set_field(char *dst, const char *src)
 {

@@ -32,7 +32,7 @@
 #include "imageargv.h"   /* the argv rules and escaping the rewrite needs */
 #include "imageconfig.h" /* struct image_config, image_user_parse */
 #include "imageref.h"
-#include "imageutil.h"   /* enum image_error */
+#include "webhook/image/image.h"   /* enum image_error */
 #include "registry.h"    /* struct registry_options */
 
 #define IMAGE_CACHE_DEFAULT_TIMEOUT 4.0      /* seconds, inside the API server's default 10 s */
@@ -88,7 +88,7 @@ void image_cache_free(struct image_cache *c);
  * has_entrypoint/has_cmd: present in the config, maybe empty) and user
  * ("" when the image sets none). Otherwise *out is empty and err has one
  * line naming the image and the reason. The error kinds are those of enum
- * image_error (imageutil.h); the webhook denies on any of them (or admits
+ * image_error (image.h); the webhook denies on any of them (or admits
  * unchanged with --on-lookup-failure=skip). */
 enum image_error image_lookup(struct image_cache *c, const char *ref, bool always,
 			      struct image_config *out, char *err, size_t errlen);

@@ -1,5 +1,5 @@
-/* Helpers shared by the image-lookup modules (imageutil.h). */
-#include "imageutil.h"
+/* Helpers shared by the image-lookup modules (image.h). */
+#include "webhook/image/image.h"
 
 #include <stdarg.h>
 #include <stdio.h>

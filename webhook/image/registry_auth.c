@@ -9,7 +9,7 @@
 #include <nettle/base64.h>
 
 #include "imageref.h"
-#include "imageutil.h"
+#include "webhook/image/image.h"
 
 /* ---- WWW-Authenticate ----------------------------------------------------- */
 
