@@ -26,7 +26,7 @@ CAPNG_VERSION_DIR = $(wildcard $(BUILD)/libcap-ng/libcap-ng-*/)
 CAPNG_A := $(BUILD)/libcap-ng/libcap-ng.a
 CAPNG_INC := $(BUILD)/libcap-ng/include
 
-INIT_LIB_SRCS := common/gidlist.c init/config.c init/policy.c init/envedit.c
+INIT_LIB_SRCS := common/gidlist.c common/text.c init/config.c init/policy.c init/envedit.c
 INIT_SYS_SRCS := init/alloc.c common/log.c init/privops.c init/seccomp.c init/seal.c init/install.c init/syslog.c init/main.c
 INIT_SRCS := $(INIT_LIB_SRCS) $(INIT_SYS_SRCS)
 INIT_HDRS := $(wildcard init/*.h common/*.h)
@@ -85,17 +85,18 @@ $(STRICT_INIT): $(INIT_SRCS) $(INIT_HDRS) $(CAPNG_A) Makefile
 
 # The LD_PRELOAD guard: built with the system compiler against glibc,
 # without _FORTIFY_SOURCE (no *_chk symbols), so that it also loads in musl
-# programs (docs/design.md, "One guard for both libcs"). It shares
-# common/gidlist.c with strict-init.
-PRELOAD_SRCS := preload/strict_preload.c common/gidlist.c
+# programs (docs/design.md, "One guard for both libcs"). It shares common/
+# with strict-init: the gid-list parser and the one-line logger.
+PRELOAD_SRCS := preload/strict_preload.c common/gidlist.c common/log.c common/text.c
 # exactly the interposed functions, sorted
 PRELOAD_EXPORTS := initgroups setegid setfsgid setgid setgroups setregid setresgid
 PRELOAD_CFLAGS := $(CSTD) -O2 $(WARNINGS) -fPIC -fvisibility=hidden \
-	-U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=0 -fstack-protector-strong -I.
-PRELOAD_LDFLAGS := -shared -Wl,-z,relro,-z,now,-z,noexecstack -Wl,--no-undefined -s \
+	-U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=0 -fstack-protector-strong -I. \
+	-ffunction-sections -fdata-sections -DLOG_PREFIX='"strict-groups preload: "'
+PRELOAD_LDFLAGS := -shared -Wl,-z,relro,-z,now,-z,noexecstack -Wl,--no-undefined -s -Wl,--gc-sections \
 	-Wl,--no-as-needed -l:libdl.so.2
 
-$(PRELOAD): $(PRELOAD_SRCS) common/gidlist.h Makefile | $(BUILD)/.deps-build
+$(PRELOAD): $(PRELOAD_SRCS) common/gidlist.h common/log.h common/text.h Makefile | $(BUILD)/.deps-build
 	gcc $(PRELOAD_CFLAGS) $(PRELOAD_LDFLAGS) -o $@ $(PRELOAD_SRCS)
 	@if nm -D $@ | grep -q '_chk$$'; then echo "$@ uses fortified *_chk symbols" >&2; exit 1; fi
 	@exported=$$(nm -D --defined-only $@ | awk '{print $$3}' | LC_ALL=C sort | tr '\n' ' '); \

@@ -1,8 +1,12 @@
 #include "gidlist.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #define GID_INVALID_VALUE 4294967295u /* (gid_t)-1 */
 
-enum gid_parse_error parse_id(const char *s, size_t len, unsigned int *out)
+enum gid_parse_error gidlist_parse_id(const char *s, size_t len, unsigned int *out)
 {
 	unsigned long long value = 0;
 
@@ -44,7 +48,7 @@ enum gid_parse_error gidlist_validate(const char *s, size_t *count,
 	for (;;) {
 		size_t len = element_length(s);
 		unsigned int id;
-		enum gid_parse_error e = parse_id(s, len, &id);
+		enum gid_parse_error e = gidlist_parse_id(s, len, &id);
 
 		if (e != GID_OK) {
 			*bad_index = n;
@@ -69,7 +73,7 @@ size_t gidlist_fill(const char *s, gid_t *out, size_t cap)
 		size_t len = element_length(s);
 		unsigned int id;
 
-		if (parse_id(s, len, &id) != GID_OK)
+		if (gidlist_parse_id(s, len, &id) != GID_OK)
 			break;
 		out[n++] = (gid_t)id;
 		if (s[len] == '\0')
@@ -87,7 +91,7 @@ bool gidlist_contains(const char *s, gid_t g)
 		size_t len = element_length(s);
 		unsigned int id;
 
-		if (parse_id(s, len, &id) == GID_OK && (gid_t)id == g)
+		if (gidlist_parse_id(s, len, &id) == GID_OK && (gid_t)id == g)
 			return true;
 		if (s[len] == '\0')
 			return false;
@@ -95,7 +99,7 @@ bool gidlist_contains(const char *s, gid_t g)
 	}
 }
 
-const char *gid_parse_strerror(enum gid_parse_error e)
+const char *gidlist_strerror(enum gid_parse_error e)
 {
 	switch (e) {
 	case GID_OK:
@@ -110,4 +114,60 @@ const char *gid_parse_strerror(enum gid_parse_error e)
 		return "value is 4294967295 or more";
 	}
 	return "invalid";
+}
+
+/* ---- arrays of gids ---- */
+
+static int compare_gids(const void *a, const void *b)
+{
+	gid_t x = *(const gid_t *)a, y = *(const gid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+size_t gidlist_sort_unique(gid_t *ids, size_t n)
+{
+	size_t out = 0;
+
+	if (n == 0)
+		return 0;
+	qsort(ids, n, sizeof(*ids), compare_gids);
+	for (size_t i = 1; i < n; i++)
+		if (ids[i] != ids[out])
+			ids[++out] = ids[i];
+	return out + 1;
+}
+
+bool gidlist_sorted_contains(const gid_t *sorted, size_t n, gid_t g)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (sorted[mid] == g)
+			return true;
+		if (sorted[mid] < g)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+char *gidlist_format(const gid_t *ids, size_t n)
+{
+	char *text = malloc(n * 11 + 5); /* "4294967294," per id, or "none" */
+	size_t len = 0;
+
+	if (!text)
+		return NULL;
+	if (n == 0) {
+		memcpy(text, "none", 5);
+		return text;
+	}
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(text + len, 12, "%s%u", i ? "," : "",
+					(unsigned)ids[i]);
+	return text;
 }

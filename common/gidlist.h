@@ -23,7 +23,7 @@ enum gid_parse_error {
 };
 
 /* Parse one id made of exactly the len bytes at s. */
-enum gid_parse_error parse_id(const char *s, size_t len, unsigned int *out);
+enum gid_parse_error gidlist_parse_id(const char *s, size_t len, unsigned int *out);
 
 /* Check a whole list. On success *count is the number of elements
  * (duplicates included). On error *bad_index is the 0-based element that
@@ -38,6 +38,16 @@ size_t gidlist_fill(const char *s, gid_t *out, size_t cap);
 /* Whether the already validated list s contains g. */
 bool gidlist_contains(const char *s, gid_t g);
 
-const char *gid_parse_strerror(enum gid_parse_error e);
+const char *gidlist_strerror(enum gid_parse_error e);
+
+/* Arrays of gids (not used by the preload, which must not allocate). */
+
+/* Sorts ids and removes duplicates in place; returns the new length. */
+size_t gidlist_sort_unique(gid_t *ids, size_t n);
+/* Binary search in a sorted array. */
+bool gidlist_sorted_contains(const gid_t *sorted, size_t n, gid_t g);
+/* "1000,60000", or "none" for an empty list; malloc'ed, NULL when out of
+ * memory. */
+char *gidlist_format(const gid_t *ids, size_t n);
 
 #endif

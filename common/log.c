@@ -6,7 +6,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "init/config.h"
+#include "text.h"
+
+/* Most lines fit here; a longer one (a list of thousands of gids) is
+ * allocated. The preload logs from inside setgroups() and friends, where
+ * its short lines never reach malloc. */
+#define LINE_ON_STACK 512
 
 static void write_all_stderr(const char *s, size_t len)
 {
@@ -28,15 +33,16 @@ void log_write(int errnum, const char *fmt, ...)
 	int saved_errno = errno;
 	const char *reason = errnum >= 0 ? strerror(errnum) : NULL;
 	size_t prefix = sizeof(LOG_PREFIX) - 1, extra = reason ? strlen(reason) + 2 : 0;
+	char on_stack[LINE_ON_STACK], *line = on_stack;
 	va_list ap;
-	char *line;
 	int len;
 
 	va_start(ap, fmt);
 	len = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	line = len < 0 ? NULL : malloc(prefix + (size_t)len + extra + 2);
-	if (!line) {
+	if (len >= 0 && prefix + (size_t)len + extra + 2 > sizeof(on_stack))
+		line = malloc(prefix + (size_t)len + extra + 2);
+	if (len < 0 || !line) {
 		write_all_stderr(oom, sizeof(oom) - 1);
 		errno = saved_errno;
 		return;
@@ -47,10 +53,11 @@ void log_write(int errnum, const char *fmt, ...)
 	va_end(ap);
 	if (reason)
 		sprintf(line + prefix + len, ": %s", reason);
-	text_make_one_line(line);
+	text_one_line(line);
 	len = (int)strlen(line);
 	line[len] = '\n';
 	write_all_stderr(line, (size_t)len + 1);
-	free(line);
+	if (line != on_stack)
+		free(line);
 	errno = saved_errno;
 }

@@ -1,14 +1,15 @@
-/* Logging for strict-init: one line on stderr, always prefixed
- * "strict-init: ", written with a single write(2). Control characters from
- * the input (an option, a path, a command name) are shown as '?', so a
- * message is always exactly one line and cannot forge another one in a
- * container log. errno is preserved across a log call. */
+/* Logging for strict-init, the preload and the webhook: one line on stderr,
+ * always prefixed (LOG_PREFIX), written with a single write(2). Text from
+ * the input (an option, a path, a command name, a pod's name) is made one
+ * line (text.h), so a message cannot forge another one in a log. errno is
+ * preserved across a log call. */
 #ifndef STRICT_LOG_H
 #define STRICT_LOG_H
 
 #include <errno.h>
 
-/* strict-groups-webhook builds this file with its own prefix (-DLOG_PREFIX). */
+/* The preload and the webhook build this file with their own prefix
+ * (-DLOG_PREFIX). */
 #ifndef LOG_PREFIX
 #define LOG_PREFIX "strict-init: "
 #endif

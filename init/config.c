@@ -6,7 +6,8 @@
 #include <string.h>
 
 #include "common/gidlist.h"
-#include "seccomp.h" /* LOCK_MAX_GIDS */
+#include "common/text.h"
+#include "common/lock_limit.h"
 
 enum setting {
 	SET_GROUPS,
@@ -55,52 +56,8 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
-	text_make_one_line(err);
+	text_one_line(err);
 	return -1;
-}
-
-void text_make_one_line(char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			*s = '?';
-}
-
-static int compare_gids(const void *a, const void *b)
-{
-	gid_t x = *(const gid_t *)a, y = *(const gid_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-size_t gids_sort_unique(gid_t *ids, size_t n)
-{
-	size_t out = 0;
-
-	if (n == 0)
-		return 0;
-	qsort(ids, n, sizeof(*ids), compare_gids);
-	for (size_t i = 1; i < n; i++)
-		if (ids[i] != ids[out])
-			ids[++out] = ids[i];
-	return out + 1;
-}
-
-bool gids_contain(const gid_t *sorted, size_t n, gid_t g)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (sorted[mid] == g)
-			return true;
-		if (sorted[mid] < g)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return false;
 }
 
 /* Reads our variables from envp. The same name twice is refused: a program
@@ -197,7 +154,7 @@ static int parse_groups(struct sg_config *cfg, const struct raw_value *v,
 
 	if (e != GID_OK)
 		return fail(err, errlen, "%s: element %zu: %s", v->source,
-			    bad + 1, gid_parse_strerror(e));
+			    bad + 1, gidlist_strerror(e));
 	cfg->groups_set = true;
 	cfg->groups_text = v->text;
 	if (count == 0)
@@ -205,7 +162,7 @@ static int parse_groups(struct sg_config *cfg, const struct raw_value *v,
 	cfg->groups = malloc(count * sizeof(gid_t));
 	if (!cfg->groups)
 		return fail(err, errlen, "out of memory for %zu gids", count);
-	cfg->ngroups = gids_sort_unique(cfg->groups,
+	cfg->ngroups = gidlist_sort_unique(cfg->groups,
 					gidlist_fill(v->text, cfg->groups, count));
 	return 0;
 }
@@ -213,11 +170,11 @@ static int parse_groups(struct sg_config *cfg, const struct raw_value *v,
 static int parse_one_id(const struct raw_value *v, unsigned int *out,
 			char *err, size_t errlen)
 {
-	enum gid_parse_error e = parse_id(v->text, strlen(v->text), out);
+	enum gid_parse_error e = gidlist_parse_id(v->text, strlen(v->text), out);
 
 	if (e != GID_OK)
 		return fail(err, errlen, "%s: %s", v->source,
-			    gid_parse_strerror(e));
+			    gidlist_strerror(e));
 	return 0;
 }
 
@@ -230,10 +187,10 @@ static int parse_user(struct sg_config *cfg, const struct raw_value *v,
 	if (!colon)
 		return fail(err, errlen, "%s: expected UID:GID, both numeric",
 			    v->source);
-	if (parse_id(v->text, (size_t)(colon - v->text), &uid) != GID_OK)
+	if (gidlist_parse_id(v->text, (size_t)(colon - v->text), &uid) != GID_OK)
 		return fail(err, errlen, "%s: UID: expected a decimal number below 4294967295",
 			    v->source);
-	if (parse_id(colon + 1, strlen(colon + 1), &gid) != GID_OK)
+	if (gidlist_parse_id(colon + 1, strlen(colon + 1), &gid) != GID_OK)
 		return fail(err, errlen, "%s: GID: expected a decimal number below 4294967295",
 			    v->source);
 	cfg->user_set = true;
@@ -556,7 +513,7 @@ static void seal_put(char *out, size_t cap, size_t *len, const char *name,
 size_t config_seal_compose(const struct sg_config *cfg, char *out, size_t cap,
 			   size_t *need)
 {
-	char *groups = cfg->ngroups ? gids_to_text(cfg->groups, cfg->ngroups) : NULL;
+	char *groups = cfg->ngroups ? gidlist_format(cfg->groups, cfg->ngroups) : NULL;
 	char num[24];
 	size_t len = 0;
 
@@ -591,21 +548,4 @@ void config_free(struct sg_config *cfg)
 	free(cfg->groups);
 	cfg->groups = NULL;
 	cfg->ngroups = 0;
-}
-
-char *gids_to_text(const gid_t *ids, size_t n)
-{
-	char *text = malloc(n * 11 + 5); /* "4294967294," per id, or "none" */
-	size_t len = 0;
-
-	if (!text)
-		return NULL;
-	if (n == 0) {
-		memcpy(text, "none", 5);
-		return text;
-	}
-	for (size_t i = 0; i < n; i++)
-		len += (size_t)snprintf(text + len, 12, "%s%u", i ? "," : "",
-					(unsigned)ids[i]);
-	return text;
 }

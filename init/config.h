@@ -55,18 +55,4 @@ size_t config_seal_compose(const struct sg_config *cfg, char *out, size_t cap,
 			   size_t *need);
 void config_free(struct sg_config *cfg);
 
-/* Sorts ids and removes duplicates in place; returns the new length. */
-size_t gids_sort_unique(gid_t *ids, size_t n);
-/* Binary search in a sorted array. */
-bool gids_contain(const gid_t *sorted, size_t n, gid_t g);
-
-
-/* Replaces every control character in s with '?', so that text taken from
- * the input stays on one line. */
-void text_make_one_line(char *s);
-
-/* "1000,60000", or "none" for an empty list; malloc'ed, NULL when out of
- * memory. */
-char *gids_to_text(const gid_t *ids, size_t n);
-
 #endif

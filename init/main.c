@@ -10,6 +10,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "common/gidlist.h"
 #include "config.h"
 #include "envedit.h"
 #include "exitcodes.h"
@@ -56,7 +57,7 @@ static const char usage[] =
 static void log_gids(const char *what, const gid_t *ids, size_t n,
 		     const char *tail)
 {
-	char *text = gids_to_text(ids, n);
+	char *text = gidlist_format(ids, n);
 
 	log_msg("%s%s%s", what, text ? text : "(out of memory)", tail);
 	free(text);
@@ -66,7 +67,7 @@ static void log_gids(const char *what, const gid_t *ids, size_t n,
 static void print_gids(const char *label, const gid_t *ids, size_t n,
 		       const char *tail)
 {
-	char *text = gids_to_text(ids, n);
+	char *text = gidlist_format(ids, n);
 
 	printf("%s: %s%s\n", label, text ? text : "?", tail);
 	free(text);
@@ -83,7 +84,7 @@ static int refuse(const struct sg_plan *plan, const char *why)
 		log_msg("refusing to run the command: %s", why);
 		return EXIT_REFUSED;
 	}
-	text = gids_to_text(plan->forbidden, plan->nforbidden);
+	text = gidlist_format(plan->forbidden, plan->nforbidden);
 	log_msg("refusing to run the command: %s (forbidden groups held: %s)",
 		why, text ? text : "(out of memory)");
 	free(text);

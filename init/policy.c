@@ -1,6 +1,7 @@
 #include "policy.h"
 
-#include "seccomp.h" /* LOCK_MAX_GIDS */
+#include "common/gidlist.h"
+#include "common/lock_limit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +22,7 @@ static int compute_allowed(const struct sg_config *cfg, gid_t primary,
 	if (cfg->ngroups)
 		memcpy(plan->allowed, cfg->groups, cfg->ngroups * sizeof(gid_t));
 	plan->allowed[cfg->ngroups] = primary;
-	plan->nallowed = gids_sort_unique(plan->allowed, cfg->ngroups + 1);
+	plan->nallowed = gidlist_sort_unique(plan->allowed, cfg->ngroups + 1);
 	return 0;
 }
 
@@ -35,13 +36,13 @@ static int split_held(const struct sg_state *st, struct sg_plan *plan,
 		return -1;
 	*nkept = 0;
 	for (size_t i = 0; i < st->nheld; i++) {
-		if (gids_contain(plan->allowed, plan->nallowed, st->held[i]))
+		if (gidlist_sorted_contains(plan->allowed, plan->nallowed, st->held[i]))
 			(*kept)[(*nkept)++] = st->held[i];
 		else
 			plan->forbidden[plan->nforbidden++] = st->held[i];
 	}
-	plan->nforbidden = gids_sort_unique(plan->forbidden, plan->nforbidden);
-	*nkept = gids_sort_unique(*kept, *nkept);
+	plan->nforbidden = gidlist_sort_unique(plan->forbidden, plan->nforbidden);
+	*nkept = gidlist_sort_unique(*kept, *nkept);
 	return 0;
 }
 

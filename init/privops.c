@@ -8,6 +8,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "common/gidlist.h"
 #include "config.h"
 
 /* The supplementary groups held now, in a malloc'ed array (*ids, to be
@@ -76,7 +77,7 @@ static bool groups_are(const gid_t *target, size_t n)
 {
 	gid_t *now;
 	int count = groups_read(&now);
-	bool same = count >= 0 && gids_sort_unique(now, (size_t)count) == n;
+	bool same = count >= 0 && gidlist_sort_unique(now, (size_t)count) == n;
 
 	for (size_t i = 0; same && i < n; i++)
 		same = now[i] == target[i];

@@ -16,12 +16,9 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* The longest allowed list the filter encodes. Each gid argument is checked
- * by one comparison with -1 and one per allowed gid, and a match jumps over
- * the comparisons left and the EPERM that ends the check: n + 1
- * instructions, and a conditional BPF jump reaches at most 255. A longer
- * list would need a different encoding; no real pod needs one. */
-#define LOCK_MAX_GIDS 254
+/* LOCK_MAX_GIDS, the longest allowed list the filter encodes, is in
+ * common/lock_limit.h: the webhook refuses pods beyond it too. */
+#include "common/lock_limit.h"
 
 /* The program's length for n allowed gids (n <= LOCK_MAX_GIDS): a fixed
  * dispatch of 43 instructions, then a 32-bit check of three arguments

@@ -18,6 +18,8 @@ REGISTRY_PURE_SRCS := webhook/image/image.c webhook/image/imagedigest.c \
 	webhook/image/registry_manifest.c webhook/image/registry_auth.c webhook/image/imagestore.c
 REGISTRY_NET_SRCS := webhook/image/registry.c webhook/image/imagecache.c
 REGISTRY_SRCS := $(REGISTRY_PURE_SRCS) $(REGISTRY_NET_SRCS)
+# what the module links from common/ (the one-line scrubber)
+REGISTRY_COMMON_SRCS := common/text.c
 REGISTRY_HDRS := $(REGISTRY_SRCS:.c=.h)
 REGISTRY_BUILD_PACKAGES := libcurl4-gnutls-dev libjansson-dev nettle-dev \
 	pkg-config libcmocka-dev
@@ -42,7 +44,7 @@ REGISTRY_UNIT_BINS = $(patsubst tests/registry/unit/%.c,$(BUILD)/unit/%,$(REGIST
 
 $(REGISTRY_UNIT_BINS): $(BUILD)/unit/%: tests/registry/unit/%.c $(REGISTRY_SRCS) $(REGISTRY_HDRS) $(wildcard tests/registry/*.h) | $(BUILD)/.deps-registry
 	@mkdir -p $(@D)
-	$(UNIT_CC) $(UNIT_CFLAGS) -I. -o $@ $< $(REGISTRY_SRCS) -lcmocka $(REGISTRY_LIBS)
+	$(UNIT_CC) $(UNIT_CFLAGS) -I. -o $@ $< $(REGISTRY_SRCS) $(REGISTRY_COMMON_SRCS) -lcmocka $(REGISTRY_LIBS)
 
 registry-unit: $(REGISTRY_UNIT_BINS)
 	@fail=0; for t in $(REGISTRY_UNIT_BINS); do $$t || fail=1; done; exit $$fail
@@ -79,7 +81,7 @@ $(BUILD)/.deps-registry-e2e: | $(BUILD)/.deps-build
 # The lookup driver: the module under test, as the suite drives it.
 $(REGISTRY_DRIVER): tests/registry/driver.c $(REGISTRY_SRCS) $(REGISTRY_HDRS) | $(BUILD)/.deps-registry
 	@mkdir -p $(@D)
-	gcc $(CSTD) -O2 -g $(WARNINGS) $(HARDENING) -I. -o $@ $< $(REGISTRY_SRCS) $(REGISTRY_LIBS)
+	gcc $(CSTD) -O2 -g $(WARNINGS) $(HARDENING) -I. -o $@ $< $(REGISTRY_SRCS) $(REGISTRY_COMMON_SRCS) $(REGISTRY_LIBS)
 
 $(REGISTRY_TOOLS)/node_modules/.package-lock.json: $(REGISTRY_TOOLS)/package.json $(REGISTRY_TOOLS)/package-lock.json | $(BUILD)/.deps-registry-e2e
 	cd $(REGISTRY_TOOLS) && npm ci --no-audit --no-fund --loglevel=error
@@ -105,7 +107,7 @@ FUZZ_REGISTRY_BIN := $(FUZZ_DIR)/fuzz_registry
 
 $(FUZZ_REGISTRY_BIN): tests/registry/fuzz_registry.c tests/fuzz/fuzz_check.h tests/registry/kubelet_expand.h $(REGISTRY_PURE_SRCS) $(REGISTRY_HDRS) | $(QUALITY)/.deps $(BUILD)/.deps-registry
 	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) -I. -Itests/registry -o $@ $< $(REGISTRY_PURE_SRCS) -ljansson -lnettle
+	clang $(FUZZ_CFLAGS) -I. -Itests/registry -o $@ $< $(REGISTRY_PURE_SRCS) $(REGISTRY_COMMON_SRCS) -ljansson -lnettle
 
 fuzz-registry: $(FUZZ_REGISTRY_BIN)
 	@mkdir -p $(FUZZ_DIR)/corpus-registry
@@ -131,7 +133,7 @@ REGISTRY_DRIVER_ASAN := $(REGISTRY_DIR)/registry-driver-asan
 .PHONY: registry-e2e-asan
 $(REGISTRY_DRIVER_ASAN): tests/registry/driver.c $(REGISTRY_SRCS) $(REGISTRY_HDRS) | $(QUALITY)/.deps $(BUILD)/.deps-registry
 	@mkdir -p $(@D)
-	clang $(CSTD) -O1 -g $(filter-out -Werror,$(WARNINGS)) $(SAN_FLAGS) -I. -o $@ $< $(REGISTRY_SRCS) $(REGISTRY_LIBS)
+	clang $(CSTD) -O1 -g $(filter-out -Werror,$(WARNINGS)) $(SAN_FLAGS) -I. -o $@ $< $(REGISTRY_SRCS) $(REGISTRY_COMMON_SRCS) $(REGISTRY_LIBS)
 
 # Reports go to files (the tests read the driver's stdout line by line);
 # any report fails the target.

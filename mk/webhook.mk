@@ -21,13 +21,15 @@ WEBHOOK_IMAGE_CORE_SRCS := webhook/image/image.c webhook/image/imagedigest.c \
 	webhook/image/imageref.c webhook/image/imageconfig.c webhook/image/imageargv.c
 WEBHOOK_ADMISSION_SRCS := webhook/admission/jsondiff.c webhook/admission/mutate.c \
 	webhook/admission/review.c
-WEBHOOK_CORE_SRCS := $(WEBHOOK_ADMISSION_SRCS) common/gidlist.c $(WEBHOOK_IMAGE_CORE_SRCS)
+# the code strict-init, the preload and the webhook share (common/)
+WEBHOOK_COMMON_SRCS := common/gidlist.c common/text.c
+WEBHOOK_CORE_SRCS := $(WEBHOOK_ADMISSION_SRCS) $(WEBHOOK_IMAGE_CORE_SRCS) $(WEBHOOK_COMMON_SRCS)
 WEBHOOK_SYS_SRCS := webhook/options.c webhook/metrics.c webhook/tlscreds.c webhook/lookups.c \
 	webhook/server.c webhook/main.c
 WEBHOOK_NET_SRCS := $(filter-out $(WEBHOOK_IMAGE_CORE_SRCS),$(REGISTRY_SRCS))
-# strict-init's one-line logger, with the webhook's prefix
-WEBHOOK_SHARED_SRCS := common/log.c init/config.c
-WEBHOOK_HDRS := $(wildcard webhook/*.h webhook/*/*.h common/*.h) init/seccomp.h
+# the one-line logger, with the webhook's prefix
+WEBHOOK_SHARED_SRCS := common/log.c
+WEBHOOK_HDRS := $(wildcard webhook/*.h webhook/*/*.h common/*.h)
 WEBHOOK_CORE_LIBS := -ljansson -lnettle
 WEBHOOK_LIBS = -lmicrohttpd -lgnutls $(REGISTRY_LIBS)
 WEBHOOK_CFLAGS := $(CSTD) -O2 $(WARNINGS) $(HARDENING) -D_FORTIFY_SOURCE=2 -fPIE \
@@ -46,19 +48,19 @@ $(BUILD)/.deps-webhook: | $(BUILD)/.deps-build
 webhook-deps: $(BUILD)/.deps-webhook
 
 WEBHOOK_ALL_SRCS := $(WEBHOOK_CORE_SRCS) $(WEBHOOK_NET_SRCS) $(WEBHOOK_SYS_SRCS) $(WEBHOOK_SHARED_SRCS)
-$(WEBHOOK): $(WEBHOOK_ALL_SRCS) $(WEBHOOK_HDRS) init/config.h mk/webhook.mk | $(BUILD)/.deps-webhook $(BUILD)/.deps-registry
+$(WEBHOOK): $(WEBHOOK_ALL_SRCS) $(WEBHOOK_HDRS) mk/webhook.mk | $(BUILD)/.deps-webhook $(BUILD)/.deps-registry
 	gcc $(WEBHOOK_CFLAGS) $(WEBHOOK_LDFLAGS) -o $@ $(WEBHOOK_ALL_SRCS) $(WEBHOOK_LIBS)
 
 # The unit tests of the core: tests.mk's rule, with the core's sources and
 # libraries (the same rule builds them under ASan for `make sanitize`).
 WEBHOOK_UNIT_SUPPORT := tests/unit/webhook_util.c
 $(BUILD)/unit/test_webhook_%: UNIT_EXTRA_SRCS = $(WEBHOOK_UNIT_SUPPORT) \
-	$(filter-out common/gidlist.c,$(WEBHOOK_CORE_SRCS)) $(WEBHOOK_CORE_LIBS)
+	$(filter-out $(INIT_LIB_SRCS),$(WEBHOOK_CORE_SRCS)) $(WEBHOOK_CORE_LIBS)
 # (explicit targets: a pattern rule's extra prerequisites are not merged
 # with tests.mk's pattern rule, so a change of the core would not rebuild)
 # the flags (webhook/options.c) too, with a version for its defaults
 $(BUILD)/unit/test_webhook_options: UNIT_EXTRA_SRCS = $(WEBHOOK_UNIT_SUPPORT) \
-	$(filter-out common/gidlist.c,$(WEBHOOK_CORE_SRCS)) webhook/options.c \
+	$(filter-out $(INIT_LIB_SRCS),$(WEBHOOK_CORE_SRCS)) webhook/options.c \
 	-DSTRICT_VERSION='"test"' $(WEBHOOK_CORE_LIBS)
 $(BUILD)/unit/test_webhook_options: webhook/options.c
 WEBHOOK_UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_webhook_*.c))
@@ -66,7 +68,7 @@ $(WEBHOOK_UNIT_BINS): $(WEBHOOK_CORE_SRCS) $(WEBHOOK_HDRS) $(WEBHOOK_UNIT_SUPPOR
 	tests/unit/webhook_util.h | $(BUILD)/.deps-webhook
 
 # make lint: the webhook's C too (mk/quality.mk sets LINT_SRCS with ?=).
-LINT_SRCS += $(filter-out common/gidlist.c $(REGISTRY_SRCS),$(WEBHOOK_CORE_SRCS)) $(WEBHOOK_SYS_SRCS) \
+LINT_SRCS += $(filter-out $(WEBHOOK_COMMON_SRCS) $(REGISTRY_SRCS),$(WEBHOOK_CORE_SRCS)) $(WEBHOOK_SYS_SRCS) \
 	$(WEBHOOK_UNIT_SUPPORT)
 LINT_CPPFLAGS += -DSTRICT_VERSION='"$(VERSION)"'
 
@@ -129,7 +131,7 @@ LINT_OWN_SRCS += tests/fuzz/fuzz_webhook_review.c
 WEBHOOK_SAN := $(SAN_BUILD)/strict-groups-webhook
 WEBHOOK_SAN_LOGS := $(SAN_BUILD)/webhook-reports
 
-$(WEBHOOK_SAN): $(WEBHOOK_ALL_SRCS) $(WEBHOOK_HDRS) init/config.h mk/webhook.mk | $(QUALITY)/.deps $(BUILD)/.deps-webhook $(BUILD)/.deps-registry
+$(WEBHOOK_SAN): $(WEBHOOK_ALL_SRCS) $(WEBHOOK_HDRS) mk/webhook.mk | $(QUALITY)/.deps $(BUILD)/.deps-webhook $(BUILD)/.deps-registry
 	@mkdir -p $(@D)
 	clang $(CSTD) -O1 -g $(filter-out -Werror,$(WARNINGS)) $(SAN_FLAGS) -I. \
 	  -DSTRICT_VERSION='"$(VERSION)"' -DLOG_PREFIX='"strict-groups-webhook: "' \

@@ -27,9 +27,10 @@
  * interposed call fails (EPERM), with one message on stderr.
  *
  * Built against glibc without _FORTIFY_SOURCE, and using only getenv,
- * dlsym, getgid, getegid, write and malloc, so that the same file loads in
- * glibc and musl programs (docs/design.md, "One guard for both libcs"). Everything but the
- * interposed functions is hidden. */
+ * dlsym, getgid, getegid, malloc, and vsnprintf and write for its messages
+ * (common/log.c, prefix "strict-groups preload: "), so that the same file
+ * loads in glibc and musl programs (docs/design.md, "One guard for both
+ * libcs"). Everything but the interposed functions is hidden. */
 #include <dlfcn.h>
 #include <errno.h>
 #include <grp.h>
@@ -41,6 +42,7 @@
 #include <unistd.h>
 
 #include "common/gidlist.h"
+#include "common/log.h"
 
 #define PUBLIC __attribute__((visibility("default")))
 
@@ -54,39 +56,16 @@ __asm__(".symver dlsym, dlsym@GLIBC_2.2.5");
 #define KERNEL_NGROUPS_MAX 65536 /* setgroups fails with EINVAL above it */
 #define GID_UNCHANGED ((gid_t)-1)
 
-/* ---- messages: one line, one write(2) ---- */
-
-static void say(const char *a, const char *b, const char *c, const char *d)
-{
-	static const char prefix[] = "strict-groups preload: ";
-	const char *parts[] = {prefix, a, b, c, d};
-	char line[256];
-	size_t len = 0;
-
-	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-		size_t n = strlen(parts[i]);
-
-		if (n > sizeof(line) - 1 - len)
-			n = sizeof(line) - 1 - len;
-		memcpy(line + len, parts[i], n);
-		len += n;
-	}
-	line[len++] = '\n';
-	/* best effort: nothing to do if stderr is gone */
-	if (write(STDERR_FILENO, line, len) < 0)
-		return;
-}
+/* ---- messages: one line, one write(2) (common/log.c) ---- */
 
 /* Each kind of message is said at most once per process. */
 enum once { ONCE_BROKEN, ONCE_REFUSED, ONCE_NO_REAL, NONCE };
 
-static void say_once(enum once kind, const char *a, const char *b, const char *c,
-		     const char *d)
+static bool first_time(enum once kind)
 {
 	static int said[NONCE];
 
-	if (!__atomic_exchange_n(&said[kind], 1, __ATOMIC_RELAXED))
-		say(a, b, c, d);
+	return !__atomic_exchange_n(&said[kind], 1, __ATOMIC_RELAXED);
 }
 
 /* ---- the allowed set, captured at load ---- */
@@ -149,7 +128,8 @@ static bool set_loaded(void)
 {
 	capture_once();
 	if (loaded.broken) {
-		say_once(ONCE_BROKEN, loaded.broken, "; group and gid changes fail with EPERM", "", "");
+		if (first_time(ONCE_BROKEN))
+			log_msg("%s; group and gid changes fail with EPERM", loaded.broken);
 		return false;
 	}
 	return true;
@@ -168,21 +148,12 @@ static bool allowed(gid_t g)
 /* Each of ids allowed or -1 ("unchanged"); else says which once. */
 static bool permitted(const char *call, const gid_t *ids, size_t n)
 {
-	char digits[16];
-
 	for (size_t i = 0; i < n; i++) {
-		size_t at = sizeof(digits) - 1;
-		gid_t g = ids[i];
-
-		if (g == GID_UNCHANGED || allowed(g))
+		if (ids[i] == GID_UNCHANGED || allowed(ids[i]))
 			continue;
-		digits[at] = '\0';
-		do {
-			digits[--at] = (char)('0' + g % 10);
-			g /= 10;
-		} while (g);
-		say_once(ONCE_REFUSED, call, " refused (EPERM) for gid ", digits + at,
-			 ": not in STRICT_GROUPS, not the primary gid at start");
+		if (first_time(ONCE_REFUSED))
+			log_msg("%s refused (EPERM) for gid %u: not in STRICT_GROUPS, not the "
+				"primary gid at start", call, (unsigned int)ids[i]);
 		return false;
 	}
 	return true;
@@ -214,10 +185,10 @@ static union real_fn real(enum real_id id)
 
 	if (!fn.sym) {
 		fn.sym = dlsym(RTLD_NEXT, names[id]);
-		if (!fn.sym)
-			say_once(ONCE_NO_REAL, "the real function cannot be found: ", names[id], "", "");
-		else
+		if (fn.sym)
 			__atomic_store_n(&cache[id], fn.sym, __ATOMIC_RELEASE);
+		else if (first_time(ONCE_NO_REAL))
+			log_msg("the real function cannot be found: %s", names[id]);
 	}
 	return fn;
 }

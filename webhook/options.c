@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/gidlist.h"
+#include "common/text.h"
 #include "webhook/image/imageref.h"
 
 enum kind { K_STRING, K_UINT, K_BOOL, K_MODE, K_PULL, K_LISTEN, K_FAILURE, K_LIST, K_FLAG };
@@ -98,7 +99,7 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
-	image_one_line(err);
+	text_one_line(err);
 	return -1;
 }
 
@@ -133,7 +134,7 @@ int listen_parse(const char *text, struct wh_listen *out)
 	out->host[host_len] = '\0';
 	if (inet_pton(out->ipv6 ? AF_INET6 : AF_INET, out->host, addr) != 1)
 		return -1;
-	if (parse_id(colon + 1, strlen(colon + 1), &port) != GID_OK || port == 0 || port > 65535)
+	if (gidlist_parse_id(colon + 1, strlen(colon + 1), &port) != GID_OK || port == 0 || port > 65535)
 		return -1;
 	out->port = port;
 	return 0;
@@ -153,7 +154,7 @@ static int set_value(struct wh_options *o, const struct flag *f, const char *sou
 		return 0;
 	case K_UINT:
 	case K_BOOL:
-		if (parse_id(value, strlen(value), &n) != GID_OK || n < f->min || n > f->max)
+		if (gidlist_parse_id(value, strlen(value), &n) != GID_OK || n < f->min || n > f->max)
 			return fail(err, errlen, "%s=%s: a number from %u to %u", source, value,
 				    f->min, f->max);
 		if (f->kind == K_BOOL)

@@ -12,7 +12,7 @@
  *  - a malformed value of any setting is an error; a well-formed
  *    configuration is accepted (model below); on an error the
  *    configuration is all zero (never a partial result) and the reason has
- *    no control character (text_make_one_line); on success each
+ *    no control character (text_one_line); on success each
  *    field holds exactly the value given (the option wins over the
  *    environment);
  *  - the plan: forbidden = held - allowed, allowed = STRICT_GROUPS + the
@@ -21,8 +21,9 @@
  *    a user switch only from a root start, and then target = allowed;
  *    refuse never drops; audit never changes anything; a STRICT_GROUPS_GID
  *    mismatch or inconsistent real/effective/saved ids are refused;
- *  - gids_to_text() of a plan's list parses back to the same list;
- *    text_make_one_line() replaces control characters and nothing else;
+ *  - gidlist_format() of a plan's list parses back to the same list;
+ *    text_one_line() replaces every byte that is not printable ASCII and
+ *    nothing else;
  *  - env_with_preload(): exactly one STRICT_GROUPS and one LD_PRELOAD
  *    (ours first, then the earlier non-empty values), the rest unchanged;
  *  - the seal: an install's settings composed into a seal and read back by
@@ -327,7 +328,7 @@ static void check_gidlist(const char *s, const uint32_t *probe, size_t nprobe)
 		CHECK(e == GID_TOO_LARGE);
 		break;
 	}
-	CHECK(gid_parse_strerror(e) != NULL);
+	CHECK(gidlist_strerror(e) != NULL);
 	if (e != GID_OK) {
 		CHECK(bad == r.bad_index);
 		free(r.v);
@@ -354,7 +355,7 @@ static void check_gidlist(const char *s, const uint32_t *probe, size_t nprobe)
 
 static void check_text_roundtrip(const gid_t *v, size_t n)
 {
-	char *text = gids_to_text(v, n);
+	char *text = gidlist_format(v, n);
 	struct ref_list r;
 
 	CHECK(text != NULL);
@@ -716,12 +717,12 @@ static void check_plan(const struct sg_config *cfg, const struct sg_state *st,
 	CHECK(strictly_sorted(plan->target, plan->ntarget));
 
 	/* allowed = STRICT_GROUPS + primary gid */
-	CHECK(gids_contain(plan->allowed, plan->nallowed, primary));
+	CHECK(gidlist_sorted_contains(plan->allowed, plan->nallowed, primary));
 	for (size_t i = 0; i < cfg->ngroups; i++)
-		CHECK(gids_contain(plan->allowed, plan->nallowed, cfg->groups[i]));
+		CHECK(gidlist_sorted_contains(plan->allowed, plan->nallowed, cfg->groups[i]));
 	for (size_t i = 0; i < plan->nallowed; i++)
 		CHECK(plan->allowed[i] == primary ||
-		      gids_contain(cfg->groups, cfg->ngroups, plan->allowed[i]));
+		      gidlist_sorted_contains(cfg->groups, cfg->ngroups, plan->allowed[i]));
 	if (!allowed_big) {
 		uint32_t allowed[MAX_VEC + 1];
 		size_t nallowed = 0;
@@ -738,7 +739,7 @@ static void check_plan(const struct sg_config *cfg, const struct sg_state *st,
 		held[nheld++] = (uint32_t)st->held[i];
 	nheld = sort_unique(held, nheld);
 	for (size_t i = 0; i < nheld; i++) {
-		if (gids_contain(plan->allowed, plan->nallowed, (gid_t)held[i]))
+		if (gidlist_sorted_contains(plan->allowed, plan->nallowed, (gid_t)held[i]))
 			kept[nkept++] = held[i];
 		else
 			forbidden[nforbidden++] = held[i];
@@ -746,11 +747,11 @@ static void check_plan(const struct sg_config *cfg, const struct sg_state *st,
 	CHECK(same_list(plan->forbidden, plan->nforbidden, forbidden, nforbidden));
 	for (size_t i = 0; i < plan->nforbidden; i++) {
 		CHECK(in_set(held, nheld, (uint32_t)plan->forbidden[i])); /* ⊆ held */
-		CHECK(!gids_contain(plan->allowed, plan->nallowed, plan->forbidden[i]));
+		CHECK(!gidlist_sorted_contains(plan->allowed, plan->nallowed, plan->forbidden[i]));
 	}
 	/* target ∩ forbidden = ∅ */
 	for (size_t i = 0; i < plan->ntarget; i++)
-		CHECK(!gids_contain(plan->forbidden, plan->nforbidden, plan->target[i]));
+		CHECK(!gidlist_sorted_contains(plan->forbidden, plan->nforbidden, plan->target[i]));
 
 	CHECK((plan->verdict == VERDICT_REFUSE) == (plan->refusal != REFUSE_NONE));
 	if (!cfg->user_set) {
@@ -879,8 +880,8 @@ static bool one_line(const char *s)
 	return true;
 }
 
-/* text_make_one_line(): control characters become '?', nothing else
- * changes. */
+/* text_one_line(): every byte outside printable ASCII becomes '?',
+ * nothing else changes. */
 static void check_one_line(const char *s)
 {
 	size_t n = strlen(s);
@@ -888,10 +889,13 @@ static void check_one_line(const char *s)
 
 	CHECK(t != NULL);
 	memcpy(t, s, n + 1);
-	text_make_one_line(t);
+	text_one_line(t);
 	CHECK(strlen(t) == n && one_line(t));
-	for (size_t i = 0; i < n; i++)
-		CHECK(t[i] == s[i] || t[i] == '?');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		CHECK(t[i] == (c >= 0x20 && c < 0x7f ? s[i] : '?'));
+	}
 	free(t);
 }
 
@@ -926,8 +930,8 @@ static void trace(int rc, const char *err, const struct sg_config *cfg,
 		fprintf(stderr, "fuzz: config ok, command %d\n", (int)cfg->command);
 		return;
 	}
-	f = gids_to_text(plan->forbidden, plan->nforbidden);
-	t = gids_to_text(plan->target, plan->ntarget);
+	f = gidlist_format(plan->forbidden, plan->nforbidden);
+	t = gidlist_format(plan->target, plan->ntarget);
 	fprintf(stderr, "fuzz: config ok, verdict %s (refusal %d), forbidden %s, target %s\n",
 		verdicts[plan->verdict], (int)plan->refusal, f, t);
 	free(f);

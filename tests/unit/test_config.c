@@ -278,20 +278,6 @@ static void test_error_leaves_no_groups(void **state)
 	config_free(&cfg);
 }
 
-static void test_gids_to_text(void **state)
-{
-	gid_t ids[] = {1000, 60000, 4294967294u};
-	char *text;
-
-	(void)state;
-	text = gids_to_text(ids, 3);
-	assert_string_equal(text, "1000,60000,4294967294");
-	free(text);
-	text = gids_to_text(ids, 0);
-	assert_string_equal(text, "none");
-	free(text);
-}
-
 /* The seal install would write for argv (an install command line). */
 static size_t seal_of(char **argv, char **envp, char *seal, size_t cap)
 {
@@ -516,7 +502,6 @@ int main(void)
 		cmocka_unit_test(test_error_is_one_line),
 		cmocka_unit_test(test_conflicting_options),
 		cmocka_unit_test(test_error_leaves_no_groups),
-		cmocka_unit_test(test_gids_to_text),
 		cmocka_unit_test(test_seal_compose_every_setting),
 		cmocka_unit_test(test_seal_defaults_are_sealed),
 		cmocka_unit_test(test_sealed_settings_apply),

@@ -91,12 +91,12 @@ static void test_parse_id_bounds(void **state)
 	unsigned int v = 0;
 
 	(void)state;
-	assert_int_equal(parse_id("4294967294", 10, &v), GID_OK);
+	assert_int_equal(gidlist_parse_id("4294967294", 10, &v), GID_OK);
 	assert_int_equal(v, 4294967294u);
-	assert_int_equal(parse_id("4294967295", 10, &v), GID_TOO_LARGE);
-	assert_int_equal(parse_id("", 0, &v), GID_EMPTY);
+	assert_int_equal(gidlist_parse_id("4294967295", 10, &v), GID_TOO_LARGE);
+	assert_int_equal(gidlist_parse_id("", 0, &v), GID_EMPTY);
 	/* only the given length counts */
-	assert_int_equal(parse_id("12x", 2, &v), GID_OK);
+	assert_int_equal(gidlist_parse_id("12x", 2, &v), GID_OK);
 	assert_int_equal(v, 12);
 }
 
@@ -140,6 +140,20 @@ static void test_long_list(void **state)
 	free(out);
 }
 
+static void test_format(void **state)
+{
+	gid_t ids[] = {1000, 60000, 4294967294u};
+	char *text;
+
+	(void)state;
+	text = gidlist_format(ids, 3);
+	assert_string_equal(text, "1000,60000,4294967294");
+	free(text);
+	text = gidlist_format(ids, 0);
+	assert_string_equal(text, "none");
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -150,6 +164,7 @@ int main(void)
 		cmocka_unit_test(test_contains),
 		cmocka_unit_test(test_fill_respects_capacity),
 		cmocka_unit_test(test_long_list),
+		cmocka_unit_test(test_format),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);

@@ -12,7 +12,7 @@
 #include "webhook/image/imagedigest.h"
 #include "webhook/image/imageref.h"
 #include "jsondiff.h"
-#include "init/seccomp.h" /* LOCK_MAX_GIDS */
+#include "common/lock_limit.h"
 
 /* Messages quote names from the pod, which nothing has validated yet
  * (mutating admission runs before validation): at most this many bytes of
@@ -285,7 +285,7 @@ static int parse_key(const char *text, struct copy *c)
 		return 0;
 	}
 	if (!has_prefix(text, "gid-") ||
-	    parse_id(text + 4, strlen(text + 4), &gid) != GID_OK)
+	    gidlist_parse_id(text + 4, strlen(text + 4), &gid) != GID_OK)
 		return -1;
 	c->gid = gid;
 	return 0;
@@ -485,7 +485,7 @@ static bool env_contradicts(const struct run *r, const struct copy *c, const cha
 	if (strcmp(name, "STRICT_GROUPS_GID") == 0) {
 		unsigned int gid;
 
-		if (parse_id(value, strlen(value), &gid) != GID_OK) {
+		if (gidlist_parse_id(value, strlen(value), &gid) != GID_OK) {
 			snprintf(sealed, cap, "a gid");
 			return true;
 		}

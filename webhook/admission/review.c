@@ -6,6 +6,8 @@
 
 #include <nettle/base64.h>
 
+#include "common/text.h"
+
 #define REVIEW_VERSION "admission.k8s.io/v1"
 
 const char *wh_op_label_name(enum wh_op_label label)
@@ -71,14 +73,6 @@ static enum wh_op_label op_label(const char *op)
 	return WH_LABEL_OTHER;
 }
 
-/* Printable ASCII only, for the log line. */
-static void one_line(char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
-			*s = '?';
-}
-
 static int plain_error(struct wh_review *out, const char *why)
 {
 	int n = snprintf(NULL, 0, "strict-groups-webhook: %s\n", why);
@@ -92,7 +86,7 @@ static int plain_error(struct wh_review *out, const char *why)
 	snprintf(out->body, (size_t)n + 1, "strict-groups-webhook: %s\n", why);
 	out->body_len = (size_t)n;
 	snprintf(out->summary, sizeof(out->summary), "bad request: %s", why);
-	one_line(out->summary);
+	text_one_line(out->summary);
 	return 0;
 }
 
@@ -204,7 +198,7 @@ static void summarise(struct wh_review *out, const json_t *request, const struct
 		 ns ? ns : "", name && *name ? name : generate ? generate : "",
 		 name && *name ? "" : "*", wh_outcome_name(res->outcome),
 		 res->message ? ": " : "", res->message ? res->message : "");
-	one_line(out->summary);
+	text_one_line(out->summary);
 }
 
 int wh_review_begin(const char *body, size_t len, struct wh_pending *p, struct wh_review *out)

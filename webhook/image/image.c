@@ -1,10 +1,12 @@
 /* Helpers shared by the image-lookup modules (image.h). */
-#include "webhook/image/image.h"
+#include "image.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "common/text.h"
 
 const char *image_error_name(enum image_error e)
 {
@@ -29,21 +31,6 @@ const char *image_error_name(enum image_error e)
 	return ((unsigned)e < IMAGE_ERR_COUNT) ? names[e] : "internal";
 }
 
-void image_one_line(char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			*s = '?';
-}
-
-bool image_has_control(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return true;
-	return false;
-}
-
 void image_errf(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
@@ -53,7 +40,7 @@ void image_errf(char *err, size_t errlen, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
-	image_one_line(err);
+	text_one_line(err);
 }
 
 void image_strv_free(struct image_strv *s)

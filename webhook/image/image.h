@@ -37,12 +37,6 @@ const char *image_error_name(enum image_error e);
 void image_errf(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Replaces every byte below 0x20 and 0x7f in s with '?'. */
-void image_one_line(char *s);
-
-/* Whether s holds a byte below 0x20 or 0x7f. */
-bool image_has_control(const char *s);
-
 /* An owned array of n strings (each malloc'ed), NULL when n == 0. */
 struct image_strv {
 	char **v;

@@ -24,7 +24,7 @@
 #include <stddef.h>
 
 #include "imageconfig.h"
-#include "webhook/image/image.h"
+#include "image.h"
 
 /* A container's command and args as the pod sets them (n == 0: unset). */
 struct pod_argv {

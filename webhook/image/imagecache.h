@@ -32,7 +32,7 @@
 #include "imageargv.h"   /* the argv rules and escaping the rewrite needs */
 #include "imageconfig.h" /* struct image_config, image_user_parse */
 #include "imageref.h"
-#include "webhook/image/image.h"   /* enum image_error */
+#include "image.h"   /* enum image_error */
 #include "registry.h"    /* struct registry_options */
 
 #define IMAGE_CACHE_DEFAULT_TIMEOUT 4.0      /* seconds, inside the API server's default 10 s */

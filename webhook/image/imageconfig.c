@@ -8,7 +8,8 @@
 
 #include <jansson.h>
 
-#include "webhook/image/image.h"
+#include "common/text.h"
+#include "image.h"
 
 static int set_field(char *dst, const char *src)
 {
@@ -363,7 +364,7 @@ int image_user_parse(const char *user, struct image_user *out)
 	size_t ulen = colon ? (size_t)(colon - user) : strlen(user);
 
 	memset(out, 0, sizeof(*out));
-	if (image_has_control(user))
+	if (text_has_control(user))
 		return -1;
 	if (!*user) {
 		out->uid_numeric = true;

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "webhook/image/image.h"
+#include "image.h"
 
 #define LEGACY_DEFAULT_DOMAIN "index.docker.io"
 #define OFFICIAL_PREFIX "library/"

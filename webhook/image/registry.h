@@ -35,7 +35,7 @@
 #include "imageconfig.h"
 #include "imagedigest.h"
 #include "imageref.h"
-#include "webhook/image/image.h"
+#include "image.h"
 
 #define REGISTRY_SMALL_ANSWER_MAX (64u << 10)
 #define REGISTRY_MAX_REDIRECTS 5

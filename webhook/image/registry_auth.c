@@ -9,7 +9,8 @@
 #include <nettle/base64.h>
 
 #include "imageref.h"
-#include "webhook/image/image.h"
+#include "common/text.h"
+#include "image.h"
 
 /* ---- WWW-Authenticate ----------------------------------------------------- */
 
@@ -283,7 +284,7 @@ static int decode_auth(const char *b64, char **user, char **password)
 	}
 	buf[out_len] = '\0';
 	colon = strchr((char *)buf, ':');
-	if (!colon || colon == (char *)buf || image_has_control((char *)buf)) {
+	if (!colon || colon == (char *)buf || text_has_control((char *)buf)) {
 		memset(buf, 0, out_len);
 		free(buf);
 		return -1;
@@ -329,7 +330,7 @@ static int add_entry(struct docker_config *out, const char *key, const json_t *e
 	} else {
 		const char *us = json_string_value(u), *ps = json_string_value(pw);
 
-		if (image_has_control(us) || image_has_control(ps) || strchr(us, ':') ||
+		if (text_has_control(us) || text_has_control(ps) || strchr(us, ':') ||
 		    strlen(us) != json_string_length(u) || strlen(ps) != json_string_length(pw)) {
 			image_errf(err, errlen, "registry config: auths.\"%.100s\": invalid username or password",
 				   key);

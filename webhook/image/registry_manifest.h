@@ -21,7 +21,7 @@
 
 #include "imageconfig.h"
 #include "imagedigest.h"
-#include "webhook/image/image.h"
+#include "image.h"
 
 #define MEDIA_OCI_INDEX "application/vnd.oci.image.index.v1+json"
 #define MEDIA_DOCKER_LIST "application/vnd.docker.distribution.manifest.list.v2+json"
