@@ -44,7 +44,7 @@ REGISTRY_UNIT_BINS = $(patsubst tests/registry/unit/%.c,$(BUILD)/unit/%,$(REGIST
 
 $(REGISTRY_UNIT_BINS): $(BUILD)/unit/%: tests/registry/unit/%.c $(REGISTRY_SRCS) $(REGISTRY_HDRS) $(wildcard tests/registry/*.h) | $(BUILD)/.deps-registry
 	@mkdir -p $(@D)
-	$(UNIT_CC) $(UNIT_CFLAGS) -I. -o $@ $< $(REGISTRY_SRCS) $(REGISTRY_COMMON_SRCS) -lcmocka $(REGISTRY_LIBS)
+	$(UNIT_CC) $(UNIT_CFLAGS) -o $@ $< $(REGISTRY_SRCS) $(REGISTRY_COMMON_SRCS) -lcmocka $(REGISTRY_LIBS)
 
 registry-unit: $(REGISTRY_UNIT_BINS)
 	@fail=0; for t in $(REGISTRY_UNIT_BINS); do $$t || fail=1; done; exit $$fail

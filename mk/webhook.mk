@@ -54,13 +54,12 @@ $(WEBHOOK): $(WEBHOOK_ALL_SRCS) $(WEBHOOK_HDRS) mk/webhook.mk | $(BUILD)/.deps-w
 # The unit tests of the core: tests.mk's rule, with the core's sources and
 # libraries (the same rule builds them under ASan for `make sanitize`).
 WEBHOOK_UNIT_SUPPORT := tests/unit/webhook_util.c
-$(BUILD)/unit/test_webhook_%: UNIT_EXTRA_SRCS = $(WEBHOOK_UNIT_SUPPORT) \
-	$(filter-out $(INIT_LIB_SRCS),$(WEBHOOK_CORE_SRCS)) $(WEBHOOK_CORE_LIBS)
+$(BUILD)/unit/test_webhook_%: UNIT_LIB_SRCS = $(WEBHOOK_CORE_SRCS)
+$(BUILD)/unit/test_webhook_%: UNIT_EXTRA_SRCS = $(WEBHOOK_UNIT_SUPPORT) $(WEBHOOK_CORE_LIBS)
 # (explicit targets: a pattern rule's extra prerequisites are not merged
 # with tests.mk's pattern rule, so a change of the core would not rebuild)
 # the flags (webhook/options.c) too, with a version for its defaults
-$(BUILD)/unit/test_webhook_options: UNIT_EXTRA_SRCS = $(WEBHOOK_UNIT_SUPPORT) \
-	$(filter-out $(INIT_LIB_SRCS),$(WEBHOOK_CORE_SRCS)) webhook/options.c \
+$(BUILD)/unit/test_webhook_options: UNIT_EXTRA_SRCS = $(WEBHOOK_UNIT_SUPPORT) webhook/options.c \
 	-DSTRICT_VERSION='"test"' $(WEBHOOK_CORE_LIBS)
 $(BUILD)/unit/test_webhook_options: webhook/options.c
 WEBHOOK_UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_webhook_*.c))

@@ -11,9 +11,12 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 UNIT_CC := gcc
 UNIT_CFLAGS := $(CSTD) -O1 -g $(WARNINGS) -I.
 
+# UNIT_LIB_SRCS: the pure sources a test links, strict-init's unless a
+# target says otherwise (mk/webhook.mk).
+UNIT_LIB_SRCS = $(INIT_LIB_SRCS)
 $(BUILD)/unit/%: tests/unit/%.c $(INIT_LIB_SRCS) $(INIT_HDRS) | $(BUILD)/.deps-test
 	@mkdir -p $(BUILD)/unit
-	$(UNIT_CC) $(UNIT_CFLAGS) -o $@ $< $(INIT_LIB_SRCS) $(UNIT_EXTRA_SRCS) -lcmocka
+	$(UNIT_CC) $(UNIT_CFLAGS) -o $@ $< $(UNIT_LIB_SRCS) $(UNIT_EXTRA_SRCS) -lcmocka
 
 $(BUILD)/.deps-test: $(BUILD)/.deps-build
 	tools/ensure-packages.sh $(TEST_PACKAGES)

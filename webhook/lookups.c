@@ -12,20 +12,20 @@
 /* libcurl and GnuTLS in a handshake use far less; ASan builds more */
 #define THREAD_STACK (1u << 20)
 
-static struct image_cache *cache;
+static struct imagecache *cache;
 static atomic_long running;
 
 struct item {
 	char *image;
 	bool always;
-	struct image_config config;
+	struct imageconfig config;
 	enum image_error rc;
 	char err[ERR_MAX];
 	bool cached;
-	struct lookup_job *job;
+	struct lookups_job *job;
 };
 
-struct lookup_job {
+struct lookups_job {
 	struct item *items;
 	size_t n;
 	uint64_t deadline_ns;
@@ -37,7 +37,7 @@ struct lookup_job {
 
 int lookups_init(const struct wh_options *o, char *err, size_t errlen)
 {
-	struct image_cache_options co = {
+	struct imagecache_options co = {
 		.registry = {.platform = o->platform, .ca_file = o->registry_ca,
 			     .config_file = o->registry_config, .insecure = o->insecure,
 			     .n_insecure = o->n_insecure, .endpoints = o->endpoints,
@@ -49,13 +49,13 @@ int lookups_init(const struct wh_options *o, char *err, size_t errlen)
 		.n_allow = o->n_allow,
 	};
 
-	cache = image_cache_new(&co, err, errlen);
+	cache = imagecache_new(&co, err, errlen);
 	return cache ? 0 : -1;
 }
 
 void lookups_free(void)
 {
-	image_cache_free(cache);
+	imagecache_free(cache);
 	cache = NULL;
 }
 
@@ -66,15 +66,15 @@ long lookups_running(void)
 
 char *lookups_metrics(size_t *len)
 {
-	struct image_metrics m;
+	struct imagecache_counters m;
 	size_t cap = 8192;
 	char *buf = malloc(cap);
 	int n;
 
 	if (!buf)
 		return NULL;
-	image_cache_metrics(cache, &m);
-	n = image_metrics_format(&m, PREFIX, buf, cap);
+	imagecache_get_counters(cache, &m);
+	n = imagecache_format_prometheus(&m, PREFIX, buf, cap);
 	if (n < 0) {
 		free(buf);
 		return NULL;
@@ -83,9 +83,9 @@ char *lookups_metrics(size_t *len)
 	return buf;
 }
 
-struct lookup_job *lookup_job_new(const json_t *images, uint64_t deadline_ns)
+struct lookups_job *lookups_job_new(const json_t *images, uint64_t deadline_ns)
 {
-	struct lookup_job *j = calloc(1, sizeof(*j));
+	struct lookups_job *j = calloc(1, sizeof(*j));
 	size_t i;
 	const json_t *v;
 
@@ -96,7 +96,7 @@ struct lookup_job *lookup_job_new(const json_t *images, uint64_t deadline_ns)
 	j->items = calloc(j->n + 1, sizeof(*j->items));
 	j->results = calloc(j->n + 1, sizeof(*j->results));
 	if (!j->items || !j->results) {
-		lookup_job_free(j);
+		lookups_job_free(j);
 		return NULL;
 	}
 	json_array_foreach(images, i, v) {
@@ -106,21 +106,21 @@ struct lookup_job *lookup_job_new(const json_t *images, uint64_t deadline_ns)
 		j->items[i].always = json_is_true(json_object_get(v, "always"));
 		j->items[i].job = j;
 		if (!j->items[i].image) {
-			lookup_job_free(j);
+			lookups_job_free(j);
 			return NULL;
 		}
 	}
 	return j;
 }
 
-size_t lookup_job_cached(struct lookup_job *j)
+size_t lookups_job_cached(struct lookups_job *j)
 {
 	size_t left = 0;
 
 	for (size_t i = 0; i < j->n; i++) {
 		struct item *it = &j->items[i];
 
-		it->cached = image_lookup_cached(cache, it->image, it->always, &it->config);
+		it->cached = imagecache_lookup_cached(cache, it->image, it->always, &it->config);
 		left += !it->cached;
 	}
 	return left;
@@ -128,7 +128,7 @@ size_t lookup_job_cached(struct lookup_job *j)
 
 /* The last one to finish calls done: the job may be freed right after,
  * so nothing of it is touched past the decrement by the others. */
-static void finished(struct lookup_job *j)
+static void finished(struct lookups_job *j)
 {
 	void (*done)(void *) = j->done;
 	void *arg = j->arg;
@@ -140,16 +140,16 @@ static void finished(struct lookup_job *j)
 static void *lookup_thread(void *arg)
 {
 	struct item *it = arg;
-	struct lookup_job *j = it->job;
+	struct lookups_job *j = it->job;
 
-	it->rc = image_lookup_until(cache, it->image, it->always, j->deadline_ns, &it->config,
+	it->rc = imagecache_lookup_until(cache, it->image, it->always, j->deadline_ns, &it->config,
 				    it->err, sizeof(it->err));
 	atomic_fetch_sub(&running, 1);
 	finished(j);
 	return NULL;
 }
 
-void lookup_job_run(struct lookup_job *j, void (*done)(void *), void *arg)
+void lookups_job_run(struct lookups_job *j, void (*done)(void *), void *arg)
 {
 	pthread_attr_t attr;
 
@@ -187,7 +187,7 @@ void lookup_job_run(struct lookup_job *j, void (*done)(void *), void *arg)
 	finished(j);
 }
 
-const struct wh_image_config *lookup_job_results(const struct lookup_job *j, size_t *n)
+const struct wh_image_config *lookups_job_results(const struct lookups_job *j, size_t *n)
 {
 	for (size_t i = 0; i < j->n; i++) {
 		const struct item *it = &j->items[i];
@@ -204,13 +204,13 @@ const struct wh_image_config *lookup_job_results(const struct lookup_job *j, siz
 	return j->results;
 }
 
-void lookup_job_free(struct lookup_job *j)
+void lookups_job_free(struct lookups_job *j)
 {
 	if (!j)
 		return;
 	for (size_t i = 0; j->items && i < j->n; i++) {
 		free(j->items[i].image);
-		image_config_free(&j->items[i].config);
+		imageconfig_free(&j->items[i].config);
 	}
 	free(j->items);
 	free(j->results);

@@ -5,11 +5,11 @@
  * and never delays another admission. All the images of one admission are
  * looked up at the same time, with one deadline.
  *
- *   struct lookup_job *j = lookup_job_new(images, deadline_ns);
- *   if (lookup_job_cached(j) == 0) ... answer now with lookup_job_results
- *   else { suspend; lookup_job_run(j, resume, connection); }  resume is
+ *   struct lookups_job *j = lookups_job_new(images, deadline_ns);
+ *   if (lookups_job_cached(j) == 0) ... answer now with lookups_job_results
+ *   else { suspend; lookups_job_run(j, resume, connection); }  resume is
  *        called once, from some thread, when every lookup has ended
- *   lookup_job_free(j);
+ *   lookups_job_free(j);
  */
 #ifndef STRICT_WEBHOOK_LOOKUPS_H
 #define STRICT_WEBHOOK_LOOKUPS_H
@@ -38,18 +38,18 @@ long lookups_running(void);
  * NULL when out of memory. */
 char *lookups_metrics(size_t *len);
 
-struct lookup_job;
+struct lookups_job;
 
-/* images: [{"image": "...", "always": bool}] (wh_images_needed). NULL when
+/* images: [{"image": "...", "always": bool}] (mutate_images_needed). NULL when
  * out of memory. */
-struct lookup_job *lookup_job_new(const json_t *images, uint64_t deadline_ns);
+struct lookups_job *lookups_job_new(const json_t *images, uint64_t deadline_ns);
 /* Answers from the cache what it can; returns how many lookups are left. */
-size_t lookup_job_cached(struct lookup_job *j);
+size_t lookups_job_cached(struct lookups_job *j);
 /* Starts a thread for each lookup left; done(arg) is called exactly once,
  * when the last one ends (maybe before this returns). */
-void lookup_job_run(struct lookup_job *j, void (*done)(void *), void *arg);
-/* What every lookup found, for wh_review_finish (valid until free). */
-const struct wh_image_config *lookup_job_results(const struct lookup_job *j, size_t *n);
-void lookup_job_free(struct lookup_job *j);
+void lookups_job_run(struct lookups_job *j, void (*done)(void *), void *arg);
+/* What every lookup found, for review_finish (valid until free). */
+const struct wh_image_config *lookups_job_results(const struct lookups_job *j, size_t *n);
+void lookups_job_free(struct lookups_job *j);
 
 #endif

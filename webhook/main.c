@@ -40,11 +40,11 @@ static void raise_fd_limit(unsigned int connections)
 static void check_certificate(void)
 {
 	char err[512];
-	int rc = tls_creds_check(err, sizeof(err));
+	int rc = tlscreds_check(err, sizeof(err));
 
 	if (rc == 1) {
-		log_msg("serving certificate reloaded (expires %lld)", tls_creds_not_after());
-		metrics_cert_reload(1, tls_creds_not_after());
+		log_msg("serving certificate reloaded (expires %lld)", tlscreds_not_after());
+		metrics_cert_reload(1, tlscreds_not_after());
 	} else if (rc < 0) {
 		log_msg("serving certificate not reloaded, the previous one goes on: %s", err);
 		metrics_cert_reload(0, 0);
@@ -105,16 +105,16 @@ int main(int argc, char **argv)
 		options_free(&o);
 		return 64;
 	}
-	if (tls_creds_init(o.tls_cert, o.tls_key, err, sizeof(err)) != 0) {
+	if (tlscreds_init(o.tls_cert, o.tls_key, err, sizeof(err)) != 0) {
 		log_msg("%s", err);
 		lookups_free();
 		options_free(&o);
 		return 66;
 	}
-	metrics_cert_reload(1, tls_creds_not_after());
+	metrics_cert_reload(1, tlscreds_not_after());
 	if (server_start(&o, err, sizeof(err)) != 0) {
 		log_msg("%s", err);
-		tls_creds_free();
+		tlscreds_free();
 		lookups_free();
 		options_free(&o);
 		return 71;
@@ -125,7 +125,7 @@ int main(int argc, char **argv)
 			"webhook connects to (README, Limits)");
 	metrics_set_ready(1);
 	log_msg("serving on %s%s%s:%u, /mutate in %s mode, installer %s", o.listen.ipv6 ? "[" : "",
-		o.listen.host, o.listen.ipv6 ? "]" : "", o.listen.port, wh_mode_name(o.settings.mode),
+		o.listen.host, o.listen.ipv6 ? "]" : "", o.listen.port, mutate_mode_name(o.settings.mode),
 		o.settings.image);
 
 	sig = wait_signal(&set, 0, 1);
@@ -156,7 +156,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	server_stop();
-	tls_creds_free();
+	tlscreds_free();
 	lookups_free();
 	options_free(&o);
 	log_msg("stopped");

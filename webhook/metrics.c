@@ -118,7 +118,7 @@ static void put(struct text *t, const char *fmt, ...)
 
 static const char *result_name(int r)
 {
-	return r == WH_ERROR ? "error" : wh_outcome_name((enum wh_outcome)r);
+	return r == WH_ERROR ? "error" : mutate_outcome_name((enum wh_outcome)r);
 }
 
 char *metrics_render(size_t *len)
@@ -134,8 +134,8 @@ char *metrics_render(size_t *len)
 		for (int m = 0; m < MODES; m++)
 			for (int r = 0; r < RESULTS; r++)
 				put(&t, "strict_groups_webhook_admissions_total{operation=\"%s\",mode=\"%s\","
-				    "result=\"%s\"} %llu\n", wh_op_label_name((enum wh_op_label)op),
-				    wh_mode_name((enum wh_mode)m), result_name(r),
+				    "result=\"%s\"} %llu\n", review_op_label_name((enum wh_op_label)op),
+				    mutate_mode_name((enum wh_mode)m), result_name(r),
 				    atomic_load(&admissions[op][m][r]));
 	put(&t, "# HELP strict_groups_webhook_admission_duration_seconds Time from a review's "
 		"headers to its answer.\n# TYPE strict_groups_webhook_admission_duration_seconds histogram\n");

@@ -112,7 +112,7 @@ static void env_name(const struct flag *f, char *buf, size_t cap)
 	buf[n] = '\0';
 }
 
-int listen_parse(const char *text, struct wh_listen *out)
+int options_listen_parse(const char *text, struct wh_listen *out)
 {
 	const char *colon = strrchr(text, ':'), *host = text;
 	size_t host_len;
@@ -163,7 +163,7 @@ static int set_value(struct wh_options *o, const struct flag *f, const char *sou
 			*(unsigned int *)(void *)field = n;
 		return 0;
 	case K_MODE:
-		if (wh_mode_parse(value, (enum wh_mode *)(void *)field) != 0)
+		if (mutate_mode_parse(value, (enum wh_mode *)(void *)field) != 0)
 			return fail(err, errlen, "%s=%s: enforce, refuse or audit", source, value);
 		return 0;
 	case K_PULL:
@@ -192,7 +192,7 @@ static int set_value(struct wh_options *o, const struct flag *f, const char *sou
 		return 0;
 	}
 	case K_LISTEN:
-		if (listen_parse(value, (struct wh_listen *)(void *)field) != 0)
+		if (options_listen_parse(value, (struct wh_listen *)(void *)field) != 0)
 			return fail(err, errlen, "%s=%s: ADDR:PORT with a numeric address "
 				    "([ADDR] for IPv6)", source, value);
 		if (f->offset == OFF(metrics_listen))
@@ -212,7 +212,7 @@ static void defaults(struct wh_options *o)
 	o->settings.mode = WH_MODE_ENFORCE;
 	o->settings.no_new_privs = true;
 	o->settings.version = STRICT_VERSION;
-	(void)listen_parse("0.0.0.0:8443", &o->listen);
+	(void)options_listen_parse("0.0.0.0:8443", &o->listen);
 	o->max_body_bytes = 4u << 20;
 	o->max_buffered_bytes = 64u << 20;
 	o->max_connections = 1024;

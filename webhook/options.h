@@ -64,6 +64,6 @@ void options_free(struct wh_options *o);
 void options_usage(FILE *out);
 
 /* "ADDR:PORT", "[IPV6]:PORT": numeric addresses only. */
-int listen_parse(const char *text, struct wh_listen *out);
+int options_listen_parse(const char *text, struct wh_listen *out);
 
 #endif

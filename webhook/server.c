@@ -64,7 +64,7 @@ struct upload {
 	bool no_room;      /* over --max-buffered-bytes */
 	bool begun;        /* the review was read (pending) */
 	struct wh_pending pending;
-	struct lookup_job *job; /* its images' lookups, while the connection is suspended */
+	struct lookups_job *job; /* its images' lookups, while the connection is suspended */
 };
 
 static double seconds_since(const struct timespec *start)
@@ -143,7 +143,7 @@ static bool admission_path(const char *url, enum wh_mode *mode)
 		*mode = opts->settings.mode;
 		return true;
 	}
-	return strncmp(url, "/mutate/", 8) == 0 && wh_mode_parse(url + 8, mode) == 0;
+	return strncmp(url, "/mutate/", 8) == 0 && mutate_mode_parse(url + 8, mode) == 0;
 }
 
 static bool json_content(struct MHD_Connection *c)
@@ -191,8 +191,8 @@ static int reserve(struct upload *u, size_t n)
 static void upload_free(struct upload *u)
 {
 	atomic_fetch_sub(&buffered, u->reserved);
-	wh_pending_free(&u->pending);
-	lookup_job_free(u->job);
+	review_pending_free(&u->pending);
+	lookups_job_free(u->job);
 	free(u->buf);
 	free(u);
 }
@@ -206,13 +206,13 @@ static uint64_t lookup_deadline(struct MHD_Connection *c, const struct upload *u
 	const char *text = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "timeout");
 	double budget = opts->lookup_timeout, timeout;
 
-	if (text && wh_parse_duration(text, &timeout) == 0 && timeout * 0.8 < budget)
+	if (text && review_parse_duration(text, &timeout) == 0 && timeout * 0.8 < budget)
 		budget = timeout * 0.8;
 	return (uint64_t)u->start.tv_sec * 1000000000ull + (uint64_t)u->start.tv_nsec +
 	       (uint64_t)(budget * 1e9);
 }
 
-/* Called by the last lookup thread of a job (or by lookup_job_run). */
+/* Called by the last lookup thread of a job (or by lookups_job_run). */
 static void resume(void *connection)
 {
 	MHD_resume_connection(connection);
@@ -234,25 +234,25 @@ static int begin_review(struct MHD_Connection *c, struct upload *u, struct wh_re
 	json_t *images;
 
 	u->begun = true;
-	if (wh_review_begin(u->buf ? u->buf : "", u->len, &u->pending, out) != 0)
+	if (review_begin(u->buf ? u->buf : "", u->len, &u->pending, out) != 0)
 		return -1;
 	if (out->body)
 		return 0;
-	images = wh_review_images(&u->pending);
+	images = review_images(&u->pending);
 	if (!images)
 		return -1;
 	if (json_array_size(images) == 0) {
 		json_decref(images);
 		return 0;
 	}
-	u->job = lookup_job_new(images, lookup_deadline(c, u));
+	u->job = lookups_job_new(images, lookup_deadline(c, u));
 	json_decref(images);
 	if (!u->job)
 		return -1;
-	if (lookup_job_cached(u->job) == 0)
+	if (lookups_job_cached(u->job) == 0)
 		return 0;
 	MHD_suspend_connection(c);
-	lookup_job_run(u->job, resume, c);
+	lookups_job_run(u->job, resume, c);
 	return 1;
 }
 
@@ -276,8 +276,8 @@ static enum MHD_Result answer_review(struct MHD_Connection *c, struct upload *u)
 		size_t n = 0;
 
 		if (u->job)
-			images = lookup_job_results(u->job, &n);
-		if (wh_review_finish(&s, &u->pending, images, n, &out) != 0)
+			images = lookups_job_results(u->job, &n);
+		if (review_finish(&s, &u->pending, images, n, &out) != 0)
 			return out_of_memory(c, u);
 	}
 	if (out.outcome == WH_DENIED || out.outcome == WH_ERROR || out.lookup_skipped)
@@ -290,7 +290,7 @@ static enum MHD_Result answer_review(struct MHD_Connection *c, struct upload *u)
 	metrics_admission(out.operation, u->mode, out.outcome, seconds_since(&u->start));
 	if (out.http_status == 400)
 		metrics_http_error(400);
-	wh_review_free(&out);
+	review_free(&out);
 	return rc;
 }
 
@@ -527,7 +527,7 @@ int server_start(const struct wh_options *o, char *err, size_t errlen)
 		flags, (uint16_t)o->listen.port, NULL, NULL, handle, NULL,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-		MHD_OPTION_HTTPS_CERT_CALLBACK, tls_creds_retrieve,
+		MHD_OPTION_HTTPS_CERT_CALLBACK, tlscreds_retrieve,
 		MHD_OPTION_HTTPS_PRIORITIES, TLS_PRIORITIES,
 		MHD_OPTION_THREAD_POOL_SIZE, thread_count(),
 		/* per worker thread: the total is enforced in connection_event() */

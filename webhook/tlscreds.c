@@ -211,7 +211,7 @@ static void free_retired(bool all)
 	}
 }
 
-int tls_creds_init(const char *cert_path, const char *key_path, char *err, size_t errlen)
+int tlscreds_init(const char *cert_path, const char *key_path, char *err, size_t errlen)
 {
 	struct creds *c;
 
@@ -228,7 +228,7 @@ int tls_creds_init(const char *cert_path, const char *key_path, char *err, size_
 	return 0;
 }
 
-int tls_creds_check(char *err, size_t errlen)
+int tlscreds_check(char *err, size_t errlen)
 {
 	struct file_id cert_now, key_now;
 	struct creds *c, *old;
@@ -255,7 +255,7 @@ int tls_creds_check(char *err, size_t errlen)
 	return 1;
 }
 
-int tls_creds_retrieve(gnutls_session_t session, const gnutls_datum_t *req_ca_rdn, int nreqs,
+int tlscreds_retrieve(gnutls_session_t session, const gnutls_datum_t *req_ca_rdn, int nreqs,
 		       const gnutls_pk_algorithm_t *pk_algos, int pk_algos_length,
 		       gnutls_pcert_st **pcert, unsigned int *pcert_length,
 		       gnutls_privkey_t *privkey)
@@ -275,14 +275,14 @@ int tls_creds_retrieve(gnutls_session_t session, const gnutls_datum_t *req_ca_rd
 	return 0;
 }
 
-long long tls_creds_not_after(void)
+long long tlscreds_not_after(void)
 {
 	struct creds *c = atomic_load(&current);
 
 	return c ? c->not_after : 0;
 }
 
-void tls_creds_free(void)
+void tlscreds_free(void)
 {
 	free_retired(true);
 	creds_free(atomic_exchange(&current, NULL));

@@ -13,21 +13,21 @@
 #include <gnutls/abstract.h>
 
 /* Loads the first pair. Returns 0, or -1 with a reason in err. */
-int tls_creds_init(const char *cert_path, const char *key_path, char *err, size_t errlen);
+int tlscreds_init(const char *cert_path, const char *key_path, char *err, size_t errlen);
 
 /* Checks the files; reloads when they changed. Returns 1 after a reload,
  * 0 when nothing changed, -1 when the new files could not be used (err). */
-int tls_creds_check(char *err, size_t errlen);
+int tlscreds_check(char *err, size_t errlen);
 
 /* gnutls_certificate_retrieve_function2, for MHD_OPTION_HTTPS_CERT_CALLBACK. */
-int tls_creds_retrieve(gnutls_session_t session, const gnutls_datum_t *req_ca_rdn, int nreqs,
+int tlscreds_retrieve(gnutls_session_t session, const gnutls_datum_t *req_ca_rdn, int nreqs,
 		       const gnutls_pk_algorithm_t *pk_algos, int pk_algos_length,
 		       gnutls_pcert_st **pcert, unsigned int *pcert_length,
 		       gnutls_privkey_t *privkey);
 
 /* The current certificate's notAfter (seconds since the epoch). */
-long long tls_creds_not_after(void);
+long long tlscreds_not_after(void);
 
-void tls_creds_free(void);
+void tlscreds_free(void);
 
 #endif

@@ -134,7 +134,7 @@ static void push_raw(struct image_strv *out, char *const *v, size_t n)
 		CHECK(image_strv_push(out, v[i]) == 0);
 }
 
-static const struct image_config *config_of(const struct test_images *images, const char *image)
+static const struct imageconfig *config_of(const struct test_images *images, const char *image)
 {
 	for (size_t i = 0; image && i < images->n; i++)
 		if (strcmp(images->v[i].image, image) == 0)
@@ -169,7 +169,7 @@ static void same_argv(const json_t *b, const json_t *a, const struct test_images
 		push_expanded(&want, bcmd, 0);
 		push_expanded(&want, bargs, 0);
 	} else {
-		const struct image_config *cfg = config_of(images, bimage);
+		const struct imageconfig *cfg = config_of(images, bimage);
 		size_t n_ep;
 
 		CHECK(cfg && aimage && bimage);
@@ -253,19 +253,19 @@ static void check_answer(const struct wh_settings *s, const uint8_t *body, size_
 		 * again: a skip, audit mode), and in enforce and refuse modes
 		 * with none at all: every container of an injected pod sets a
 		 * command */
-		CHECK(wh_review(s, text, strlen(text), images->v, images->n, &again) == 0);
+		CHECK(review_answer(s, text, strlen(text), images->v, images->n, &again) == 0);
 		CHECK(again.http_status == 200);
 		if (out->lookup_skipped) {
 			CHECK(again.outcome == WH_SKIPPED && !strstr(again.body, "\"patch\""));
 		} else {
 			CHECK(again.outcome == WH_UNCHANGED);
 			if (s->mode != WH_MODE_AUDIT) {
-				wh_review_free(&again);
-				CHECK(wh_review(s, text, strlen(text), NULL, 0, &again) == 0);
+				review_free(&again);
+				CHECK(review_answer(s, text, strlen(text), NULL, 0, &again) == 0);
 				CHECK(again.outcome == WH_UNCHANGED);
 			}
 		}
-		wh_review_free(&again);
+		review_free(&again);
 		free(text);
 		json_decref(again_body);
 		json_decref(patch);
@@ -293,7 +293,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s.pin_digest = !(flags & 64);
 	body = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, NULL);
 	CHECK(test_images_load(json_object_get(body, "x-images"), &images) == 0);
-	CHECK(wh_review(&s, (const char *)data, size, images.v, images.n, &out) == 0);
+	CHECK(review_answer(&s, (const char *)data, size, images.v, images.n, &out) == 0);
 	CHECK(out.body && out.body_len > 0);
 	CHECK(out.http_status == 200 || out.http_status == 400);
 	CHECK(!strchr(out.summary, '\n') && printable(out.summary));
@@ -301,7 +301,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_answer(&s, data, size, &out, &images);
 	else
 		CHECK(out.outcome == WH_ERROR);
-	wh_review_free(&out);
+	review_free(&out);
 	test_images_free(&images);
 	json_decref(body);
 	return 0;

@@ -34,7 +34,7 @@
 
 #define MAX_LIST 16
 
-static struct image_cache_options options;
+static struct imagecache_options options;
 static const char *insecure[MAX_LIST], *endpoints[MAX_LIST];
 
 static double ms_since(uint64_t t0)
@@ -64,12 +64,12 @@ static void print_json(json_t *j)
 	json_decref(j);
 }
 
-static json_t *lookup_json(struct image_cache *c, const char *op, const char *ref, bool always)
+static json_t *lookup_json(struct imagecache *c, const char *op, const char *ref, bool always)
 {
-	struct image_config img;
+	struct imageconfig img;
 	char err[1024] = "";
 	uint64_t t0 = registry_now_ns();
-	enum image_error rc = image_lookup(c, ref, always, &img, err, sizeof(err));
+	enum image_error rc = imagecache_lookup(c, ref, always, &img, err, sizeof(err));
 	json_t *j = json_pack("{s:s, s:s, s:s, s:f}", "op", op, "ref", ref, "result",
 			      image_error_name(rc), "ms", ms_since(t0));
 
@@ -81,7 +81,7 @@ static json_t *lookup_json(struct image_cache *c, const char *op, const char *re
 							       img.has_entrypoint));
 		json_object_set_new(j, "cmd", strv_json(img.cmd, img.n_cmd, img.has_cmd));
 		json_object_set_new(j, "user", json_string(img.user));
-		image_config_free(&img);
+		imageconfig_free(&img);
 	} else {
 		json_object_set_new(j, "error", json_string(err));
 	}
@@ -89,7 +89,7 @@ static json_t *lookup_json(struct image_cache *c, const char *op, const char *re
 }
 
 struct job {
-	struct image_cache *cache;
+	struct imagecache *cache;
 	const char *ref;
 	pthread_barrier_t *start;
 	json_t *result;
@@ -104,7 +104,7 @@ static void *job_thread(void *arg)
 	return NULL;
 }
 
-static void run_parallel(struct image_cache *c, unsigned n, const char *ref)
+static void run_parallel(struct imagecache *c, unsigned n, const char *ref)
 {
 	struct job *jobs = calloc(n, sizeof(*jobs));
 	pthread_t *threads = calloc(n, sizeof(*threads));
@@ -130,12 +130,12 @@ static void run_parallel(struct image_cache *c, unsigned n, const char *ref)
 	free(threads);
 }
 
-static json_t *metrics_json(struct image_cache *c)
+static json_t *metrics_json(struct imagecache *c)
 {
-	struct image_metrics m;
+	struct imagecache_counters m;
 	json_t *j = json_object(), *by = json_object();
 
-	image_cache_metrics(c, &m);
+	imagecache_get_counters(c, &m);
 	for (int r = 0; r < IMAGE_ERR_COUNT; r++)
 		json_object_set_new(by, image_error_name((enum image_error)r),
 				    json_integer((json_int_t)m.lookups[r]));
@@ -152,10 +152,10 @@ static json_t *metrics_json(struct image_cache *c)
 	return j;
 }
 
-static struct image_cache *new_cache(void)
+static struct imagecache *new_cache(void)
 {
 	char err[1024];
-	struct image_cache *c = image_cache_new(&options, err, sizeof(err));
+	struct imagecache *c = imagecache_new(&options, err, sizeof(err));
 
 	if (!c) {
 		print_json(json_pack("{s:s, s:s}", "op", "new", "error", err));
@@ -186,10 +186,10 @@ static json_t *stats(double *ms, unsigned n, unsigned failed)
 static void run_bench(unsigned n, const char *ref)
 {
 	double *ms = calloc((size_t)n * 100, sizeof(*ms));
-	struct image_config img;
+	struct imageconfig img;
 	char err[1024];
 	json_t *out = json_pack("{s:s, s:s}", "op", "bench", "ref", ref);
-	struct image_cache *c;
+	struct imagecache *c;
 	unsigned failed = 0;
 
 	for (unsigned i = 0; i < n; i++) {
@@ -197,12 +197,12 @@ static void run_bench(unsigned n, const char *ref)
 
 		c = new_cache();
 		t0 = registry_now_ns();
-		if (image_lookup(c, ref, false, &img, err, sizeof(err)) == IMAGE_OK)
-			image_config_free(&img);
+		if (imagecache_lookup(c, ref, false, &img, err, sizeof(err)) == IMAGE_OK)
+			imageconfig_free(&img);
 		else
 			failed++;
 		ms[i] = ms_since(t0);
-		image_cache_free(c);
+		imagecache_free(c);
 	}
 	json_object_set_new(out, "cold", stats(ms, n, failed));
 	c = new_cache();
@@ -213,8 +213,8 @@ static void run_bench(unsigned n, const char *ref)
 		for (unsigned i = 0; i < rounds; i++) {
 			uint64_t t0 = registry_now_ns();
 
-			if (image_lookup(c, ref, pass == 0, &img, err, sizeof(err)) == IMAGE_OK)
-				image_config_free(&img);
+			if (imagecache_lookup(c, ref, pass == 0, &img, err, sizeof(err)) == IMAGE_OK)
+				imageconfig_free(&img);
 			else
 				failed++;
 			ms[i] = ms_since(t0);
@@ -222,7 +222,7 @@ static void run_bench(unsigned n, const char *ref)
 		json_object_set_new(out, pass == 0 ? "revalidate" : "warm", stats(ms, rounds, failed));
 		failed = 0;
 	}
-	image_cache_free(c);
+	imagecache_free(c);
 	free(ms);
 	print_json(out);
 }
@@ -254,7 +254,7 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-	struct image_cache *c;
+	struct imagecache *c;
 	int i;
 
 	options.tag_ttl = -1;
@@ -311,10 +311,10 @@ int main(int argc, char **argv)
 			char buf[16384];
 
 			{
-				struct image_metrics m;
+				struct imagecache_counters m;
 
-				image_cache_metrics(c, &m);
-				if (image_metrics_format(&m, "strict_groups_webhook", buf, sizeof(buf)) < 0)
+				imagecache_get_counters(c, &m);
+				if (imagecache_format_prometheus(&m, "strict_groups_webhook", buf, sizeof(buf)) < 0)
 					buf[0] = '\0';
 			}
 			print_json(json_pack("{s:s, s:s}", "op", "prometheus", "text", buf));
@@ -322,6 +322,6 @@ int main(int argc, char **argv)
 			usage();
 		}
 	}
-	image_cache_free(c);
+	imagecache_free(c);
 	return 0;
 }

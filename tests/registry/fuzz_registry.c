@@ -10,23 +10,23 @@
  *    reason or is a registry name a reference gives back; every parsed
  *    reference's registry is a valid entry that allows it, and another
  *    port does not; a wildcard for its parent domain allows it.
- *  1 www_authenticate_parse: Bearer has a realm; no value holds a line
+ *  1 registry_auth_challenge_parse: Bearer has a realm; no value holds a line
  *    break or another control character but tab; bounds kept.
- *  2 manifest_parse and image_config_parse on the raw input (Content-Type
+ *  2 registry_manifest_parse and imageconfig_parse on the raw input (Content-Type
  *    from a table): a result within its bounds with valid digests; a
  *    config's copy is the same as the original.
- *  3 manifest_resolve on an index built here from the input's choices
+ *  3 registry_manifest_resolve on an index built here from the input's choices
  *    (per entry: ENTRYPOINT, CMD, USER, the config's and the descriptor's
  *    platforms, an attestation annotation, a garbage config), with correct
  *    digests, and one platform wanted: the result agrees with a model of
  *    the rules of registry_manifest.h (which entries count, disagreement,
  *    selection, the first error in order).
- *  4 docker_config_parse: credentials with a host, a user without ':' and
- *    no control characters; docker_config_find finds each host.
- *  5 token_response_parse: a b64token within bounds, 60 <= expires <= 86400.
+ *  4 registry_auth_config_parse: credentials with a host, a user without ':' and
+ *    no control characters; registry_auth_config_find finds each host.
+ *  5 registry_auth_token_parse: a b64token within bounds, 60 <= expires <= 86400.
  *  6 the argv rewrite: after kubelet's expansion (kubelet_expand.h) the
  *    wrapped container runs the prefix + exactly the unwrapped argv.
- *  7 image_user_parse and image_platform_parse. */
+ *  7 imageconfig_user_parse and imageconfig_platform_parse. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -135,7 +135,7 @@ static void fuzz_ref(const char *text)
 	CHECK(r.tag[0] || r.digest[0]);
 	CHECK(chars_in(r.path, "._-/"));
 	CHECK(!r.tag[0] || (strlen(r.tag) <= IMAGEREF_TAG_MAX && r.tag[0] != '.' && r.tag[0] != '-'));
-	CHECK(!r.digest[0] || image_digest_valid(r.digest, strlen(r.digest)));
+	CHECK(!r.digest[0] || imagedigest_valid(r.digest, strlen(r.digest)));
 	CHECK(r.path[0] != '/' && r.path[strlen(r.path) - 1] != '/' && !strstr(r.path, "//"));
 	CHECK(strcmp(r.domain, "index.docker.io") != 0);
 	CHECK(strcmp(r.domain, "docker.io") != 0 || strchr(r.path, '/'));
@@ -150,9 +150,9 @@ static void fuzz_ref(const char *text)
 
 static void fuzz_challenge(const char *text)
 {
-	struct auth_challenge c;
+	struct registry_auth_challenge c;
 
-	if (www_authenticate_parse(text, &c) != 0) {
+	if (registry_auth_challenge_parse(text, &c) != 0) {
 		CHECK(c.scheme == AUTH_NONE);
 		return;
 	}
@@ -171,41 +171,41 @@ static void fuzz_documents(const uint8_t *data, size_t size, uint8_t pick)
 		NULL, "", MEDIA_OCI_INDEX, MEDIA_DOCKER_LIST, MEDIA_OCI_MANIFEST,
 		MEDIA_DOCKER_MANIFEST, "application/json", "application/vnd.oci.image.manifest.v1+json; charset=utf-8",
 	};
-	struct manifest m;
-	struct image_config c, copy;
-	struct image_platform p;
+	struct registry_manifest m;
+	struct imageconfig c, copy;
+	struct imageconfig_platform p;
 	bool has_p;
 	char err[512] = "";
-	enum image_error rc = manifest_parse((const char *)data, size, content_types[pick % 8], &m,
+	enum image_error rc = registry_manifest_parse((const char *)data, size, content_types[pick % 8], &m,
 					     err, sizeof(err));
 
 	if (rc == IMAGE_OK) {
-		if (manifest_is_index(&m)) {
+		if (registry_manifest_is_index(&m)) {
 			CHECK(m.n_entries <= MANIFEST_MAX_ENTRIES);
 			for (size_t i = 0; i < m.n_entries; i++)
-				CHECK(image_digest_valid(m.entries[i].digest, strlen(m.entries[i].digest)));
+				CHECK(imagedigest_valid(m.entries[i].digest, strlen(m.entries[i].digest)));
 		} else {
 			CHECK(!strcmp(m.config.media_type, MEDIA_OCI_CONFIG) ||
 			      !strcmp(m.config.media_type, MEDIA_DOCKER_CONFIG));
-			CHECK(image_digest_valid(m.config.digest, strlen(m.config.digest)));
+			CHECK(imagedigest_valid(m.config.digest, strlen(m.config.digest)));
 		}
-		manifest_free(&m);
+		registry_manifest_free(&m);
 	} else {
 		CHECK(rc == IMAGE_ERR_MALFORMED || rc == IMAGE_ERR_UNSUPPORTED || rc == IMAGE_ERR_INTERNAL);
 		CHECK(m.entries == NULL && one_line(err, false));
 	}
-	if (image_config_parse((const char *)data, size, &c, &p, &has_p, err, sizeof(err)) != 0) {
+	if (imageconfig_parse((const char *)data, size, &c, &p, &has_p, err, sizeof(err)) != 0) {
 		CHECK(c.user == NULL && c.entrypoint == NULL && !has_p);
 		return;
 	}
 	CHECK(c.user != NULL && strlen(c.user) <= IMAGE_CONFIG_MAX_USER);
 	CHECK(c.n_entrypoint <= IMAGE_CONFIG_MAX_ARGS && c.n_cmd <= IMAGE_CONFIG_MAX_ARGS);
 	CHECK(c.has_entrypoint || c.n_entrypoint == 0);
-	CHECK(image_config_copy(&copy, &c) == 0);
-	CHECK(image_config_same_exec(&c, &copy, NULL, 0));
-	CHECK(image_config_bytes(&copy) == image_config_bytes(&c));
-	image_config_free(&copy);
-	image_config_free(&c);
+	CHECK(imageconfig_copy(&copy, &c) == 0);
+	CHECK(imageconfig_same_exec(&c, &copy, NULL, 0));
+	CHECK(imageconfig_bytes(&copy) == imageconfig_bytes(&c));
+	imageconfig_free(&copy);
+	imageconfig_free(&c);
 }
 
 /* ---- 3: the resolution of an index ------------------------------------------ */
@@ -229,11 +229,11 @@ static const char *add_blob(struct store *s, char *body)
 
 	b->body = body;
 	b->len = strlen(body);
-	image_digest_of(DIGEST_SHA256, b->body, b->len, b->digest);
+	imagedigest_of(DIGEST_SHA256, b->body, b->len, b->digest);
 	return b->digest;
 }
 
-static enum image_error store_fetch(void *ctx, const struct manifest_descriptor *d,
+static enum image_error store_fetch(void *ctx, const struct registry_manifest_descriptor *d,
 				    bool is_manifest, char **body, size_t *len, char *ct,
 				    size_t ctlen, char *err, size_t errlen)
 {
@@ -274,17 +274,17 @@ struct entry_model {
 	bool attestation, garbage;
 };
 
-static bool platform_is(const char *const p[3], const struct image_platform *want)
+static bool platform_is(const char *const p[3], const struct imageconfig_platform *want)
 {
-	struct image_platform q;
+	struct imageconfig_platform q;
 
-	return p[0] && image_platform_set(&q, p[0], p[1], p[2]) == 0 && image_platform_equal(&q, want);
+	return p[0] && imageconfig_platform_set(&q, p[0], p[1], p[2]) == 0 && imageconfig_platform_equal(&q, want);
 }
 
 /* What the rules say the resolution gives: the error kind, or IMAGE_OK
  * with the index of the selected entry. */
 static enum image_error model(const struct entry_model *e, size_t n,
-			      const struct image_platform *want, size_t *selected)
+			      const struct imageconfig_platform *want, size_t *selected)
 {
 	bool may_match = false, have_first = false, found = false;
 	size_t first = 0;
@@ -345,13 +345,13 @@ static void fuzz_resolve(const uint8_t *d, size_t size)
 	size_t used = (size_t)snprintf(index, sizeof(index), "{\"schemaVersion\":2,\"mediaType\":\"%s\",\"manifests\":[",
 				       MEDIA_OCI_INDEX);
 	size_t n = size > 0 ? d[0] % (ENTRIES_MAX + 1) : 0, pos = 1, selected = 0;
-	struct image_platform want;
-	struct manifest_source src = {&s, store_fetch};
-	struct image_config out;
+	struct imageconfig_platform want;
+	struct registry_manifest_source src = {&s, store_fetch};
+	struct imageconfig out;
 	char err[512] = "", manifest_digests[ENTRIES_MAX][IMAGE_DIGEST_MAX + 1];
 	enum image_error rc, expected;
 
-	CHECK(image_platform_parse(wanted[size > 1 ? d[1] % 4 : 0], &want, err, sizeof(err)) == 0);
+	CHECK(imageconfig_platform_parse(wanted[size > 1 ? d[1] % 4 : 0], &want, err, sizeof(err)) == 0);
 	pos = 2;
 	for (size_t i = 0; i < n; i++, pos += 4) {
 		uint8_t b0 = pos < size ? d[pos] : 0, b1 = pos + 1 < size ? d[pos + 1] : 0;
@@ -397,7 +397,7 @@ static void fuzz_resolve(const uint8_t *d, size_t size)
 		free(entry);
 	}
 	memcpy(index + used, "]}", 3);
-	rc = manifest_resolve("r.test/x", index, strlen(index), NULL, NULL, &want, &src, &out, err,
+	rc = registry_manifest_resolve("r.test/x", index, strlen(index), NULL, NULL, &want, &src, &out, err,
 			      sizeof(err));
 	expected = model(e, n, &want, &selected);
 	if (rc != expected) {
@@ -411,7 +411,7 @@ static void fuzz_resolve(const uint8_t *d, size_t size)
 		CHECK(out.n_entrypoint == (e[selected].ep == 3 ? 2u : e[selected].ep == 2 ? 1u : 0u));
 		CHECK(out.has_cmd == (e[selected].cmd != 0));
 		CHECK(strncmp(out.digest_ref, "r.test/x@sha256:", 16) == 0);
-		image_config_free(&out);
+		imageconfig_free(&out);
 	} else {
 		CHECK(out.digest_ref == NULL && one_line(err, false));
 	}
@@ -423,22 +423,22 @@ static void fuzz_resolve(const uint8_t *d, size_t size)
 
 static void fuzz_docker_config(const uint8_t *data, size_t size)
 {
-	struct docker_config c;
+	struct registry_auth_config c;
 	char err[512] = "";
 
-	if (docker_config_parse((const char *)data, size, &c, err, sizeof(err)) != 0) {
+	if (registry_auth_config_parse((const char *)data, size, &c, err, sizeof(err)) != 0) {
 		CHECK(c.n == 0 && c.creds == NULL && one_line(err, false));
 		return;
 	}
 	for (size_t i = 0; i < c.n; i++) {
-		const struct registry_credential *found = docker_config_find(&c, c.creds[i].host);
+		const struct registry_credential *found = registry_auth_config_find(&c, c.creds[i].host);
 
 		CHECK(c.creds[i].host[0] && c.creds[i].username[0]);
 		CHECK(!strchr(c.creds[i].username, ':'));
 		CHECK(one_line(c.creds[i].username, false) && one_line(c.creds[i].password, false));
 		CHECK(found != NULL && strcasecmp(found->host, c.creds[i].host) == 0);
 	}
-	docker_config_free(&c);
+	registry_auth_config_free(&c);
 }
 
 static void fuzz_token(const uint8_t *data, size_t size)
@@ -446,7 +446,7 @@ static void fuzz_token(const uint8_t *data, size_t size)
 	char *token = NULL, err[512] = "";
 	long expires = 0;
 
-	if (token_response_parse((const char *)data, size, &token, &expires, err, sizeof(err)) != 0) {
+	if (registry_auth_token_parse((const char *)data, size, &token, &expires, err, sizeof(err)) != 0) {
 		CHECK(token == NULL && one_line(err, false));
 		return;
 	}
@@ -485,7 +485,7 @@ static void fuzz_argv(const char *text, size_t len, uint8_t shape)
 		k += counts[p];
 	}
 	for (size_t i = 0; i < n; i++) {
-		char *esc = image_escape_for_kubelet(strs[i]), *back;
+		char *esc = imageargv_escape_for_kubelet(strs[i]), *back;
 
 		CHECK(esc);
 		back = kubelet_expand(esc);
@@ -494,14 +494,14 @@ static void fuzz_argv(const char *text, size_t len, uint8_t shape)
 		free(back);
 	}
 	{
-		struct pod_argv pod = {parts[0], counts[0], parts[1], counts[1]};
-		struct image_config img = {
+		struct imageargv_pod pod = {parts[0], counts[0], parts[1], counts[1]};
+		struct imageconfig img = {
 			.entrypoint = (char **)parts[2], .n_entrypoint = counts[2],
 			.cmd = (char **)parts[3], .n_cmd = counts[3],
 		};
 		char err[256];
-		int rc = image_effective_argv(&pod, &img, &eff, err, sizeof(err));
-		int wrc = image_wrap_argv(prefix, 2, &pod, &img, &cmd, &args, &set_args, err, sizeof(err));
+		int rc = imageargv_effective(&pod, &img, &eff, err, sizeof(err));
+		int wrc = imageargv_wrap(prefix, 2, &pod, &img, &cmd, &args, &set_args, err, sizeof(err));
 
 		CHECK(rc == wrc);
 		if (rc != 0)
@@ -541,11 +541,11 @@ static void fuzz_argv(const char *text, size_t len, uint8_t shape)
 
 static void fuzz_user_platform(const char *text)
 {
-	struct image_user u;
-	struct image_platform p, q;
+	struct imageconfig_user u;
+	struct imageconfig_platform p, q;
 	char err[256];
 
-	if (image_user_parse(text, &u) == 0) {
+	if (imageconfig_user_parse(text, &u) == 0) {
 		CHECK(u.uid <= 4294967294u && u.gid <= 4294967294u);
 		CHECK(u.has_group == (strchr(text, ':') != NULL));
 		CHECK(!u.gid_numeric || u.has_group);
@@ -553,12 +553,12 @@ static void fuzz_user_platform(const char *text)
 	} else {
 		CHECK(all_zero(&u, sizeof(u)));
 	}
-	if (image_platform_parse(text, &p, err, sizeof(err)) == 0) {
+	if (imageconfig_platform_parse(text, &p, err, sizeof(err)) == 0) {
 		char buf[96];
 
-		image_platform_format(&p, buf, sizeof(buf));
-		CHECK(image_platform_parse(buf, &q, err, sizeof(err)) == 0);
-		CHECK(image_platform_equal(&p, &q));
+		imageconfig_platform_format(&p, buf, sizeof(buf));
+		CHECK(imageconfig_platform_parse(buf, &q, err, sizeof(err)) == 0);
+		CHECK(imageconfig_platform_equal(&p, &q));
 	} else {
 		CHECK(all_zero(&p, sizeof(p)) && one_line(err, false));
 	}

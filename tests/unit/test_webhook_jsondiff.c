@@ -51,7 +51,7 @@ static const struct dcase cases[] = {
 
 static void check(const char *from_text, const char *to_text, const char *want_text)
 {
-	json_t *from = J(from_text), *to = J(to_text), *patch = json_diff(from, to);
+	json_t *from = J(from_text), *to = J(to_text), *patch = jsondiff_patch(from, to);
 
 	assert_non_null(patch);
 	if (want_text) {
@@ -92,7 +92,7 @@ static json_t *nested(size_t depth, int leaf)
  * the walk stops there, and the patch still turns one into the other. */
 static void test_depth_bounded(void **state)
 {
-	json_t *from = nested(2000, 1), *to = nested(2000, 2), *patch = json_diff(from, to);
+	json_t *from = nested(2000, 1), *to = nested(2000, 2), *patch = jsondiff_patch(from, to);
 	const char *path;
 
 	(void)state;

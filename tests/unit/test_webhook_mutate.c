@@ -534,10 +534,10 @@ static void run_case(const struct mcase *c)
 	assert_int_equal(test_images_load(lookups, &images), 0);
 	req.images = images.v;
 	req.n_images = images.n;
-	assert_int_equal(wh_mutate(&s, &req, &res), 0);
+	assert_int_equal(mutate_pod(&s, &req, &res), 0);
 	if (res.outcome != c->outcome)
-		fail_msg("outcome %s (%s), expected %s", wh_outcome_name(res.outcome),
-			 res.message ? res.message : "", wh_outcome_name(c->outcome));
+		fail_msg("outcome %s (%s), expected %s", mutate_outcome_name(res.outcome),
+			 res.message ? res.message : "", mutate_outcome_name(c->outcome));
 	if (c->message && (!res.message || !strstr(res.message, c->message)))
 		fail_msg("message '%s' lacks '%s'", res.message ? res.message : "", c->message);
 	if (c->warning && !warnings_contain(res.warnings, c->warning))
@@ -563,19 +563,19 @@ static void run_case(const struct mcase *c)
 		req.pod = patched;
 		req.images = NULL;
 		req.n_images = 0;
-		needed = wh_images_needed(&req);
+		needed = mutate_images_needed(&req);
 		if (c->mode != WH_MODE_AUDIT)
 			assert_int_equal(json_array_size(needed), 0);
 		json_decref(needed);
-		assert_int_equal(wh_mutate(&s, &req, &again), 0);
+		assert_int_equal(mutate_pod(&s, &req, &again), 0);
 		if (again.outcome != WH_UNCHANGED) {
 			char *p = json_dumps(again.patch, JSON_COMPACT);
 
-			fail_msg("second pass: %s %s", wh_outcome_name(again.outcome), p);
+			fail_msg("second pass: %s %s", mutate_outcome_name(again.outcome), p);
 		}
-		wh_result_free(&again);
+		mutate_result_free(&again);
 	}
-	wh_result_free(&res);
+	mutate_result_free(&res);
 	json_decref(patched);
 	json_decref(pod);
 	test_images_free(&images);
@@ -597,10 +597,10 @@ static json_t *injected_pod(const char *pod_text)
 	struct wh_request req = {.op = WH_OP_CREATE, .pod = pod};
 	struct wh_result res;
 
-	assert_int_equal(wh_mutate(&s, &req, &res), 0);
+	assert_int_equal(mutate_pod(&s, &req, &res), 0);
 	assert_int_equal(res.outcome, WH_INJECTED);
 	assert_int_equal(patch_apply(&pod, res.patch), 0);
-	wh_result_free(&res);
+	mutate_result_free(&res);
 	return pod;
 }
 
@@ -618,9 +618,9 @@ static void ephemeral(json_t *old, const char *added, enum wh_mode mode, enum wh
 		json_object_set_new(spec, "ephemeralContainers", json_array());
 	json_array_append_new(json_object_get(spec, "ephemeralContainers"), J(added));
 	req.pod = pod;
-	assert_int_equal(wh_mutate(&s, &req, &res), 0);
+	assert_int_equal(mutate_pod(&s, &req, &res), 0);
 	if (res.outcome != want)
-		fail_msg("outcome %s (%s)", wh_outcome_name(res.outcome), res.message ? res.message : "");
+		fail_msg("outcome %s (%s)", mutate_outcome_name(res.outcome), res.message ? res.message : "");
 	if (text && !(res.message && strstr(res.message, text)) && !warnings_contain(res.warnings, text))
 		fail_msg("'%s' not said", text);
 	patched = json_deep_copy(pod);
@@ -636,11 +636,11 @@ static void ephemeral(json_t *old, const char *added, enum wh_mode mode, enum wh
 			assert_non_null(strstr(json_string_value(json_object_get(op, "path")),
 					       "/spec/ephemeralContainers/"));
 		req.pod = patched;
-		assert_int_equal(wh_mutate(&s, &req, &again), 0);
+		assert_int_equal(mutate_pod(&s, &req, &again), 0);
 		assert_int_equal(again.outcome, WH_UNCHANGED);
-		wh_result_free(&again);
+		mutate_result_free(&again);
 	}
-	wh_result_free(&res);
+	mutate_result_free(&res);
 	json_decref(patched);
 	json_decref(pod);
 }
@@ -684,9 +684,9 @@ static void test_ephemeral(void **state)
 		struct wh_request creq = {.op = WH_OP_CREATE, .pod = locked};
 		struct wh_result cres;
 
-		assert_int_equal(wh_mutate(&ls, &creq, &cres), 0);
+		assert_int_equal(mutate_pod(&ls, &creq, &cres), 0);
 		assert_int_equal(patch_apply(&locked, cres.patch), 0);
-		wh_result_free(&cres);
+		mutate_result_free(&cres);
 		ephemeral(locked, "{'name':'debug','image':'b','command':['sh'],'env':[{'name':"
 			  "'STRICT_GROUPS_LOCK','value':'0'}]}", WH_MODE_ENFORCE, WH_DENIED, NULL,
 			  "env STRICT_GROUPS_LOCK=0 contradicts the sealed policy (1)");
@@ -715,29 +715,29 @@ static void test_ephemeral_from_image(void **state)
 	(void)state;
 	json_object_set_new(json_object_get(pod, "spec"), "ephemeralContainers",
 			    J("[{'name':'debug','image':'busybox','stdin':true,'tty':true}]"));
-	needed = wh_images_needed(&req);
+	needed = mutate_images_needed(&req);
 	assert_int_equal(json_array_size(needed), 1);
 	json_decref(needed);
 	assert_int_equal(test_images_load(lookups, &images), 0);
 	req.images = images.v;
 	req.n_images = images.n;
-	assert_int_equal(wh_mutate(&s, &req, &res), 0);
+	assert_int_equal(mutate_pod(&s, &req, &res), 0);
 	assert_int_equal(res.outcome, WH_INJECTED);
 	patched = json_deep_copy(pod);
 	assert_int_equal(patch_apply(&patched, res.patch), 0);
 	check_pointer(patched, "/spec/ephemeralContainers/0/command=" WRAPPED(""));
 	check_pointer(patched, "/spec/ephemeralContainers/0/args=['sh']");
 	check_pointer(patched, "/spec/ephemeralContainers/0/image='busybox@" DIG "'");
-	wh_result_free(&res);
+	mutate_result_free(&res);
 	/* a failed lookup with skip: the debug container as it is, said */
 	s.skip_on_lookup_failure = true;
 	req.n_images = 0;
-	assert_int_equal(wh_mutate(&s, &req, &res), 0);
+	assert_int_equal(mutate_pod(&s, &req, &res), 0);
 	assert_int_equal(res.outcome, WH_SKIPPED);
 	assert_true(res.lookup_skipped);
 	assert_int_equal(json_array_size(res.patch), 0);
 	assert_true(warnings_contain(res.warnings, "ephemeral container debug: its image was not looked up"));
-	wh_result_free(&res);
+	mutate_result_free(&res);
 	test_images_free(&images);
 	json_decref(lookups);
 	json_decref(patched);
@@ -769,21 +769,21 @@ static void test_lock_group_limit(void **state)
 	struct wh_request req = {.op = WH_OP_CREATE, .pod = pod};
 
 	(void)state;
-	assert_int_equal(wh_mutate(&s, &req, &res), 0);
+	assert_int_equal(mutate_pod(&s, &req, &res), 0);
 	assert_int_equal(res.outcome, WH_INJECTED);
-	wh_result_free(&res);
+	mutate_result_free(&res);
 	json_decref(pod);
 	req.pod = pod = pod_with_groups(254);
-	assert_int_equal(wh_mutate(&s, &req, &res), 0);
+	assert_int_equal(mutate_pod(&s, &req, &res), 0);
 	assert_int_equal(res.outcome, WH_DENIED);
 	assert_non_null(strstr(res.message, "the pod has 254 groups (supplementalGroups and fsGroup): "
 				  "the seccomp lock (--lock=1) encodes at most 253 with the primary gid"));
-	wh_result_free(&res);
+	mutate_result_free(&res);
 	/* without the lock, any number */
 	s.lock = false;
-	assert_int_equal(wh_mutate(&s, &req, &res), 0);
+	assert_int_equal(mutate_pod(&s, &req, &res), 0);
 	assert_int_equal(res.outcome, WH_INJECTED);
-	wh_result_free(&res);
+	mutate_result_free(&res);
 	json_decref(pod);
 }
 
@@ -795,7 +795,7 @@ static void test_images_needed(void **state)
 			    "{'name':'u','image':'redis','imagePullPolicy':'IfNotPresent'},"
 			    "{'name':'x','image':'bad','command':'x'}]"));
 	struct wh_request req = {.op = WH_OP_CREATE, .pod = pod};
-	json_t *images = wh_images_needed(&req);
+	json_t *images = mutate_images_needed(&req);
 	json_t *want = J("[{'image':'init','always':false},{'image':'nginx','always':true},"
 			 "{'image':'redis','always':false}]");
 
@@ -805,7 +805,7 @@ static void test_images_needed(void **state)
 	json_decref(want);
 	/* a mirror or windows pod is left alone: nothing to look up */
 	json_object_set_new(json_object_get(pod, "spec"), "os", J("{'name':'windows'}"));
-	images = wh_images_needed(&req);
+	images = mutate_images_needed(&req);
 	assert_int_equal(json_array_size(images), 0);
 	json_decref(images);
 	json_decref(pod);
@@ -818,7 +818,7 @@ static void test_images_needed(void **state)
 					"{'name':'d2','image':'alpine'}]"));
 		struct wh_request eph = {.op = WH_OP_EPHEMERAL, .pod = new_pod, .old_pod = old};
 
-		images = wh_images_needed(&eph);
+		images = mutate_images_needed(&eph);
 		want = J("[{'image':'alpine','always':false}]");
 		assert_true(json_equal(images, want));
 		json_decref(images);
@@ -833,11 +833,11 @@ static void test_modes(void **state)
 	enum wh_mode m;
 
 	(void)state;
-	assert_int_equal(wh_mode_parse("refuse", &m), 0);
+	assert_int_equal(mutate_mode_parse("refuse", &m), 0);
 	assert_int_equal(m, WH_MODE_REFUSE);
-	assert_int_equal(wh_mode_parse("Enforce", &m), -1);
-	assert_int_equal(wh_mode_parse("", &m), -1);
-	assert_string_equal(wh_outcome_name(WH_SKIPPED), "skipped");
+	assert_int_equal(mutate_mode_parse("Enforce", &m), -1);
+	assert_int_equal(mutate_mode_parse("", &m), -1);
+	assert_string_equal(mutate_outcome_name(WH_SKIPPED), "skipped");
 }
 
 int main(void)

@@ -36,7 +36,7 @@ static void review(const char *body, bool raw, struct wh_review *out)
 		for (char *p = text; *p; p++)
 			if (*p == '\'')
 				*p = '"';
-	assert_int_equal(wh_review(&settings, text, strlen(text), NULL, 0, out), 0);
+	assert_int_equal(review_answer(&settings, text, strlen(text), NULL, 0, out), 0);
 	free(text);
 }
 
@@ -91,7 +91,7 @@ static void test_create_injected(void **state)
 	assert_true(json_array_size(patch) > 0);
 	json_decref(patch);
 	json_decref(r);
-	wh_review_free(&out);
+	review_free(&out);
 }
 
 /* dryRun changes nothing in the answer: there are no side effects to skip. */
@@ -104,8 +104,8 @@ static void test_dry_run_same_answer(void **state)
 	review(REQUEST("CREATE", "", ",'dryRun':true"), false, &b);
 	assert_int_equal(a.body_len, b.body_len);
 	assert_memory_equal(a.body, b.body, a.body_len);
-	wh_review_free(&a);
-	wh_review_free(&b);
+	review_free(&a);
+	review_free(&b);
 }
 
 static void test_denied_has_status(void **state)
@@ -130,7 +130,7 @@ static void test_denied_has_status(void **state)
 	assert_non_null(strstr(json_string_value(json_object_get(status, "message")),
 			       "container a sets no command"));
 	json_decref(r);
-	wh_review_free(&out);
+	review_free(&out);
 }
 
 static void test_other_operations_skipped(void **state)
@@ -152,7 +152,7 @@ static void test_other_operations_skipped(void **state)
 		assert_true(json_is_true(json_object_get(resp, "allowed")));
 		assert_null(json_object_get(resp, "patch"));
 		json_decref(r);
-		wh_review_free(&out);
+		review_free(&out);
 	}
 }
 
@@ -173,7 +173,7 @@ static void test_ephemeral_routed(void **state)
 	review(body, false, &out);
 	assert_int_equal(out.outcome, WH_DENIED);
 	assert_int_equal(out.operation, WH_LABEL_UPDATE);
-	wh_review_free(&out);
+	review_free(&out);
 }
 
 static void test_wrong_kind_denied(void **state)
@@ -192,7 +192,7 @@ static void test_wrong_kind_denied(void **state)
 	assert_int_equal(json_integer_value(json_object_get(
 		json_object_get(json_object_get(r, "response"), "status"), "code")), 400);
 	json_decref(r);
-	wh_review_free(&out);
+	review_free(&out);
 }
 
 /* Each is answered 400 with a plain-text reason. */
@@ -235,7 +235,7 @@ static void test_bad_bodies(void **state)
 		if (!strstr(out.body, bad[i].reason))
 			fail_msg("body %zu: '%.*s' lacks '%s'", i, (int)out.body_len, out.body, bad[i].reason);
 		assert_null(memchr(out.summary, '\n', strlen(out.summary)));
-		wh_review_free(&out);
+		review_free(&out);
 	}
 }
 
@@ -249,7 +249,7 @@ static void test_begin_images_finish(void **state)
 	struct wh_pending p;
 	struct wh_review out;
 	struct wh_settings s = settings;
-	struct image_config cfg = {0};
+	struct imageconfig cfg = {0};
 	char *ep[] = {(char *)"/bin/sleep"};
 	struct wh_image_config found = {.image = "a", .config = &cfg};
 	json_t *images, *r, *resp, *patch;
@@ -260,9 +260,9 @@ static void test_begin_images_finish(void **state)
 	for (char *c = body; *c; c++)
 		if (*c == '\'')
 			*c = '"';
-	assert_int_equal(wh_review_begin(body, strlen(body), &p, &out), 0);
+	assert_int_equal(review_begin(body, strlen(body), &p, &out), 0);
 	assert_null(out.body);
-	images = wh_review_images(&p);
+	images = review_images(&p);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(images, 0), "image")), "a");
 	assert_int_equal(json_array_size(images), 1);
 	json_decref(images);
@@ -270,17 +270,17 @@ static void test_begin_images_finish(void **state)
 	cfg.n_entrypoint = 1;
 	cfg.digest_ref = (char *)"docker.io/library/a@sha256:"
 		"0123456789012345678901234567890123456789012345678901234567890123";
-	assert_int_equal(wh_review_finish(&s, &p, &found, 1, &out), 0);
+	assert_int_equal(review_finish(&s, &p, &found, 1, &out), 0);
 	assert_int_equal(out.outcome, WH_INJECTED);
 	assert_false(out.lookup_skipped);
-	wh_review_free(&out);
+	review_free(&out);
 	/* the same review, the lookup failed, skip */
 	found.config = NULL;
 	found.error = IMAGE_ERR_TIMEOUT;
 	found.message = "image \"a\": the lookup's deadline passed";
 	s.skip_on_lookup_failure = true;
-	assert_int_equal(wh_review_finish(&s, &p, &found, 1, &out), 0);
-	wh_pending_free(&p);
+	assert_int_equal(review_finish(&s, &p, &found, 1, &out), 0);
+	review_pending_free(&p);
 	assert_int_equal(out.outcome, WH_SKIPPED);
 	assert_true(out.lookup_skipped);
 	assert_non_null(strstr(out.summary, "skipped: an image lookup failed (a): admitted without strict-init"));
@@ -295,12 +295,12 @@ static void test_begin_images_finish(void **state)
 			    "/metadata/annotations");
 	json_decref(patch);
 	json_decref(r);
-	wh_review_free(&out);
+	review_free(&out);
 	/* a body that is no review is answered by begin */
-	assert_int_equal(wh_review_begin("{", 1, &p, &out), 0);
+	assert_int_equal(review_begin("{", 1, &p, &out), 0);
 	assert_int_equal(out.http_status, 400);
-	wh_review_free(&out);
-	wh_pending_free(&p);
+	review_free(&out);
+	review_pending_free(&p);
 }
 
 /* The API server's ?timeout=: a Go duration (time.Duration's String). */
@@ -319,7 +319,7 @@ static void test_duration(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		double got = -1;
-		int rc = wh_parse_duration(cases[i].text, &got);
+		int rc = review_parse_duration(cases[i].text, &got);
 
 		if (cases[i].seconds < 0) {
 			if (rc != -1)
@@ -342,7 +342,7 @@ static void test_no_pod(void **state)
 	assert_int_equal(out.http_status, 200);
 	assert_int_equal(out.outcome, WH_DENIED);
 	assert_non_null(strstr(out.body, "\"code\":400"));
-	wh_review_free(&out);
+	review_free(&out);
 }
 
 int main(void)

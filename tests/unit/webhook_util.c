@@ -202,14 +202,14 @@ int test_images_load(const json_t *spec, struct test_images *out)
 			continue;
 		}
 		if (config) {
-			struct image_config *c = &out->configs[out->n];
-			struct image_platform platform;
+			struct imageconfig *c = &out->configs[out->n];
+			struct imageconfig_platform platform;
 			bool has_platform;
 			const char *digest = json_string_value(json_object_get(entry, "digest"));
 			json_t *blob = json_pack("{s:O}", "config", config);
 			char *text = blob ? json_dumps(blob, JSON_COMPACT) : NULL;
 			char err[256];
-			int rc = text ? image_config_parse(text, strlen(text), c, &platform,
+			int rc = text ? imageconfig_parse(text, strlen(text), c, &platform,
 							   &has_platform, err, sizeof(err)) : -1;
 
 			json_decref(blob);
@@ -234,7 +234,7 @@ int test_images_load(const json_t *spec, struct test_images *out)
 void test_images_free(struct test_images *t)
 {
 	for (size_t i = 0; t->configs && i < t->n; i++)
-		image_config_free(&t->configs[i]);
+		imageconfig_free(&t->configs[i]);
 	free(t->configs);
 	free(t->v);
 	memset(t, 0, sizeof(*t));

@@ -27,11 +27,11 @@ json_t *pointer_get(json_t *doc, const char *pointer);
  *              "digest": "sha256:..."},
  *    "IMAGE2": {"error": "timeout", "message": "..."}, ...}
  * "config" is a config blob's "config" object, read by the module's own
- * parser (image_config_parse); "error" names an image_error
+ * parser (imageconfig_parse); "error" names an image_error
  * (image_error_name). An entry that is neither is skipped. */
 struct test_images {
 	struct wh_image_config *v;
-	struct image_config *configs;
+	struct imageconfig *configs;
 	size_t n;
 };
 

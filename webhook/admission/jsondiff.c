@@ -239,7 +239,7 @@ static int diff(json_t *ops, struct pointer *p, const json_t *from, const json_t
 }
 // NOLINTEND(misc-no-recursion)
 
-json_t *json_diff(const json_t *from, const json_t *to)
+json_t *jsondiff_patch(const json_t *from, const json_t *to)
 {
 	struct pointer p = {.text = calloc(1, 64), .len = 0, .cap = 64};
 	json_t *ops = json_array();

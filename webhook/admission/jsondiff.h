@@ -15,6 +15,6 @@
  * they are equal. NULL when out of memory. The values in the operations are
  * references to (parts of) `to`: keep `to` alive while the patch is used,
  * or serialise it first. */
-json_t *json_diff(const json_t *from, const json_t *to);
+json_t *jsondiff_patch(const json_t *from, const json_t *to);
 
 #endif

@@ -355,7 +355,7 @@ static json_t *installer(const struct run *r, const struct copy *c)
 	copy_key(c, key, sizeof(key));
 	snprintf(name, sizeof(name), WH_INSTALLER_PREFIX "%s", key);
 	snprintf(dest, sizeof(dest), WH_COPY_PREFIX "%s", key);
-	snprintf(mode_opt, sizeof(mode_opt), "--mode=%s", wh_mode_name(r->s->mode));
+	snprintf(mode_opt, sizeof(mode_opt), "--mode=%s", mutate_mode_name(r->s->mode));
 	snprintf(nnp_opt, sizeof(nnp_opt), "--no-new-privs=%d", r->s->no_new_privs ? 1 : 0);
 	command = json_pack("[s, s, o, s, s]", WH_INSTALLER_BINARY, "install",
 			    json_sprintf("--groups=%s", r->groups_text), mode_opt, nnp_opt);
@@ -471,7 +471,7 @@ static bool env_contradicts(const struct run *r, const struct copy *c, const cha
 		return differs;
 	}
 	if (strcmp(name, "STRICT_GROUPS_MODE") == 0) {
-		snprintf(sealed, cap, "%s", wh_mode_name(r->mode));
+		snprintf(sealed, cap, "%s", mutate_mode_name(r->mode));
 		return strcmp(value, sealed) != 0;
 	}
 	if (strcmp(name, "STRICT_GROUPS_NO_NEW_PRIVS") == 0) {
@@ -709,7 +709,7 @@ static const struct wh_image_config *find_image(const struct run *r, const char 
 }
 
 /* A lookup that failed: denied, or with --on-lookup-failure=skip the pod
- * is admitted unchanged (wh_mutate), saying why. */
+ * is admitted unchanged (mutate_pod), saying why. */
 static void lookup_failed(struct run *r, const char *who, const char *image, const char *why)
 {
 	char img[NAME_SHOWN + 4];
@@ -754,8 +754,8 @@ static int from_image(struct run *r, const char *who, const json_t *ctr, size_t 
 {
 	const char *image = json_string_value(json_object_get(ctr, "image"));
 	const struct wh_image_config *found = image ? find_image(r, image) : NULL;
-	const struct image_config *cfg = found ? found->config : NULL;
-	struct pod_argv pod = {.n_args = n_args};
+	const struct imageconfig *cfg = found ? found->config : NULL;
+	struct imageargv_pod pod = {.n_args = n_args};
 	struct image_strv ep = {NULL, 0}, args = {NULL, 0};
 	const char *digest;
 	bool set_args;
@@ -781,7 +781,7 @@ static int from_image(struct run *r, const char *who, const json_t *ctr, size_t 
 			lookup_failed(r, who, image, why);
 		return 0;
 	}
-	if (!image_runs_something(&pod, cfg)) {
+	if (!imageargv_runs_something(&pod, cfg)) {
 		problem(r, "%s sets no command or args and its image has no ENTRYPOINT or CMD: "
 			"nothing to run", who);
 		return 0;
@@ -795,7 +795,7 @@ static int from_image(struct run *r, const char *who, const json_t *ctr, size_t 
 			return 0;
 		}
 		if (!ref.digest[0]) {
-			if (!digest || !image_digest_valid(digest + 1, strlen(digest + 1))) {
+			if (!digest || !imagedigest_valid(digest + 1, strlen(digest + 1))) {
 				lookup_failed(r, who, image, "the lookup named no digest to pin it to");
 				return 0;
 			}
@@ -803,7 +803,7 @@ static int from_image(struct run *r, const char *who, const json_t *ctr, size_t 
 				return -1;
 		}
 	}
-	if (image_wrap_argv(NULL, 0, &pod, cfg, &ep, &args, &set_args, err, sizeof(err)) != 0)
+	if (imageargv_wrap(NULL, 0, &pod, cfg, &ep, &args, &set_args, err, sizeof(err)) != 0)
 		goto oom;
 	*entrypoint = strv_json(&ep);
 	if (!*entrypoint || (set_args && !(*cmd = strv_json(&args))))
@@ -832,10 +832,10 @@ static const char *user_hint(const struct run *r, const json_t *ctr, const json_
 {
 	const char *image = json_string_value(json_object_get(ctr, "image"));
 	const struct wh_image_config *found = image ? find_image(r, image) : NULL;
-	struct image_user u;
+	struct imageconfig_user u;
 
 	if (json_array_size(command) > 0 || !found || !found->config || !found->config->user ||
-	    image_user_parse(found->config->user, &u) != 0 || !u.has_group)
+	    imageconfig_user_parse(found->config->user, &u) != 0 || !u.has_group)
 		return "";
 	return " (the group in its image's USER does not count: kubelet gives the runtime only "
 	       "the user, whose gid then comes from the image's /etc/passwd)";
@@ -960,7 +960,7 @@ static json_t *annotation_value(const struct run *r)
 		}
 	}
 	record = json_pack("{s:s, s:s, s:s, s:o}", "version", r->s->version, "mode",
-			   wh_mode_name(r->s->mode), "groups", r->groups_text, "copies", copies);
+			   mutate_mode_name(r->s->mode), "groups", r->groups_text, "copies", copies);
 	if (!record)
 		return NULL;
 
@@ -1222,7 +1222,7 @@ static int create(struct run *r, json_t *desired)
 		goto out;
 	}
 	if (json_array_size(r->skipped_images)) {
-		rc = 0; /* admitted as it is (wh_mutate) */
+		rc = 0; /* admitted as it is (mutate_pod) */
 		goto out;
 	}
 	if (r->ncopies == 0) {
@@ -1264,7 +1264,7 @@ static int existing_copies(struct run *r, const json_t *old_spec)
 			const char *a = json_string_value(arg);
 
 			if (a && has_prefix(a, "--mode="))
-				(void)wh_mode_parse(a + strlen("--mode="), &r->mode);
+				(void)mutate_mode_parse(a + strlen("--mode="), &r->mode);
 			if (a && strcmp(a, "--lock=1") == 0)
 				r->lock = true;
 		}
@@ -1356,7 +1356,7 @@ static int finish(struct run *r, const json_t *pod, json_t *desired, struct wh_r
 		res->outcome = WH_SKIPPED;
 		res->lookup_skipped = true;
 		res->message = strdup(text);
-		res->patch = json_diff(pod, desired);
+		res->patch = jsondiff_patch(pod, desired);
 		return res->message && res->patch ? 0 : -1;
 	}
 	if (r->code) {
@@ -1366,14 +1366,14 @@ static int finish(struct run *r, const json_t *pod, json_t *desired, struct wh_r
 		res->patch = json_array();
 		return res->message && res->patch ? 0 : -1;
 	}
-	res->patch = r->abandon ? json_array() : json_diff(pod, desired);
+	res->patch = r->abandon ? json_array() : jsondiff_patch(pod, desired);
 	if (!res->patch)
 		return -1;
 	res->outcome = json_array_size(res->patch) ? WH_INJECTED : WH_UNCHANGED;
 	return 0;
 }
 
-int wh_mutate(const struct wh_settings *settings, const struct wh_request *req,
+int mutate_pod(const struct wh_settings *settings, const struct wh_request *req,
 	      struct wh_result *res)
 {
 	struct run r = {.s = settings, .req = req, .mode = settings->mode,
@@ -1416,7 +1416,7 @@ int wh_mutate(const struct wh_settings *settings, const struct wh_request *req,
 	rc = finish(&r, req->pod, desired, res);
 out:
 	if (rc != 0)
-		wh_result_free(res);
+		mutate_result_free(res);
 	json_decref(desired);
 	json_decref(r.warnings);
 	json_decref(r.skipped_images);
@@ -1429,7 +1429,7 @@ out:
 	return rc;
 }
 
-void wh_result_free(struct wh_result *res)
+void mutate_result_free(struct wh_result *res)
 {
 	json_decref(res->patch);
 	json_decref(res->warnings);
@@ -1474,7 +1474,7 @@ static bool named_in(const json_t *list, const json_t *name)
 	return false;
 }
 
-json_t *wh_images_needed(const struct wh_request *req)
+json_t *mutate_images_needed(const struct wh_request *req)
 {
 	json_t *images = json_array(), *spec = json_object_get(req->pod, "spec");
 	const json_t *old = json_object_get(json_object_get(req->old_pod, "spec"),
@@ -1502,7 +1502,7 @@ json_t *wh_images_needed(const struct wh_request *req)
 	return images;
 }
 
-const char *wh_mode_name(enum wh_mode mode)
+const char *mutate_mode_name(enum wh_mode mode)
 {
 	switch (mode) {
 	case WH_MODE_REFUSE:
@@ -1515,19 +1515,19 @@ const char *wh_mode_name(enum wh_mode mode)
 	}
 }
 
-int wh_mode_parse(const char *text, enum wh_mode *mode)
+int mutate_mode_parse(const char *text, enum wh_mode *mode)
 {
 	static const enum wh_mode all[] = {WH_MODE_ENFORCE, WH_MODE_REFUSE, WH_MODE_AUDIT};
 
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-		if (strcmp(text, wh_mode_name(all[i])) == 0) {
+		if (strcmp(text, mutate_mode_name(all[i])) == 0) {
 			*mode = all[i];
 			return 0;
 		}
 	return -1;
 }
 
-const char *wh_outcome_name(enum wh_outcome outcome)
+const char *mutate_outcome_name(enum wh_outcome outcome)
 {
 	static const char *const names[WH_OUTCOMES] = {
 		[WH_INJECTED] = "injected", [WH_UNCHANGED] = "unchanged",

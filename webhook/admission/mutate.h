@@ -21,7 +21,7 @@
  *     args = the pod's args when set, else CMD, the image's values escaped
  *     for kubelet's $(VAR) expansion (imageargv.h), and its image pinned to
  *     the digest that was read; the caller looked the images up
- *     (wh_images_needed, then struct wh_image_config);
+ *     (mutate_images_needed, then struct wh_image_config);
  *   - the annotation WH_ANNOTATION records what was done.
  * Whatever the pod put under these names is the webhook's to rewrite: the
  * result is computed from the pod with the webhook's own parts taken out,
@@ -64,11 +64,11 @@ struct wh_settings {
 };
 
 /* What the lookup of one image found (imagecache.h): the caller passes one
- * per image wh_images_needed named; the core matches them by the image
+ * per image mutate_images_needed named; the core matches them by the image
  * string exactly as the pod writes it. */
 struct wh_image_config {
 	const char *image;
-	const struct image_config *config; /* ENTRYPOINT, CMD, USER, digest_ref; NULL: failed */
+	const struct imageconfig *config; /* ENTRYPOINT, CMD, USER, digest_ref; NULL: failed */
 	enum image_error error;            /* why it failed (config NULL) */
 	const char *message;               /* one line naming the image and the reason */
 };
@@ -103,23 +103,23 @@ struct wh_result {
 	bool lookup_skipped; /* WH_SKIPPED because a lookup failed (--on-lookup-failure=skip) */
 };
 
-/* Returns 0 with *res filled (release it with wh_result_free), or -1 when
+/* Returns 0 with *res filled (release it with mutate_result_free), or -1 when
  * out of memory (*res is then empty). Never fails on any input otherwise:
  * whatever the pod holds, the answer is an outcome. */
-int wh_mutate(const struct wh_settings *settings, const struct wh_request *req,
+int mutate_pod(const struct wh_settings *settings, const struct wh_request *req,
 	      struct wh_result *res);
-void wh_result_free(struct wh_result *res);
+void mutate_result_free(struct wh_result *res);
 
 /* The images of the containers a rewrite would wrap that set no command:
- * what the caller must look up before calling wh_mutate for them to be
+ * what the caller must look up before calling mutate_pod for them to be
  * wrapped, as [{"image": "...", "always": bool}], distinct, in pod order;
  * always: a container with that image says imagePullPolicy: Always (the
  * tag must be read again). An injected pod needs none. NULL when out of
  * memory. */
-json_t *wh_images_needed(const struct wh_request *req);
+json_t *mutate_images_needed(const struct wh_request *req);
 
-const char *wh_mode_name(enum wh_mode mode);
-int wh_mode_parse(const char *text, enum wh_mode *mode);
-const char *wh_outcome_name(enum wh_outcome outcome);
+const char *mutate_mode_name(enum wh_mode mode);
+int mutate_mode_parse(const char *text, enum wh_mode *mode);
+const char *mutate_outcome_name(enum wh_outcome outcome);
 
 #endif

@@ -10,7 +10,7 @@
 
 #define REVIEW_VERSION "admission.k8s.io/v1"
 
-const char *wh_op_label_name(enum wh_op_label label)
+const char *review_op_label_name(enum wh_op_label label)
 {
 	static const char *const names[WH_LABELS] = {
 		[WH_LABEL_CREATE] = "CREATE", [WH_LABEL_UPDATE] = "UPDATE",
@@ -20,7 +20,7 @@ const char *wh_op_label_name(enum wh_op_label label)
 	return label < WH_LABELS ? names[label] : "other";
 }
 
-int wh_parse_duration(const char *text, double *seconds)
+int review_parse_duration(const char *text, double *seconds)
 {
 	static const struct {
 		const char *unit;
@@ -68,7 +68,7 @@ int wh_parse_duration(const char *text, double *seconds)
 static enum wh_op_label op_label(const char *op)
 {
 	for (int l = 0; op && l < WH_LABEL_OTHER; l++)
-		if (strcmp(op, wh_op_label_name((enum wh_op_label)l)) == 0)
+		if (strcmp(op, review_op_label_name((enum wh_op_label)l)) == 0)
 			return (enum wh_op_label)l;
 	return WH_LABEL_OTHER;
 }
@@ -194,14 +194,14 @@ static void summarise(struct wh_review *out, const json_t *request, const struct
 	const char *sub = json_string_value(json_object_get(request, "subResource"));
 
 	snprintf(out->summary, sizeof(out->summary), "%s pods%s%s %s/%s%s: %s%s%.300s",
-		 wh_op_label_name(out->operation), sub && *sub ? "/" : "", sub ? sub : "",
+		 review_op_label_name(out->operation), sub && *sub ? "/" : "", sub ? sub : "",
 		 ns ? ns : "", name && *name ? name : generate ? generate : "",
-		 name && *name ? "" : "*", wh_outcome_name(res->outcome),
+		 name && *name ? "" : "*", mutate_outcome_name(res->outcome),
 		 res->message ? ": " : "", res->message ? res->message : "");
 	text_one_line(out->summary);
 }
 
-int wh_review_begin(const char *body, size_t len, struct wh_pending *p, struct wh_review *out)
+int review_begin(const char *body, size_t len, struct wh_pending *p, struct wh_review *out)
 {
 	json_error_t error;
 	json_t *review, *request;
@@ -254,12 +254,12 @@ int wh_review_begin(const char *body, size_t len, struct wh_pending *p, struct w
 	return 0;
 }
 
-json_t *wh_review_images(const struct wh_pending *p)
+json_t *review_images(const struct wh_pending *p)
 {
-	return p->what == WH_PENDING_MUTATE ? wh_images_needed(&p->req) : json_array();
+	return p->what == WH_PENDING_MUTATE ? mutate_images_needed(&p->req) : json_array();
 }
 
-int wh_review_finish(const struct wh_settings *settings, struct wh_pending *p,
+int review_finish(const struct wh_settings *settings, struct wh_pending *p,
 		     const struct wh_image_config *images, size_t n_images, struct wh_review *out)
 {
 	const json_t *request = json_object_get(p->review, "request");
@@ -274,7 +274,7 @@ int wh_review_finish(const struct wh_settings *settings, struct wh_pending *p,
 	case WH_PENDING_MUTATE:
 		p->req.images = images;
 		p->req.n_images = n_images;
-		rc = wh_mutate(settings, &p->req, &res);
+		rc = mutate_pod(settings, &p->req, &res);
 		break;
 	case WH_PENDING_OTHER:
 	default:
@@ -287,30 +287,30 @@ int wh_review_finish(const struct wh_settings *settings, struct wh_pending *p,
 		out->lookup_skipped = res.lookup_skipped;
 		rc = answer(out, p->uid, &res);
 	}
-	wh_result_free(&res);
+	mutate_result_free(&res);
 	return rc;
 }
 
-void wh_pending_free(struct wh_pending *p)
+void review_pending_free(struct wh_pending *p)
 {
 	json_decref(p->review);
 	memset(p, 0, sizeof(*p));
 }
 
-int wh_review(const struct wh_settings *settings, const char *body, size_t len,
+int review_answer(const struct wh_settings *settings, const char *body, size_t len,
 	      const struct wh_image_config *images, size_t n_images, struct wh_review *out)
 {
 	struct wh_pending p;
-	int rc = wh_review_begin(body, len, &p, out);
+	int rc = review_begin(body, len, &p, out);
 
 	if (rc != 0 || out->body)
 		return rc;
-	rc = wh_review_finish(settings, &p, images, n_images, out);
-	wh_pending_free(&p);
+	rc = review_finish(settings, &p, images, n_images, out);
+	review_pending_free(&p);
 	return rc;
 }
 
-void wh_review_free(struct wh_review *out)
+void review_free(struct wh_review *out)
 {
 	free(out->body);
 	memset(out, 0, sizeof(*out));

@@ -3,10 +3,10 @@
  * received and sends back what this returns; in between, it looks up the
  * images that containers without a command run:
  *
- *   wh_review_begin(body, len, &p, &out)   out.body set: answered already
- *   images = wh_review_images(&p)          [{"image", "always"}], maybe []
+ *   review_begin(body, len, &p, &out)   out.body set: answered already
+ *   images = review_images(&p)          [{"image", "always"}], maybe []
  *   ... look them up ...
- *   wh_review_finish(&settings, &p, configs, n, &out); wh_pending_free(&p)
+ *   review_finish(&settings, &p, configs, n, &out); review_pending_free(&p)
  *
  * wh_review does all three with the configs given (tests, fuzzing). */
 #ifndef STRICT_WEBHOOK_REVIEW_H
@@ -38,30 +38,30 @@ struct wh_pending {
 	json_t *review;         /* the parsed body (owned) */
 	const char *uid;
 	enum { WH_PENDING_MUTATE, WH_PENDING_NOT_PODS, WH_PENDING_OTHER } what;
-	struct wh_request req;  /* what wh_mutate gets (images filled by finish) */
+	struct wh_request req;  /* what mutate_pod gets (images filled by finish) */
 };
 
 /* Reads a review. Returns 0, either with out->body set (not a review: a
  * 400 answer; p is then empty) or with *p filled; -1 when out of memory. */
-int wh_review_begin(const char *body, size_t len, struct wh_pending *p, struct wh_review *out);
-/* The images to look up first (wh_images_needed); NULL when out of memory. */
-json_t *wh_review_images(const struct wh_pending *p);
+int review_begin(const char *body, size_t len, struct wh_pending *p, struct wh_review *out);
+/* The images to look up first (mutate_images_needed); NULL when out of memory. */
+json_t *review_images(const struct wh_pending *p);
 /* The answer, given the lookups of those images. 0, or -1 when out of memory. */
-int wh_review_finish(const struct wh_settings *settings, struct wh_pending *p,
+int review_finish(const struct wh_settings *settings, struct wh_pending *p,
 		     const struct wh_image_config *images, size_t n_images, struct wh_review *out);
-void wh_pending_free(struct wh_pending *p);
+void review_pending_free(struct wh_pending *p);
 
 /* begin, then finish with the configs given. Returns 0 with *out filled
- * (release with wh_review_free), or -1 when out of memory. */
-int wh_review(const struct wh_settings *settings, const char *body, size_t len,
+ * (release with review_free), or -1 when out of memory. */
+int review_answer(const struct wh_settings *settings, const char *body, size_t len,
 	      const struct wh_image_config *images, size_t n_images, struct wh_review *out);
-void wh_review_free(struct wh_review *out);
+void review_free(struct wh_review *out);
 
-const char *wh_op_label_name(enum wh_op_label label);
+const char *review_op_label_name(enum wh_op_label label);
 
 /* A Go duration as the API server writes its ?timeout= ("10s", "1m30s",
  * "500ms", "1.5s"; units h, m, s, ms, us, ns), at most a day. 0 with
  * *seconds set, or -1 when it is none (the caller then ignores it). */
-int wh_parse_duration(const char *text, double *seconds);
+int review_parse_duration(const char *text, double *seconds);
 
 #endif

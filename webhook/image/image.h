@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* What became of an image lookup: the result kinds of image_lookup (and
+/* What became of an image lookup: the result kinds of imagecache_lookup (and
  * of every step inside it). The names are the metrics' labels. */
 enum image_error {
 	IMAGE_OK = 0,

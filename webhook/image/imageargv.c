@@ -5,7 +5,7 @@
 #include <string.h>
 
 /* ENTRYPOINT [""] counts as none (containerd's WithProcessArgs). */
-static size_t entrypoint_count(const struct image_config *img)
+static size_t entrypoint_count(const struct imageconfig *img)
 {
 	if (img->n_entrypoint == 1 && img->entrypoint[0][0] == '\0')
 		return 0;
@@ -16,7 +16,7 @@ static int push_all(struct image_strv *dst, const char *const *v, size_t n,
 		    bool escape)
 {
 	for (size_t i = 0; i < n; i++) {
-		int rc = escape ? image_strv_push_owned(dst, image_escape_for_kubelet(v[i]))
+		int rc = escape ? image_strv_push_owned(dst, imageargv_escape_for_kubelet(v[i]))
 				: image_strv_push(dst, v[i]);
 
 		if (rc != 0)
@@ -42,8 +42,8 @@ static int out_of_memory(struct image_strv *a, struct image_strv *b, char *err,
 	return -1;
 }
 
-int image_effective_argv(const struct pod_argv *pod,
-			 const struct image_config *img, struct image_strv *out,
+int imageargv_effective(const struct imageargv_pod *pod,
+			 const struct imageconfig *img, struct image_strv *out,
 			 char *err, size_t errlen)
 {
 	out->v = NULL;
@@ -67,13 +67,13 @@ int image_effective_argv(const struct pod_argv *pod,
 	return 0;
 }
 
-bool image_runs_something(const struct pod_argv *pod, const struct image_config *img)
+bool imageargv_runs_something(const struct imageargv_pod *pod, const struct imageconfig *img)
 {
 	return pod->n_command > 0 || pod->n_args > 0 ||
 	       (img && (entrypoint_count(img) > 0 || img->n_cmd > 0));
 }
 
-char *image_escape_for_kubelet(const char *s)
+char *imageargv_escape_for_kubelet(const char *s)
 {
 	size_t dollars = 0, len = strlen(s);
 	char *out, *o;
@@ -92,8 +92,8 @@ char *image_escape_for_kubelet(const char *s)
 	return out;
 }
 
-int image_wrap_argv(const char *const *prefix, size_t n_prefix,
-		    const struct pod_argv *pod, const struct image_config *img,
+int imageargv_wrap(const char *const *prefix, size_t n_prefix,
+		    const struct imageargv_pod *pod, const struct imageconfig *img,
 		    struct image_strv *command_out, struct image_strv *args_out,
 		    bool *set_args, char *err, size_t errlen)
 {
@@ -114,7 +114,7 @@ int image_wrap_argv(const char *const *prefix, size_t n_prefix,
 		image_errf(err, errlen, "the container sets no command and its image is unknown");
 		return -1;
 	}
-	if (!image_runs_something(pod, img)) {
+	if (!imageargv_runs_something(pod, img)) {
 		image_strv_free(command_out);
 		return no_command(err, errlen);
 	}

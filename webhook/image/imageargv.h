@@ -27,7 +27,7 @@
 #include "image.h"
 
 /* A container's command and args as the pod sets them (n == 0: unset). */
-struct pod_argv {
+struct imageargv_pod {
 	const char *const *command;
 	size_t n_command;
 	const char *const *args;
@@ -36,29 +36,29 @@ struct pod_argv {
 
 /* The argv the runtime runs, before kubelet's expansion of the pod's own
  * values. 0, or -1 with a reason ("no command specified", out of memory). */
-int image_effective_argv(const struct pod_argv *pod,
-			 const struct image_config *img, struct image_strv *out,
+int imageargv_effective(const struct imageargv_pod *pod,
+			 const struct imageconfig *img, struct image_strv *out,
 			 char *err, size_t errlen);
 
 /* Whether the container runs anything at all by these rules (the pod's
  * command, or ENTRYPOINT, args or CMD); when not, the two functions
  * around it fail with "no command specified". */
-bool image_runs_something(const struct pod_argv *pod, const struct image_config *img);
+bool imageargv_runs_something(const struct imageargv_pod *pod, const struct imageconfig *img);
 
 /* s with every "$" doubled (malloc'ed; NULL when out of memory). */
-char *image_escape_for_kubelet(const char *s);
+char *imageargv_escape_for_kubelet(const char *s);
 
 /* The rewrite of a container's command and args:
  *   command set:    command = prefix + command, args left as they are
  *   command unset:  command = prefix + escaped ENTRYPOINT,
  *                   args = the pod's args when set, else the escaped CMD
  * so that after kubelet's expansion the runtime runs prefix + exactly the
- * argv of image_effective_argv. prefix (e.g. strict-init's path and "--")
+ * argv of imageargv_effective. prefix (e.g. strict-init's path and "--")
  * is copied as it is. *set_args says whether args_out replaces the pod's
  * args (false: keep the pod's args, or none). img may be NULL only when
  * the pod sets a command. 0, or -1 with a reason. */
-int image_wrap_argv(const char *const *prefix, size_t n_prefix,
-		    const struct pod_argv *pod, const struct image_config *img,
+int imageargv_wrap(const char *const *prefix, size_t n_prefix,
+		    const struct imageargv_pod *pod, const struct imageconfig *img,
 		    struct image_strv *command_out, struct image_strv *args_out,
 		    bool *set_args, char *err, size_t errlen);
 

@@ -13,7 +13,7 @@
 
 #define ERR_MAX 512
 
-const double image_latency_bounds[IMAGE_LATENCY_BUCKETS] = {
+const double imagecache_latency_bounds[IMAGE_LATENCY_BUCKETS] = {
 	0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
 };
 
@@ -23,14 +23,14 @@ struct flight {
 	unsigned refs; /* the leader and the lookups waiting */
 	bool done;
 	enum image_error rc;
-	struct image_config result;
+	struct imageconfig result;
 	char err[ERR_MAX];
 	struct flight *next;
 };
 
-struct image_cache {
+struct imagecache {
 	struct registry_client *client;
-	struct image_fetcher fetcher;
+	struct imagecache_fetcher fetcher;
 	uint64_t timeout_ns, ttl_ns;
 	struct image_strv allow; /* empty: every registry */
 
@@ -40,13 +40,13 @@ struct image_cache {
 	struct flight *flights;
 
 	pthread_mutex_t metrics_lock;
-	struct image_metrics m;
+	struct imagecache_counters m;
 };
 
 /* ---- the registry, as a fetcher ------------------------------------------- */
 
 static enum image_error client_resolve(void *ctx, const struct imageref *ref,
-				       uint64_t deadline_ns, struct image_config *out,
+				       uint64_t deadline_ns, struct imageconfig *out,
 				       char *err, size_t errlen)
 {
 	return registry_resolve(ctx, ref, deadline_ns, out, err, errlen);
@@ -66,10 +66,10 @@ static uint64_t seconds_ns(double s)
 	return (uint64_t)(s * 1e9);
 }
 
-struct image_cache *image_cache_new(const struct image_cache_options *o, char *err,
+struct imagecache *imagecache_new(const struct imagecache_options *o, char *err,
 				    size_t errlen)
 {
-	struct image_cache *c = calloc(1, sizeof(*c));
+	struct imagecache *c = calloc(1, sizeof(*c));
 	pthread_condattr_t attr;
 	double timeout = o->lookup_timeout > 0 ? o->lookup_timeout : IMAGE_CACHE_DEFAULT_TIMEOUT;
 	double ttl = o->tag_ttl >= 0 ? o->tag_ttl : IMAGE_CACHE_DEFAULT_TAG_TTL;
@@ -130,7 +130,7 @@ struct image_cache *image_cache_new(const struct image_cache_options *o, char *e
 	return c;
 }
 
-void image_cache_free(struct image_cache *c)
+void imagecache_free(struct imagecache *c)
 {
 	if (!c)
 		return;
@@ -147,7 +147,7 @@ void image_cache_free(struct image_cache *c)
 
 enum counter { HIT_DIGEST, HIT_TAG, HIT_REVALIDATED, COALESCED };
 
-static void count(struct image_cache *c, enum counter what)
+static void count(struct imagecache *c, enum counter what)
 {
 	pthread_mutex_lock(&c->metrics_lock);
 	switch (what) {
@@ -159,19 +159,19 @@ static void count(struct image_cache *c, enum counter what)
 	pthread_mutex_unlock(&c->metrics_lock);
 }
 
-static void count_result(struct image_cache *c, enum image_error rc)
+static void count_result(struct imagecache *c, enum image_error rc)
 {
 	pthread_mutex_lock(&c->metrics_lock);
 	c->m.lookups[(unsigned)rc < IMAGE_ERR_COUNT ? rc : IMAGE_ERR_INTERNAL]++;
 	pthread_mutex_unlock(&c->metrics_lock);
 }
 
-static void count_registry(struct image_cache *c, uint64_t ns)
+static void count_registry(struct imagecache *c, uint64_t ns)
 {
 	double s = (double)ns / 1e9;
 	size_t b = 0;
 
-	while (b < IMAGE_LATENCY_BUCKETS && s > image_latency_bounds[b])
+	while (b < IMAGE_LATENCY_BUCKETS && s > imagecache_latency_bounds[b])
 		b++;
 	pthread_mutex_lock(&c->metrics_lock);
 	c->m.registry_lookups++;
@@ -181,7 +181,7 @@ static void count_registry(struct image_cache *c, uint64_t ns)
 	pthread_mutex_unlock(&c->metrics_lock);
 }
 
-void image_cache_metrics(struct image_cache *c, struct image_metrics *out)
+void imagecache_get_counters(struct imagecache *c, struct imagecache_counters *out)
 {
 	struct imagestore_stats st;
 
@@ -221,7 +221,7 @@ static void emit(struct text *t, const char *fmt, ...)
 		t->n += (size_t)w;
 }
 
-int image_metrics_format(const struct image_metrics *m, const char *p, char *buf, size_t len)
+int imagecache_format_prometheus(const struct imagecache_counters *m, const char *p, char *buf, size_t len)
 {
 	struct text t = {buf, len, 0, len == 0};
 	uint64_t cumulative = 0;
@@ -259,7 +259,7 @@ int image_metrics_format(const struct image_metrics *m, const char *p, char *buf
 	for (int b = 0; b < IMAGE_LATENCY_BUCKETS; b++) {
 		cumulative += m->latency_buckets[b];
 		emit(&t, "%s_image_registry_duration_seconds_bucket{le=\"%g\"} %llu\n", p,
-		     image_latency_bounds[b], (unsigned long long)cumulative);
+		     imagecache_latency_bounds[b], (unsigned long long)cumulative);
 	}
 	emit(&t, "%s_image_registry_duration_seconds_bucket{le=\"+Inf\"} %llu\n"
 		 "%s_image_registry_duration_seconds_sum %.6f\n"
@@ -284,9 +284,9 @@ int image_metrics_format(const struct image_metrics *m, const char *p, char *buf
 /* ---- lookups -------------------------------------------------------------- */
 
 /* The leader's work: the registry, then the tables. */
-static enum image_error leader_lookup(struct image_cache *c, const struct imageref *ref,
+static enum image_error leader_lookup(struct imagecache *c, const struct imageref *ref,
 				      const char *name, const char *tag_key,
-				      uint64_t deadline, struct image_config *res,
+				      uint64_t deadline, struct imageconfig *res,
 				      char *err, size_t errlen)
 {
 	uint64_t start = registry_now_ns();
@@ -304,7 +304,7 @@ static enum image_error leader_lookup(struct image_cache *c, const struct imager
 	/* A tag read before: ask only for the digest it names now. */
 	if (known) {
 		char digest[IMAGE_DIGEST_MAX + 1], key[IMAGEREF_TEXT_MAX + 1];
-		const struct image_config *cached = NULL;
+		const struct imageconfig *cached = NULL;
 
 		rc = c->fetcher.head_tag(c->fetcher.ctx, ref, deadline, digest, err, errlen);
 		if (rc == IMAGE_OK &&
@@ -312,7 +312,7 @@ static enum image_error leader_lookup(struct image_cache *c, const struct imager
 			pthread_mutex_lock(&c->lock);
 			cached = imagestore_get_digest(c->store, key);
 			if (cached) {
-				rc = image_config_copy(res, cached) == 0 ? IMAGE_OK : IMAGE_ERR_INTERNAL;
+				rc = imageconfig_copy(res, cached) == 0 ? IMAGE_OK : IMAGE_ERR_INTERNAL;
 				(void)imagestore_put_tag(c->store, tag_key, key, registry_now_ns());
 			}
 			pthread_mutex_unlock(&c->lock);
@@ -342,12 +342,12 @@ static void flight_release(struct flight *f)
 {
 	if (--f->refs > 0)
 		return;
-	image_config_free(&f->result);
+	imageconfig_free(&f->result);
 	free(f->key);
 	free(f);
 }
 
-static void flight_unlink(struct image_cache *c, struct flight *f)
+static void flight_unlink(struct imagecache *c, struct flight *f)
 {
 	struct flight **p = &c->flights;
 
@@ -357,14 +357,14 @@ static void flight_unlink(struct image_cache *c, struct flight *f)
 		*p = f->next;
 }
 
-static enum image_error copy_result(const struct flight *f, struct image_config *out,
+static enum image_error copy_result(const struct flight *f, struct imageconfig *out,
 				    char *err, size_t errlen)
 {
 	if (f->rc != IMAGE_OK) {
 		image_errf(err, errlen, "%s", f->err);
 		return f->rc;
 	}
-	if (image_config_copy(out, &f->result) != 0) {
+	if (imageconfig_copy(out, &f->result) != 0) {
 		image_errf(err, errlen, "out of memory");
 		return IMAGE_ERR_INTERNAL;
 	}
@@ -372,9 +372,9 @@ static enum image_error copy_result(const struct flight *f, struct image_config 
 }
 
 /* The registry round trip for key, or a share of the one under way. */
-static enum image_error run_flight(struct image_cache *c, const char *key,
+static enum image_error run_flight(struct imagecache *c, const char *key,
 				   const struct imageref *ref, const char *name,
-				   bool is_tag, uint64_t deadline, struct image_config *out,
+				   bool is_tag, uint64_t deadline, struct imageconfig *out,
 				   char *err, size_t errlen)
 {
 	struct flight *f;
@@ -433,7 +433,7 @@ static enum image_error run_flight(struct image_cache *c, const char *key,
 
 /* --registry-allow: checked before the cache (nothing of another registry
  * is ever in it) and before any name resolution or connection. */
-static bool registry_allowed(const struct image_cache *c, const struct imageref *ref)
+static bool registry_allowed(const struct imagecache *c, const struct imageref *ref)
 {
 	return c->allow.n == 0 ||
 	       imageref_allowed(ref->domain, (const char *const *)c->allow.v, c->allow.n);
@@ -441,10 +441,10 @@ static bool registry_allowed(const struct image_cache *c, const struct imageref 
 
 /* A hit in the tables: a digest, or a tag within its TTL naming a cached
  * digest. */
-static bool cache_hit(struct image_cache *c, const char *key, bool is_tag,
-		      struct image_config *out, enum image_error *rc)
+static bool cache_hit(struct imagecache *c, const char *key, bool is_tag,
+		      struct imageconfig *out, enum image_error *rc)
 {
-	const struct image_config *cfg = NULL;
+	const struct imageconfig *cfg = NULL;
 	char digest_key[IMAGEREF_TEXT_MAX + 1];
 	bool fresh = false;
 
@@ -455,13 +455,13 @@ static bool cache_hit(struct image_cache *c, const char *key, bool is_tag,
 				    sizeof(digest_key), &fresh) == 0 && fresh)
 		cfg = imagestore_get_digest(c->store, digest_key);
 	if (cfg)
-		*rc = image_config_copy(out, cfg) == 0 ? IMAGE_OK : IMAGE_ERR_INTERNAL;
+		*rc = imageconfig_copy(out, cfg) == 0 ? IMAGE_OK : IMAGE_ERR_INTERNAL;
 	pthread_mutex_unlock(&c->lock);
 	return cfg != NULL;
 }
 
-enum image_error image_lookup_until(struct image_cache *c, const char *text, bool always,
-				    uint64_t deadline, struct image_config *out,
+enum image_error imagecache_lookup_until(struct imagecache *c, const char *text, bool always,
+				    uint64_t deadline, struct imageconfig *out,
 				    char *err, size_t errlen)
 {
 	struct imageref ref;
@@ -493,13 +493,13 @@ enum image_error image_lookup_until(struct image_cache *c, const char *text, boo
 			image_errf(err, errlen, "image \"%.300s\": %s", text, reason);
 	}
 	if (rc != IMAGE_OK)
-		image_config_free(out);
+		imageconfig_free(out);
 	count_result(c, rc);
 	return rc;
 }
 
-bool image_lookup_cached(struct image_cache *c, const char *text, bool always,
-			 struct image_config *out)
+bool imagecache_lookup_cached(struct imagecache *c, const char *text, bool always,
+			 struct imageconfig *out)
 {
 	struct imageref ref;
 	char key[IMAGEREF_TEXT_MAX + 1];
@@ -514,7 +514,7 @@ bool image_lookup_cached(struct image_cache *c, const char *text, bool always,
 	if ((is_tag && always) || !cache_hit(c, key, is_tag, out, &rc))
 		return false;
 	if (rc != IMAGE_OK) {
-		image_config_free(out);
+		imageconfig_free(out);
 		return false;
 	}
 	count(c, is_tag ? HIT_TAG : HIT_DIGEST);
@@ -522,9 +522,9 @@ bool image_lookup_cached(struct image_cache *c, const char *text, bool always,
 	return true;
 }
 
-enum image_error image_lookup(struct image_cache *c, const char *ref, bool always,
-			      struct image_config *out, char *err, size_t errlen)
+enum image_error imagecache_lookup(struct imagecache *c, const char *ref, bool always,
+			      struct imageconfig *out, char *err, size_t errlen)
 {
-	return image_lookup_until(c, ref, always, registry_now_ns() + c->timeout_ns, out, err,
+	return imagecache_lookup_until(c, ref, always, registry_now_ns() + c->timeout_ns, out, err,
 				  errlen);
 }

@@ -1,11 +1,11 @@
 /* Image lookups for the webhook: what runs in an image (ENTRYPOINT, CMD,
  * USER) and the digest that pins it, read from its registry and cached.
  *
- *   struct image_cache *c = image_cache_new(&options, err, sizeof(err));
- *   struct image_config img;
- *   enum image_error rc = image_lookup(c, "nginx:1.25", always, &img, err, sizeof(err));
+ *   struct imagecache *c = imagecache_new(&options, err, sizeof(err));
+ *   struct imageconfig img;
+ *   enum image_error rc = imagecache_lookup(c, "nginx:1.25", always, &img, err, sizeof(err));
  *   if (rc == IMAGE_OK) { ... img.digest_ref, img.entrypoint, img.cmd, img.user ...;
- *                         image_config_free(&img); }
+ *                         imageconfig_free(&img); }
  *   else deny (or skip) with err, which names the image and the reason.
  *
  * The cache (imagestore.h): by digest (immutable; LRU within a memory
@@ -18,8 +18,8 @@
  * I/O: lookups never block admissions of other images. Thread-safe;
  * pthreads.
  *
- * Deadline: image_lookup gives each lookup lookup_timeout seconds for all
- * of its requests (and for waiting on another one's); image_lookup_until
+ * Deadline: imagecache_lookup gives each lookup lookup_timeout seconds for all
+ * of its requests (and for waiting on another one's); imagecache_lookup_until
  * takes an absolute CLOCK_MONOTONIC deadline instead, for a webhook that
  * looks up several images within one admission's timeoutSeconds. */
 #ifndef IMAGE_CACHE_H
@@ -30,7 +30,7 @@
 #include <stdint.h>
 
 #include "imageargv.h"   /* the argv rules and escaping the rewrite needs */
-#include "imageconfig.h" /* struct image_config, image_user_parse */
+#include "imageconfig.h" /* struct imageconfig, imageconfig_user_parse */
 #include "imageref.h"
 #include "image.h"   /* enum image_error */
 #include "registry.h"    /* struct registry_options */
@@ -42,10 +42,10 @@
 
 /* Replaces the registry in tests of the cache alone (NULL: the registry
  * client of registry.h). Both functions are called without any lock. */
-struct image_fetcher {
+struct imagecache_fetcher {
 	void *ctx;
 	enum image_error (*resolve)(void *ctx, const struct imageref *ref,
-				    uint64_t deadline_ns, struct image_config *out,
+				    uint64_t deadline_ns, struct imageconfig *out,
 				    char *err, size_t errlen);
 	enum image_error (*head_tag)(void *ctx, const struct imageref *ref,
 				     uint64_t deadline_ns,
@@ -53,7 +53,7 @@ struct image_fetcher {
 				     size_t errlen);
 };
 
-struct image_cache_options {
+struct imagecache_options {
 	struct registry_options registry;
 	double lookup_timeout; /* --lookup-timeout seconds; 0: the default */
 	double tag_ttl;        /* --tag-ttl seconds; < 0: the default; 0: always read the tag */
@@ -67,22 +67,22 @@ struct image_cache_options {
 	 * allowed registry's choice (registry.h's rules). */
 	const char *const *allow;
 	size_t n_allow;
-	const struct image_fetcher *fetcher; /* tests only */
+	const struct imagecache_fetcher *fetcher; /* tests only */
 };
 
-struct image_cache;
+struct imagecache;
 
 /* NULL with a reason when an option is invalid (see registry_client_new,
  * imageref_allow_check). */
-struct image_cache *image_cache_new(const struct image_cache_options *o, char *err,
+struct imagecache *imagecache_new(const struct imagecache_options *o, char *err,
 				    size_t errlen);
 /* Only when no lookup is running any more. */
-void image_cache_free(struct image_cache *c);
+void imagecache_free(struct imagecache *c);
 
 /* Looks ref up (a pod's image string, Docker's rules) for the platform of
  * the options. always: the pod's imagePullPolicy is Always (the tag is
  * read again, whatever the TTL). On IMAGE_OK, *out is the caller's (free
- * it with image_config_free): digest_ref "domain/path@sha256:..." (the
+ * it with imageconfig_free): digest_ref "domain/path@sha256:..." (the
  * index or manifest the tag named: pin the pod's image to it),
  * manifest_digest and platform of the image read, entrypoint/cmd (with
  * has_entrypoint/has_cmd: present in the config, maybe empty) and user
@@ -90,10 +90,10 @@ void image_cache_free(struct image_cache *c);
  * line naming the image and the reason. The error kinds are those of enum
  * image_error (image.h); the webhook denies on any of them (or admits
  * unchanged with --on-lookup-failure=skip). */
-enum image_error image_lookup(struct image_cache *c, const char *ref, bool always,
-			      struct image_config *out, char *err, size_t errlen);
-enum image_error image_lookup_until(struct image_cache *c, const char *ref, bool always,
-				    uint64_t deadline_ns, struct image_config *out,
+enum image_error imagecache_lookup(struct imagecache *c, const char *ref, bool always,
+			      struct imageconfig *out, char *err, size_t errlen);
+enum image_error imagecache_lookup_until(struct imagecache *c, const char *ref, bool always,
+				    uint64_t deadline_ns, struct imageconfig *out,
 				    char *err, size_t errlen);
 
 /* The cache alone, for a caller that answers hits at once and hands
@@ -102,18 +102,18 @@ enum image_error image_lookup_until(struct image_cache *c, const char *ref, bool
  * in the cache, or a tag within its TTL (never with always); false
  * otherwise, with nothing counted. Never waits for another lookup, never
  * touches the network. */
-bool image_lookup_cached(struct image_cache *c, const char *ref, bool always,
-			 struct image_config *out);
+bool imagecache_lookup_cached(struct imagecache *c, const char *ref, bool always,
+			 struct imageconfig *out);
 
 /* ---- metrics ------------------------------------------------------------- */
 
 /* Upper bounds (seconds) of the registry latency histogram's buckets; one
  * more bucket (+Inf) follows. */
 #define IMAGE_LATENCY_BUCKETS 10
-extern const double image_latency_bounds[IMAGE_LATENCY_BUCKETS];
+extern const double imagecache_latency_bounds[IMAGE_LATENCY_BUCKETS];
 
-struct image_metrics {
-	uint64_t lookups[IMAGE_ERR_COUNT]; /* every image_lookup, by result */
+struct imagecache_counters {
+	uint64_t lookups[IMAGE_ERR_COUNT]; /* every imagecache_lookup, by result */
 	uint64_t hits_digest;    /* a digest reference found in the cache */
 	uint64_t hits_tag;       /* a tag within its TTL */
 	uint64_t hits_revalidated; /* a tag read again (HEAD) naming a cached digest */
@@ -129,7 +129,7 @@ struct image_metrics {
 };
 
 /* A consistent copy of the counters. */
-void image_cache_metrics(struct image_cache *c, struct image_metrics *out);
+void imagecache_get_counters(struct imagecache *c, struct imagecache_counters *out);
 
 /* The metrics in Prometheus' text format, names starting with prefix
  * (e.g. "strict_groups_webhook"): <prefix>_image_lookups_total{result=},
@@ -138,7 +138,7 @@ void image_cache_metrics(struct image_cache *c, struct image_metrics *out);
  * _image_registry_duration_seconds (histogram), _image_cache_entries{table=},
  * _image_cache_bytes, _image_cache_evictions_total. Returns the length
  * written, or -1 when buf is too small (8 KiB is enough). */
-int image_metrics_format(const struct image_metrics *m, const char *prefix, char *buf,
+int imagecache_format_prometheus(const struct imagecache_counters *m, const char *prefix, char *buf,
 			 size_t len);
 
 #endif

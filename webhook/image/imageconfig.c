@@ -29,7 +29,7 @@ static int set_field(char *dst, const char *src)
 	return 0;
 }
 
-int image_platform_set(struct image_platform *out, const char *os,
+int imageconfig_platform_set(struct imageconfig_platform *out, const char *os,
 		       const char *arch, const char *variant)
 {
 	static const struct {
@@ -81,7 +81,7 @@ int image_platform_set(struct image_platform *out, const char *os,
 	return 0;
 }
 
-int image_platform_parse(const char *text, struct image_platform *out,
+int imageconfig_platform_parse(const char *text, struct imageconfig_platform *out,
 			 char *err, size_t errlen)
 {
 	char copy[3 * (IMAGE_PLATFORM_FIELD_MAX + 1)];
@@ -99,7 +99,7 @@ int image_platform_parse(const char *text, struct image_platform *out,
 			goto bad;
 	}
 	if (n < 2 || !*parts[1] || (n == 3 && !*parts[2]) ||
-	    image_platform_set(out, parts[0], parts[1], parts[2]) != 0)
+	    imageconfig_platform_set(out, parts[0], parts[1], parts[2]) != 0)
 		goto bad;
 	return 0;
 bad:
@@ -107,20 +107,20 @@ bad:
 	return -1;
 }
 
-bool image_platform_equal(const struct image_platform *a,
-			  const struct image_platform *b)
+bool imageconfig_platform_equal(const struct imageconfig_platform *a,
+			  const struct imageconfig_platform *b)
 {
 	return strcmp(a->os, b->os) == 0 && strcmp(a->arch, b->arch) == 0 &&
 	       strcmp(a->variant, b->variant) == 0;
 }
 
-void image_platform_format(const struct image_platform *p, char *buf, size_t len)
+void imageconfig_platform_format(const struct imageconfig_platform *p, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s/%s%s%s", p->os, p->arch, p->variant[0] ? "/" : "",
 		 p->variant);
 }
 
-void image_config_free(struct image_config *c)
+void imageconfig_free(struct imageconfig *c)
 {
 	struct image_strv e = {c->entrypoint, c->n_entrypoint};
 	struct image_strv m = {c->cmd, c->n_cmd};
@@ -188,8 +188,8 @@ static const char *optional_string(const json_t *obj, const char *key, bool *bad
 	return json_string_value(j);
 }
 
-int image_config_parse(const char *body, size_t len, struct image_config *out,
-		       struct image_platform *platform, bool *has_platform,
+int imageconfig_parse(const char *body, size_t len, struct imageconfig *out,
+		       struct imageconfig_platform *platform, bool *has_platform,
 		       char *err, size_t errlen)
 {
 	json_error_t jerr;
@@ -215,7 +215,7 @@ int image_config_parse(const char *body, size_t len, struct image_config *out,
 		goto fail;
 	}
 	if (os && arch && *os && *arch) {
-		if (image_platform_set(platform, os, arch, variant) != 0) {
+		if (imageconfig_platform_set(platform, os, arch, variant) != 0) {
 			image_errf(err, errlen, "image config: invalid platform");
 			goto fail;
 		}
@@ -251,7 +251,7 @@ int image_config_parse(const char *body, size_t len, struct image_config *out,
 	return 0;
 fail:
 	json_decref(root);
-	image_config_free(out);
+	imageconfig_free(out);
 	*has_platform = false;
 	return -1;
 }
@@ -265,7 +265,7 @@ static int dup_optional(char **dst, const char *src)
 	return *dst ? 0 : -1;
 }
 
-int image_config_copy(struct image_config *dst, const struct image_config *src)
+int imageconfig_copy(struct imageconfig *dst, const struct imageconfig *src)
 {
 	struct image_strv e, m;
 
@@ -287,7 +287,7 @@ int image_config_copy(struct image_config *dst, const struct image_config *src)
 		goto fail;
 	return 0;
 fail:
-	image_config_free(dst);
+	imageconfig_free(dst);
 	return -1;
 }
 
@@ -296,7 +296,7 @@ static size_t optional_bytes(const char *s)
 	return s ? strlen(s) + 1 : 0;
 }
 
-size_t image_config_bytes(const struct image_config *c)
+size_t imageconfig_bytes(const struct imageconfig *c)
 {
 	return sizeof(*c) +
 	       image_strv_bytes((const char *const *)c->entrypoint, c->n_entrypoint) +
@@ -306,15 +306,15 @@ size_t image_config_bytes(const struct image_config *c)
 }
 
 /* ENTRYPOINT [""] runs nothing (containerd's WithProcessArgs). */
-static size_t effective_entrypoint(const struct image_config *c)
+static size_t effective_entrypoint(const struct imageconfig *c)
 {
 	if (c->n_entrypoint == 1 && c->entrypoint[0][0] == '\0')
 		return 0;
 	return c->n_entrypoint;
 }
 
-bool image_config_same_exec(const struct image_config *a,
-			    const struct image_config *b, char *what,
+bool imageconfig_same_exec(const struct imageconfig *a,
+			    const struct imageconfig *b, char *what,
 			    size_t whatlen)
 {
 	const char *diff = NULL;
@@ -358,7 +358,7 @@ static bool all_digits(const char *s, size_t len)
 	return len > 0;
 }
 
-int image_user_parse(const char *user, struct image_user *out)
+int imageconfig_user_parse(const char *user, struct imageconfig_user *out)
 {
 	const char *colon = strchr(user, ':');
 	size_t ulen = colon ? (size_t)(colon - user) : strlen(user);

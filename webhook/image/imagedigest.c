@@ -39,8 +39,8 @@ static bool algorithm_well_formed(const char *s, size_t len)
 	return !need_alnum;
 }
 
-enum image_digest_status image_digest_check_syntax(const char *s, size_t len,
-						   enum image_digest_alg *alg)
+enum imagedigest_status imagedigest_check_syntax(const char *s, size_t len,
+						   enum imagedigest_alg *alg)
 {
 	const char *colon = memchr(s, ':', len);
 	size_t alen, hlen;
@@ -62,13 +62,13 @@ enum image_digest_status image_digest_check_syntax(const char *s, size_t len,
 				return DIGEST_BAD_HEX;
 		}
 		if (alg)
-			*alg = (enum image_digest_alg)a;
+			*alg = (enum imagedigest_alg)a;
 		return DIGEST_VALID;
 	}
 	return algorithm_well_formed(s, alen) ? DIGEST_UNSUPPORTED : DIGEST_BAD_FORMAT;
 }
 
-const char *image_digest_status_text(enum image_digest_status st)
+const char *imagedigest_status_text(enum imagedigest_status st)
 {
 	switch (st) {
 	case DIGEST_VALID: return "valid digest";
@@ -80,7 +80,7 @@ const char *image_digest_status_text(enum image_digest_status st)
 	return "invalid digest";
 }
 
-void image_digest_of(enum image_digest_alg alg, const void *data, size_t len,
+void imagedigest_of(enum imagedigest_alg alg, const void *data, size_t len,
 		     char out[IMAGE_DIGEST_MAX + 1])
 {
 	static const char hex[] = "0123456789abcdef";
@@ -104,13 +104,13 @@ void image_digest_of(enum image_digest_alg alg, const void *data, size_t len,
 	out[n] = '\0';
 }
 
-int image_digest_matches(const char *digest, const void *data, size_t len)
+int imagedigest_matches(const char *digest, const void *data, size_t len)
 {
-	enum image_digest_alg alg;
+	enum imagedigest_alg alg;
 	char actual[IMAGE_DIGEST_MAX + 1];
 
-	if (image_digest_check_syntax(digest, strlen(digest), &alg) != DIGEST_VALID)
+	if (imagedigest_check_syntax(digest, strlen(digest), &alg) != DIGEST_VALID)
 		return -1;
-	image_digest_of(alg, data, len, actual);
+	imagedigest_of(alg, data, len, actual);
 	return strcmp(actual, digest) == 0;
 }

@@ -11,9 +11,9 @@
 /* "sha512:" and 128 hex digits */
 #define IMAGE_DIGEST_MAX 135
 
-enum image_digest_alg { DIGEST_SHA256, DIGEST_SHA384, DIGEST_SHA512 };
+enum imagedigest_alg { DIGEST_SHA256, DIGEST_SHA384, DIGEST_SHA512 };
 
-enum image_digest_status {
+enum imagedigest_status {
 	DIGEST_VALID = 0,
 	DIGEST_BAD_FORMAT,   /* not algorithm ":" encoded */
 	DIGEST_UNSUPPORTED,  /* a well-formed algorithm other than the three */
@@ -22,20 +22,20 @@ enum image_digest_status {
 };
 
 /* Checks the first len bytes of s. alg may be NULL. */
-enum image_digest_status image_digest_check_syntax(const char *s, size_t len,
-						   enum image_digest_alg *alg);
-const char *image_digest_status_text(enum image_digest_status st);
-static inline bool image_digest_valid(const char *s, size_t len)
+enum imagedigest_status imagedigest_check_syntax(const char *s, size_t len,
+						   enum imagedigest_alg *alg);
+const char *imagedigest_status_text(enum imagedigest_status st);
+static inline bool imagedigest_valid(const char *s, size_t len)
 {
-	return image_digest_check_syntax(s, len, NULL) == DIGEST_VALID;
+	return imagedigest_check_syntax(s, len, NULL) == DIGEST_VALID;
 }
 
 /* The digest of data with the algorithm given, as "alg:hex", in out. */
-void image_digest_of(enum image_digest_alg alg, const void *data, size_t len,
+void imagedigest_of(enum imagedigest_alg alg, const void *data, size_t len,
 		     char out[IMAGE_DIGEST_MAX + 1]);
 
 /* 1 when data hashes to digest, 0 when it does not, -1 when digest is
  * not a valid digest string. */
-int image_digest_matches(const char *digest, const void *data, size_t len);
+int imagedigest_matches(const char *digest, const void *data, size_t len);
 
 #endif

@@ -217,13 +217,13 @@ int imageref_parse(const char *text, struct imageref *out, char *err,
 	at = memchr(text, '@', len);
 	if (at) {
 		size_t dlen = (size_t)(end - at - 1);
-		enum image_digest_status st;
+		enum imagedigest_status st;
 
 		if (!digest_grammar_ok(at + 1, dlen))
 			return fail(out, err, errlen, text, "invalid digest format");
-		st = image_digest_check_syntax(at + 1, dlen, NULL);
+		st = imagedigest_check_syntax(at + 1, dlen, NULL);
 		if (st != DIGEST_VALID)
-			return fail(out, err, errlen, text, image_digest_status_text(st));
+			return fail(out, err, errlen, text, imagedigest_status_text(st));
 		copy_field(out->digest, at + 1, dlen);
 		end = at;
 	}

@@ -12,7 +12,7 @@ struct entry {
 	struct entry *chain;       /* next in the bucket */
 	struct entry *newer, *older; /* LRU list */
 	size_t bytes;
-	struct image_config cfg;   /* digest table */
+	struct imageconfig cfg;   /* digest table */
 	char *digest_key;          /* tag table */
 	uint64_t read_ns;          /* tag table */
 };
@@ -80,7 +80,7 @@ static void touch(struct table *t, struct entry *e)
 
 static void destroy(struct entry *e)
 {
-	image_config_free(&e->cfg);
+	imageconfig_free(&e->cfg);
 	free(e->digest_key);
 	free(e->key);
 	free(e);
@@ -147,7 +147,7 @@ void imagestore_free(struct imagestore *s)
 	free(s);
 }
 
-const struct image_config *imagestore_get_digest(struct imagestore *s, const char *key)
+const struct imageconfig *imagestore_get_digest(struct imagestore *s, const char *key)
 {
 	struct entry *e = find(&s->digests, key, fnv1a(key));
 
@@ -158,12 +158,12 @@ const struct image_config *imagestore_get_digest(struct imagestore *s, const cha
 }
 
 int imagestore_put_digest(struct imagestore *s, const char *key,
-			  const struct image_config *cfg)
+			  const struct imageconfig *cfg)
 {
 	uint64_t hash = fnv1a(key);
 	struct entry *old = find(&s->digests, key, hash);
 	struct entry *e;
-	size_t bytes = sizeof(struct entry) + strlen(key) + 1 + image_config_bytes(cfg);
+	size_t bytes = sizeof(struct entry) + strlen(key) + 1 + imageconfig_bytes(cfg);
 
 	if (bytes > s->max_bytes)
 		return -1;
@@ -171,7 +171,7 @@ int imagestore_put_digest(struct imagestore *s, const char *key,
 	if (!e)
 		return -1;
 	e->key = strdup(key);
-	if (!e->key || image_config_copy(&e->cfg, cfg) != 0) {
+	if (!e->key || imageconfig_copy(&e->cfg, cfg) != 0) {
 		destroy(e);
 		return -1;
 	}

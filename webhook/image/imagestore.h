@@ -20,19 +20,19 @@
 
 struct imagestore;
 
-/* max_bytes: what the digest table may hold (image_config_bytes of its
+/* max_bytes: what the digest table may hold (imageconfig_bytes of its
  * entries and their keys); max_tags: tag entries. NULL when out of memory. */
 struct imagestore *imagestore_new(size_t max_bytes, size_t max_tags);
 void imagestore_free(struct imagestore *s);
 
 /* The entry for key, made the most recently used, or NULL. The pointer is
  * valid until the next put. */
-const struct image_config *imagestore_get_digest(struct imagestore *s, const char *key);
+const struct imageconfig *imagestore_get_digest(struct imagestore *s, const char *key);
 /* Stores a copy of cfg under key (replacing one), then drops the least
  * recently used entries until the budget holds. An entry larger than the
  * whole budget is not stored. 0, or -1 (out of memory, too large). */
 int imagestore_put_digest(struct imagestore *s, const char *key,
-			  const struct image_config *cfg);
+			  const struct imageconfig *cfg);
 
 /* The digest key a tag named, into digest_key (len bytes), with *fresh
  * when it was read less than ttl_ns before now_ns. 0, or -1 when the tag

@@ -33,14 +33,14 @@ struct endpoint {
  * registry and repository (Bearer tokens are scoped to one). */
 struct auth_memo {
 	char *key;
-	enum auth_scheme scheme;
+	enum registry_auth_scheme scheme;
 	char *token;
 	uint64_t expires_ns; /* Bearer */
 	uint64_t used_ns;
 };
 
 struct registry_client {
-	struct image_platform platform;
+	struct imageconfig_platform platform;
 	char *ca_file;
 	char **insecure;
 	size_t n_insecure;
@@ -62,7 +62,7 @@ struct registry_client {
 	/* config.json, read again when the file changes (a mounted secret) */
 	pthread_mutex_t config_lock;
 	char *config_file;
-	struct docker_config config;
+	struct registry_auth_config config;
 	struct stat config_stat;
 	uint64_t config_checked_ns;
 
@@ -85,7 +85,7 @@ uint64_t registry_requests(const struct registry_client *c)
 	return atomic_load(&c->requests);
 }
 
-const struct image_platform *registry_client_platform(const struct registry_client *c)
+const struct imageconfig_platform *registry_client_platform(const struct registry_client *c)
 {
 	return &c->platform;
 }
@@ -155,20 +155,20 @@ static int load_config(struct registry_client *c, char *err, size_t errlen)
 	char *text;
 	size_t len;
 	struct stat st;
-	struct docker_config parsed;
+	struct registry_auth_config parsed;
 
 	if (read_small_file(c->config_file, REGISTRY_CONFIG_FILE_MAX, &text, &len, &st) != 0) {
 		image_errf(err, errlen, "--registry-config %s: %s", c->config_file, strerror(errno));
 		return -1;
 	}
-	if (docker_config_parse(text, len, &parsed, err, errlen) != 0) {
+	if (registry_auth_config_parse(text, len, &parsed, err, errlen) != 0) {
 		memset(text, 0, len);
 		free(text);
 		return -1;
 	}
 	memset(text, 0, len);
 	free(text);
-	docker_config_free(&c->config);
+	registry_auth_config_free(&c->config);
 	c->config = parsed;
 	c->config_stat = st;
 	return 0;
@@ -216,7 +216,7 @@ struct registry_client *registry_client_new(const struct registry_options *o,
 	pthread_mutex_init(&c->memo_lock, NULL);
 	pthread_mutex_init(&c->pool_lock, NULL);
 	atomic_init(&c->requests, 0);
-	if (image_platform_parse(o->platform ? o->platform : DEFAULT_PLATFORM, &c->platform,
+	if (imageconfig_platform_parse(o->platform ? o->platform : DEFAULT_PLATFORM, &c->platform,
 				 err, errlen) != 0)
 		goto fail;
 	if (o->ca_file) {
@@ -302,7 +302,7 @@ void registry_client_free(struct registry_client *c)
 		free(c->memo[i].key);
 		free(c->memo[i].token);
 	}
-	docker_config_free(&c->config);
+	registry_auth_config_free(&c->config);
 	free(c->config_file);
 	free(c->ca_file);
 	free(c->user_agent);
@@ -339,9 +339,9 @@ static void find_credential(struct registry_client *c, const char *name,
 		     st.st_mtim.tv_nsec != c->config_stat.st_mtim.tv_nsec))
 			(void)load_config(c, NULL, 0);
 	}
-	cred = docker_config_find(&c->config, name);
+	cred = registry_auth_config_find(&c->config, name);
 	if (!cred)
-		cred = docker_config_find(&c->config, host);
+		cred = registry_auth_config_find(&c->config, host);
 	if (cred) {
 		*user = strdup(cred->username);
 		*password = strdup(cred->password);
@@ -349,7 +349,7 @@ static void find_credential(struct registry_client *c, const char *name,
 	pthread_mutex_unlock(&c->config_lock);
 }
 
-static void memo_put(struct registry_client *c, const char *key, enum auth_scheme scheme,
+static void memo_put(struct registry_client *c, const char *key, enum registry_auth_scheme scheme,
 		     const char *token, long expires_in)
 {
 	uint64_t now = registry_now_ns();
@@ -380,10 +380,10 @@ static void memo_put(struct registry_client *c, const char *key, enum auth_schem
 }
 
 /* The scheme (and token) that worked for key, when still valid. */
-static enum auth_scheme memo_get(struct registry_client *c, const char *key, char **token)
+static enum registry_auth_scheme memo_get(struct registry_client *c, const char *key, char **token)
 {
 	uint64_t now = registry_now_ns();
-	enum auth_scheme scheme = AUTH_NONE;
+	enum registry_auth_scheme scheme = AUTH_NONE;
 
 	*token = NULL;
 	pthread_mutex_lock(&c->memo_lock);
@@ -419,7 +419,7 @@ struct session {
 	bool plain_http;
 	uint64_t deadline;
 	char *user, *password;                /* credentials, or NULL */
-	enum auth_scheme auth;                /* what the requests send */
+	enum registry_auth_scheme auth;                /* what the requests send */
 	char *token;                          /* Bearer */
 	char basic_key[IMAGEREF_DOMAIN_MAX + 16];
 	char bearer_key[IMAGEREF_DOMAIN_MAX + IMAGEREF_PATH_MAX + 24];
@@ -712,7 +712,7 @@ static enum image_error status_error(const struct session *s, const struct answe
 }
 
 /* A Bearer token for the session's repository from the realm. */
-static enum image_error fetch_token(struct session *s, const struct auth_challenge *ch,
+static enum image_error fetch_token(struct session *s, const struct registry_auth_challenge *ch,
 				    char *err, size_t errlen)
 {
 	CURLU *u = curl_url();
@@ -720,7 +720,7 @@ static enum image_error fetch_token(struct session *s, const struct auth_challen
 	char scope[IMAGEREF_PATH_MAX + 32], query[AUTH_SERVICE_MAX + 16];
 	struct answer a = {0};
 	enum image_error rc;
-	enum auth_scheme saved = s->auth;
+	enum registry_auth_scheme saved = s->auth;
 	long expires_in;
 
 	if (!u) {
@@ -749,7 +749,7 @@ static enum image_error fetch_token(struct session *s, const struct auth_challen
 	curl_free(url);
 	if (rc == IMAGE_OK && a.status != 200)
 		rc = status_error(s, &a, "the token service refused", err, errlen);
-	if (rc == IMAGE_OK && token_response_parse(a.body, a.len, &token, &expires_in,
+	if (rc == IMAGE_OK && registry_auth_token_parse(a.body, a.len, &token, &expires_in,
 						   err, errlen) != 0)
 		rc = IMAGE_ERR_AUTH;
 	answer_free(&a);
@@ -765,9 +765,9 @@ static enum image_error fetch_token(struct session *s, const struct auth_challen
 static enum image_error authenticate(struct session *s, const struct answer *a,
 				     char *err, size_t errlen)
 {
-	struct auth_challenge ch;
+	struct registry_auth_challenge ch;
 
-	if (www_authenticate_parse(a->www_auth, &ch) != 0) {
+	if (registry_auth_challenge_parse(a->www_auth, &ch) != 0) {
 		image_errf(err, errlen, "%s: authentication required, with no challenge we can answer",
 			   s->name);
 		return IMAGE_ERR_AUTH;
@@ -922,7 +922,7 @@ static void session_close(struct session *s)
 }
 
 /* manifest_source.fetch: a manifest or blob of the session's repository. */
-static enum image_error session_fetch(void *ctx, const struct manifest_descriptor *d,
+static enum image_error session_fetch(void *ctx, const struct registry_manifest_descriptor *d,
 				      bool is_manifest, char **body, size_t *len,
 				      char *content_type, size_t ctlen, char *err,
 				      size_t errlen)
@@ -956,14 +956,14 @@ static enum image_error session_fetch(void *ctx, const struct manifest_descripto
 }
 
 enum image_error registry_resolve(struct registry_client *c, const struct imageref *ref,
-				  uint64_t deadline_ns, struct image_config *out,
+				  uint64_t deadline_ns, struct imageconfig *out,
 				  char *err, size_t errlen)
 {
 	struct session s;
 	struct answer a = {0};
 	char path[IMAGEREF_PATH_MAX + IMAGE_DIGEST_MAX + 32];
 	const char *expected = NULL;
-	struct manifest_source src;
+	struct registry_manifest_source src;
 	enum image_error rc;
 
 	memset(out, 0, sizeof(*out));
@@ -981,7 +981,7 @@ enum image_error registry_resolve(struct registry_client *c, const struct imager
 	if (ref->digest[0]) {
 		expected = ref->digest;
 	} else if (a.digest_present) {
-		if (!image_digest_valid(a.digest, strlen(a.digest))) {
+		if (!imagedigest_valid(a.digest, strlen(a.digest))) {
 			image_errf(err, errlen, "%s: the registry's Docker-Content-Digest is not a digest",
 				   s.name);
 			rc = IMAGE_ERR_MALFORMED;
@@ -991,7 +991,7 @@ enum image_error registry_resolve(struct registry_client *c, const struct imager
 	}
 	src.ctx = &s;
 	src.fetch = session_fetch;
-	rc = manifest_resolve(s.name, a.body ? a.body : "", a.len, a.content_type, expected,
+	rc = registry_manifest_resolve(s.name, a.body ? a.body : "", a.len, a.content_type, expected,
 			      &c->platform, &src, out, err, errlen);
 	if (rc != IMAGE_OK) {
 		/* name the image in the reason */
@@ -1028,7 +1028,7 @@ enum image_error registry_head_tag(struct registry_client *c, const struct image
 		rc = status_error(&s, &a, "manifest", err, errlen);
 	if (rc != IMAGE_OK)
 		goto out;
-	if (!a.digest_present || !image_digest_valid(a.digest, strlen(a.digest))) {
+	if (!a.digest_present || !imagedigest_valid(a.digest, strlen(a.digest))) {
 		image_errf(err, errlen, "%s: no Docker-Content-Digest in the answer", s.name);
 		rc = IMAGE_ERR_UNSUPPORTED;
 		goto out;

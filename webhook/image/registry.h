@@ -4,7 +4,7 @@
  *   HEAD /v2/<name>/manifests/<tag>          the digest a tag names now
  *   GET  /v2/<name>/blobs/<digest>           the config blob
  *
- * Everything it reads goes through manifest_resolve (registry_manifest.h),
+ * Everything it reads goes through registry_manifest_resolve (registry_manifest.h),
  * which checks each document against its digest and size. Every answer is
  * bounded (manifests 4 MiB, configs 8 MiB, other answers 64 KiB) and each
  * lookup has one deadline for all of its requests.
@@ -72,13 +72,13 @@ struct registry_client *registry_client_new(const struct registry_options *o,
 void registry_client_free(struct registry_client *c);
 
 /* The platform lookups select (normalised). */
-const struct image_platform *registry_client_platform(const struct registry_client *c);
+const struct imageconfig_platform *registry_client_platform(const struct registry_client *c);
 
 /* Reads what ref names (its digest when it has one, else its tag) and
  * resolves it for the client's platform. deadline_ns: CLOCK_MONOTONIC. */
 enum image_error registry_resolve(struct registry_client *c,
 				  const struct imageref *ref,
-				  uint64_t deadline_ns, struct image_config *out,
+				  uint64_t deadline_ns, struct imageconfig *out,
 				  char *err, size_t errlen);
 
 /* The digest ref's tag names now, from a HEAD request's

@@ -81,7 +81,7 @@ struct challenge_params {
 	bool has_realm, has_service, has_scope;
 };
 
-static int read_param(const char **pp, struct auth_challenge *c,
+static int read_param(const char **pp, struct registry_auth_challenge *c,
 		      struct challenge_params *seen)
 {
 	const char *p = *pp;
@@ -111,16 +111,16 @@ static int read_param(const char **pp, struct auth_challenge *c,
 	return 0;
 }
 
-int www_authenticate_parse(const char *header, struct auth_challenge *out)
+int registry_auth_challenge_parse(const char *header, struct registry_auth_challenge *out)
 {
 	const char *p = header;
-	struct auth_challenge basic = {AUTH_NONE, "", "", ""};
+	struct registry_auth_challenge basic = {AUTH_NONE, "", "", ""};
 
 	memset(out, 0, sizeof(*out));
 	if (strnlen(header, AUTH_HEADER_MAX + 1) > AUTH_HEADER_MAX)
 		return -1;
 	while (*p) {
-		struct auth_challenge c = {AUTH_NONE, "", "", ""};
+		struct registry_auth_challenge c = {AUTH_NONE, "", "", ""};
 		struct challenge_params seen = {false, false, false};
 		size_t n;
 
@@ -180,7 +180,7 @@ static bool is_b64token(const char *s)
 	return s[i] == '\0';
 }
 
-int token_response_parse(const char *body, size_t len, char **token,
+int registry_auth_token_parse(const char *body, size_t len, char **token,
 			 long *expires_in, char *err, size_t errlen)
 {
 	json_error_t jerr;
@@ -217,7 +217,7 @@ int token_response_parse(const char *body, size_t len, char **token,
 
 /* ---- Docker config.json ------------------------------------------------- */
 
-void docker_config_free(struct docker_config *c)
+void registry_auth_config_free(struct registry_auth_config *c)
 {
 	for (size_t i = 0; i < c->n; i++) {
 		free(c->creds[i].host);
@@ -303,7 +303,7 @@ static int decode_auth(const char *b64, char **user, char **password)
 	return 0;
 }
 
-static int add_entry(struct docker_config *out, const char *key, const json_t *entry,
+static int add_entry(struct registry_auth_config *out, const char *key, const json_t *entry,
 		     char *err, size_t errlen)
 {
 	const json_t *auth = json_object_get(entry, "auth");
@@ -354,7 +354,7 @@ static int add_entry(struct docker_config *out, const char *key, const json_t *e
 	return 0;
 }
 
-int docker_config_parse(const char *json, size_t len, struct docker_config *out,
+int registry_auth_config_parse(const char *json, size_t len, struct registry_auth_config *out,
 			char *err, size_t errlen)
 {
 	json_error_t jerr;
@@ -378,7 +378,7 @@ int docker_config_parse(const char *json, size_t len, struct docker_config *out,
 	}
 	json_object_foreach((json_t *)auths, key, entry) {
 		if (add_entry(out, key, entry, err, errlen) != 0) {
-			docker_config_free(out);
+			registry_auth_config_free(out);
 			json_decref(root);
 			return -1;
 		}
@@ -387,7 +387,7 @@ int docker_config_parse(const char *json, size_t len, struct docker_config *out,
 	return 0;
 }
 
-const struct registry_credential *docker_config_find(const struct docker_config *c,
+const struct registry_credential *registry_auth_config_find(const struct registry_auth_config *c,
 						     const char *host)
 {
 	for (size_t i = 0; i < c->n; i++)

@@ -15,10 +15,10 @@
 #define AUTH_SCOPE_MAX 1024
 #define AUTH_TOKEN_MAX 16384
 
-enum auth_scheme { AUTH_NONE, AUTH_BASIC, AUTH_BEARER };
+enum registry_auth_scheme { AUTH_NONE, AUTH_BASIC, AUTH_BEARER };
 
-struct auth_challenge {
-	enum auth_scheme scheme;
+struct registry_auth_challenge {
+	enum registry_auth_scheme scheme;
 	char realm[AUTH_REALM_MAX + 1];
 	char service[AUTH_SERVICE_MAX + 1];
 	char scope[AUTH_SCOPE_MAX + 1];
@@ -30,14 +30,14 @@ struct auth_challenge {
  * given twice, a control character, an unterminated string or a value
  * over its bound makes the header malformed. Bearer needs a realm.
  * 0, or -1 (out->scheme AUTH_NONE). */
-int www_authenticate_parse(const char *header, struct auth_challenge *out);
+int registry_auth_challenge_parse(const char *header, struct registry_auth_challenge *out);
 
 /* The token service's JSON answer: "token" (or "access_token") and
  * "expires_in" (seconds; 60 when absent or smaller, as Docker does).
  * The token must be a b64token (RFC 6750: letters, digits, "-._~+/", then
  * "="s): it goes into an Authorization header. *token is malloc'ed.
  * 0, or -1 with a reason. */
-int token_response_parse(const char *body, size_t len, char **token,
+int registry_auth_token_parse(const char *body, size_t len, char **token,
 			 long *expires_in, char *err, size_t errlen);
 
 struct registry_credential {
@@ -46,7 +46,7 @@ struct registry_credential {
 	char *password;
 };
 
-struct docker_config {
+struct registry_auth_config {
 	struct registry_credential *creds;
 	size_t n;
 };
@@ -58,12 +58,12 @@ struct docker_config {
  * (e.g. only an identitytoken) are skipped; credsStore and credHelpers
  * are not used. A malformed "auth" (not base64, no ':', control
  * characters) is an error. 0, or -1 with a reason (out then empty). */
-int docker_config_parse(const char *json, size_t len, struct docker_config *out,
+int registry_auth_config_parse(const char *json, size_t len, struct registry_auth_config *out,
 			char *err, size_t errlen);
 /* The credential for host ("host" or "host:port", case-insensitive), or
  * NULL. */
-const struct registry_credential *docker_config_find(const struct docker_config *c,
+const struct registry_credential *registry_auth_config_find(const struct registry_auth_config *c,
 						     const char *host);
-void docker_config_free(struct docker_config *c);
+void registry_auth_config_free(struct registry_auth_config *c);
 
 #endif

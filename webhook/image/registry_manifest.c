@@ -13,7 +13,7 @@
 
 static const struct {
 	const char *media_type;
-	enum manifest_kind kind;
+	enum registry_manifest_kind kind;
 } kinds[] = {
 	{MEDIA_OCI_INDEX, MANIFEST_OCI_INDEX},
 	{MEDIA_DOCKER_LIST, MANIFEST_DOCKER_LIST},
@@ -35,12 +35,12 @@ static bool kind_is_index(int kind)
 	return kind == MANIFEST_OCI_INDEX || kind == MANIFEST_DOCKER_LIST;
 }
 
-bool manifest_is_index(const struct manifest *m)
+bool registry_manifest_is_index(const struct registry_manifest *m)
 {
 	return kind_is_index((int)m->kind);
 }
 
-void manifest_free(struct manifest *m)
+void registry_manifest_free(struct registry_manifest *m)
 {
 	free(m->entries);
 	memset(m, 0, sizeof(*m));
@@ -68,7 +68,7 @@ static enum image_error malformed(char *err, size_t errlen, const char *what)
 	return IMAGE_ERR_MALFORMED;
 }
 
-static enum image_error parse_descriptor(const json_t *j, struct manifest_descriptor *d,
+static enum image_error parse_descriptor(const json_t *j, struct registry_manifest_descriptor *d,
 					 char *err, size_t errlen)
 {
 	const json_t *mt = json_object_get(j, "mediaType");
@@ -76,7 +76,7 @@ static enum image_error parse_descriptor(const json_t *j, struct manifest_descri
 	const json_t *sz = json_object_get(j, "size");
 	const json_t *pl = json_object_get(j, "platform");
 	const json_t *an = json_object_get(j, "annotations");
-	enum image_digest_status st;
+	enum imagedigest_status st;
 
 	memset(d, 0, sizeof(*d));
 	if (!json_is_object(j))
@@ -87,13 +87,13 @@ static enum image_error parse_descriptor(const json_t *j, struct manifest_descri
 		return malformed(err, errlen, "a descriptor has no digest");
 	if (!json_is_integer(sz) || json_integer_value(sz) < 0)
 		return malformed(err, errlen, "a descriptor has no valid size");
-	st = image_digest_check_syntax(json_string_value(dg), json_string_length(dg), NULL);
+	st = imagedigest_check_syntax(json_string_value(dg), json_string_length(dg), NULL);
 	if (st == DIGEST_UNSUPPORTED) {
-		image_errf(err, errlen, "manifest: %s", image_digest_status_text(st));
+		image_errf(err, errlen, "manifest: %s", imagedigest_status_text(st));
 		return IMAGE_ERR_UNSUPPORTED;
 	}
 	if (st != DIGEST_VALID)
-		return malformed(err, errlen, image_digest_status_text(st));
+		return malformed(err, errlen, imagedigest_status_text(st));
 	memcpy(d->media_type, json_string_value(mt), json_string_length(mt) + 1);
 	memcpy(d->digest, json_string_value(dg), json_string_length(dg) + 1);
 	d->size = (uint64_t)json_integer_value(sz);
@@ -105,7 +105,7 @@ static enum image_error parse_descriptor(const json_t *j, struct manifest_descri
 		if (!json_is_object(pl) || !json_is_string(os) || !json_is_string(arch) ||
 		    (variant && !json_is_string(variant)))
 			return malformed(err, errlen, "an index entry has an invalid platform");
-		if (image_platform_set(&d->platform, json_string_value(os),
+		if (imageconfig_platform_set(&d->platform, json_string_value(os),
 				       json_string_value(arch),
 				       variant ? json_string_value(variant) : NULL) != 0)
 			return malformed(err, errlen, "an index entry has an invalid platform");
@@ -165,8 +165,8 @@ static enum image_error document_kind(const json_t *root, const char *content_ty
 	return IMAGE_OK;
 }
 
-enum image_error manifest_parse(const char *body, size_t len,
-				const char *content_type, struct manifest *out,
+enum image_error registry_manifest_parse(const char *body, size_t len,
+				const char *content_type, struct registry_manifest *out,
 				char *err, size_t errlen)
 {
 	json_error_t jerr;
@@ -195,7 +195,7 @@ enum image_error manifest_parse(const char *body, size_t len,
 	rc = document_kind(root, content_type, &kind, err, errlen);
 	if (rc != IMAGE_OK)
 		goto out;
-	out->kind = (enum manifest_kind)kind;
+	out->kind = (enum registry_manifest_kind)kind;
 	if (!kind_is_index(kind)) {
 		rc = parse_descriptor(json_object_get(root, "config"), &out->config, err, errlen);
 		if (rc == IMAGE_OK && strcmp(out->config.media_type, MEDIA_OCI_CONFIG) != 0 &&
@@ -232,7 +232,7 @@ enum image_error manifest_parse(const char *body, size_t len,
 out:
 	json_decref(root);
 	if (rc != IMAGE_OK)
-		manifest_free(out);
+		registry_manifest_free(out);
 	return rc;
 schema1:
 	image_errf(err, errlen, "image manifest schema 1 is not supported (push the image again with a current client)");
@@ -242,15 +242,15 @@ schema1:
 /* ---- resolution --------------------------------------------------------- */
 
 struct resolver {
-	const struct manifest_source *src;
-	const struct image_platform *want;
+	const struct registry_manifest_source *src;
+	const struct imageconfig_platform *want;
 	char *err;
 	size_t errlen;
 };
 
 /* Fetches what d names and checks it against d's size and digest. */
 static enum image_error fetch_verified(const struct resolver *r,
-				       const struct manifest_descriptor *d,
+				       const struct registry_manifest_descriptor *d,
 				       bool is_manifest, uint64_t limit,
 				       char **body, size_t *len, char *ct, size_t ctlen)
 {
@@ -268,7 +268,7 @@ static enum image_error fetch_verified(const struct resolver *r,
 			   r->err, r->errlen);
 	if (rc != IMAGE_OK)
 		return rc;
-	if (*len != d->size || image_digest_matches(d->digest, *body, *len) != 1) {
+	if (*len != d->size || imagedigest_matches(d->digest, *body, *len) != 1) {
 		image_errf(r->err, r->errlen, "%s %s: the content %s",
 			   is_manifest ? "manifest" : "config blob", d->digest,
 			   *len != d->size ? "has another size than its descriptor says"
@@ -282,9 +282,9 @@ static enum image_error fetch_verified(const struct resolver *r,
 
 /* An image manifest (already parsed) -> its config's exec fields and the
  * config's platform. */
-static enum image_error read_config(const struct resolver *r, const struct manifest *m,
-				    struct image_config *cfg,
-				    struct image_platform *cfg_platform,
+static enum image_error read_config(const struct resolver *r, const struct registry_manifest *m,
+				    struct imageconfig *cfg,
+				    struct imageconfig_platform *cfg_platform,
 				    bool *has_cfg_platform)
 {
 	char *body;
@@ -294,7 +294,7 @@ static enum image_error read_config(const struct resolver *r, const struct manif
 
 	if (rc != IMAGE_OK)
 		return rc;
-	if (image_config_parse(body, len, cfg, cfg_platform, has_cfg_platform,
+	if (imageconfig_parse(body, len, cfg, cfg_platform, has_cfg_platform,
 			       r->err, r->errlen) != 0)
 		rc = IMAGE_ERR_MALFORMED;
 	free(body);
@@ -304,14 +304,14 @@ static enum image_error read_config(const struct resolver *r, const struct manif
 /* One index entry: its manifest, then its config. *platform is the
  * entry's platform (the descriptor's, else the config's). */
 static enum image_error read_entry(const struct resolver *r,
-				   const struct manifest_descriptor *d,
-				   struct image_config *cfg,
-				   struct image_platform *platform, bool *known)
+				   const struct registry_manifest_descriptor *d,
+				   struct imageconfig *cfg,
+				   struct imageconfig_platform *platform, bool *known)
 {
 	char *body, ct[MEDIA_TYPE_MAX + 1] = "";
 	size_t len;
-	struct manifest child;
-	struct image_platform cfg_platform;
+	struct registry_manifest child;
+	struct imageconfig_platform cfg_platform;
 	bool has_cfg_platform;
 	enum image_error rc = fetch_verified(r, d, true, MANIFEST_MAX_BYTES, &body,
 					     &len, ct, sizeof(ct));
@@ -319,18 +319,18 @@ static enum image_error read_entry(const struct resolver *r,
 	if (rc != IMAGE_OK)
 		return rc;
 	/* The descriptor's media type is what the document is. */
-	rc = manifest_parse(body, len, d->media_type, &child, r->err, r->errlen);
+	rc = registry_manifest_parse(body, len, d->media_type, &child, r->err, r->errlen);
 	free(body);
 	if (rc != IMAGE_OK)
 		return rc;
-	if (manifest_is_index(&child)) {
-		manifest_free(&child);
+	if (registry_manifest_is_index(&child)) {
+		registry_manifest_free(&child);
 		image_errf(r->err, r->errlen, "index entry %s is an index itself (nested indexes are not supported)",
 			   d->digest);
 		return IMAGE_ERR_UNSUPPORTED;
 	}
 	rc = read_config(r, &child, cfg, &cfg_platform, &has_cfg_platform);
-	manifest_free(&child);
+	registry_manifest_free(&child);
 	if (rc != IMAGE_OK)
 		return rc;
 	*known = d->has_platform || has_cfg_platform;
@@ -338,7 +338,7 @@ static enum image_error read_entry(const struct resolver *r,
 	return IMAGE_OK;
 }
 
-static void format_platforms(const struct manifest *idx, char *buf, size_t len)
+static void format_platforms(const struct registry_manifest *idx, char *buf, size_t len)
 {
 	size_t n = 0;
 
@@ -349,7 +349,7 @@ static void format_platforms(const struct manifest *idx, char *buf, size_t len)
 		if (idx->entries[i].attestation)
 			continue;
 		if (idx->entries[i].has_platform)
-			image_platform_format(&idx->entries[i].platform, p, sizeof(p));
+			imageconfig_platform_format(&idx->entries[i].platform, p, sizeof(p));
 		else
 			snprintf(p, sizeof(p), "(no platform)");
 		n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? ", " : "", p);
@@ -358,7 +358,7 @@ static void format_platforms(const struct manifest *idx, char *buf, size_t len)
 		snprintf(buf, len, "none");
 }
 
-static bool entry_runnable(const struct manifest_descriptor *d)
+static bool entry_runnable(const struct registry_manifest_descriptor *d)
 {
 	int kind = kind_of(d->media_type);
 
@@ -366,19 +366,19 @@ static bool entry_runnable(const struct manifest_descriptor *d)
 }
 
 static enum image_error resolve_index(const struct resolver *r,
-				      const struct manifest *idx,
-				      struct image_config *out)
+				      const struct registry_manifest *idx,
+				      struct imageconfig *out)
 {
-	struct image_config first = {0}, chosen = {0};
-	struct image_platform first_platform = {0};
+	struct imageconfig first = {0}, chosen = {0};
+	struct imageconfig_platform first_platform = {0};
 	bool have_first = false, selected = false, chosen_is_first = false, may_match = false;
 	char want_text[96], avail[512];
 	enum image_error rc = IMAGE_OK;
 
-	image_platform_format(r->want, want_text, sizeof(want_text));
+	imageconfig_platform_format(r->want, want_text, sizeof(want_text));
 	/* Before any request: entries to read, and whether one can match. */
 	for (size_t i = 0; i < idx->n_entries; i++) {
-		const struct manifest_descriptor *d = &idx->entries[i];
+		const struct registry_manifest_descriptor *d = &idx->entries[i];
 
 		if (!entry_runnable(d))
 			continue;
@@ -387,7 +387,7 @@ static enum image_error resolve_index(const struct resolver *r,
 				   d->digest);
 			return IMAGE_ERR_UNSUPPORTED;
 		}
-		if (!d->has_platform || image_platform_equal(&d->platform, r->want))
+		if (!d->has_platform || imageconfig_platform_equal(&d->platform, r->want))
 			may_match = true;
 	}
 	if (!may_match) {
@@ -397,9 +397,9 @@ static enum image_error resolve_index(const struct resolver *r,
 		return IMAGE_ERR_NO_PLATFORM;
 	}
 	for (size_t i = 0; i < idx->n_entries; i++) {
-		const struct manifest_descriptor *d = &idx->entries[i];
-		struct image_config cfg;
-		struct image_platform platform;
+		const struct registry_manifest_descriptor *d = &idx->entries[i];
+		struct imageconfig cfg;
+		struct imageconfig_platform platform;
 		bool known = false, is_selected;
 		char what[64];
 
@@ -408,16 +408,16 @@ static enum image_error resolve_index(const struct resolver *r,
 		rc = read_entry(r, d, &cfg, &platform, &known);
 		if (rc != IMAGE_OK)
 			break;
-		is_selected = !selected && known && image_platform_equal(&platform, r->want);
-		if (have_first && !image_config_same_exec(&first, &cfg, what, sizeof(what))) {
+		is_selected = !selected && known && imageconfig_platform_equal(&platform, r->want);
+		if (have_first && !imageconfig_same_exec(&first, &cfg, what, sizeof(what))) {
 			char a[96], b[96];
 
-			image_platform_format(&first_platform, a, sizeof(a));
-			image_platform_format(&platform, b, sizeof(b));
+			imageconfig_platform_format(&first_platform, a, sizeof(a));
+			imageconfig_platform_format(&platform, b, sizeof(b));
 			image_errf(r->err, r->errlen,
 				   "the image's platforms disagree: %s and %s have different %s (every platform of an index must run the same command)",
 				   a, known ? b : "an entry without platform", what);
-			image_config_free(&cfg);
+			imageconfig_free(&cfg);
 			rc = IMAGE_ERR_PLATFORMS_DISAGREE;
 			break;
 		}
@@ -431,7 +431,7 @@ static enum image_error resolve_index(const struct resolver *r,
 		} else if (is_selected) {
 			chosen = cfg;
 		} else {
-			image_config_free(&cfg);
+			imageconfig_free(&cfg);
 		}
 		if (is_selected) {
 			selected = true;
@@ -456,23 +456,23 @@ static enum image_error resolve_index(const struct resolver *r,
 			*out = first;
 		} else {
 			*out = chosen;
-			image_config_free(&first);
+			imageconfig_free(&first);
 		}
 		out->manifest_digest = md;
 		return IMAGE_OK;
 	}
 	if (have_first)
-		image_config_free(&first);
+		imageconfig_free(&first);
 	if (selected && !chosen_is_first)
-		image_config_free(&chosen);
+		imageconfig_free(&chosen);
 	return rc;
 }
 
 static enum image_error resolve_image(const struct resolver *r,
-				      const struct manifest *m, const char *digest,
-				      struct image_config *out)
+				      const struct registry_manifest *m, const char *digest,
+				      struct imageconfig *out)
 {
-	struct image_platform cfg_platform;
+	struct imageconfig_platform cfg_platform;
 	bool has_cfg_platform;
 	enum image_error rc = read_config(r, m, out, &cfg_platform, &has_cfg_platform);
 
@@ -481,29 +481,29 @@ static enum image_error resolve_image(const struct resolver *r,
 	/* A single image for another platform: the node could not run it
 	 * either (containerd checks the config's platform too). A config
 	 * without os/architecture is taken as it is. */
-	if (has_cfg_platform && !image_platform_equal(&cfg_platform, r->want)) {
+	if (has_cfg_platform && !imageconfig_platform_equal(&cfg_platform, r->want)) {
 		char have[96], want_text[96];
 
-		image_platform_format(&cfg_platform, have, sizeof(have));
-		image_platform_format(r->want, want_text, sizeof(want_text));
+		imageconfig_platform_format(&cfg_platform, have, sizeof(have));
+		imageconfig_platform_format(r->want, want_text, sizeof(want_text));
 		image_errf(r->err, r->errlen, "the image is for %s, not %s", have, want_text);
-		image_config_free(out);
+		imageconfig_free(out);
 		return IMAGE_ERR_NO_PLATFORM;
 	}
 	out->manifest_digest = strdup(digest);
 	return out->manifest_digest ? IMAGE_OK : IMAGE_ERR_INTERNAL;
 }
 
-enum image_error manifest_resolve(const char *name, const char *body,
+enum image_error registry_manifest_resolve(const char *name, const char *body,
 				  size_t len, const char *content_type,
 				  const char *expected_digest,
-				  const struct image_platform *want,
-				  const struct manifest_source *src,
-				  struct image_config *out, char *err,
+				  const struct imageconfig_platform *want,
+				  const struct registry_manifest_source *src,
+				  struct imageconfig *out, char *err,
 				  size_t errlen)
 {
 	struct resolver r = {src, want, err, errlen};
-	struct manifest m;
+	struct registry_manifest m;
 	char digest[IMAGE_DIGEST_MAX + 1];
 	char platform[96];
 	enum image_error rc;
@@ -511,7 +511,7 @@ enum image_error manifest_resolve(const char *name, const char *body,
 
 	memset(out, 0, sizeof(*out));
 	if (expected_digest) {
-		int match = image_digest_matches(expected_digest, body, len);
+		int match = imagedigest_matches(expected_digest, body, len);
 
 		if (match < 0) {
 			image_errf(err, errlen, "the registry named the manifest by an invalid digest");
@@ -524,24 +524,24 @@ enum image_error manifest_resolve(const char *name, const char *body,
 		}
 		snprintf(digest, sizeof(digest), "%s", expected_digest);
 	} else {
-		image_digest_of(DIGEST_SHA256, body, len, digest);
+		imagedigest_of(DIGEST_SHA256, body, len, digest);
 	}
-	rc = manifest_parse(body, len, content_type, &m, err, errlen);
+	rc = registry_manifest_parse(body, len, content_type, &m, err, errlen);
 	if (rc != IMAGE_OK)
 		return rc;
-	rc = manifest_is_index(&m) ? resolve_index(&r, &m, out)
+	rc = registry_manifest_is_index(&m) ? resolve_index(&r, &m, out)
 				   : resolve_image(&r, &m, digest, out);
-	manifest_free(&m);
+	registry_manifest_free(&m);
 	if (rc != IMAGE_OK) {
-		image_config_free(out);
+		imageconfig_free(out);
 		return rc;
 	}
-	image_platform_format(want, platform, sizeof(platform));
+	imageconfig_platform_format(want, platform, sizeof(platform));
 	ref_len = strlen(name) + 1 + strlen(digest) + 1;
 	out->digest_ref = malloc(ref_len);
 	out->platform = strdup(platform);
 	if (!out->digest_ref || !out->platform) {
-		image_config_free(out);
+		imageconfig_free(out);
 		image_errf(err, errlen, "out of memory");
 		return IMAGE_ERR_INTERNAL;
 	}

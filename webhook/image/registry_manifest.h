@@ -40,26 +40,26 @@
 #define MANIFEST_MAX_ENTRIES 64        /* platforms in an index */
 #define MEDIA_TYPE_MAX 127
 
-enum manifest_kind {
+enum registry_manifest_kind {
 	MANIFEST_OCI_INDEX,
 	MANIFEST_DOCKER_LIST,
 	MANIFEST_OCI_IMAGE,
 	MANIFEST_DOCKER_IMAGE,
 };
 
-struct manifest_descriptor {
+struct registry_manifest_descriptor {
 	char media_type[MEDIA_TYPE_MAX + 1];
 	char digest[IMAGE_DIGEST_MAX + 1];
 	uint64_t size;
 	bool has_platform;
-	struct image_platform platform; /* normalised */
+	struct imageconfig_platform platform; /* normalised */
 	bool attestation;
 };
 
-struct manifest {
-	enum manifest_kind kind;
-	struct manifest_descriptor config;   /* image manifests */
-	struct manifest_descriptor *entries; /* indexes */
+struct registry_manifest {
+	enum registry_manifest_kind kind;
+	struct registry_manifest_descriptor config;   /* image manifests */
+	struct registry_manifest_descriptor *entries; /* indexes */
 	size_t n_entries;
 };
 
@@ -68,20 +68,20 @@ struct manifest {
  * and a document with both "manifests" and "config"/"layers" is refused
  * (an ambiguous document could be read as either). IMAGE_OK, or
  * IMAGE_ERR_MALFORMED/IMAGE_ERR_UNSUPPORTED with a reason. */
-enum image_error manifest_parse(const char *body, size_t len,
-				const char *content_type, struct manifest *out,
+enum image_error registry_manifest_parse(const char *body, size_t len,
+				const char *content_type, struct registry_manifest *out,
 				char *err, size_t errlen);
-void manifest_free(struct manifest *m);
-bool manifest_is_index(const struct manifest *m);
+void registry_manifest_free(struct registry_manifest *m);
+bool registry_manifest_is_index(const struct registry_manifest *m);
 
 /* Where the documents below the top one come from. */
-struct manifest_source {
+struct registry_manifest_source {
 	void *ctx;
 	/* Reads what d names: a manifest (is_manifest, with its
 	 * Content-Type into content_type, "" when none) or a blob. It may
 	 * stop reading after d->size + 1 bytes. *body is malloc'ed. Returns
 	 * IMAGE_OK or the error kind, with a reason. */
-	enum image_error (*fetch)(void *ctx, const struct manifest_descriptor *d,
+	enum image_error (*fetch)(void *ctx, const struct registry_manifest_descriptor *d,
 				  bool is_manifest, char **body, size_t *len,
 				  char *content_type, size_t ctlen, char *err,
 				  size_t errlen);
@@ -93,12 +93,12 @@ struct manifest_source {
  * document's sha256 is its digest). On IMAGE_OK, out has digest_ref
  * (name@digest of this document), manifest_digest and platform (of the
  * image manifest read for want), ENTRYPOINT, CMD and USER. */
-enum image_error manifest_resolve(const char *name, const char *body,
+enum image_error registry_manifest_resolve(const char *name, const char *body,
 				  size_t len, const char *content_type,
 				  const char *expected_digest,
-				  const struct image_platform *want,
-				  const struct manifest_source *src,
-				  struct image_config *out, char *err,
+				  const struct imageconfig_platform *want,
+				  const struct registry_manifest_source *src,
+				  struct imageconfig *out, char *err,
 				  size_t errlen);
 
 #endif

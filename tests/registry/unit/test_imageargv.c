@@ -68,7 +68,7 @@ static void test_escape(void **state)
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char *e = image_escape_for_kubelet(cases[i][0]);
+		char *e = imageargv_escape_for_kubelet(cases[i][0]);
 		char *back = kubelet_expand(e);
 
 		assert_string_equal(e, cases[i][1]);
@@ -118,7 +118,7 @@ static const struct argv_case argv_cases[] = {
 	 L("/bin/echo", "$(HOME)", "$$")},
 };
 
-static void free_cfg_arrays(struct image_config *c)
+static void free_cfg_arrays(struct imageconfig *c)
 {
 	c->entrypoint = NULL;
 	c->cmd = NULL;
@@ -131,8 +131,8 @@ static void test_argv_rules(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(argv_cases) / sizeof(argv_cases[0]); i++) {
 		const struct argv_case *c = &argv_cases[i];
-		struct pod_argv pod = {c->command, c->n_command, c->args, c->n_args};
-		struct image_config img = {
+		struct imageargv_pod pod = {c->command, c->n_command, c->args, c->n_args};
+		struct imageconfig img = {
 			.entrypoint = (char **)c->entrypoint, .n_entrypoint = c->n_entrypoint,
 			.has_entrypoint = c->entrypoint != NULL,
 			.cmd = (char **)c->cmd, .n_cmd = c->n_cmd, .has_cmd = c->cmd != NULL,
@@ -140,12 +140,12 @@ static void test_argv_rules(void **state)
 		struct image_strv eff, cmd, args, ran = {NULL, 0};
 		bool set_args = true;
 		char err[256] = "";
-		int rc = image_effective_argv(&pod, &img, &eff, err, sizeof(err));
-		int wrc = image_wrap_argv(prefix, 2, &pod, &img, &cmd, &args, &set_args,
+		int rc = imageargv_effective(&pod, &img, &eff, err, sizeof(err));
+		int wrc = imageargv_wrap(prefix, 2, &pod, &img, &cmd, &args, &set_args,
 					  err, sizeof(err));
 
 		print_message("# %s\n", c->name);
-		assert_int_equal(image_runs_something(&pod, &img), c->want != NULL);
+		assert_int_equal(imageargv_runs_something(&pod, &img), c->want != NULL);
 		if (!c->want) {
 			assert_int_equal(rc, -1);
 			assert_int_equal(wrc, -1);
@@ -219,15 +219,15 @@ static void test_wrap_shapes(void **state)
 	struct image_strv cmd, args;
 	bool set_args;
 	char err[256];
-	struct pod_argv pod = {NULL, 0, V("$(HOME)"), 1};
-	struct image_config img = {
+	struct imageargv_pod pod = {NULL, 0, V("$(HOME)"), 1};
+	struct imageconfig img = {
 		.entrypoint = (char **)V("/bin/sh", "-c"), .n_entrypoint = 2,
 		.cmd = (char **)V("echo $x"), .n_cmd = 1,
 	};
 
 	(void)state;
 	/* args set: the pod's args stay, unescaped (kubelet expands them as before) */
-	assert_int_equal(image_wrap_argv(prefix, 2, &pod, &img, &cmd, &args, &set_args, err, sizeof(err)), 0);
+	assert_int_equal(imageargv_wrap(prefix, 2, &pod, &img, &cmd, &args, &set_args, err, sizeof(err)), 0);
 	assert_false(set_args);
 	assert_true(image_strv_equal((const char *const *)cmd.v, cmd.n,
 				     V("/s/strict-init", "--", "/bin/sh", "-c"), 4));
@@ -236,7 +236,7 @@ static void test_wrap_shapes(void **state)
 	/* no args: CMD escaped into args */
 	pod.args = NULL;
 	pod.n_args = 0;
-	assert_int_equal(image_wrap_argv(prefix, 2, &pod, &img, &cmd, &args, &set_args, err, sizeof(err)), 0);
+	assert_int_equal(imageargv_wrap(prefix, 2, &pod, &img, &cmd, &args, &set_args, err, sizeof(err)), 0);
 	assert_true(set_args);
 	assert_true(image_strv_equal((const char *const *)args.v, args.n, V("echo $$x"), 1));
 	image_strv_free(&cmd);
@@ -244,7 +244,7 @@ static void test_wrap_shapes(void **state)
 	/* a command set needs no image */
 	pod.command = V("/app", "$(HOME)");
 	pod.n_command = 2;
-	assert_int_equal(image_wrap_argv(prefix, 2, &pod, NULL, &cmd, &args, &set_args, err, sizeof(err)), 0);
+	assert_int_equal(imageargv_wrap(prefix, 2, &pod, NULL, &cmd, &args, &set_args, err, sizeof(err)), 0);
 	assert_false(set_args);
 	assert_true(image_strv_equal((const char *const *)cmd.v, cmd.n,
 				     V("/s/strict-init", "--", "/app", "$(HOME)"), 4));
@@ -253,7 +253,7 @@ static void test_wrap_shapes(void **state)
 	/* no command and no image: an error, nothing allocated */
 	pod.command = NULL;
 	pod.n_command = 0;
-	assert_int_equal(image_wrap_argv(prefix, 2, &pod, NULL, &cmd, &args, &set_args, err, sizeof(err)), -1);
+	assert_int_equal(imageargv_wrap(prefix, 2, &pod, NULL, &cmd, &args, &set_args, err, sizeof(err)), -1);
 	assert_int_equal(cmd.n + args.n, 0);
 	assert_non_null(strstr(err, "image is unknown"));
 }
@@ -288,10 +288,10 @@ static void test_user(void **state)
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct image_user u;
+		struct imageconfig_user u;
 
 		print_message("# USER case %zu\n", i);
-		assert_int_equal(image_user_parse(cases[i].text, &u), cases[i].rc);
+		assert_int_equal(imageconfig_user_parse(cases[i].text, &u), cases[i].rc);
 		assert_int_equal(u.uid_numeric, cases[i].uid_numeric);
 		assert_int_equal(u.uid, cases[i].uid);
 		assert_int_equal(u.has_group, cases[i].has_group);
@@ -302,31 +302,31 @@ static void test_user(void **state)
 
 static void test_same_exec(void **state)
 {
-	struct image_config a = {.entrypoint = (char **)V("/e"), .n_entrypoint = 1,
+	struct imageconfig a = {.entrypoint = (char **)V("/e"), .n_entrypoint = 1,
 				 .cmd = (char **)V("c"), .n_cmd = 1, .user = (char *)"1000"};
-	struct image_config b = a;
-	struct image_config none = {.user = NULL};
-	struct image_config blank = {.entrypoint = (char **)V(""), .n_entrypoint = 1,
+	struct imageconfig b = a;
+	struct imageconfig none = {.user = NULL};
+	struct imageconfig blank = {.entrypoint = (char **)V(""), .n_entrypoint = 1,
 				     .has_entrypoint = true, .cmd = NULL, .n_cmd = 0,
 				     .has_cmd = true, .user = (char *)""};
 	char what[64];
 
 	(void)state;
-	assert_true(image_config_same_exec(&a, &b, what, sizeof(what)));
+	assert_true(imageconfig_same_exec(&a, &b, what, sizeof(what)));
 	b.cmd = (char **)V("d");
-	assert_false(image_config_same_exec(&a, &b, what, sizeof(what)));
+	assert_false(imageconfig_same_exec(&a, &b, what, sizeof(what)));
 	assert_string_equal(what, "CMD");
 	b = a;
 	b.entrypoint = (char **)V("/e", "x");
 	b.n_entrypoint = 2;
-	assert_false(image_config_same_exec(&a, &b, what, sizeof(what)));
+	assert_false(imageconfig_same_exec(&a, &b, what, sizeof(what)));
 	assert_string_equal(what, "ENTRYPOINT");
 	b = a;
 	b.user = (char *)"0";
-	assert_false(image_config_same_exec(&a, &b, what, sizeof(what)));
+	assert_false(imageconfig_same_exec(&a, &b, what, sizeof(what)));
 	assert_string_equal(what, "USER");
 	/* null and [], [""] and none, NULL and "" USER: the same process */
-	assert_true(image_config_same_exec(&none, &blank, what, sizeof(what)));
+	assert_true(imageconfig_same_exec(&none, &blank, what, sizeof(what)));
 }
 
 int main(void)

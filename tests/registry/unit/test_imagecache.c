@@ -53,7 +53,7 @@ static void fake_release(void)
 }
 
 static enum image_error fake_resolve(void *ctx, const struct imageref *ref,
-				     uint64_t deadline_ns, struct image_config *out,
+				     uint64_t deadline_ns, struct imageconfig *out,
 				     char *err, size_t errlen)
 {
 	static const char *const ep[] = {"/e"};
@@ -61,7 +61,7 @@ static enum image_error fake_resolve(void *ctx, const struct imageref *ref,
 	struct timespec until = {(time_t)(deadline_ns / 1000000000ull),
 				 (long)(deadline_ns % 1000000000ull)};
 	char ref_text[IMAGEREF_TEXT_MAX + 1];
-	struct image_config c = {0};
+	struct imageconfig c = {0};
 	enum image_error fail;
 
 	(void)ctx;
@@ -94,7 +94,7 @@ static enum image_error fake_resolve(void *ctx, const struct imageref *ref,
 	c.cmd = (char **)cmd;
 	c.n_cmd = 1;
 	c.user = (char *)"1000";
-	return image_config_copy(out, &c) == 0 ? IMAGE_OK : IMAGE_ERR_INTERNAL;
+	return imageconfig_copy(out, &c) == 0 ? IMAGE_OK : IMAGE_ERR_INTERNAL;
 }
 
 static enum image_error fake_head(void *ctx, const struct imageref *ref, uint64_t deadline_ns,
@@ -112,14 +112,14 @@ static enum image_error fake_head(void *ctx, const struct imageref *ref, uint64_
 	return IMAGE_OK;
 }
 
-static const struct image_fetcher fetcher = {NULL, fake_resolve, fake_head};
+static const struct imagecache_fetcher fetcher = {NULL, fake_resolve, fake_head};
 
-static struct image_cache *new_cache(double ttl, double timeout)
+static struct imagecache *new_cache(double ttl, double timeout)
 {
-	struct image_cache_options o = {.tag_ttl = ttl, .lookup_timeout = timeout,
+	struct imagecache_options o = {.tag_ttl = ttl, .lookup_timeout = timeout,
 					.fetcher = &fetcher};
 	char err[256];
-	struct image_cache *c = image_cache_new(&o, err, sizeof(err));
+	struct imagecache *c = imagecache_new(&o, err, sizeof(err));
 
 	assert_non_null(c);
 	fake_reset();
@@ -137,7 +137,7 @@ static unsigned fake_get(const unsigned *field)
 }
 
 /* Waits (up to 10 s) until cond() holds: a state to reach, not a timing. */
-static bool eventually(bool (*cond)(struct image_cache *), struct image_cache *c)
+static bool eventually(bool (*cond)(struct imagecache *), struct imagecache *c)
 {
 	for (int i = 0; i < 10000; i++) {
 		if (cond(c))
@@ -147,8 +147,8 @@ static bool eventually(bool (*cond)(struct image_cache *), struct image_cache *c
 	return false;
 }
 
-struct lookup_job {
-	struct image_cache *cache;
+struct lookups_job {
+	struct imagecache *cache;
 	const char *ref;
 	enum image_error rc;
 	char digest_ref[512];
@@ -157,36 +157,36 @@ struct lookup_job {
 
 static void *lookup_thread(void *arg)
 {
-	struct lookup_job *j = arg;
-	struct image_config c;
+	struct lookups_job *j = arg;
+	struct imageconfig c;
 	char err[512];
 
-	j->rc = image_lookup(j->cache, j->ref, false, &c, err, sizeof(err));
+	j->rc = imagecache_lookup(j->cache, j->ref, false, &c, err, sizeof(err));
 	if (j->rc == IMAGE_OK) {
 		snprintf(j->digest_ref, sizeof(j->digest_ref), "%s", c.digest_ref);
-		image_config_free(&c);
+		imageconfig_free(&c);
 	}
 	return NULL;
 }
 
-static bool all_waiting(struct image_cache *c)
+static bool all_waiting(struct imagecache *c)
 {
-	struct image_metrics m;
+	struct imagecache_counters m;
 
-	image_cache_metrics(c, &m);
+	imagecache_get_counters(c, &m);
 	return fake_get(&fake.blocked) == 1 && m.coalesced == 7;
 }
 
 static void test_single_flight(void **state)
 {
-	struct image_cache *c = new_cache(60, 30);
-	struct lookup_job jobs[8];
-	struct image_metrics m;
+	struct imagecache *c = new_cache(60, 30);
+	struct lookups_job jobs[8];
+	struct imagecache_counters m;
 
 	(void)state;
 	fake.block = true;
 	for (int i = 0; i < 8; i++) {
-		jobs[i] = (struct lookup_job){.cache = c, .ref = "reg.test/team/app:1"};
+		jobs[i] = (struct lookups_job){.cache = c, .ref = "reg.test/team/app:1"};
 		assert_int_equal(pthread_create(&jobs[i].thread, NULL, lookup_thread, &jobs[i]), 0);
 	}
 	/* one lookup is at the registry, the seven others wait for it */
@@ -198,14 +198,14 @@ static void test_single_flight(void **state)
 		assert_string_equal(jobs[i].digest_ref, "reg.test/team/app@" D1);
 	}
 	assert_int_equal(fake.resolves, 1);
-	image_cache_metrics(c, &m);
+	imagecache_get_counters(c, &m);
 	assert_int_equal(m.lookups[IMAGE_OK], 8);
 	assert_int_equal(m.registry_lookups, 1);
 	assert_int_equal(m.coalesced, 7);
-	image_cache_free(c);
+	imagecache_free(c);
 }
 
-static bool slow_blocked(struct image_cache *c)
+static bool slow_blocked(struct imagecache *c)
 {
 	(void)c;
 	return fake_get(&fake.blocked) == 1;
@@ -213,9 +213,9 @@ static bool slow_blocked(struct image_cache *c)
 
 static void test_others_not_blocked(void **state)
 {
-	struct image_cache *c = new_cache(60, 30);
-	struct lookup_job slow = {.cache = c, .ref = "reg.test/slow:1"};
-	struct image_config img;
+	struct imagecache *c = new_cache(60, 30);
+	struct lookups_job slow = {.cache = c, .ref = "reg.test/slow:1"};
+	struct imageconfig img;
 	char err[512];
 
 	(void)state;
@@ -225,34 +225,34 @@ static void test_others_not_blocked(void **state)
 	assert_true(eventually(slow_blocked, c));
 	/* while that one waits for its registry, another image is looked up,
 	 * and a cached one is served */
-	assert_int_equal(image_lookup(c, "reg.test/fast:1", false, &img, err, sizeof(err)), IMAGE_OK);
-	image_config_free(&img);
-	assert_int_equal(image_lookup(c, "reg.test/fast:1", false, &img, err, sizeof(err)), IMAGE_OK);
-	image_config_free(&img);
+	assert_int_equal(imagecache_lookup(c, "reg.test/fast:1", false, &img, err, sizeof(err)), IMAGE_OK);
+	imageconfig_free(&img);
+	assert_int_equal(imagecache_lookup(c, "reg.test/fast:1", false, &img, err, sizeof(err)), IMAGE_OK);
+	imageconfig_free(&img);
 	assert_int_equal(fake_get(&fake.blocked), 1);
 	fake_release();
 	pthread_join(slow.thread, NULL);
 	assert_int_equal(slow.rc, IMAGE_OK);
-	image_cache_free(c);
+	imagecache_free(c);
 }
 
-static void lookup_ok(struct image_cache *c, const char *ref, bool always, const char *want)
+static void lookup_ok(struct imagecache *c, const char *ref, bool always, const char *want)
 {
-	struct image_config img;
+	struct imageconfig img;
 	char err[512] = "";
 
-	if (image_lookup(c, ref, always, &img, err, sizeof(err)) != IMAGE_OK)
+	if (imagecache_lookup(c, ref, always, &img, err, sizeof(err)) != IMAGE_OK)
 		fail_msg("%s: %s", ref, err);
 	assert_string_equal(img.digest_ref, want);
 	assert_string_equal(img.entrypoint[0], "/e");
 	assert_string_equal(img.user, "1000");
-	image_config_free(&img);
+	imageconfig_free(&img);
 }
 
 static void test_tag_ttl_and_always(void **state)
 {
-	struct image_cache *c = new_cache(3600, 30);
-	struct image_metrics m;
+	struct imagecache *c = new_cache(3600, 30);
+	struct imagecache_counters m;
 
 	(void)state;
 	lookup_ok(c, "reg.test/a:1", false, "reg.test/a@" D1);
@@ -277,13 +277,13 @@ static void test_tag_ttl_and_always(void **state)
 	/* the digest the tag named first is still cached, by digest */
 	lookup_ok(c, "reg.test/a@" D1, false, "reg.test/a@" D1);
 	assert_int_equal(fake.resolves, 2);
-	image_cache_metrics(c, &m);
+	imagecache_get_counters(c, &m);
 	assert_int_equal(m.hits_tag, 2);
 	assert_int_equal(m.hits_revalidated, 1);
 	assert_int_equal(m.hits_digest, 1);
 	assert_int_equal(m.cache_digests, 2);
 	assert_int_equal(m.cache_tags, 1);
-	image_cache_free(c);
+	imagecache_free(c);
 
 	/* a TTL of 0: every tag lookup asks (HEAD), the content stays cached */
 	c = new_cache(0, 30);
@@ -296,7 +296,7 @@ static void test_tag_ttl_and_always(void **state)
 	lookup_ok(c, "reg.test/a", false, "reg.test/a@" D1);
 	lookup_ok(c, "reg.test/a:latest", false, "reg.test/a@" D1);
 	assert_int_equal(fake.resolves, 2);
-	image_cache_free(c);
+	imagecache_free(c);
 }
 
 /* The cache alone (what the webhook's worker threads ask before they hand
@@ -304,43 +304,43 @@ static void test_tag_ttl_and_always(void **state)
  * counted for a miss. */
 static void test_cached_only(void **state)
 {
-	struct image_cache *c = new_cache(3600, 30);
-	struct image_config img;
-	struct image_metrics m;
+	struct imagecache *c = new_cache(3600, 30);
+	struct imageconfig img;
+	struct imagecache_counters m;
 
 	(void)state;
-	assert_false(image_lookup_cached(c, "reg.test/a:1", false, &img));
-	assert_false(image_lookup_cached(c, "reg.test/a@" D1, false, &img));
-	assert_false(image_lookup_cached(c, "Not A Reference", false, &img));
+	assert_false(imagecache_lookup_cached(c, "reg.test/a:1", false, &img));
+	assert_false(imagecache_lookup_cached(c, "reg.test/a@" D1, false, &img));
+	assert_false(imagecache_lookup_cached(c, "Not A Reference", false, &img));
 	assert_int_equal(fake.resolves + fake.heads, 0);
-	image_cache_metrics(c, &m);
+	imagecache_get_counters(c, &m);
 	assert_int_equal(m.lookups[IMAGE_OK] + m.lookups[IMAGE_ERR_REFERENCE], 0);
 	lookup_ok(c, "reg.test/a:1", false, "reg.test/a@" D1);
-	assert_true(image_lookup_cached(c, "reg.test/a:1", false, &img));
+	assert_true(imagecache_lookup_cached(c, "reg.test/a:1", false, &img));
 	assert_string_equal(img.digest_ref, "reg.test/a@" D1);
-	image_config_free(&img);
-	assert_true(image_lookup_cached(c, "reg.test/a@" D1, true, &img));
-	image_config_free(&img);
+	imageconfig_free(&img);
+	assert_true(imagecache_lookup_cached(c, "reg.test/a@" D1, true, &img));
+	imageconfig_free(&img);
 	/* Always: the tag must be read again, which only a lookup does */
-	assert_false(image_lookup_cached(c, "reg.test/a:1", true, &img));
+	assert_false(imagecache_lookup_cached(c, "reg.test/a:1", true, &img));
 	assert_int_equal(fake.resolves, 1);
 	assert_int_equal(fake.heads, 0);
-	image_cache_metrics(c, &m);
+	imagecache_get_counters(c, &m);
 	assert_int_equal(m.lookups[IMAGE_OK], 3);
 	assert_int_equal(m.hits_tag, 1);
 	assert_int_equal(m.hits_digest, 1);
-	image_cache_free(c);
+	imagecache_free(c);
 	/* a TTL of 0: no tag is ever fresh */
 	c = new_cache(0, 30);
 	lookup_ok(c, "reg.test/a:1", false, "reg.test/a@" D1);
-	assert_false(image_lookup_cached(c, "reg.test/a:1", false, &img));
-	assert_true(image_lookup_cached(c, "reg.test/a@" D1, false, &img));
-	image_config_free(&img);
-	image_cache_free(c);
+	assert_false(imagecache_lookup_cached(c, "reg.test/a:1", false, &img));
+	assert_true(imagecache_lookup_cached(c, "reg.test/a@" D1, false, &img));
+	imageconfig_free(&img);
+	imagecache_free(c);
 }
 
 struct waiter {
-	struct image_cache *cache;
+	struct imagecache *cache;
 	uint64_t deadline;
 	enum image_error rc;
 	pthread_t thread;
@@ -349,36 +349,36 @@ struct waiter {
 static void *waiter_thread(void *arg)
 {
 	struct waiter *w = arg;
-	struct image_config img;
+	struct imageconfig img;
 	char err[512];
 
-	w->rc = image_lookup_until(w->cache, "reg.test/stuck:1", false, w->deadline, &img, err,
+	w->rc = imagecache_lookup_until(w->cache, "reg.test/stuck:1", false, w->deadline, &img, err,
 				   sizeof(err));
 	return NULL;
 }
 
 static void test_deadlines(void **state)
 {
-	struct image_cache *c = new_cache(60, 0.2);
-	struct image_config img;
+	struct imagecache *c = new_cache(60, 0.2);
+	struct imageconfig img;
 	char err[512] = "";
 	uint64_t t0 = registry_now_ns();
 	struct waiter w = {.cache = c};
-	struct image_metrics m;
+	struct imagecache_counters m;
 
 	(void)state;
 	fake.block = true;
 	/* the leader's registry never answers: its deadline ends it */
-	assert_int_equal(image_lookup(c, "reg.test/stuck:1", false, &img, err, sizeof(err)),
+	assert_int_equal(imagecache_lookup(c, "reg.test/stuck:1", false, &img, err, sizeof(err)),
 			 IMAGE_ERR_TIMEOUT);
 	assert_true(registry_now_ns() - t0 >= 200000000ull);
 	assert_non_null(strstr(err, "image \"reg.test/stuck:1\""));
 	assert_null(img.digest_ref);
 	/* a lookup waiting for another one stops at its own deadline */
 	{
-		struct lookup_job leader = {.cache = c, .ref = "reg.test/stuck:1"};
+		struct lookups_job leader = {.cache = c, .ref = "reg.test/stuck:1"};
 
-		image_cache_free(c);
+		imagecache_free(c);
 		c = new_cache(60, 30);
 		fake.block = true;
 		leader.cache = c;
@@ -389,7 +389,7 @@ static void test_deadlines(void **state)
 		assert_int_equal(pthread_create(&w.thread, NULL, waiter_thread, &w), 0);
 		pthread_join(w.thread, NULL);
 		assert_int_equal(w.rc, IMAGE_ERR_TIMEOUT);
-		image_cache_metrics(c, &m);
+		imagecache_get_counters(c, &m);
 		assert_int_equal(m.coalesced, 1);
 		assert_int_equal(m.lookups[IMAGE_ERR_TIMEOUT], 1);
 		/* the leader still gets its answer */
@@ -397,50 +397,50 @@ static void test_deadlines(void **state)
 		pthread_join(leader.thread, NULL);
 		assert_int_equal(leader.rc, IMAGE_OK);
 	}
-	image_cache_free(c);
+	imagecache_free(c);
 }
 
 static void test_errors_not_cached(void **state)
 {
-	struct image_cache *c = new_cache(60, 30);
-	struct image_config img;
+	struct imagecache *c = new_cache(60, 30);
+	struct imageconfig img;
 	char err[512];
-	struct image_metrics m;
+	struct imagecache_counters m;
 
 	(void)state;
 	fake.fail = IMAGE_ERR_NOT_FOUND;
-	assert_int_equal(image_lookup(c, "reg.test/gone:1", false, &img, err, sizeof(err)),
+	assert_int_equal(imagecache_lookup(c, "reg.test/gone:1", false, &img, err, sizeof(err)),
 			 IMAGE_ERR_NOT_FOUND);
 	assert_string_equal(err, "image \"reg.test/gone:1\": reg.test: manifest unknown");
-	assert_int_equal(image_lookup(c, "reg.test/gone:1", false, &img, err, sizeof(err)),
+	assert_int_equal(imagecache_lookup(c, "reg.test/gone:1", false, &img, err, sizeof(err)),
 			 IMAGE_ERR_NOT_FOUND);
 	assert_int_equal(fake.resolves, 2);
 	fake.fail = IMAGE_OK;
 	lookup_ok(c, "reg.test/gone:1", false, "reg.test/gone@" D1);
 	/* an invalid reference never reaches the registry */
-	assert_int_equal(image_lookup(c, "reg.test/Bad:1", false, &img, err, sizeof(err)),
+	assert_int_equal(imagecache_lookup(c, "reg.test/Bad:1", false, &img, err, sizeof(err)),
 			 IMAGE_ERR_REFERENCE);
 	assert_non_null(strstr(err, "lowercase"));
 	assert_int_equal(fake.resolves, 3);
-	image_cache_metrics(c, &m);
+	imagecache_get_counters(c, &m);
 	assert_int_equal(m.lookups[IMAGE_ERR_NOT_FOUND], 2);
 	assert_int_equal(m.lookups[IMAGE_ERR_REFERENCE], 1);
 	assert_int_equal(m.lookups[IMAGE_OK], 1);
-	image_cache_free(c);
+	imagecache_free(c);
 }
 
 static void test_metrics_text(void **state)
 {
-	struct image_cache *c = new_cache(60, 30);
-	struct image_metrics m;
+	struct imagecache *c = new_cache(60, 30);
+	struct imagecache_counters m;
 	char buf[8192];
 	int n;
 
 	(void)state;
 	lookup_ok(c, "reg.test/a:1", false, "reg.test/a@" D1);
 	lookup_ok(c, "reg.test/a:1", false, "reg.test/a@" D1);
-	image_cache_metrics(c, &m);
-	n = image_metrics_format(&m, "sgw", buf, sizeof(buf));
+	imagecache_get_counters(c, &m);
+	n = imagecache_format_prometheus(&m, "sgw", buf, sizeof(buf));
 	assert_true(n > 0 && (size_t)n == strlen(buf));
 	assert_non_null(strstr(buf, "\nsgw_image_lookups_total{result=\"ok\"} 2\n"));
 	assert_non_null(strstr(buf, "\nsgw_image_lookups_total{result=\"platforms_disagree\"} 0\n"));
@@ -451,8 +451,8 @@ static void test_metrics_text(void **state)
 	assert_non_null(strstr(buf, "\nsgw_image_cache_entries{table=\"digest\"} 1\n"));
 	/* cumulative buckets */
 	assert_non_null(strstr(buf, "sgw_image_registry_duration_seconds_bucket{le=\"5\"} 1\n"));
-	assert_int_equal(image_metrics_format(&m, "sgw", buf, 100), -1);
-	image_cache_free(c);
+	assert_int_equal(imagecache_format_prometheus(&m, "sgw", buf, 100), -1);
+	imagecache_free(c);
 }
 
 static void test_client_options(void **state)
@@ -474,10 +474,10 @@ static void test_client_options(void **state)
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct image_cache_options o = {.registry = cases[i].o, .tag_ttl = -1};
+		struct imagecache_options o = {.registry = cases[i].o, .tag_ttl = -1};
 		char err[256] = "";
 
-		assert_null(image_cache_new(&o, err, sizeof(err)));
+		assert_null(imagecache_new(&o, err, sizeof(err)));
 		if (!strstr(err, cases[i].reason))
 			fail_msg("case %zu: \"%s\" lacks \"%s\"", i, err, cases[i].reason);
 	}
@@ -485,18 +485,18 @@ static void test_client_options(void **state)
 
 static void test_docker_io_needs_an_endpoint(void **state)
 {
-	struct image_cache_options o = {.tag_ttl = -1};
+	struct imagecache_options o = {.tag_ttl = -1};
 	char err[512];
-	struct image_cache *c = image_cache_new(&o, err, sizeof(err));
-	struct image_config img;
+	struct imagecache *c = imagecache_new(&o, err, sizeof(err));
+	struct imageconfig img;
 
 	(void)state;
 	assert_non_null(c);
 	/* Docker's default registry has no built-in endpoint: no request */
-	assert_int_equal(image_lookup(c, "busybox", false, &img, err, sizeof(err)),
+	assert_int_equal(imagecache_lookup(c, "busybox", false, &img, err, sizeof(err)),
 			 IMAGE_ERR_REGISTRY);
 	assert_non_null(strstr(err, "--registry-endpoint=docker.io=HOST"));
-	image_cache_free(c);
+	imagecache_free(c);
 }
 
 /* --registry-allow: another registry's image is refused before the
@@ -512,15 +512,15 @@ static void test_registry_allow(void **state)
 		"kubernetes.default.svc/x", "corp.test/a:1",
 		by_digest,
 	};
-	struct image_cache_options o = {.tag_ttl = 60, .lookup_timeout = 30, .fetcher = &fetcher,
+	struct imagecache_options o = {.tag_ttl = 60, .lookup_timeout = 30, .fetcher = &fetcher,
 					.allow = allow, .n_allow = 2};
-	struct image_cache *c;
-	struct image_config img;
-	struct image_metrics m;
+	struct imagecache *c;
+	struct imageconfig img;
+	struct imagecache_counters m;
 	char err[512], buf[8192];
 
 	(void)state;
-	c = image_cache_new(&o, err, sizeof(err));
+	c = imagecache_new(&o, err, sizeof(err));
 	assert_non_null(c);
 	fake_reset();
 	lookup_ok(c, "reg.test:5000/a:1", false, "reg.test:5000/a@" D1);
@@ -528,39 +528,39 @@ static void test_registry_allow(void **state)
 	assert_int_equal(fake.resolves, 2);
 	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
 		err[0] = '\0';
-		assert_int_equal(image_lookup(c, refused[i], false, &img, err, sizeof(err)),
+		assert_int_equal(imagecache_lookup(c, refused[i], false, &img, err, sizeof(err)),
 				 IMAGE_ERR_NOT_ALLOWED);
 		assert_null(img.digest_ref);
 		assert_non_null(strstr(err, refused[i]));
 		assert_non_null(strstr(err, "is not in --registry-allow"));
-		assert_false(image_lookup_cached(c, refused[i], false, &img));
+		assert_false(imagecache_lookup_cached(c, refused[i], false, &img));
 	}
 	assert_string_equal(err, "image \"reg.test/a@" D1 "\": its registry reg.test is not in "
 			    "--registry-allow (not looked up)");
 	/* an invalid reference is still a reference error, not not_allowed */
-	assert_int_equal(image_lookup(c, "reg.test:5000/A", false, &img, err, sizeof(err)),
+	assert_int_equal(imagecache_lookup(c, "reg.test:5000/A", false, &img, err, sizeof(err)),
 			 IMAGE_ERR_REFERENCE);
 	assert_int_equal(fake.resolves, 2);
 	assert_int_equal(fake.heads, 0);
-	image_cache_metrics(c, &m);
+	imagecache_get_counters(c, &m);
 	assert_int_equal(m.lookups[IMAGE_ERR_NOT_ALLOWED], 7);
 	assert_int_equal(m.registry_lookups, 2);
-	assert_true(image_metrics_format(&m, "sgw", buf, sizeof(buf)) > 0);
+	assert_true(imagecache_format_prometheus(&m, "sgw", buf, sizeof(buf)) > 0);
 	assert_non_null(strstr(buf, "\nsgw_image_lookups_total{result=\"not_allowed\"} 7\n"));
-	image_cache_free(c);
+	imagecache_free(c);
 
 	/* an entry refused: no cache, the reason names the flag */
 	o.allow = bad;
-	assert_null(image_cache_new(&o, err, sizeof(err)));
+	assert_null(imagecache_new(&o, err, sizeof(err)));
 	assert_non_null(strstr(err, "--registry-allow: \"*\""));
 	/* no list: every registry */
 	o.n_allow = 0;
-	c = image_cache_new(&o, err, sizeof(err));
+	c = imagecache_new(&o, err, sizeof(err));
 	assert_non_null(c);
 	fake_reset();
 	lookup_ok(c, "10.0.0.5:443/x:y", false, "10.0.0.5:443/x@" D1);
 	assert_int_equal(fake.resolves, 1);
-	image_cache_free(c);
+	imagecache_free(c);
 }
 
 int main(void)

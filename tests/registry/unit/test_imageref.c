@@ -323,35 +323,35 @@ static void test_digests(void **state)
 
 	(void)state;
 	/* known answers: sha256("") and sha256("abc") */
-	image_digest_of(DIGEST_SHA256, "", 0, out);
+	imagedigest_of(DIGEST_SHA256, "", 0, out);
 	assert_string_equal(out, "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-	image_digest_of(DIGEST_SHA256, "abc", 3, out);
+	imagedigest_of(DIGEST_SHA256, "abc", 3, out);
 	assert_string_equal(out, "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-	image_digest_of(DIGEST_SHA512, "abc", 3, out);
+	imagedigest_of(DIGEST_SHA512, "abc", 3, out);
 	assert_string_equal(out, "sha512:ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
 			    "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f");
-	image_digest_of(DIGEST_SHA384, "abc", 3, out);
+	imagedigest_of(DIGEST_SHA384, "abc", 3, out);
 	assert_string_equal(out, "sha384:cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed"
 			    "8086072ba1e7cc2358baeca134c825a7");
-	assert_int_equal(image_digest_matches("sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+	assert_int_equal(imagedigest_matches("sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
 					      "abc", 3), 1);
 	/* one byte changed, one byte missing, one byte more */
-	assert_int_equal(image_digest_matches("sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+	assert_int_equal(imagedigest_matches("sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
 					      "abd", 3), 0);
-	assert_int_equal(image_digest_matches("sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+	assert_int_equal(imagedigest_matches("sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
 					      "ab", 2), 0);
-	assert_int_equal(image_digest_matches("sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+	assert_int_equal(imagedigest_matches("sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
 					      "abcd", 4), 0);
 	/* an uppercase copy of the right digest is not a digest */
-	assert_int_equal(image_digest_matches("sha256:BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD",
+	assert_int_equal(imagedigest_matches("sha256:BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD",
 					      "abc", 3), -1);
-	assert_int_equal(image_digest_matches("md5:900150983cd24fb0d6963f7d28e17f72", "abc", 3), -1);
-	assert_int_equal(image_digest_check_syntax("sha256:", 7, NULL), DIGEST_BAD_FORMAT);
-	assert_int_equal(image_digest_check_syntax(":" F64, 65, NULL), DIGEST_BAD_FORMAT);
-	assert_int_equal(image_digest_check_syntax("sha256+b64:abc", 14, NULL), DIGEST_UNSUPPORTED);
-	assert_int_equal(image_digest_check_syntax("SHA256:" F64, 71, NULL), DIGEST_BAD_FORMAT);
-	assert_int_equal(image_digest_check_syntax("sha256:" F64 "f", 72, NULL), DIGEST_BAD_LENGTH);
-	assert_int_equal(image_digest_check_syntax("sha256:" F64, 71, NULL), DIGEST_VALID);
+	assert_int_equal(imagedigest_matches("md5:900150983cd24fb0d6963f7d28e17f72", "abc", 3), -1);
+	assert_int_equal(imagedigest_check_syntax("sha256:", 7, NULL), DIGEST_BAD_FORMAT);
+	assert_int_equal(imagedigest_check_syntax(":" F64, 65, NULL), DIGEST_BAD_FORMAT);
+	assert_int_equal(imagedigest_check_syntax("sha256+b64:abc", 14, NULL), DIGEST_UNSUPPORTED);
+	assert_int_equal(imagedigest_check_syntax("SHA256:" F64, 71, NULL), DIGEST_BAD_FORMAT);
+	assert_int_equal(imagedigest_check_syntax("sha256:" F64 "f", 72, NULL), DIGEST_BAD_LENGTH);
+	assert_int_equal(imagedigest_check_syntax("sha256:" F64, 71, NULL), DIGEST_VALID);
 }
 
 int main(void)

@@ -13,11 +13,11 @@
 #include "webhook/image/imageconfig.h"
 #include "webhook/image/imagestore.h"
 
-static struct image_config make_config(const char *ref, size_t cmd_len)
+static struct imageconfig make_config(const char *ref, size_t cmd_len)
 {
 	static char cmd_text[8192];
 	static char *cmd[1] = {cmd_text};
-	struct image_config c = {0};
+	struct imageconfig c = {0};
 
 	memset(cmd_text, 'x', cmd_len);
 	cmd_text[cmd_len] = '\0';
@@ -38,7 +38,7 @@ static void test_digest_lru(void **state)
 	(void)state;
 	/* each entry takes a little over 1000 bytes: three fit */
 	for (int i = 0; i < 3; i++) {
-		struct image_config c;
+		struct imageconfig c;
 
 		snprintf(key, sizeof(key), "r/x@%d", i);
 		c = make_config(key, 1000);
@@ -50,7 +50,7 @@ static void test_digest_lru(void **state)
 	/* using 0 makes 1 the least recently used */
 	assert_non_null(imagestore_get_digest(s, "r/x@0"));
 	{
-		struct image_config c = make_config("r/x@3", 1000);
+		struct imageconfig c = make_config("r/x@3", 1000);
 
 		assert_int_equal(imagestore_put_digest(s, "r/x@3", &c), 0);
 	}
@@ -65,7 +65,7 @@ static void test_digest_lru(void **state)
 	assert_string_equal(imagestore_get_digest(s, "r/x@3")->user, "1000");
 	/* replacing an entry keeps one entry and the byte count right */
 	{
-		struct image_config c = make_config("r/x@3", 10);
+		struct imageconfig c = make_config("r/x@3", 10);
 		size_t before;
 
 		imagestore_stats(s, &st);
@@ -78,7 +78,7 @@ static void test_digest_lru(void **state)
 	}
 	/* larger than the whole budget: refused, nothing evicted for it */
 	{
-		struct image_config c = make_config("r/x@big", 5000);
+		struct imageconfig c = make_config("r/x@big", 5000);
 
 		assert_int_equal(imagestore_put_digest(s, "r/x@big", &c), -1);
 		assert_null(imagestore_get_digest(s, "r/x@big"));
@@ -135,7 +135,7 @@ static void test_many_entries(void **state)
 	(void)state;
 	/* far more than fit, and more than the buckets: chains and eviction */
 	for (int i = 0; i < 20000; i++) {
-		struct image_config c;
+		struct imageconfig c;
 
 		snprintf(key, sizeof(key), "r/x@%d", i);
 		c = make_config(key, 10);

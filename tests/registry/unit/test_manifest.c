@@ -75,7 +75,7 @@ static int load_fixtures(void **state)
 		f->len = fread(f->body, 1, (size_t)len, fp);
 		f->body[f->len] = '\0';
 		fclose(fp);
-		image_digest_of(DIGEST_SHA256, f->body, f->len, f->digest);
+		imagedigest_of(DIGEST_SHA256, f->body, f->len, f->digest);
 		n_fixtures++;
 	}
 	globfree(&g);
@@ -90,7 +90,7 @@ static int free_fixtures(void **state)
 	return 0;
 }
 
-static enum image_error fetch(void *ctx, const struct manifest_descriptor *d,
+static enum image_error fetch(void *ctx, const struct registry_manifest_descriptor *d,
 			      bool is_manifest, char **body, size_t *len,
 			      char *ct, size_t ctlen, char *err, size_t errlen)
 {
@@ -122,20 +122,20 @@ static enum image_error fetch(void *ctx, const struct manifest_descriptor *d,
 }
 
 static enum image_error resolve(const char *top, const char *platform,
-				struct source_state *s, struct image_config *out,
+				struct source_state *s, struct imageconfig *out,
 				char *err, size_t errlen, const char *content_type,
 				bool with_digest)
 {
 	const struct fixture *f = fixture(top);
-	struct manifest_source src = {s, fetch};
-	struct image_platform want;
+	struct registry_manifest_source src = {s, fetch};
+	struct imageconfig_platform want;
 
-	assert_int_equal(image_platform_parse(platform, &want, err, errlen), 0);
-	return manifest_resolve("reg.test/team/app", f->body, f->len, content_type,
+	assert_int_equal(imageconfig_platform_parse(platform, &want, err, errlen), 0);
+	return registry_manifest_resolve("reg.test/team/app", f->body, f->len, content_type,
 				with_digest ? f->digest : NULL, &want, &src, out, err, errlen);
 }
 
-static void expect_exec(const struct image_config *c)
+static void expect_exec(const struct imageconfig *c)
 {
 	assert_int_equal(c->n_entrypoint, 2);
 	assert_string_equal(c->entrypoint[0], "/bin/sh");
@@ -147,7 +147,7 @@ static void expect_exec(const struct image_config *c)
 	assert_true(c->has_cmd);
 }
 
-static void expect_digest_ref(const struct image_config *c, const char *top)
+static void expect_digest_ref(const struct imageconfig *c, const char *top)
 {
 	char want[256];
 
@@ -164,7 +164,7 @@ static void test_single_manifests(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(tops) / sizeof(tops[0]); i++) {
 		struct source_state s = {0};
-		struct image_config c;
+		struct imageconfig c;
 		char err[512] = "";
 		enum image_error rc = resolve(tops[i], "linux/amd64", &s, &c, err, sizeof(err),
 					      NULL, i % 2 == 0);
@@ -176,7 +176,7 @@ static void test_single_manifests(void **state)
 		assert_string_equal(c.manifest_digest, fixture(tops[i])->digest);
 		assert_string_equal(c.platform, "linux/amd64");
 		assert_int_equal(s.fetches, 1); /* the config only */
-		image_config_free(&c);
+		imageconfig_free(&c);
 	}
 }
 
@@ -199,7 +199,7 @@ static void test_index_selection(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct source_state s = {0};
-		struct image_config c;
+		struct imageconfig c;
 		char err[512] = "";
 		enum image_error rc = resolve(cases[i].top, cases[i].platform, &s, &c, err,
 					      sizeof(err), NULL, true);
@@ -213,7 +213,7 @@ static void test_index_selection(void **state)
 			assert_string_equal(c.manifest_digest, fixture(cases[i].manifest)->digest);
 		/* attestation entries are never read */
 		assert_int_equal(s.fetched_attest, 0);
-		image_config_free(&c);
+		imageconfig_free(&c);
 	}
 }
 
@@ -251,7 +251,7 @@ static void test_index_errors(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct source_state s = {0};
-		struct image_config c;
+		struct imageconfig c;
 		char err[512] = "";
 		enum image_error rc = resolve(cases[i].top, cases[i].platform, &s, &c, err,
 					      sizeof(err), NULL, false);
@@ -283,7 +283,7 @@ static void test_digest_checks(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct source_state s = {.tamper = fixture(cases[i].tamper)->digest};
-		struct image_config c;
+		struct imageconfig c;
 		char err[512] = "";
 
 		assert_int_equal(resolve(cases[i].top, "linux/amd64", &s, &c, err, sizeof(err),
@@ -298,43 +298,43 @@ static void test_top_digest(void **state)
 	const struct fixture *f = fixture("manifest-oci-amd64.json");
 	const struct fixture *other = fixture("manifest-docker-amd64.json");
 	struct source_state s = {0};
-	struct manifest_source src = {&s, fetch};
-	struct image_platform want;
-	struct image_config c;
+	struct registry_manifest_source src = {&s, fetch};
+	struct imageconfig_platform want;
+	struct imageconfig c;
 	char err[512];
 
 	(void)state;
-	image_platform_parse("linux/amd64", &want, err, sizeof(err));
+	imageconfig_platform_parse("linux/amd64", &want, err, sizeof(err));
 	/* a document that is not what the digest (the reference's, or the
 	 * registry's Docker-Content-Digest) names */
-	assert_int_equal(manifest_resolve("r/x", f->body, f->len, NULL, other->digest, &want,
+	assert_int_equal(registry_manifest_resolve("r/x", f->body, f->len, NULL, other->digest, &want,
 					  &src, &c, err, sizeof(err)), IMAGE_ERR_DIGEST);
 	assert_int_equal(s.fetches, 0);
-	assert_int_equal(manifest_resolve("r/x", f->body, f->len, NULL, "sha256:abc", &want,
+	assert_int_equal(registry_manifest_resolve("r/x", f->body, f->len, NULL, "sha256:abc", &want,
 					  &src, &c, err, sizeof(err)), IMAGE_ERR_MALFORMED);
 	/* sha512 digests are checked with sha512 */
 	{
 		char d512[IMAGE_DIGEST_MAX + 1];
 
-		image_digest_of(DIGEST_SHA512, f->body, f->len, d512);
-		assert_int_equal(manifest_resolve("r/x", f->body, f->len, NULL, d512, &want,
+		imagedigest_of(DIGEST_SHA512, f->body, f->len, d512);
+		assert_int_equal(registry_manifest_resolve("r/x", f->body, f->len, NULL, d512, &want,
 						  &src, &c, err, sizeof(err)), IMAGE_OK);
 		assert_non_null(strstr(c.digest_ref, "r/x@sha512:"));
-		image_config_free(&c);
+		imageconfig_free(&c);
 	}
 }
 
 static void test_content_types(void **state)
 {
 	struct source_state s = {0};
-	struct image_config c;
+	struct imageconfig c;
 	char err[512];
 
 	(void)state;
 	/* the header agrees, with parameters and case */
 	assert_int_equal(resolve("manifest-oci-amd64.json", "linux/amd64", &s, &c, err, sizeof(err),
 				 " application/vnd.OCI.image.manifest.v1+json; charset=utf-8", true), IMAGE_OK);
-	image_config_free(&c);
+	imageconfig_free(&c);
 	/* the header names another kind than the document */
 	assert_int_equal(resolve("manifest-oci-amd64.json", "linux/amd64", &s, &c, err, sizeof(err),
 				 MEDIA_DOCKER_MANIFEST, true), IMAGE_ERR_MALFORMED);
@@ -343,7 +343,7 @@ static void test_content_types(void **state)
 	/* a document without mediaType takes the header's */
 	assert_int_equal(resolve("manifest-oci-no-media-type.json", "linux/amd64", &s, &c, err,
 				 sizeof(err), MEDIA_OCI_MANIFEST, true), IMAGE_OK);
-	image_config_free(&c);
+	imageconfig_free(&c);
 	/* ... and an index header on a manifest-shaped document is refused */
 	assert_int_equal(resolve("manifest-oci-no-media-type.json", "linux/amd64", &s, &c, err,
 				 sizeof(err), MEDIA_OCI_INDEX, true), IMAGE_ERR_MALFORMED);
@@ -352,7 +352,7 @@ static void test_content_types(void **state)
 static void test_fetch_errors_propagate(void **state)
 {
 	struct source_state s = {.missing = fixture("manifest-oci-arm64.json")->digest};
-	struct image_config c;
+	struct imageconfig c;
 	char err[512];
 
 	(void)state;
@@ -363,7 +363,7 @@ static void test_fetch_errors_propagate(void **state)
 
 static void test_parse_shapes(void **state)
 {
-	struct manifest m;
+	struct registry_manifest m;
 	char err[256];
 	static const char *const bad[] = {
 		"", "[]", "{}", "{\"schemaVersion\":2}",
@@ -380,31 +380,31 @@ static void test_parse_shapes(void **state)
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		enum image_error rc = manifest_parse(bad[i], strlen(bad[i]), NULL, &m, err, sizeof(err));
+		enum image_error rc = registry_manifest_parse(bad[i], strlen(bad[i]), NULL, &m, err, sizeof(err));
 
 		print_message("# bad[%zu]: %s\n", i, err);
 		assert_true(rc == IMAGE_ERR_MALFORMED || rc == IMAGE_ERR_UNSUPPORTED);
 		assert_null(m.entries);
 	}
-	assert_int_equal(manifest_parse("{\"schemaVersion\":2,\"manifests\":[]}", 34, NULL, &m, err,
+	assert_int_equal(registry_manifest_parse("{\"schemaVersion\":2,\"manifests\":[]}", 34, NULL, &m, err,
 					sizeof(err)), IMAGE_OK);
 	assert_int_equal(m.kind, MANIFEST_OCI_INDEX);
 	assert_int_equal(m.n_entries, 0);
-	manifest_free(&m);
+	registry_manifest_free(&m);
 }
 
 static void test_empty_index(void **state)
 {
 	static const char body[] = "{\"schemaVersion\":2,\"mediaType\":\"" MEDIA_OCI_INDEX "\",\"manifests\":[]}";
 	struct source_state s = {0};
-	struct manifest_source src = {&s, fetch};
-	struct image_platform want;
-	struct image_config c;
+	struct registry_manifest_source src = {&s, fetch};
+	struct imageconfig_platform want;
+	struct imageconfig c;
 	char err[512];
 
 	(void)state;
-	image_platform_parse("linux/amd64", &want, err, sizeof(err));
-	assert_int_equal(manifest_resolve("r/x", body, strlen(body), NULL, NULL, &want, &src, &c,
+	imageconfig_platform_parse("linux/amd64", &want, err, sizeof(err));
+	assert_int_equal(registry_manifest_resolve("r/x", body, strlen(body), NULL, NULL, &want, &src, &c,
 					  err, sizeof(err)), IMAGE_ERR_NO_PLATFORM);
 	assert_non_null(strstr(err, "it has: none"));
 }
@@ -431,18 +431,18 @@ static void test_config_parse(void **state)
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct image_config c;
-		struct image_platform p;
+		struct imageconfig c;
+		struct imageconfig_platform p;
 		bool has_p;
 		char err[256] = "";
 
-		assert_int_equal(image_config_parse(cases[i].json, strlen(cases[i].json), &c, &p,
+		assert_int_equal(imageconfig_parse(cases[i].json, strlen(cases[i].json), &c, &p,
 						    &has_p, err, sizeof(err)), cases[i].rc);
 		print_message("# config[%zu] %s\n", i, err);
 		if (cases[i].rc == 0) {
 			assert_false(c.has_entrypoint);
 			assert_string_equal(c.user, "");
-			image_config_free(&c);
+			imageconfig_free(&c);
 		} else {
 			assert_null(c.user);
 			assert_false(has_p);
@@ -453,7 +453,7 @@ static void test_config_parse(void **state)
 static void test_empty_entrypoint_image(void **state)
 {
 	struct source_state s = {0};
-	struct image_config c;
+	struct imageconfig c;
 	char err[512];
 
 	(void)state;
@@ -463,7 +463,7 @@ static void test_empty_entrypoint_image(void **state)
 	assert_int_equal(c.n_entrypoint, 1);
 	assert_string_equal(c.entrypoint[0], "");
 	assert_false(c.has_cmd);
-	image_config_free(&c);
+	imageconfig_free(&c);
 }
 
 static void test_platforms(void **state)
@@ -489,18 +489,18 @@ static void test_platforms(void **state)
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
-		struct image_platform p;
+		struct imageconfig_platform p;
 		char buf[96], err[256];
 
-		assert_int_equal(image_platform_parse(ok[i].text, &p, err, sizeof(err)), 0);
-		image_platform_format(&p, buf, sizeof(buf));
+		assert_int_equal(imageconfig_platform_parse(ok[i].text, &p, err, sizeof(err)), 0);
+		imageconfig_platform_format(&p, buf, sizeof(buf));
 		assert_string_equal(buf, ok[i].normal);
 	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct image_platform p;
+		struct imageconfig_platform p;
 		char err[256];
 
-		assert_int_equal(image_platform_parse(bad[i], &p, err, sizeof(err)), -1);
+		assert_int_equal(imageconfig_platform_parse(bad[i], &p, err, sizeof(err)), -1);
 		assert_non_null(strstr(err, "OS/ARCH"));
 	}
 }

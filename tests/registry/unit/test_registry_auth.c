@@ -16,7 +16,7 @@ static void test_challenges(void **state)
 {
 	static const struct {
 		const char *header;
-		enum auth_scheme scheme;
+		enum registry_auth_scheme scheme;
 		const char *realm, *service, *scope;
 	} ok[] = {
 		/* what Distribution sends behind a token service */
@@ -50,12 +50,12 @@ static void test_challenges(void **state)
 		"\"Bearer\" realm=\"a\"",
 	};
 	char long_header[AUTH_HEADER_MAX + 64];
-	struct auth_challenge c;
+	struct registry_auth_challenge c;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		print_message("# ok[%zu]\n", i);
-		assert_int_equal(www_authenticate_parse(ok[i].header, &c), 0);
+		assert_int_equal(registry_auth_challenge_parse(ok[i].header, &c), 0);
 		assert_int_equal(c.scheme, ok[i].scheme);
 		assert_string_equal(c.realm, ok[i].realm);
 		assert_string_equal(c.service, ok[i].service);
@@ -63,20 +63,20 @@ static void test_challenges(void **state)
 	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		print_message("# bad[%zu]\n", i);
-		assert_int_equal(www_authenticate_parse(bad[i], &c), -1);
+		assert_int_equal(registry_auth_challenge_parse(bad[i], &c), -1);
 		assert_int_equal(c.scheme, AUTH_NONE);
 	}
 	/* a realm over its bound, and a header over its bound */
 	snprintf(long_header, sizeof(long_header), "Bearer realm=\"https://a/%0*d\"",
 		 AUTH_REALM_MAX, 0);
-	assert_int_equal(www_authenticate_parse(long_header, &c), -1);
+	assert_int_equal(registry_auth_challenge_parse(long_header, &c), -1);
 	memset(long_header, 'a', sizeof(long_header) - 1);
 	long_header[sizeof(long_header) - 1] = '\0';
-	assert_int_equal(www_authenticate_parse(long_header, &c), -1);
+	assert_int_equal(registry_auth_challenge_parse(long_header, &c), -1);
 	/* exactly at the realm's bound */
 	snprintf(long_header, sizeof(long_header), "Bearer realm=\"https://a/%0*d\"",
 		 AUTH_REALM_MAX - 10, 0);
-	assert_int_equal(www_authenticate_parse(long_header, &c), 0);
+	assert_int_equal(registry_auth_challenge_parse(long_header, &c), 0);
 	assert_int_equal(strlen(c.realm), AUTH_REALM_MAX);
 }
 
@@ -111,7 +111,7 @@ static void test_token_answers(void **state)
 		char err[256] = "";
 
 		print_message("# token[%zu]\n", i);
-		assert_int_equal(token_response_parse(cases[i].json, strlen(cases[i].json), &token,
+		assert_int_equal(registry_auth_token_parse(cases[i].json, strlen(cases[i].json), &token,
 						      &expires, err, sizeof(err)), cases[i].rc);
 		if (cases[i].token) {
 			assert_string_equal(token, cases[i].token);
@@ -135,34 +135,34 @@ static void test_docker_config(void **state)
 		"\"[::1]:5000\":{\"auth\":\"YWxpY2U6czNjcmV0\"},"
 		"\"plainhost\":{\"auth\":\"YWxpY2U6czNjcmV0\"}"
 		"},\"credsStore\":\"desktop\",\"HttpHeaders\":{\"X\":\"y\"}}";
-	struct docker_config c;
+	struct registry_auth_config c;
 	const struct registry_credential *cred;
 	char err[256];
 
 	(void)state;
-	assert_int_equal(docker_config_parse(config, strlen(config), &c, err, sizeof(err)), 0);
+	assert_int_equal(registry_auth_config_parse(config, strlen(config), &c, err, sizeof(err)), 0);
 	assert_int_equal(c.n, 5);
-	cred = docker_config_find(&c, "reg.test:5000");
+	cred = registry_auth_config_find(&c, "reg.test:5000");
 	assert_non_null(cred);
 	assert_string_equal(cred->username, "alice");
 	assert_string_equal(cred->password, "s3cret");
 	/* not for the same host on another port */
-	assert_null(docker_config_find(&c, "reg.test"));
-	assert_null(docker_config_find(&c, "reg.test:5001"));
+	assert_null(registry_auth_config_find(&c, "reg.test"));
+	assert_null(registry_auth_config_find(&c, "reg.test:5001"));
 	/* Docker's legacy key for its default registry is docker.io's */
-	cred = docker_config_find(&c, "docker.io");
+	cred = registry_auth_config_find(&c, "docker.io");
 	assert_non_null(cred);
 	assert_string_equal(cred->username, "hub");
 	/* scheme and path dropped, host names case-insensitive, the
 	 * password keeps its colons */
-	cred = docker_config_find(&c, "other.test");
+	cred = registry_auth_config_find(&c, "other.test");
 	assert_non_null(cred);
 	assert_string_equal(cred->username, "u");
 	assert_string_equal(cred->password, "p:q");
-	assert_null(docker_config_find(&c, "tokenonly.test"));
-	assert_non_null(docker_config_find(&c, "[::1]:5000"));
-	assert_non_null(docker_config_find(&c, "plainhost"));
-	docker_config_free(&c);
+	assert_null(registry_auth_config_find(&c, "tokenonly.test"));
+	assert_non_null(registry_auth_config_find(&c, "[::1]:5000"));
+	assert_non_null(registry_auth_config_find(&c, "plainhost"));
+	registry_auth_config_free(&c);
 }
 
 static void test_docker_config_errors(void **state)
@@ -181,10 +181,10 @@ static void test_docker_config_errors(void **state)
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct docker_config c = {(struct registry_credential *)1, 99};
+		struct registry_auth_config c = {(struct registry_credential *)1, 99};
 		char err[256] = "";
 
-		assert_int_equal(docker_config_parse(bad[i], strlen(bad[i]), &c, err, sizeof(err)), -1);
+		assert_int_equal(registry_auth_config_parse(bad[i], strlen(bad[i]), &c, err, sizeof(err)), -1);
 		print_message("# bad[%zu]: %s\n", i, err);
 		assert_int_equal(c.n, 0);
 		assert_null(c.creds);
