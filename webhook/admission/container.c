@@ -1,0 +1,529 @@
+/* One container wrapped: its command through the sealed copy, its mounts
+ * and env checked against the seal, its image's ENTRYPOINT and CMD when it
+ * sets no command (mutate_int.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/gidlist.h"
+#include "mutate_int.h"
+#include "webhook/image/imageargv.h"
+#include "webhook/image/imagedigest.h"
+#include "webhook/image/imageref.h"
+
+/* The sealed value of a STRICT_GROUPS* variable for this container, as
+ * strict-init compares it; NULL when the seal leaves it open. *text is set
+ * for messages. Returns whether the variable contradicts the seal. */
+static bool env_contradicts(const struct run *r, const struct copy *c, const char *name,
+			    const char *value, char *sealed, size_t cap)
+{
+	if (strcmp(name, "STRICT_GROUPS") == 0) {
+		size_t count, bad;
+		gid_t *ids;
+		bool differs = false;
+
+		snprintf(sealed, cap, "%s", r->groups_text);
+		if (gidlist_validate(value, &count, &bad) != GID_OK)
+			return true;
+		ids = calloc(count + 1, sizeof(*ids));
+		if (!ids)
+			return false; /* strict-init compares it at start */
+		gidlist_fill(value, ids, count);
+		for (size_t i = 0; i < count && !differs; i++)
+			differs = !gidlist_sorted_contains(r->groups, r->ngroups, ids[i]);
+		for (size_t i = 0; i < r->ngroups && !differs; i++)
+			differs = !gidlist_contains(value, r->groups[i]);
+		free(ids);
+		return differs;
+	}
+	if (strcmp(name, "STRICT_GROUPS_MODE") == 0) {
+		snprintf(sealed, cap, "%s", mutate_mode_name(r->mode));
+		return strcmp(value, sealed) != 0;
+	}
+	if (strcmp(name, "STRICT_GROUPS_NO_NEW_PRIVS") == 0) {
+		snprintf(sealed, cap, "%d", r->s->no_new_privs ? 1 : 0);
+		return strcmp(value, sealed) != 0;
+	}
+	if (strcmp(name, "STRICT_GROUPS_USER") == 0) {
+		snprintf(sealed, cap, "unset");
+		return true;
+	}
+	if (strcmp(name, "STRICT_GROUPS_GID") == 0) {
+		unsigned int gid;
+
+		if (gidlist_parse_id(value, strlen(value), &gid) != GID_OK) {
+			snprintf(sealed, cap, "a gid");
+			return true;
+		}
+		if (c->any_gid)
+			return false; /* adds a check */
+		snprintf(sealed, cap, "%u", c->gid);
+		return gid != c->gid;
+	}
+	/* Audit mode changes nothing: strict-init refuses the lock and the
+	 * preload there (64), sealed or given at start. */
+	if (strcmp(name, "STRICT_GROUPS_LOCK") == 0) {
+		if (r->mode == WH_MODE_AUDIT) {
+			snprintf(sealed, cap, "audit mode: 0 or unset");
+			return strcmp(value, "0") != 0;
+		}
+		snprintf(sealed, cap, "%s", r->lock ? "1" : "unset (0 or 1 at start)");
+		return r->lock ? strcmp(value, "1") != 0 :
+				 strcmp(value, "0") != 0 && strcmp(value, "1") != 0;
+	}
+	if (strcmp(name, "STRICT_GROUPS_PRELOAD") == 0 && r->mode == WH_MODE_AUDIT) {
+		snprintf(sealed, cap, "audit mode: unset");
+		return true;
+	}
+	return false; /* STRICT_GROUPS_PRELOAD: left open; other names: unknown to it */
+}
+
+/* The pod's env cannot switch the seal: a literal value that contradicts it
+ * would make strict-init refuse to start (exit 77), so it is refused here,
+ * where the author sees why. */
+static void check_env(struct run *r, const struct copy *c, const char *who, const json_t *ctr,
+		      bool *ok)
+{
+	json_t *env;
+	size_t i;
+	const json_t *e;
+
+	if (podread_array(ctr, "env", &env) != 0) {
+		malformed(r, "%s: env is not a list", who);
+		*ok = false;
+		return;
+	}
+	json_array_foreach(env, i, e) {
+		const char *name = json_string_value(json_object_get(e, "name"));
+		const json_t *value = json_object_get(e, "value");
+		char sealed[128], shown_value[NAME_SHOWN + 4];
+		const char *text;
+
+		if (!json_is_object(e) || !name) {
+			malformed(r, "%s: env[%zu] has no name", who, i);
+			*ok = false;
+			return;
+		}
+		if (!has_prefix(name, "STRICT_GROUPS"))
+			continue;
+		if (json_object_get(e, "valueFrom") &&
+		    !json_is_null(json_object_get(e, "valueFrom"))) {
+			warn(r,
+			     "%s: env %s comes from valueFrom: strict-init refuses to start if it "
+			     "contradicts the sealed policy",
+			     who, name);
+			continue;
+		}
+		if (value && !json_is_null(value) && !json_is_string(value)) {
+			malformed(r, "%s: env %s is not a string", who, name);
+			*ok = false;
+			return;
+		}
+		text = json_is_string(value) ? json_string_value(value) : "";
+		message_shown(shown_value, sizeof(shown_value), text);
+		if (env_contradicts(r, c, name, text, sealed, sizeof(sealed))) {
+			problem(r, "%s: env %s=%s contradicts the sealed policy (%s)", who, name,
+				shown_value, sealed);
+			*ok = false;
+		}
+	}
+}
+
+static bool is_setgid_cap(const char *cap, bool all_counts)
+{
+	if (strncasecmp(cap, "CAP_", 4) == 0)
+		cap += 4;
+	return strcasecmp(cap, "SETGID") == 0 || (all_counts && strcasecmp(cap, "ALL") == 0);
+}
+
+static bool list_has_setgid(const json_t *caps, const char *key)
+{
+	json_t *list = json_object_get(caps, key);
+	size_t i;
+	const json_t *v;
+
+	json_array_foreach(list, i, v)
+		if (json_is_string(v) && is_setgid_cap(json_string_value(v), true))
+			return true;
+	return false;
+}
+
+/* strict-init drops groups with CAP_SETGID from its file capability, which
+ * needs the capability in the bounding set; it never gets one it lacks. */
+static void check_setgid(struct run *r, const char *who, const json_t *sc)
+{
+	json_t *caps = json_object_get(sc, "capabilities");
+
+	if (r->mode != WH_MODE_ENFORCE || json_is_true(json_object_get(sc, "privileged")) ||
+	    !json_is_object(caps))
+		return;
+	if (list_has_setgid(caps, "drop") && !list_has_setgid(caps, "add"))
+		warn(r,
+		     "%s drops CAP_SETGID: strict-init will refuse to start it if its image "
+		     "adds a group (add SETGID, or use mode refuse)",
+		     who);
+}
+
+static int check_mounts(struct run *r, const char *who, json_t *ctr, json_t **kept, bool *ok)
+{
+	json_t *mounts, *devices;
+	size_t i;
+	json_t *m;
+
+	*kept = json_array();
+	if (!*kept)
+		return -1;
+	if (podread_array(ctr, "volumeMounts", &mounts) != 0 ||
+	    podread_array(ctr, "volumeDevices", &devices) != 0) {
+		malformed(r, "%s: volumeMounts or volumeDevices is not a list", who);
+		*ok = false;
+		return 0;
+	}
+	json_array_foreach(mounts, i, m) {
+		const char *vol = json_string_value(json_object_get(m, "name"));
+		const char *path = json_string_value(json_object_get(m, "mountPath"));
+
+		if (!json_is_object(m) || !vol || !path) {
+			malformed(r, "%s: volumeMounts[%zu] needs a name and a mountPath", who, i);
+			*ok = false;
+			return 0;
+		}
+		if (strcmp(vol, WH_VOLUME) == 0) {
+			json_t *ours = parts_mount(true);
+
+			if (!ours)
+				return -1;
+			if (!json_equal(m, ours))
+				warn(r,
+				     "%s: its mount of volume " WH_VOLUME
+				     " (reserved) is replaced by "
+				     "the webhook's",
+				     who);
+			json_decref(ours);
+			continue;
+		}
+		if (parts_reaches_mount(path)) {
+			char v[NAME_SHOWN + 4], p[NAME_SHOWN + 4];
+
+			message_shown(v, sizeof(v), vol);
+			message_shown(p, sizeof(p), path);
+			problem(r,
+				"%s mounts volume %s at %s, over " WH_MOUNT_PATH
+				" (reserved for strict-init)",
+				who, v, p);
+			*ok = false;
+		}
+		if (json_array_append(*kept, m) != 0)
+			return -1;
+	}
+	json_array_foreach(devices, i, m) {
+		const char *path = json_string_value(json_object_get(m, "devicePath"));
+
+		if (!path) {
+			malformed(r, "%s: volumeDevices[%zu] has no devicePath", who, i);
+			*ok = false;
+			return 0;
+		}
+		if (parts_reaches_mount(path)) {
+			char p[NAME_SHOWN + 4];
+
+			message_shown(p, sizeof(p), path);
+			problem(r,
+				"%s puts a device at %s, over " WH_MOUNT_PATH
+				" (reserved for strict-init)",
+				who, p);
+			*ok = false;
+		}
+	}
+	return 0;
+}
+
+/* The command the container runs without the webhook: its own, or, when
+ * the webhook wrapped it before (reinvocation), what follows the "--"
+ * (maybe nothing: an image without ENTRYPOINT, whose argv is all in args).
+ * *out is NULL when it sets none. Returns -1 only when out of memory. */
+static int original_command(const json_t *command, json_t **out)
+{
+	const char *first = json_string_value(json_array_get(command, 0));
+	const char *second = json_string_value(json_array_get(command, 1));
+	struct copy c;
+
+	*out = NULL;
+	if (json_array_size(command) == 0)
+		return 0;
+	if (!first || !has_prefix(first, WH_COPY_PREFIX) ||
+	    parts_parse_key(first + strlen(WH_COPY_PREFIX), &c) != 0 || !second ||
+	    strcmp(second, "--") != 0) {
+		*out = json_incref((json_t *)command);
+		return 0;
+	}
+	*out = json_array();
+	for (size_t i = 2; *out && i < json_array_size(command); i++)
+		if (json_array_append(*out, json_array_get(command, i)) != 0) {
+			json_decref(*out);
+			*out = NULL;
+		}
+	return *out ? 0 : -1;
+}
+
+static json_t *strv_json(const struct image_strv *v)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < v->n; i++)
+		if (json_array_append_new(a, json_string(v->v[i])) != 0) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+static const struct wh_image_config *find_image(const struct run *r, const char *image)
+{
+	for (size_t i = 0; i < r->req->n_images; i++)
+		if (r->req->images[i].image && strcmp(r->req->images[i].image, image) == 0)
+			return &r->req->images[i];
+	return NULL;
+}
+
+/* A lookup that failed: denied, or with --on-lookup-failure=skip the pod
+ * is admitted unchanged (mutate_pod), saying why. */
+static void lookup_failed(struct run *r, const char *who, const char *image, const char *why)
+{
+	char img[NAME_SHOWN + 4];
+
+	message_shown(img, sizeof(img), image);
+	if (!r->s->skip_on_lookup_failure) {
+		problem(r, "%s sets no command, and what its image runs could not be read: %s", who,
+			why);
+		return;
+	}
+	warn(r, "%s: %s: the pod is admitted without strict-init (--on-lookup-failure=skip)", who,
+	     why);
+	if (json_array_append_new(r->skipped_images, json_string(img)) != 0)
+		r->oom = true;
+}
+
+/* A valid reference without a digest, its tag replaced by digest
+ * ("name:tag" -> "name@sha256:..."), the registry and repository spelled as
+ * the pod spells them. NULL when out of memory. */
+static char *pinned_image(const char *image, const char *digest)
+{
+	const char *slash = strrchr(image, '/'), *tag;
+	size_t keep;
+	char *out;
+
+	tag = strchr(slash ? slash : image, ':');
+	keep = tag ? (size_t)(tag - image) : strlen(image);
+	out = malloc(keep + 1 + strlen(digest) + 1);
+	if (out)
+		sprintf(out, "%.*s@%s", (int)keep, image, digest);
+	return out;
+}
+
+/* For a container that sets no command: what its image runs, from the
+ * lookup the caller made. *entrypoint: the escaped ENTRYPOINT (maybe
+ * empty), to follow "--"; *cmd: the escaped CMD for args, or NULL to keep
+ * the pod's args; *pinned: the image pinned to its digest, or NULL to keep
+ * it. All NULL when the container cannot be wrapped (said). Returns -1
+ * only when out of memory. */
+static int from_image(struct run *r, const char *who, const json_t *ctr, size_t n_args,
+		      json_t **entrypoint, json_t **cmd, char **pinned)
+{
+	const char *image = json_string_value(json_object_get(ctr, "image"));
+	const struct wh_image_config *found = image ? find_image(r, image) : NULL;
+	const struct imageconfig *cfg = found ? found->config : NULL;
+	struct imageargv_pod pod = {.n_args = n_args};
+	struct image_strv ep = {NULL, 0}, args = {NULL, 0};
+	const char *digest;
+	bool set_args;
+	char err[256];
+
+	*entrypoint = *cmd = NULL;
+	*pinned = NULL;
+	if (!image) {
+		problem(r, "%s sets no command and no image", who);
+		return 0;
+	}
+	if (!found) {
+		lookup_failed(r, who, image, "its image was not looked up");
+		return 0;
+	}
+	if (!cfg) {
+		const char *why =
+			found->message && *found->message ? found->message : "lookup failed";
+
+		if (found->error == IMAGE_ERR_PLATFORMS_DISAGREE)
+			problem(r,
+				"%s sets no command, and its image's platforms do not run the same "
+				"thing: %s",
+				who, why);
+		else
+			lookup_failed(r, who, image, why);
+		return 0;
+	}
+	if (!imageargv_runs_something(&pod, cfg)) {
+		problem(r,
+			"%s sets no command or args and its image has no ENTRYPOINT or CMD: "
+			"nothing to run",
+			who);
+		return 0;
+	}
+	digest = cfg->digest_ref ? strrchr(cfg->digest_ref, '@') : NULL;
+	if (r->s->pin_digest) {
+		struct imageref ref;
+
+		if (imageref_parse(image, &ref, NULL, 0) != 0) {
+			lookup_failed(r, who, image, "not an image reference it can pin");
+			return 0;
+		}
+		if (!ref.digest[0]) {
+			if (!digest || !imagedigest_valid(digest + 1, strlen(digest + 1))) {
+				lookup_failed(r, who, image,
+					      "the lookup named no digest to pin it to");
+				return 0;
+			}
+			if (!(*pinned = pinned_image(image, digest + 1)))
+				return -1;
+		}
+	}
+	if (imageargv_wrap(NULL, 0, &pod, cfg, &ep, &args, &set_args, err, sizeof(err)) != 0)
+		goto oom;
+	*entrypoint = strv_json(&ep);
+	if (!*entrypoint || (set_args && !(*cmd = strv_json(&args))))
+		goto oom;
+	image_strv_free(&ep);
+	image_strv_free(&args);
+	return 0;
+oom:
+	image_strv_free(&ep);
+	image_strv_free(&args);
+	json_decref(*entrypoint);
+	json_decref(*cmd);
+	free(*pinned);
+	*entrypoint = *cmd = NULL;
+	*pinned = NULL;
+	return -1;
+}
+
+/* For a container that sets no command and no runAsGroup, whose image's
+ * USER names a group ("1000:2000"): that group is not the primary gid on
+ * Kubernetes. kubelet reads the image's user from the runtime's
+ * ImageStatus, which keeps only the part before ":" (containerd's and
+ * CRI-O's getUserFromImage), and sends it as runAsUser; the runtime then
+ * takes the gid from the image's /etc/passwd (or 0). */
+static const char *user_hint(const struct run *r, const json_t *ctr, const json_t *command)
+{
+	const char *image = json_string_value(json_object_get(ctr, "image"));
+	const struct wh_image_config *found = image ? find_image(r, image) : NULL;
+	struct imageconfig_user u;
+
+	if (json_array_size(command) > 0 || !found || !found->config || !found->config->user ||
+	    imageconfig_user_parse(found->config->user, &u) != 0 || !u.has_group)
+		return "";
+	return " (the group in its image's USER does not count: kubelet gives the runtime only "
+	       "the user, whose gid then comes from the image's /etc/passwd)";
+}
+
+/* Wraps one container (ctr is the desired pod's copy, changed in place).
+ * Returns -1 only when out of memory. */
+int container_wrap(struct run *r, json_t *ctr, const char *kind, size_t index)
+{
+	char name[NAME_SHOWN + 4], who[2 * NAME_SHOWN];
+	const char *raw_name = json_string_value(json_object_get(ctr, "name"));
+	json_t *sc, *command_in, *args_in, *command, *original, *kept = NULL, *image_args = NULL;
+	char *pinned = NULL;
+	bool ok = true, gid_set;
+	unsigned int gid = 0;
+	struct copy *c;
+	char path[96], key[32];
+
+	if (!json_is_object(ctr) || !raw_name) {
+		malformed(r, "%s %zu has no name", kind, index);
+		return 0;
+	}
+	message_shown(name, sizeof(name), raw_name);
+	snprintf(who, sizeof(who), "%s %s", kind, name);
+	if (podread_object(ctr, "securityContext", &sc) != 0 ||
+	    podread_id(json_object_get(sc, "runAsGroup"), &gid_set, &gid) != 0) {
+		malformed(r, "%s: securityContext.runAsGroup is not a gid (0-%lld)", who, ID_MAX);
+		return 0;
+	}
+	if (podread_array(ctr, "command", &command_in) != 0 || !podread_strings(command_in)) {
+		malformed(r, "%s: command is not a list of strings", who);
+		return 0;
+	}
+	if (podread_array(ctr, "args", &args_in) != 0 || !podread_strings(args_in)) {
+		malformed(r, "%s: args is not a list of strings", who);
+		return 0;
+	}
+	if (check_mounts(r, who, ctr, &kept, &ok) != 0)
+		return -1;
+	if (!gid_set && r->pod_gid_set) {
+		gid_set = true;
+		gid = r->pod_gid;
+	}
+	if (!gid_set && !r->s->allow_image_gid) {
+		problem(r,
+			"%s has no runAsGroup (nor has the pod): its image would choose the "
+			"primary gid%s",
+			who, user_hint(r, ctr, command_in));
+		if (r->s->mode != WH_MODE_AUDIT)
+			ok = false;
+	}
+	c = parts_find_copy(r, !gid_set, gid);
+	if (!c && r->copies_fixed) {
+		problem(r,
+			"%s needs a strict-init sealed with %s%u, which the pod's installers "
+			"did not write",
+			who, gid_set ? "gid " : "no gid", gid_set ? gid : 0);
+		ok = false;
+	}
+	if (original_command(command_in, &original) != 0) {
+		json_decref(kept);
+		return -1;
+	}
+	if (!original) {
+		if (from_image(r, who, ctr, json_array_size(args_in), &original, &image_args,
+			       &pinned) != 0) {
+			json_decref(kept);
+			return -1;
+		}
+		if (!original)
+			ok = false;
+	} else if (json_array_size(original) == 0 && json_array_size(args_in) == 0) {
+		problem(r,
+			"%s runs strict-init with nothing after \"--\" and no args: nothing to run",
+			who);
+		ok = false;
+	}
+	check_env(r, c ? c : &(struct copy){.any_gid = !gid_set, .gid = gid}, who, ctr, &ok);
+	check_setgid(r, who, sc);
+	if (!ok || r->code || (!c && !(c = parts_add_copy(r, !gid_set, gid)))) {
+		json_decref(original);
+		json_decref(image_args);
+		json_decref(kept);
+		free(pinned);
+		return ok && !r->code ? -1 : 0;
+	}
+	parts_copy_key(c, key, sizeof(key));
+	snprintf(path, sizeof(path), WH_COPY_PREFIX "%s", key);
+	command = json_pack("[s, s]", path, "--");
+	if (!command || json_array_extend(command, original) != 0 ||
+	    json_object_set_new(ctr, "command", command) != 0 ||
+	    (image_args && json_object_set(ctr, "args", image_args) != 0) ||
+	    (pinned && json_object_set_new(ctr, "image", json_string(pinned)) != 0) ||
+	    json_array_append_new(kept, parts_mount(true)) != 0 ||
+	    json_object_set_new(ctr, "volumeMounts", kept) != 0 ||
+	    json_array_append_new(c->containers, json_string(raw_name)) != 0) {
+		json_decref(original);
+		json_decref(image_args);
+		free(pinned);
+		return -1;
+	}
+	json_decref(original);
+	json_decref(image_args);
+	free(pinned);
+	return 0;
+}

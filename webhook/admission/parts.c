@@ -1,0 +1,218 @@
+/* The webhook's own parts of a pod: the sealed copies, the init containers
+ * that install them, the volume that holds them and its mounts, the
+ * annotation (mutate_int.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/gidlist.h"
+#include "mutate_int.h"
+
+void parts_copy_key(const struct copy *c, char *buf, size_t cap)
+{
+	if (c->any_gid)
+		snprintf(buf, cap, "any-gid");
+	else
+		snprintf(buf, cap, "gid-%u", c->gid);
+}
+
+int parts_parse_key(const char *text, struct copy *c)
+{
+	unsigned int gid;
+
+	memset(c, 0, sizeof(*c));
+	if (strcmp(text, "any-gid") == 0) {
+		c->any_gid = true;
+		return 0;
+	}
+	if (!has_prefix(text, "gid-") ||
+	    gidlist_parse_id(text + 4, strlen(text + 4), &gid) != GID_OK)
+		return -1;
+	c->gid = gid;
+	return 0;
+}
+
+struct copy *parts_find_copy(struct run *r, bool any_gid, unsigned int gid)
+{
+	for (size_t i = 0; i < r->ncopies; i++)
+		if (r->copies[i].any_gid == any_gid && (any_gid || r->copies[i].gid == gid))
+			return &r->copies[i];
+	return NULL;
+}
+
+struct copy *parts_add_copy(struct run *r, bool any_gid, unsigned int gid)
+{
+	struct copy *grown = realloc(r->copies, (r->ncopies + 1) * sizeof(*grown));
+
+	if (!grown) {
+		r->oom = true;
+		return NULL;
+	}
+	r->copies = grown;
+	grown[r->ncopies] =
+		(struct copy){.any_gid = any_gid, .gid = gid, .containers = json_array()};
+	if (!grown[r->ncopies].containers) {
+		r->oom = true;
+		return NULL;
+	}
+	return &grown[r->ncopies++];
+}
+
+static int compare_copies(const void *a, const void *b)
+{
+	const struct copy *x = a, *y = b;
+
+	if (x->any_gid != y->any_gid)
+		return x->any_gid ? 1 : -1;
+	return (x->gid > y->gid) - (x->gid < y->gid);
+}
+
+void parts_sort_copies(struct run *r)
+{
+	if (r->ncopies)
+		qsort(r->copies, r->ncopies, sizeof(*r->copies), compare_copies);
+}
+
+json_t *parts_mount(bool read_only)
+{
+	return read_only ? json_pack("{s:s, s:s, s:b}", "name", WH_VOLUME, "mountPath",
+				     WH_MOUNT_PATH, "readOnly", 1) :
+			   json_pack("{s:s, s:s}", "name", WH_VOLUME, "mountPath", WH_MOUNT_PATH);
+}
+
+/* Each copy is about 90 KiB: 1Mi holds 8 of them. */
+json_t *parts_volume(size_t ncopies)
+{
+	char size[32];
+
+	snprintf(size, sizeof(size), "%zuMi", ncopies > 8 ? (ncopies + 7) / 8 : 1);
+	return json_pack("{s:s, s:{s:s}}", "name", WH_VOLUME, "emptyDir", "sizeLimit", size);
+}
+
+/* Requests equal to limits: a Guaranteed pod stays Guaranteed. The API
+ * server's defaults are all written out (imagePullPolicy, termination
+ * message), so that the defaulted pod it sends back on reinvocation is
+ * equal to this. */
+json_t *parts_installer(const struct run *r, const struct copy *c)
+{
+	char key[32], name[64], dest[96], mode_opt[32], nnp_opt[32];
+	json_t *command, *container;
+
+	parts_copy_key(c, key, sizeof(key));
+	snprintf(name, sizeof(name), WH_INSTALLER_PREFIX "%s", key);
+	snprintf(dest, sizeof(dest), WH_COPY_PREFIX "%s", key);
+	snprintf(mode_opt, sizeof(mode_opt), "--mode=%s", mutate_mode_name(r->s->mode));
+	snprintf(nnp_opt, sizeof(nnp_opt), "--no-new-privs=%d", r->s->no_new_privs ? 1 : 0);
+	command = json_pack("[s, s, o, s, s]", WH_INSTALLER_BINARY, "install",
+			    json_sprintf("--groups=%s", r->groups_text), mode_opt, nnp_opt);
+	if (!command)
+		return NULL;
+	if (r->lock && json_array_append_new(command, json_string("--lock=1")) != 0)
+		goto fail;
+	if (!c->any_gid) {
+		char gid_opt[32];
+
+		snprintf(gid_opt, sizeof(gid_opt), "--gid=%u", c->gid);
+		if (json_array_append_new(command, json_string(gid_opt)) != 0)
+			goto fail;
+	}
+	if (json_array_append_new(command, json_string(dest)) != 0)
+		goto fail;
+	container =
+		json_pack("{s:s, s:s, s:s, s:o,"
+			  " s:{s:{s:s, s:s}, s:{s:s, s:s}},"
+			  " s:{s:b, s:{s:[s], s:[s]}, s:b, s:i, s:b, s:i, s:{s:s}},"
+			  " s:s, s:s, s:[o]}",
+			  "name", name, "image", r->s->image, "imagePullPolicy",
+			  r->s->image_pull_policy, "command", command, "resources", "limits", "cpu",
+			  "100m", "memory", "32Mi", "requests", "cpu", "100m", "memory", "32Mi",
+			  "securityContext", "allowPrivilegeEscalation", 0, "capabilities", "add",
+			  "SETFCAP", "drop", "ALL", "readOnlyRootFilesystem", 1, "runAsGroup", 0,
+			  "runAsNonRoot", 0, "runAsUser", 0, "seccompProfile", "type",
+			  "RuntimeDefault", "terminationMessagePath", "/dev/termination-log",
+			  "terminationMessagePolicy", "File", "volumeMounts", parts_mount(false));
+	return container;
+fail:
+	json_decref(command);
+	return NULL;
+}
+
+/* The path a mount lands on, with "." ".." and repeated "/" resolved the
+ * way the runtime resolves them (relative paths taken from "/"): whether it
+ * is "/" or at or below WH_MOUNT_PATH. */
+bool parts_reaches_mount(const char *path)
+{
+	char clean[4096];
+	size_t n = 0;
+	const char *p = path;
+
+	clean[0] = '\0';
+	while (*p) {
+		const char *end;
+		size_t len;
+
+		while (*p == '/')
+			p++;
+		end = p;
+		while (*end && *end != '/')
+			end++;
+		len = (size_t)(end - p);
+		if (len == 0)
+			break;
+		if (len == 1 && p[0] == '.') {
+			/* nothing */
+		} else if (len == 2 && p[0] == '.' && p[1] == '.') {
+			while (n > 0 && clean[n - 1] != '/')
+				n--;
+			if (n > 0)
+				n--;
+			clean[n] = '\0';
+		} else {
+			if (n + len + 2 >= sizeof(clean))
+				return true; /* absurdly long: not ours to guess */
+			clean[n++] = '/';
+			memcpy(clean + n, p, len);
+			n += len;
+			clean[n] = '\0';
+		}
+		p = end;
+	}
+	if (n == 0)
+		return true; /* "/" hides everything under it */
+	return strcmp(clean, WH_MOUNT_PATH) == 0 ||
+		(has_prefix(clean, WH_MOUNT_PATH) && clean[strlen(WH_MOUNT_PATH)] == '/');
+}
+
+bool parts_reserved_name(const char *name)
+{
+	return has_prefix(name, WH_INSTALLER_PREFIX);
+}
+
+json_t *parts_annotation(const struct run *r)
+{
+	json_t *copies = json_object(), *record;
+	char key[32], *text;
+
+	if (!copies)
+		return NULL;
+	for (size_t i = 0; i < r->ncopies; i++) {
+		parts_copy_key(&r->copies[i], key, sizeof(key));
+		if (json_object_set(copies, key, r->copies[i].containers) != 0) {
+			json_decref(copies);
+			return NULL;
+		}
+	}
+	record =
+		json_pack("{s:s, s:s, s:s, s:o}", "version", r->s->version, "mode",
+			  mutate_mode_name(r->s->mode), "groups", r->groups_text, "copies", copies);
+	if (!record)
+		return NULL;
+
+	text = json_dumps(record, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(record);
+	if (!text)
+		return NULL;
+	record = json_string(text);
+	free(text);
+	return record;
+}
