@@ -105,7 +105,7 @@ FUZZ_REGISTRY_BIN := $(FUZZ_DIR)/fuzz_registry
 
 .PHONY: fuzz-registry
 
-$(FUZZ_REGISTRY_BIN): tests/registry/fuzz_registry.c tests/fuzz/fuzz_check.h tests/registry/kubelet_expand.h $(REGISTRY_PURE_SRCS) $(REGISTRY_HDRS) | $(QUALITY)/.deps $(BUILD)/.deps-registry
+$(FUZZ_REGISTRY_BIN): tests/registry/fuzz_registry.c tests/fuzz/fuzz_check.h tests/registry/kubelet_expand.h tests/registry/kubernetes_argv.h $(REGISTRY_PURE_SRCS) $(REGISTRY_HDRS) | $(QUALITY)/.deps $(BUILD)/.deps-registry
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -I. -Itests/registry -o $@ $< $(REGISTRY_PURE_SRCS) $(REGISTRY_COMMON_SRCS) -ljansson -lnettle
 

@@ -64,6 +64,11 @@ $(BUILD)/unit/test_webhook_%: UNIT_EXTRA_SRCS = $(WEBHOOK_UNIT_SUPPORT) $(WEBHOO
 $(BUILD)/unit/test_webhook_options: UNIT_EXTRA_SRCS = $(WEBHOOK_UNIT_SUPPORT) webhook/options.c \
 	-DSTRICT_VERSION='"test"' $(WEBHOOK_CORE_LIBS)
 $(BUILD)/unit/test_webhook_options: webhook/options.c
+# the one Prometheus writer, with the image cache's counters (and so the
+# image client, which defines the histogram's bounds)
+$(BUILD)/unit/test_webhook_metrics: UNIT_EXTRA_SRCS = $(WEBHOOK_UNIT_SUPPORT) webhook/metrics.c \
+	$(WEBHOOK_NET_SRCS) -DSTRICT_VERSION='"test"' $(WEBHOOK_CORE_LIBS) $(REGISTRY_LIBS)
+$(BUILD)/unit/test_webhook_metrics: webhook/metrics.c
 WEBHOOK_UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_webhook_*.c))
 $(WEBHOOK_UNIT_BINS): $(WEBHOOK_CORE_SRCS) $(WEBHOOK_HDRS) $(WEBHOOK_UNIT_SUPPORT) \
 	tests/unit/webhook_util.h | $(BUILD)/.deps-webhook

@@ -7,7 +7,6 @@
 
 #include "webhook/image/imagecache.h"
 
-#define PREFIX "strict_groups_webhook"
 #define ERR_MAX 512
 /* libcurl and GnuTLS in a handshake use far less; ASan builds more */
 #define THREAD_STACK (1u << 20)
@@ -64,23 +63,9 @@ long lookups_running(void)
 	return atomic_load(&running);
 }
 
-char *lookups_metrics(size_t *len)
+void lookups_counters(struct imagecache_counters *out)
 {
-	struct imagecache_counters m;
-	size_t cap = 8192;
-	char *buf = malloc(cap);
-	int n;
-
-	if (!buf)
-		return NULL;
-	imagecache_get_counters(cache, &m);
-	n = imagecache_format_prometheus(&m, PREFIX, buf, cap);
-	if (n < 0) {
-		free(buf);
-		return NULL;
-	}
-	*len = (size_t)n;
-	return buf;
+	imagecache_get_counters(cache, out);
 }
 
 struct lookups_job *lookups_job_new(const json_t *images, uint64_t deadline_ns)

@@ -21,6 +21,7 @@
 
 #include "webhook/admission/mutate.h"
 #include "options.h"
+#include "webhook/image/imagecache.h"
 
 /* Lookup threads at once, over all admissions; a lookup beyond it fails
  * ("too many lookups in progress"), as one would at its deadline. */
@@ -34,9 +35,8 @@ int lookups_init(const struct wh_options *o, char *err, size_t errlen);
 void lookups_free(void);
 /* Lookup threads running now. */
 long lookups_running(void);
-/* The image metrics (imagecache.h) in Prometheus' text format; malloc'ed,
- * NULL when out of memory. */
-char *lookups_metrics(size_t *len);
+/* The image cache's counters, for /metrics (metrics.c renders them). */
+void lookups_counters(struct imagecache_counters *out);
 
 struct lookups_job;
 

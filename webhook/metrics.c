@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define PREFIX "strict_groups_webhook"
 #define MODES 3
 #define RESULTS (WH_OUTCOMES + 1)
 /* The API server's admission latency buckets (apiserver_admission_*_duration_seconds). */
@@ -121,7 +122,60 @@ static const char *result_name(int r)
 	return r == WH_ERROR ? "error" : mutate_outcome_name((enum wh_outcome)r);
 }
 
-char *metrics_render(size_t *len)
+/* The image lookups' counters (webhook/image/imagecache.h). */
+static void put_images(struct text *t, const struct imagecache_counters *m)
+{
+	uint64_t cumulative = 0;
+
+	put(t, "# HELP " PREFIX "_image_lookups_total Image lookups, by result.\n"
+	       "# TYPE " PREFIX "_image_lookups_total counter\n");
+	for (int r = 0; r < IMAGE_ERR_COUNT; r++)
+		put(t, PREFIX "_image_lookups_total{result=\"%s\"} %llu\n",
+		    image_error_name((enum image_error)r), (unsigned long long)m->lookups[r]);
+	put(t, "# HELP " PREFIX "_image_cache_hits_total Lookups answered from the cache: a digest, "
+	       "a tag within its TTL, a tag read again (HEAD) naming a cached digest.\n"
+	       "# TYPE " PREFIX "_image_cache_hits_total counter\n"
+	       PREFIX "_image_cache_hits_total{kind=\"digest\"} %llu\n"
+	       PREFIX "_image_cache_hits_total{kind=\"tag\"} %llu\n"
+	       PREFIX "_image_cache_hits_total{kind=\"revalidated\"} %llu\n",
+	    (unsigned long long)m->hits_digest, (unsigned long long)m->hits_tag,
+	    (unsigned long long)m->hits_revalidated);
+	put(t, "# HELP " PREFIX "_image_lookups_coalesced_total Lookups that waited for another "
+	       "lookup's registry round trip.\n# TYPE " PREFIX "_image_lookups_coalesced_total counter\n"
+	       PREFIX "_image_lookups_coalesced_total %llu\n", (unsigned long long)m->coalesced);
+	put(t, "# HELP " PREFIX "_image_registry_lookups_total Lookups that went to a registry.\n"
+	       "# TYPE " PREFIX "_image_registry_lookups_total counter\n"
+	       PREFIX "_image_registry_lookups_total %llu\n", (unsigned long long)m->registry_lookups);
+	put(t, "# HELP " PREFIX "_image_registry_requests_total HTTP requests sent to registries "
+	       "and token services.\n# TYPE " PREFIX "_image_registry_requests_total counter\n"
+	       PREFIX "_image_registry_requests_total %llu\n",
+	    (unsigned long long)m->registry_requests);
+	put(t, "# HELP " PREFIX "_image_registry_duration_seconds Time a lookup spent with the "
+	       "registry.\n# TYPE " PREFIX "_image_registry_duration_seconds histogram\n");
+	for (int b = 0; b < IMAGE_LATENCY_BUCKETS; b++) {
+		cumulative += m->latency_buckets[b];
+		put(t, PREFIX "_image_registry_duration_seconds_bucket{le=\"%g\"} %llu\n",
+		    imagecache_latency_bounds[b], (unsigned long long)cumulative);
+	}
+	put(t, PREFIX "_image_registry_duration_seconds_bucket{le=\"+Inf\"} %llu\n"
+	    PREFIX "_image_registry_duration_seconds_sum %.6f\n"
+	    PREFIX "_image_registry_duration_seconds_count %llu\n",
+	    (unsigned long long)m->latency_count, m->latency_sum,
+	    (unsigned long long)m->latency_count);
+	put(t, "# HELP " PREFIX "_image_cache_entries Entries in the image cache, by table.\n"
+	       "# TYPE " PREFIX "_image_cache_entries gauge\n"
+	       PREFIX "_image_cache_entries{table=\"digest\"} %llu\n"
+	       PREFIX "_image_cache_entries{table=\"tag\"} %llu\n",
+	    (unsigned long long)m->cache_digests, (unsigned long long)m->cache_tags);
+	put(t, "# HELP " PREFIX "_image_cache_bytes Memory held by the digest table.\n"
+	       "# TYPE " PREFIX "_image_cache_bytes gauge\n" PREFIX "_image_cache_bytes %llu\n",
+	    (unsigned long long)m->cache_bytes);
+	put(t, "# HELP " PREFIX "_image_cache_evictions_total Entries dropped for the budget.\n"
+	       "# TYPE " PREFIX "_image_cache_evictions_total counter\n"
+	       PREFIX "_image_cache_evictions_total %llu\n", (unsigned long long)m->cache_evictions);
+}
+
+char *metrics_render(const struct imagecache_counters *images, size_t *len)
 {
 	struct text t = {.buf = malloc(8192), .cap = 8192};
 
@@ -178,6 +232,7 @@ char *metrics_render(size_t *len)
 		"# TYPE strict_groups_webhook_build_info gauge\n"
 		"strict_groups_webhook_build_info{version=\"%s\"} 1\n",
 	    atomic_load(&connections), atomic_load(&inflight), atomic_load(&ready), STRICT_VERSION);
+	put_images(&t, images);
 	if (t.oom) {
 		free(t.buf);
 		return NULL;

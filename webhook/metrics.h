@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "webhook/admission/review.h"
+#include "webhook/image/imagecache.h"
 
 /* outcome: enum wh_outcome or WH_ERROR. */
 void metrics_admission(enum wh_op_label op, enum wh_mode mode, int outcome, double seconds);
@@ -21,7 +22,8 @@ long metrics_inflight_now(void);
 void metrics_set_ready(int ready);
 int metrics_ready(void);
 
-/* The text; malloc'ed, *len set. NULL when out of memory. */
-char *metrics_render(size_t *len);
+/* Every metric in Prometheus' text format: the webhook's counters and the
+ * image cache's (images). Malloc'ed, *len set; NULL when out of memory. */
+char *metrics_render(const struct imagecache_counters *images, size_t *len);
 
 #endif

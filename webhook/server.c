@@ -106,18 +106,15 @@ static enum MHD_Result send_text(struct MHD_Connection *c, unsigned int status, 
 
 static enum MHD_Result send_metrics(struct MHD_Connection *c)
 {
-	size_t len, more_len;
-	char *text = metrics_render(&len), *more = lookups_metrics(&more_len), *all;
+	struct imagecache_counters images;
+	size_t len;
+	char *text;
 
-	all = text && more ? realloc(text, len + more_len) : NULL;
-	if (!all) {
-		free(text);
-		free(more);
+	lookups_counters(&images);
+	text = metrics_render(&images, &len);
+	if (!text)
 		return send_text(c, 500, "out of memory\n");
-	}
-	memcpy(all + len, more, more_len);
-	free(more);
-	return send_buffer(c, 200, "text/plain; version=0.0.4; charset=utf-8", all, len + more_len,
+	return send_buffer(c, 200, "text/plain; version=0.0.4; charset=utf-8", text, len,
 			   MHD_RESPMEM_MUST_FREE);
 }
 

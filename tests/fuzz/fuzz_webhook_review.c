@@ -253,7 +253,7 @@ static void check_answer(const struct wh_settings *s, const uint8_t *body, size_
 		 * again: a skip, audit mode), and in enforce and refuse modes
 		 * with none at all: every container of an injected pod sets a
 		 * command */
-		CHECK(review_answer(s, text, strlen(text), images->v, images->n, &again) == 0);
+		CHECK(test_review(s, text, strlen(text), images->v, images->n, &again) == 0);
 		CHECK(again.http_status == 200);
 		if (out->lookup_skipped) {
 			CHECK(again.outcome == WH_SKIPPED && !strstr(again.body, "\"patch\""));
@@ -261,7 +261,7 @@ static void check_answer(const struct wh_settings *s, const uint8_t *body, size_
 			CHECK(again.outcome == WH_UNCHANGED);
 			if (s->mode != WH_MODE_AUDIT) {
 				review_free(&again);
-				CHECK(review_answer(s, text, strlen(text), NULL, 0, &again) == 0);
+				CHECK(test_review(s, text, strlen(text), NULL, 0, &again) == 0);
 				CHECK(again.outcome == WH_UNCHANGED);
 			}
 		}
@@ -293,7 +293,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s.pin_digest = !(flags & 64);
 	body = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, NULL);
 	CHECK(test_images_load(json_object_get(body, "x-images"), &images) == 0);
-	CHECK(review_answer(&s, (const char *)data, size, images.v, images.n, &out) == 0);
+	CHECK(test_review(&s, (const char *)data, size, images.v, images.n, &out) == 0);
 	CHECK(out.body && out.body_len > 0);
 	CHECK(out.http_status == 200 || out.http_status == 400);
 	CHECK(!strchr(out.summary, '\n') && printable(out.summary));

@@ -12,7 +12,6 @@
  *   parallel:N:REF      N threads look REF up at once (released together)
  *   sh:COMMAND          /bin/sh -c COMMAND ({"op":"sh","rc":...})
  *   metrics             the counters as JSON
- *   prometheus          the metrics text, as one JSON string
  *   bench:N:REF         latency: N cold lookups (each with a new cache, so new
  *                       connections, token and every request), N revalidating
  *                       ones (Always on a warm cache: one HEAD) and 100 N warm
@@ -149,6 +148,7 @@ static json_t *metrics_json(struct imagecache *c)
 	json_object_set_new(j, "registry_requests", json_integer((json_int_t)m.registry_requests));
 	json_object_set_new(j, "cache_digests", json_integer((json_int_t)m.cache_digests));
 	json_object_set_new(j, "cache_tags", json_integer((json_int_t)m.cache_tags));
+	json_object_set_new(j, "registry_duration_count", json_integer((json_int_t)m.latency_count));
 	return j;
 }
 
@@ -307,17 +307,6 @@ int main(int argc, char **argv)
 			print_json(json_pack("{s:s, s:s, s:i}", "op", "sh", "command", cmd + 3, "rc", rc));
 		} else if (strcmp(cmd, "metrics") == 0) {
 			print_json(metrics_json(c));
-		} else if (strcmp(cmd, "prometheus") == 0) {
-			char buf[16384];
-
-			{
-				struct imagecache_counters m;
-
-				imagecache_get_counters(c, &m);
-				if (imagecache_format_prometheus(&m, "strict_groups_webhook", buf, sizeof(buf)) < 0)
-					buf[0] = '\0';
-			}
-			print_json(json_pack("{s:s, s:s}", "op", "prometheus", "text", buf));
 		} else {
 			usage();
 		}

@@ -39,6 +39,7 @@
 #include "webhook/image/imagedigest.h"
 #include "webhook/image/imageref.h"
 #include "kubelet_expand.h"
+#include "kubernetes_argv.h"
 #include "webhook/image/registry_auth.h"
 #include "webhook/image/registry_manifest.h"
 
@@ -500,7 +501,7 @@ static void fuzz_argv(const char *text, size_t len, uint8_t shape)
 			.cmd = (char **)parts[3], .n_cmd = counts[3],
 		};
 		char err[256];
-		int rc = imageargv_effective(&pod, &img, &eff, err, sizeof(err));
+		int rc = kubernetes_argv(&pod, &img, &eff);
 		int wrc = imageargv_wrap(prefix, 2, &pod, &img, &cmd, &args, &set_args, err, sizeof(err));
 
 		CHECK(rc == wrc);

@@ -36,7 +36,7 @@ static void review(const char *body, bool raw, struct wh_review *out)
 		for (char *p = text; *p; p++)
 			if (*p == '\'')
 				*p = '"';
-	assert_int_equal(review_answer(&settings, text, strlen(text), NULL, 0, out), 0);
+	assert_int_equal(test_review(&settings, text, strlen(text), NULL, 0, out), 0);
 	free(text);
 }
 

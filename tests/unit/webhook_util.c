@@ -239,3 +239,16 @@ void test_images_free(struct test_images *t)
 	free(t->v);
 	memset(t, 0, sizeof(*t));
 }
+
+int test_review(const struct wh_settings *settings, const char *body, size_t len,
+		const struct wh_image_config *images, size_t n_images, struct wh_review *out)
+{
+	struct wh_pending p;
+	int rc = review_begin(body, len, &p, out);
+
+	if (rc != 0 || out->body)
+		return rc;
+	rc = review_finish(settings, &p, images, n_images, out);
+	review_pending_free(&p);
+	return rc;
+}

@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "webhook/admission/mutate.h"
+#include "webhook/admission/review.h"
 
 /* Parses JSON written with ' for " (test data stays readable); aborts on a
  * syntax error, which is a bug in the test. */
@@ -38,5 +39,11 @@ struct test_images {
 /* 0, or -1 when out of memory. spec may be NULL (no images). */
 int test_images_load(const json_t *spec, struct test_images *out);
 void test_images_free(struct test_images *t);
+
+/* The server's two steps in one: review_begin, then review_finish with the
+ * lookups given. Returns 0 with *out filled (release with review_free), or
+ * -1 when out of memory. */
+int test_review(const struct wh_settings *settings, const char *body, size_t len,
+		const struct wh_image_config *images, size_t n_images, struct wh_review *out);
 
 #endif

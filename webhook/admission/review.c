@@ -297,19 +297,6 @@ void review_pending_free(struct wh_pending *p)
 	memset(p, 0, sizeof(*p));
 }
 
-int review_answer(const struct wh_settings *settings, const char *body, size_t len,
-	      const struct wh_image_config *images, size_t n_images, struct wh_review *out)
-{
-	struct wh_pending p;
-	int rc = review_begin(body, len, &p, out);
-
-	if (rc != 0 || out->body)
-		return rc;
-	rc = review_finish(settings, &p, images, n_images, out);
-	review_pending_free(&p);
-	return rc;
-}
-
 void review_free(struct wh_review *out)
 {
 	free(out->body);

@@ -51,10 +51,6 @@ int review_finish(const struct wh_settings *settings, struct wh_pending *p,
 		     const struct wh_image_config *images, size_t n_images, struct wh_review *out);
 void review_pending_free(struct wh_pending *p);
 
-/* begin, then finish with the configs given. Returns 0 with *out filled
- * (release with review_free), or -1 when out of memory. */
-int review_answer(const struct wh_settings *settings, const char *body, size_t len,
-	      const struct wh_image_config *images, size_t n_images, struct wh_review *out);
 void review_free(struct wh_review *out);
 
 const char *review_op_label_name(enum wh_op_label label);

@@ -42,31 +42,6 @@ static int out_of_memory(struct image_strv *a, struct image_strv *b, char *err,
 	return -1;
 }
 
-int imageargv_effective(const struct imageargv_pod *pod,
-			 const struct imageconfig *img, struct image_strv *out,
-			 char *err, size_t errlen)
-{
-	out->v = NULL;
-	out->n = 0;
-	if (pod->n_command > 0) {
-		if (push_all(out, pod->command, pod->n_command, false) != 0 ||
-		    push_all(out, pod->args, pod->n_args, false) != 0)
-			return out_of_memory(out, NULL, err, errlen);
-		return 0;
-	}
-	if (push_all(out, (const char *const *)img->entrypoint, entrypoint_count(img), false) != 0)
-		return out_of_memory(out, NULL, err, errlen);
-	if (pod->n_args > 0) {
-		if (push_all(out, pod->args, pod->n_args, false) != 0)
-			return out_of_memory(out, NULL, err, errlen);
-	} else if (push_all(out, (const char *const *)img->cmd, img->n_cmd, false) != 0) {
-		return out_of_memory(out, NULL, err, errlen);
-	}
-	if (out->n == 0)
-		return no_command(err, errlen);
-	return 0;
-}
-
 bool imageargv_runs_something(const struct imageargv_pod *pod, const struct imageconfig *img)
 {
 	return pod->n_command > 0 || pod->n_args > 0 ||

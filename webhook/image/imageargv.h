@@ -34,15 +34,9 @@ struct imageargv_pod {
 	size_t n_args;
 };
 
-/* The argv the runtime runs, before kubelet's expansion of the pod's own
- * values. 0, or -1 with a reason ("no command specified", out of memory). */
-int imageargv_effective(const struct imageargv_pod *pod,
-			 const struct imageconfig *img, struct image_strv *out,
-			 char *err, size_t errlen);
-
 /* Whether the container runs anything at all by these rules (the pod's
- * command, or ENTRYPOINT, args or CMD); when not, the two functions
- * around it fail with "no command specified". */
+ * command, or ENTRYPOINT, args or CMD); when not, imageargv_wrap fails
+ * with "no command specified". */
 bool imageargv_runs_something(const struct imageargv_pod *pod, const struct imageconfig *img);
 
 /* s with every "$" doubled (malloc'ed; NULL when out of memory). */
@@ -53,7 +47,7 @@ char *imageargv_escape_for_kubelet(const char *s);
  *   command unset:  command = prefix + escaped ENTRYPOINT,
  *                   args = the pod's args when set, else the escaped CMD
  * so that after kubelet's expansion the runtime runs prefix + exactly the
- * argv of imageargv_effective. prefix (e.g. strict-init's path and "--")
+ * argv these rules give. prefix (e.g. strict-init's path and "--")
  * is copied as it is. *set_args says whether args_out replaces the pod's
  * args (false: keep the pod's args, or none). img may be NULL only when
  * the pod sets a command. 0, or -1 with a reason. */

@@ -2,7 +2,6 @@
 #include "imagecache.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -196,89 +195,6 @@ void imagecache_get_counters(struct imagecache *c, struct imagecache_counters *o
 	out->cache_tags = st.tags;
 	out->cache_bytes = st.bytes;
 	out->cache_evictions = st.evictions;
-}
-
-struct text {
-	char *buf;
-	size_t len, n;
-	bool overflow;
-};
-
-static void emit(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void emit(struct text *t, const char *fmt, ...)
-{
-	va_list ap;
-	int w;
-
-	if (t->overflow)
-		return;
-	va_start(ap, fmt);
-	w = vsnprintf(t->buf + t->n, t->len - t->n, fmt, ap);
-	va_end(ap);
-	if (w < 0 || (size_t)w >= t->len - t->n)
-		t->overflow = true;
-	else
-		t->n += (size_t)w;
-}
-
-int imagecache_format_prometheus(const struct imagecache_counters *m, const char *p, char *buf, size_t len)
-{
-	struct text t = {buf, len, 0, len == 0};
-	uint64_t cumulative = 0;
-
-	if (len > 0)
-		buf[0] = '\0';
-
-	emit(&t, "# HELP %s_image_lookups_total Image lookups, by result.\n"
-		 "# TYPE %s_image_lookups_total counter\n", p, p);
-	for (int r = 0; r < IMAGE_ERR_COUNT; r++)
-		emit(&t, "%s_image_lookups_total{result=\"%s\"} %llu\n", p,
-		     image_error_name((enum image_error)r), (unsigned long long)m->lookups[r]);
-	emit(&t, "# HELP %s_image_cache_hits_total Lookups answered from the cache: a digest, "
-		 "a tag within its TTL, a tag read again (HEAD) naming a cached digest.\n"
-		 "# TYPE %s_image_cache_hits_total counter\n"
-		 "%s_image_cache_hits_total{kind=\"digest\"} %llu\n"
-		 "%s_image_cache_hits_total{kind=\"tag\"} %llu\n"
-		 "%s_image_cache_hits_total{kind=\"revalidated\"} %llu\n", p, p, p,
-	     (unsigned long long)m->hits_digest, p, (unsigned long long)m->hits_tag, p,
-	     (unsigned long long)m->hits_revalidated);
-	emit(&t, "# HELP %s_image_lookups_coalesced_total Lookups that waited for another "
-		 "lookup's registry round trip.\n# TYPE %s_image_lookups_coalesced_total counter\n"
-		 "%s_image_lookups_coalesced_total %llu\n", p, p, p,
-	     (unsigned long long)m->coalesced);
-	emit(&t, "# HELP %s_image_registry_lookups_total Lookups that went to a registry.\n"
-		 "# TYPE %s_image_registry_lookups_total counter\n"
-		 "%s_image_registry_lookups_total %llu\n", p, p, p,
-	     (unsigned long long)m->registry_lookups);
-	emit(&t, "# HELP %s_image_registry_requests_total HTTP requests sent to registries "
-		 "and token services.\n# TYPE %s_image_registry_requests_total counter\n"
-		 "%s_image_registry_requests_total %llu\n", p, p, p,
-	     (unsigned long long)m->registry_requests);
-	emit(&t, "# HELP %s_image_registry_duration_seconds Time a lookup spent with the "
-		 "registry.\n# TYPE %s_image_registry_duration_seconds histogram\n", p, p);
-	for (int b = 0; b < IMAGE_LATENCY_BUCKETS; b++) {
-		cumulative += m->latency_buckets[b];
-		emit(&t, "%s_image_registry_duration_seconds_bucket{le=\"%g\"} %llu\n", p,
-		     imagecache_latency_bounds[b], (unsigned long long)cumulative);
-	}
-	emit(&t, "%s_image_registry_duration_seconds_bucket{le=\"+Inf\"} %llu\n"
-		 "%s_image_registry_duration_seconds_sum %.6f\n"
-		 "%s_image_registry_duration_seconds_count %llu\n", p,
-	     (unsigned long long)m->latency_count, p, m->latency_sum, p,
-	     (unsigned long long)m->latency_count);
-	emit(&t, "# HELP %s_image_cache_entries Entries in the image cache, by table.\n"
-		 "# TYPE %s_image_cache_entries gauge\n"
-		 "%s_image_cache_entries{table=\"digest\"} %llu\n"
-		 "%s_image_cache_entries{table=\"tag\"} %llu\n", p, p, p,
-	     (unsigned long long)m->cache_digests, p, (unsigned long long)m->cache_tags);
-	emit(&t, "# HELP %s_image_cache_bytes Memory held by the digest table.\n"
-		 "# TYPE %s_image_cache_bytes gauge\n%s_image_cache_bytes %llu\n", p, p, p,
-	     (unsigned long long)m->cache_bytes);
-	emit(&t, "# HELP %s_image_cache_evictions_total Entries dropped for the budget.\n"
-		 "# TYPE %s_image_cache_evictions_total counter\n"
-		 "%s_image_cache_evictions_total %llu\n", p, p, p,
-	     (unsigned long long)m->cache_evictions);
-	return t.overflow ? -1 : (int)t.n;
 }
 
 /* ---- lookups -------------------------------------------------------------- */

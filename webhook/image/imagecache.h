@@ -128,17 +128,8 @@ struct imagecache_counters {
 	uint64_t cache_digests, cache_tags, cache_bytes, cache_evictions;
 };
 
-/* A consistent copy of the counters. */
+/* A consistent copy of the counters (the webhook's /metrics renders them:
+ * webhook/metrics.c). */
 void imagecache_get_counters(struct imagecache *c, struct imagecache_counters *out);
-
-/* The metrics in Prometheus' text format, names starting with prefix
- * (e.g. "strict_groups_webhook"): <prefix>_image_lookups_total{result=},
- * _image_cache_hits_total{kind=}, _image_lookups_coalesced_total,
- * _image_registry_lookups_total, _image_registry_requests_total,
- * _image_registry_duration_seconds (histogram), _image_cache_entries{table=},
- * _image_cache_bytes, _image_cache_evictions_total. Returns the length
- * written, or -1 when buf is too small (8 KiB is enough). */
-int imagecache_format_prometheus(const struct imagecache_counters *m, const char *prefix, char *buf,
-			 size_t len);
 
 #endif

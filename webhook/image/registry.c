@@ -85,11 +85,6 @@ uint64_t registry_requests(const struct registry_client *c)
 	return atomic_load(&c->requests);
 }
 
-const struct imageconfig_platform *registry_client_platform(const struct registry_client *c)
-{
-	return &c->platform;
-}
-
 /* ---- set-up ---------------------------------------------------------------- */
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;

@@ -71,9 +71,6 @@ struct registry_client *registry_client_new(const struct registry_options *o,
 					    char *err, size_t errlen);
 void registry_client_free(struct registry_client *c);
 
-/* The platform lookups select (normalised). */
-const struct imageconfig_platform *registry_client_platform(const struct registry_client *c);
-
 /* Reads what ref names (its digest when it has one, else its tag) and
  * resolves it for the client's platform. deadline_ns: CLOCK_MONOTONIC. */
 enum image_error registry_resolve(struct registry_client *c,

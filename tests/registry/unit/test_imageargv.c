@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "../kubelet_expand.h"
+#include "../kubernetes_argv.h"
 #include "webhook/image/imageargv.h"
 #include "webhook/image/imageconfig.h"
 
@@ -140,7 +141,7 @@ static void test_argv_rules(void **state)
 		struct image_strv eff, cmd, args, ran = {NULL, 0};
 		bool set_args = true;
 		char err[256] = "";
-		int rc = imageargv_effective(&pod, &img, &eff, err, sizeof(err));
+		int rc = kubernetes_argv(&pod, &img, &eff);
 		int wrc = imageargv_wrap(prefix, 2, &pod, &img, &cmd, &args, &set_args,
 					  err, sizeof(err));
 
