@@ -36,8 +36,7 @@ static size_t element_length(const char *s)
 	return n;
 }
 
-enum gid_parse_error gidlist_validate(const char *s, size_t *count,
-				      size_t *bad_index)
+enum gid_parse_error gidlist_validate(const char *s, size_t *count, size_t *bad_index)
 {
 	size_t n = 0;
 
@@ -167,7 +166,6 @@ char *gidlist_format(const gid_t *ids, size_t n)
 		return text;
 	}
 	for (size_t i = 0; i < n; i++)
-		len += (size_t)snprintf(text + len, 12, "%s%u", i ? "," : "",
-					(unsigned)ids[i]);
+		len += (size_t)snprintf(text + len, 12, "%s%u", i ? "," : "", (unsigned)ids[i]);
 	return text;
 }

@@ -28,8 +28,7 @@ enum gid_parse_error gidlist_parse_id(const char *s, size_t len, unsigned int *o
 /* Check a whole list. On success *count is the number of elements
  * (duplicates included). On error *bad_index is the 0-based element that
  * failed. */
-enum gid_parse_error gidlist_validate(const char *s, size_t *count,
-				      size_t *bad_index);
+enum gid_parse_error gidlist_validate(const char *s, size_t *count, size_t *bad_index);
 
 /* Store up to cap elements of an already validated list into out; returns
  * the number stored. */

@@ -15,8 +15,7 @@
 #endif
 
 /* errnum >= 0 appends ": strerror(errnum)". */
-void log_write(int errnum, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void log_write(int errnum, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #define log_msg(...) log_write(-1, __VA_ARGS__)
 #define log_errno(...) log_write(errno, __VA_ARGS__)

@@ -6,13 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr, "invariant violated: %s (%s:%d)\n",    \
-				#cond, __FILE__, __LINE__);                    \
-			abort();                                               \
-		}                                                              \
+#define CHECK(cond) \
+	do { \
+		if (!(cond)) { \
+			fprintf(stderr, "invariant violated: %s (%s:%d)\n", #cond, __FILE__, \
+				__LINE__); \
+			abort(); \
+		} \
 	} while (0)
 
 #endif

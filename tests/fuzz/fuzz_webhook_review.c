@@ -37,9 +37,9 @@
 
 #include <nettle/base64.h>
 
-#include "webhook/admission/review.h"
 #include "../registry/kubelet_expand.h"
 #include "../unit/webhook_util.h"
+#include "webhook/admission/review.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -109,7 +109,8 @@ static void same_security(const json_t *before, const json_t *after,
 			if (i == json_array_size(a) || j == json_array_size(b))
 				break;
 			CHECK(same_member(json_array_get(b, j), json_array_get(a, i), "name"));
-			CHECK(same_member(json_array_get(b, j), json_array_get(a, i), "securityContext"));
+			CHECK(same_member(json_array_get(b, j), json_array_get(a, i),
+					  "securityContext"));
 			same_argv(json_array_get(b, j), json_array_get(a, i), images);
 			i++;
 			j++;
@@ -160,7 +161,8 @@ static void same_argv(const json_t *b, const json_t *a, const struct test_images
 		CHECK(same_member(b, a, "image"));
 		return;
 	}
-	CHECK(json_array_size(acmd) >= 2 && strcmp(json_string_value(json_array_get(acmd, 1)), "--") == 0);
+	CHECK(json_array_size(acmd) >= 2 &&
+	      strcmp(json_string_value(json_array_get(acmd, 1)), "--") == 0);
 	push_expanded(&got, acmd, 2);
 	push_expanded(&got, json_object_get(a, "args"), 0);
 	if (json_array_size(bcmd) > 0) {
@@ -173,7 +175,8 @@ static void same_argv(const json_t *b, const json_t *a, const struct test_images
 		size_t n_ep;
 
 		CHECK(cfg && aimage && bimage);
-		n_ep = cfg->n_entrypoint == 1 && cfg->entrypoint[0][0] == '\0' ? 0 : cfg->n_entrypoint;
+		n_ep = cfg->n_entrypoint == 1 && cfg->entrypoint[0][0] == '\0' ? 0 :
+										 cfg->n_entrypoint;
 		push_raw(&want, cfg->entrypoint, n_ep);
 		if (json_array_size(bargs) > 0)
 			push_expanded(&want, bargs, 0);
@@ -204,7 +207,8 @@ static void all_wrapped(const json_t *pod)
 		const json_t *c;
 
 		json_array_foreach(json_object_get(spec, lists[l]), i, c) {
-			const char *first = json_string_value(json_array_get(json_object_get(c, "command"), 0));
+			const char *first =
+				json_string_value(json_array_get(json_object_get(c, "command"), 0));
 
 			if (l == 0 && installer(c)) {
 				CHECK(!past_installers);
@@ -222,14 +226,16 @@ static void check_answer(const struct wh_settings *s, const uint8_t *body, size_
 	json_t *sent = json_loadb((const char *)body, len, JSON_REJECT_DUPLICATES, NULL);
 	json_t *answer = json_loadb(out->body, out->body_len, 0, NULL);
 	json_t *resp = json_object_get(answer, "response");
-	json_t *request = json_object_get(sent, "request"), *pod = json_object_get(request, "object");
+	json_t *request = json_object_get(sent, "request"),
+	       *pod = json_object_get(request, "object");
 	const char *b64 = json_string_value(json_object_get(resp, "patch"));
 
 	CHECK(sent && answer);
 	CHECK(json_equal(json_object_get(resp, "uid"), json_object_get(request, "uid")));
 	CHECK(json_is_boolean(json_object_get(resp, "allowed")));
 	if (json_is_false(json_object_get(resp, "allowed"))) {
-		const char *msg = json_string_value(json_object_get(json_object_get(resp, "status"), "message"));
+		const char *msg = json_string_value(
+			json_object_get(json_object_get(resp, "status"), "message"));
 
 		CHECK(msg && *msg && printable(msg) && !b64);
 	}
@@ -276,8 +282,10 @@ static void check_answer(const struct wh_settings *s, const uint8_t *body, size_
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct wh_settings s = {.image = "strict-groups:0.1.0", .image_pull_policy = "IfNotPresent",
-				.version = "0.1.0", .no_new_privs = true};
+	struct wh_settings s = {.image = "strict-groups:0.1.0",
+				.image_pull_policy = "IfNotPresent",
+				.version = "0.1.0",
+				.no_new_privs = true};
 	struct wh_review out;
 	struct test_images images;
 	uint8_t flags = size ? data[0] : 0;

@@ -76,8 +76,9 @@ static json_t *lookup_json(struct imagecache *c, const char *op, const char *ref
 		json_object_set_new(j, "digest_ref", json_string(img.digest_ref));
 		json_object_set_new(j, "manifest_digest", json_string(img.manifest_digest));
 		json_object_set_new(j, "platform", json_string(img.platform));
-		json_object_set_new(j, "entrypoint", strv_json(img.entrypoint, img.n_entrypoint,
-							       img.has_entrypoint));
+		json_object_set_new(
+			j, "entrypoint",
+			strv_json(img.entrypoint, img.n_entrypoint, img.has_entrypoint));
 		json_object_set_new(j, "cmd", strv_json(img.cmd, img.n_cmd, img.has_cmd));
 		json_object_set_new(j, "user", json_string(img.user));
 		imageconfig_free(&img);
@@ -148,7 +149,8 @@ static json_t *metrics_json(struct imagecache *c)
 	json_object_set_new(j, "registry_requests", json_integer((json_int_t)m.registry_requests));
 	json_object_set_new(j, "cache_digests", json_integer((json_int_t)m.cache_digests));
 	json_object_set_new(j, "cache_tags", json_integer((json_int_t)m.cache_tags));
-	json_object_set_new(j, "registry_duration_count", json_integer((json_int_t)m.latency_count));
+	json_object_set_new(j, "registry_duration_count",
+			    json_integer((json_int_t)m.latency_count));
 	return j;
 }
 
@@ -213,13 +215,15 @@ static void run_bench(unsigned n, const char *ref)
 		for (unsigned i = 0; i < rounds; i++) {
 			uint64_t t0 = registry_now_ns();
 
-			if (imagecache_lookup(c, ref, pass == 0, &img, err, sizeof(err)) == IMAGE_OK)
+			if (imagecache_lookup(c, ref, pass == 0, &img, err, sizeof(err)) ==
+			    IMAGE_OK)
 				imageconfig_free(&img);
 			else
 				failed++;
 			ms[i] = ms_since(t0);
 		}
-		json_object_set_new(out, pass == 0 ? "revalidate" : "warm", stats(ms, rounds, failed));
+		json_object_set_new(out, pass == 0 ? "revalidate" : "warm",
+				    stats(ms, rounds, failed));
 		failed = 0;
 	}
 	imagecache_free(c);
@@ -246,9 +250,10 @@ static int run_shell(const char *command)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: registry-driver [--platform P] [--ca FILE] [--config FILE] "
-			"[--insecure HOST:PORT]... [--endpoint NAME=HOST]... [--timeout S] "
-			"[--tag-ttl S] COMMAND...\n");
+	fprintf(stderr,
+		"usage: registry-driver [--platform P] [--ca FILE] [--config FILE] "
+		"[--insecure HOST:PORT]... [--endpoint NAME=HOST]... [--timeout S] "
+		"[--tag-ttl S] COMMAND...\n");
 	exit(2);
 }
 
@@ -304,7 +309,8 @@ int main(int argc, char **argv)
 		} else if (strncmp(cmd, "sh:", 3) == 0) {
 			int rc = run_shell(cmd + 3);
 
-			print_json(json_pack("{s:s, s:s, s:i}", "op", "sh", "command", cmd + 3, "rc", rc));
+			print_json(json_pack("{s:s, s:s, s:i}", "op", "sh", "command", cmd + 3,
+					     "rc", rc));
 		} else if (strcmp(cmd, "metrics") == 0) {
 			print_json(metrics_json(c));
 		} else {

@@ -34,12 +34,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kubelet_expand.h"
+#include "kubernetes_argv.h"
 #include "webhook/image/imageargv.h"
 #include "webhook/image/imageconfig.h"
 #include "webhook/image/imagedigest.h"
 #include "webhook/image/imageref.h"
-#include "kubelet_expand.h"
-#include "kubernetes_argv.h"
 #include "webhook/image/registry_auth.h"
 #include "webhook/image/registry_manifest.h"
 
@@ -135,7 +135,8 @@ static void fuzz_ref(const char *text)
 	CHECK(r.domain[0] && r.path[0] && strlen(r.path) <= IMAGEREF_PATH_MAX);
 	CHECK(r.tag[0] || r.digest[0]);
 	CHECK(chars_in(r.path, "._-/"));
-	CHECK(!r.tag[0] || (strlen(r.tag) <= IMAGEREF_TAG_MAX && r.tag[0] != '.' && r.tag[0] != '-'));
+	CHECK(!r.tag[0] ||
+	      (strlen(r.tag) <= IMAGEREF_TAG_MAX && r.tag[0] != '.' && r.tag[0] != '-'));
 	CHECK(!r.digest[0] || imagedigest_valid(r.digest, strlen(r.digest)));
 	CHECK(r.path[0] != '/' && r.path[strlen(r.path) - 1] != '/' && !strstr(r.path, "//"));
 	CHECK(strcmp(r.domain, "index.docker.io") != 0);
@@ -169,22 +170,29 @@ static void fuzz_challenge(const char *text)
 static void fuzz_documents(const uint8_t *data, size_t size, uint8_t pick)
 {
 	static const char *const content_types[] = {
-		NULL, "", MEDIA_OCI_INDEX, MEDIA_DOCKER_LIST, MEDIA_OCI_MANIFEST,
-		MEDIA_DOCKER_MANIFEST, "application/json", "application/vnd.oci.image.manifest.v1+json; charset=utf-8",
+		NULL,
+		"",
+		MEDIA_OCI_INDEX,
+		MEDIA_DOCKER_LIST,
+		MEDIA_OCI_MANIFEST,
+		MEDIA_DOCKER_MANIFEST,
+		"application/json",
+		"application/vnd.oci.image.manifest.v1+json; charset=utf-8",
 	};
 	struct registry_manifest m;
 	struct imageconfig c, copy;
 	struct imageconfig_platform p;
 	bool has_p;
 	char err[512] = "";
-	enum image_error rc = registry_manifest_parse((const char *)data, size, content_types[pick % 8], &m,
-					     err, sizeof(err));
+	enum image_error rc = registry_manifest_parse(
+		(const char *)data, size, content_types[pick % 8], &m, err, sizeof(err));
 
 	if (rc == IMAGE_OK) {
 		if (registry_manifest_is_index(&m)) {
 			CHECK(m.n_entries <= MANIFEST_MAX_ENTRIES);
 			for (size_t i = 0; i < m.n_entries; i++)
-				CHECK(imagedigest_valid(m.entries[i].digest, strlen(m.entries[i].digest)));
+				CHECK(imagedigest_valid(m.entries[i].digest,
+							strlen(m.entries[i].digest)));
 		} else {
 			CHECK(!strcmp(m.config.media_type, MEDIA_OCI_CONFIG) ||
 			      !strcmp(m.config.media_type, MEDIA_DOCKER_CONFIG));
@@ -192,7 +200,8 @@ static void fuzz_documents(const uint8_t *data, size_t size, uint8_t pick)
 		}
 		registry_manifest_free(&m);
 	} else {
-		CHECK(rc == IMAGE_ERR_MALFORMED || rc == IMAGE_ERR_UNSUPPORTED || rc == IMAGE_ERR_INTERNAL);
+		CHECK(rc == IMAGE_ERR_MALFORMED || rc == IMAGE_ERR_UNSUPPORTED ||
+		      rc == IMAGE_ERR_INTERNAL);
 		CHECK(m.entries == NULL && one_line(err, false));
 	}
 	if (imageconfig_parse((const char *)data, size, &c, &p, &has_p, err, sizeof(err)) != 0) {
@@ -261,11 +270,14 @@ static const char *const cmds[] = {"null", "[]", "[\"a\"]", "[\"b $(X)\"]"};
 static const char *const users[] = {"\"\"", "\"1000\"", "\"0:0\""};
 /* config platforms: none, then os/arch/variant */
 static const char *const cfg_platforms[][3] = {
-	{NULL, NULL, NULL}, {"linux", "amd64", NULL}, {"linux", "arm64", "v8"}, {"linux", "x86_64", NULL},
+	{NULL, NULL, NULL},
+	{"linux", "amd64", NULL},
+	{"linux", "arm64", "v8"},
+	{"linux", "x86_64", NULL},
 };
 /* descriptor platforms: none, ... */
 static const char *const desc_platforms[][3] = {
-	{NULL, NULL, NULL}, {"linux", "amd64", NULL}, {"linux", "arm64", NULL},
+	{NULL, NULL, NULL},       {"linux", "amd64", NULL},     {"linux", "arm64", NULL},
 	{"linux", "arm64", "v8"}, {"unknown", "unknown", NULL}, {"linux", "s390x", NULL},
 };
 static const char *const wanted[] = {"linux/amd64", "linux/arm64", "linux/s390x", "linux/arm/v7"};
@@ -279,7 +291,8 @@ static bool platform_is(const char *const p[3], const struct imageconfig_platfor
 {
 	struct imageconfig_platform q;
 
-	return p[0] && imageconfig_platform_set(&q, p[0], p[1], p[2]) == 0 && imageconfig_platform_equal(&q, want);
+	return p[0] && imageconfig_platform_set(&q, p[0], p[1], p[2]) == 0 &&
+		imageconfig_platform_equal(&q, want);
 }
 
 /* What the rules say the resolution gives: the error kind, or IMAGE_OK
@@ -293,8 +306,9 @@ static enum image_error model(const struct entry_model *e, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		bool runnable = !e[i].attestation && e[i].desc_platform != 4;
 
-		if (runnable && (e[i].desc_platform == 0 ||
-				 platform_is(desc_platforms[e[i].desc_platform], want)))
+		if (runnable &&
+		    (e[i].desc_platform == 0 ||
+		     platform_is(desc_platforms[e[i].desc_platform], want)))
 			may_match = true;
 	}
 	if (!may_match)
@@ -317,8 +331,9 @@ static enum image_error model(const struct entry_model *e, size_t n,
 			have_first = true;
 			first = i;
 		}
-		if (!found && (x->desc_platform ? platform_is(desc_platforms[x->desc_platform], want)
-						: platform_is(cfg_platforms[x->cfg_platform], want))) {
+		if (!found &&
+		    (x->desc_platform ? platform_is(desc_platforms[x->desc_platform], want) :
+					platform_is(cfg_platforms[x->cfg_platform], want))) {
 			found = true;
 			*selected = i;
 		}
@@ -343,7 +358,8 @@ static void fuzz_resolve(const uint8_t *d, size_t size)
 	struct store s = {.n = 0};
 	struct entry_model e[ENTRIES_MAX];
 	char index[8192];
-	size_t used = (size_t)snprintf(index, sizeof(index), "{\"schemaVersion\":2,\"mediaType\":\"%s\",\"manifests\":[",
+	size_t used = (size_t)snprintf(index, sizeof(index),
+				       "{\"schemaVersion\":2,\"mediaType\":\"%s\",\"manifests\":[",
 				       MEDIA_OCI_INDEX);
 	size_t n = size > 0 ? d[0] % (ENTRIES_MAX + 1) : 0, pos = 1, selected = 0;
 	struct imageconfig_platform want;
@@ -352,7 +368,8 @@ static void fuzz_resolve(const uint8_t *d, size_t size)
 	char err[512] = "", manifest_digests[ENTRIES_MAX][IMAGE_DIGEST_MAX + 1];
 	enum image_error rc, expected;
 
-	CHECK(imageconfig_platform_parse(wanted[size > 1 ? d[1] % 4 : 0], &want, err, sizeof(err)) == 0);
+	CHECK(imageconfig_platform_parse(wanted[size > 1 ? d[1] % 4 : 0], &want, err,
+					 sizeof(err)) == 0);
 	pos = 2;
 	for (size_t i = 0; i < n; i++, pos += 4) {
 		uint8_t b0 = pos < size ? d[pos] : 0, b1 = pos + 1 < size ? d[pos + 1] : 0;
@@ -362,35 +379,46 @@ static void fuzz_resolve(const uint8_t *d, size_t size)
 		const char *config_digest;
 
 		e[i] = (struct entry_model){
-			.ep = b0 % 4, .cmd = (b0 >> 2) % 4, .user = (b0 >> 4) % 3,
-			.cfg_platform = b1 % 4, .desc_platform = (b1 >> 2) % 6,
-			.attestation = b2 & 1, .garbage = (b2 & 0x0e) == 0x0e,
+			.ep = b0 % 4,
+			.cmd = (b0 >> 2) % 4,
+			.user = (b0 >> 4) % 3,
+			.cfg_platform = b1 % 4,
+			.desc_platform = (b1 >> 2) % 6,
+			.attestation = b2 & 1,
+			.garbage = (b2 & 0x0e) == 0x0e,
 		};
 		(void)b3;
 		cp = cfg_platforms[e[i].cfg_platform];
 		if (e[i].garbage)
 			config = printf_alloc("{\"config\":{\"Cmd\":[%u]}}", b3);
 		else
-			config = printf_alloc("{%s%s%s%s%s%s%s\"config\":{\"Entrypoint\":%s,\"Cmd\":%s,\"User\":%s}}",
-					      cp[0] ? "\"os\":\"" : "", cp[0] ? cp[0] : "", cp[0] ? "\",\"architecture\":\"" : "",
-					      cp[0] ? cp[1] : "", cp[0] ? "\"," : "",
-					      cp[2] ? "\"variant\":\"v8\"," : "", "",
-					      entrypoints[e[i].ep], cmds[e[i].cmd], users[e[i].user]);
+			config = printf_alloc(
+				"{%s%s%s%s%s%s%s\"config\":{\"Entrypoint\":%s,\"Cmd\":%s,\"User\":%s}}",
+				cp[0] ? "\"os\":\"" : "", cp[0] ? cp[0] : "",
+				cp[0] ? "\",\"architecture\":\"" : "", cp[0] ? cp[1] : "",
+				cp[0] ? "\"," : "", cp[2] ? "\"variant\":\"v8\"," : "", "",
+				entrypoints[e[i].ep], cmds[e[i].cmd], users[e[i].user]);
 		config_digest = add_blob(&s, config);
-		manifest = printf_alloc("{\"schemaVersion\":2,\"mediaType\":\"%s\",\"config\":{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":%zu},\"layers\":[]}",
-					MEDIA_OCI_MANIFEST, MEDIA_OCI_CONFIG, config_digest, strlen(config));
-		snprintf(manifest_digests[i], sizeof(manifest_digests[i]), "%s", add_blob(&s, manifest));
+		manifest = printf_alloc(
+			"{\"schemaVersion\":2,\"mediaType\":\"%s\",\"config\":{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":%zu},\"layers\":[]}",
+			MEDIA_OCI_MANIFEST, MEDIA_OCI_CONFIG, config_digest, strlen(config));
+		snprintf(manifest_digests[i], sizeof(manifest_digests[i]), "%s",
+			 add_blob(&s, manifest));
 		if (e[i].desc_platform) {
 			const char *const *dp = desc_platforms[e[i].desc_platform];
 
-			platform = printf_alloc(",\"platform\":{\"os\":\"%s\",\"architecture\":\"%s\"%s%s%s}",
-						dp[0], dp[1], dp[2] ? ",\"variant\":\"" : "", dp[2] ? dp[2] : "",
-						dp[2] ? "\"" : "");
+			platform = printf_alloc(
+				",\"platform\":{\"os\":\"%s\",\"architecture\":\"%s\"%s%s%s}",
+				dp[0], dp[1], dp[2] ? ",\"variant\":\"" : "", dp[2] ? dp[2] : "",
+				dp[2] ? "\"" : "");
 		}
-		entry = printf_alloc("%s{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":%zu%s%s}",
-				     i ? "," : "", MEDIA_OCI_MANIFEST, manifest_digests[i], strlen(manifest),
-				     platform ? platform : "",
-				     e[i].attestation ? ",\"annotations\":{\"vnd.docker.reference.type\":\"attestation-manifest\"}" : "");
+		entry = printf_alloc(
+			"%s{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":%zu%s%s}", i ? "," : "",
+			MEDIA_OCI_MANIFEST, manifest_digests[i], strlen(manifest),
+			platform ? platform : "",
+			e[i].attestation ?
+				",\"annotations\":{\"vnd.docker.reference.type\":\"attestation-manifest\"}" :
+				"");
 		CHECK(used + strlen(entry) + 8 < sizeof(index));
 		memcpy(index + used, entry, strlen(entry) + 1);
 		used += strlen(entry);
@@ -398,8 +426,8 @@ static void fuzz_resolve(const uint8_t *d, size_t size)
 		free(entry);
 	}
 	memcpy(index + used, "]}", 3);
-	rc = registry_manifest_resolve("r.test/x", index, strlen(index), NULL, NULL, &want, &src, &out, err,
-			      sizeof(err));
+	rc = registry_manifest_resolve("r.test/x", index, strlen(index), NULL, NULL, &want, &src,
+				       &out, err, sizeof(err));
 	expected = model(e, n, &want, &selected);
 	if (rc != expected) {
 		fprintf(stderr, "index %s\nwant %s: got %s (%s), model %s\n", index,
@@ -409,7 +437,10 @@ static void fuzz_resolve(const uint8_t *d, size_t size)
 	}
 	if (rc == IMAGE_OK) {
 		CHECK(strcmp(out.manifest_digest, manifest_digests[selected]) == 0);
-		CHECK(out.n_entrypoint == (e[selected].ep == 3 ? 2u : e[selected].ep == 2 ? 1u : 0u));
+		CHECK(out.n_entrypoint ==
+		      (e[selected].ep == 3         ? 2u :
+			       e[selected].ep == 2 ? 1u :
+						     0u));
 		CHECK(out.has_cmd == (e[selected].cmd != 0));
 		CHECK(strncmp(out.digest_ref, "r.test/x@sha256:", 16) == 0);
 		imageconfig_free(&out);
@@ -432,7 +463,8 @@ static void fuzz_docker_config(const uint8_t *data, size_t size)
 		return;
 	}
 	for (size_t i = 0; i < c.n; i++) {
-		const struct registry_credential *found = registry_auth_config_find(&c, c.creds[i].host);
+		const struct registry_credential *found =
+			registry_auth_config_find(&c, c.creds[i].host);
 
 		CHECK(c.creds[i].host[0] && c.creds[i].username[0]);
 		CHECK(!strchr(c.creds[i].username, ':'));
@@ -447,12 +479,14 @@ static void fuzz_token(const uint8_t *data, size_t size)
 	char *token = NULL, err[512] = "";
 	long expires = 0;
 
-	if (registry_auth_token_parse((const char *)data, size, &token, &expires, err, sizeof(err)) != 0) {
+	if (registry_auth_token_parse((const char *)data, size, &token, &expires, err,
+				      sizeof(err)) != 0) {
 		CHECK(token == NULL && one_line(err, false));
 		return;
 	}
 	CHECK(token[0] && strlen(token) <= AUTH_TOKEN_MAX);
-	CHECK(strspn(token, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~+/=") ==
+	CHECK(strspn(token,
+		     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~+/=") ==
 	      strlen(token));
 	CHECK(expires >= 60 && expires <= 86400);
 	free(token);
@@ -497,12 +531,15 @@ static void fuzz_argv(const char *text, size_t len, uint8_t shape)
 	{
 		struct imageargv_pod pod = {parts[0], counts[0], parts[1], counts[1]};
 		struct imageconfig img = {
-			.entrypoint = (char **)parts[2], .n_entrypoint = counts[2],
-			.cmd = (char **)parts[3], .n_cmd = counts[3],
+			.entrypoint = (char **)parts[2],
+			.n_entrypoint = counts[2],
+			.cmd = (char **)parts[3],
+			.n_cmd = counts[3],
 		};
 		char err[256];
 		int rc = kubernetes_argv(&pod, &img, &eff);
-		int wrc = imageargv_wrap(prefix, 2, &pod, &img, &cmd, &args, &set_args, err, sizeof(err));
+		int wrc = imageargv_wrap(prefix, 2, &pod, &img, &cmd, &args, &set_args, err,
+					 sizeof(err));
 
 		CHECK(rc == wrc);
 		if (rc != 0)
@@ -512,7 +549,8 @@ static void fuzz_argv(const char *text, size_t len, uint8_t shape)
 		for (size_t i = 0; i < (set_args ? args.n : counts[1]); i++)
 			push_expanded(&ran, set_args ? args.v[i] : parts[1][i]);
 		/* the unwrapped pod: its own values expanded, the image's not */
-		CHECK(image_strv_push(&want, prefix[0]) == 0 && image_strv_push(&want, prefix[1]) == 0);
+		CHECK(image_strv_push(&want, prefix[0]) == 0 &&
+		      image_strv_push(&want, prefix[1]) == 0);
 		if (counts[0] > 0) {
 			for (size_t i = 0; i < eff.n; i++)
 				push_expanded(&want, eff.v[i]);
@@ -580,14 +618,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text, data + 2, size - 2);
 	text[size - 2] = '\0';
 	switch (mode) {
-	case 0: fuzz_ref(text); break;
-	case 1: fuzz_challenge(text); break;
-	case 2: fuzz_documents(data + 2, size - 2, data[1]); break;
-	case 3: fuzz_resolve(data + 1, size - 1); break;
-	case 4: fuzz_docker_config(data + 2, size - 2); break;
-	case 5: fuzz_token(data + 2, size - 2); break;
-	case 6: fuzz_argv(text, size - 2, data[1]); break;
-	default: fuzz_user_platform(text); break;
+	case 0:
+		fuzz_ref(text);
+		break;
+	case 1:
+		fuzz_challenge(text);
+		break;
+	case 2:
+		fuzz_documents(data + 2, size - 2, data[1]);
+		break;
+	case 3:
+		fuzz_resolve(data + 1, size - 1);
+		break;
+	case 4:
+		fuzz_docker_config(data + 2, size - 2);
+		break;
+	case 5:
+		fuzz_token(data + 2, size - 2);
+		break;
+	case 6:
+		fuzz_argv(text, size - 2, data[1]);
+		break;
+	default:
+		fuzz_user_platform(text);
+		break;
 	}
 	free(text);
 	return 0;

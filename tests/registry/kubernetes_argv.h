@@ -23,20 +23,21 @@ static inline int kubernetes_argv_push(struct image_strv *out, const char *const
 static inline int kubernetes_argv(const struct imageargv_pod *pod, const struct imageconfig *img,
 				  struct image_strv *out)
 {
-	size_t n_entrypoint = img->n_entrypoint == 1 && img->entrypoint[0][0] == '\0' ?
-		0 : img->n_entrypoint;
+	size_t n_entrypoint =
+		img->n_entrypoint == 1 && img->entrypoint[0][0] == '\0' ? 0 : img->n_entrypoint;
 	int rc;
 
 	out->v = NULL;
 	out->n = 0;
 	if (pod->n_command > 0)
 		rc = kubernetes_argv_push(out, pod->command, pod->n_command) ||
-		     kubernetes_argv_push(out, pod->args, pod->n_args);
+			kubernetes_argv_push(out, pod->args, pod->n_args);
 	else
-		rc = kubernetes_argv_push(out, (const char *const *)img->entrypoint, n_entrypoint) ||
-		     (pod->n_args > 0 ?
-			      kubernetes_argv_push(out, pod->args, pod->n_args) :
-			      kubernetes_argv_push(out, (const char *const *)img->cmd, img->n_cmd));
+		rc = kubernetes_argv_push(out, (const char *const *)img->entrypoint,
+					  n_entrypoint) ||
+			(pod->n_args > 0 ? kubernetes_argv_push(out, pod->args, pod->n_args) :
+					   kubernetes_argv_push(out, (const char *const *)img->cmd,
+								img->n_cmd));
 	if (rc != 0 || out->n == 0) {
 		image_strv_free(out);
 		return -1;

@@ -49,7 +49,7 @@ static void test_image_counters(void **state)
 	m.lookups[IMAGE_ERR_NOT_ALLOWED] = 7;
 	m.hits_tag = 1;
 	m.registry_requests = 3;
-	m.latency_buckets[1] = 1; /* the second bucket, then cumulative */
+	m.latency_buckets[1] = 1;                     /* the second bucket, then cumulative */
 	m.latency_buckets[IMAGE_LATENCY_BUCKETS] = 1; /* over the last bound */
 	m.latency_count = 2;
 	m.latency_sum = 9.5;
@@ -81,10 +81,12 @@ static void test_webhook_counters(void **state)
 	metrics_http_error(413);
 	metrics_set_ready(1);
 	text = render(&m);
-	assert_true(has_line(text, P "admissions_total{operation=\"CREATE\",mode=\"audit\","
-				   "result=\"injected\"} 1"));
-	assert_true(has_line(text, P "admissions_total{operation=\"CREATE\",mode=\"audit\","
-				   "result=\"error\"} 1"));
+	assert_true(has_line(text,
+			     P "admissions_total{operation=\"CREATE\",mode=\"audit\","
+			       "result=\"injected\"} 1"));
+	assert_true(has_line(text,
+			     P "admissions_total{operation=\"CREATE\",mode=\"audit\","
+			       "result=\"error\"} 1"));
 	assert_true(has_line(text, P "admission_duration_seconds_bucket{le=\"0.005\"} 0"));
 	assert_true(has_line(text, P "admission_duration_seconds_bucket{le=\"0.025\"} 1"));
 	assert_true(has_line(text, P "admission_duration_seconds_bucket{le=\"+Inf\"} 2"));

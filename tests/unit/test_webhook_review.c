@@ -15,15 +15,20 @@
 #include "webhook/admission/review.h"
 #include "webhook_util.h"
 
-static const struct wh_settings settings = {
-	.image = "strict-groups:0.1.0", .image_pull_policy = "IfNotPresent",
-	.mode = WH_MODE_ENFORCE, .no_new_privs = true, .version = "0.1.0"};
+static const struct wh_settings settings = {.image = "strict-groups:0.1.0",
+					    .image_pull_policy = "IfNotPresent",
+					    .mode = WH_MODE_ENFORCE,
+					    .no_new_privs = true,
+					    .version = "0.1.0"};
 
-#define POD "{'apiVersion':'v1','kind':'Pod','metadata':{'generateName':'web-','namespace':'ns'}," \
+#define POD \
+	"{'apiVersion':'v1','kind':'Pod','metadata':{'generateName':'web-','namespace':'ns'}," \
 	"'spec':{'securityContext':{'runAsGroup':1000},'containers':[{'name':'a','image':'a','command':['a']}]}}"
-#define REQUEST(op, sub, extra) "{'apiVersion':'admission.k8s.io/v1','kind':'AdmissionReview'," \
+#define REQUEST(op, sub, extra) \
+	"{'apiVersion':'admission.k8s.io/v1','kind':'AdmissionReview'," \
 	"'request':{'uid':'705ab4f5-6393-11e8-b7cc-42010a800002','kind':{'group':'','version':'v1','kind':'Pod'}," \
-	"'resource':{'group':'','version':'v1','resource':'pods'},'subResource':'" sub "','namespace':'ns'," \
+	"'resource':{'group':'','version':'v1','resource':'pods'},'subResource':'" sub \
+	"','namespace':'ns'," \
 	"'operation':'" op "','object':" POD extra "}}"
 
 /* Runs the review on single-quoted JSON (or raw bytes when raw). */
@@ -45,7 +50,8 @@ static json_t *response_of(const struct wh_review *out)
 	json_t *r = json_loadb(out->body, out->body_len, 0, NULL);
 
 	assert_non_null(r);
-	assert_string_equal(json_string_value(json_object_get(r, "apiVersion")), "admission.k8s.io/v1");
+	assert_string_equal(json_string_value(json_object_get(r, "apiVersion")),
+			    "admission.k8s.io/v1");
 	assert_string_equal(json_string_value(json_object_get(r, "kind")), "AdmissionReview");
 	return r;
 }
@@ -135,9 +141,9 @@ static void test_denied_has_status(void **state)
 
 static void test_other_operations_skipped(void **state)
 {
-	static const char *const bodies[] = {
-		REQUEST("DELETE", "", ""), REQUEST("UPDATE", "", ""), REQUEST("CONNECT", "exec", ""),
-		REQUEST("UPDATE", "status", "")};
+	static const char *const bodies[] = {REQUEST("DELETE", "", ""), REQUEST("UPDATE", "", ""),
+					     REQUEST("CONNECT", "exec", ""),
+					     REQUEST("UPDATE", "status", "")};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
@@ -162,11 +168,13 @@ static void test_ephemeral_routed(void **state)
 
 	(void)state;
 	char body[4096];
-	const char *with = "'spec':{'ephemeralContainers':[{'name':'d','image':'d','command':['sh']}],";
+	const char *with =
+		"'spec':{'ephemeralContainers':[{'name':'d','image':'d','command':['sh']}],";
 	char *at;
 
 	/* The old pod was never injected: enforce refuses the new container. */
-	snprintf(body, sizeof(body), "%s", REQUEST("UPDATE", "ephemeralcontainers", ",'oldObject':" POD));
+	snprintf(body, sizeof(body), "%s",
+		 REQUEST("UPDATE", "ephemeralcontainers", ",'oldObject':" POD));
 	at = strstr(body, "'spec':{");
 	memmove(at + strlen(with), at + strlen("'spec':{"), strlen(at + strlen("'spec':{")) + 1);
 	memcpy(at, with, strlen(with));
@@ -189,8 +197,10 @@ static void test_wrong_kind_denied(void **state)
 	assert_int_equal(out.http_status, 200);
 	assert_int_equal(out.outcome, WH_DENIED);
 	r = response_of(&out);
-	assert_int_equal(json_integer_value(json_object_get(
-		json_object_get(json_object_get(r, "response"), "status"), "code")), 400);
+	assert_int_equal(
+		json_integer_value(json_object_get(
+			json_object_get(json_object_get(r, "response"), "status"), "code")),
+		400);
 	json_decref(r);
 	review_free(&out);
 }
@@ -212,16 +222,22 @@ static void test_bad_bodies(void **state)
 		 false, "not an admission.k8s.io/v1 AdmissionReview"},
 		{"{'apiVersion':'admission.k8s.io/v1','kind':'AdmissionRequest','request':{'uid':'u'}}",
 		 false, "not an admission.k8s.io/v1 AdmissionReview"},
-		{"{'apiVersion':'admission.k8s.io/v1','kind':'AdmissionReview'}", false, "no request"},
-		{"{'apiVersion':'admission.k8s.io/v1','kind':'AdmissionReview','request':{}}", false, "uid"},
-		{"{'apiVersion':'admission.k8s.io/v1','kind':'AdmissionReview','request':{'uid':''}}", false, "uid"},
-		{"{'apiVersion':'admission.k8s.io/v1','kind':'AdmissionReview','request':{'uid':7}}", false, "uid"},
+		{"{'apiVersion':'admission.k8s.io/v1','kind':'AdmissionReview'}", false,
+		 "no request"},
+		{"{'apiVersion':'admission.k8s.io/v1','kind':'AdmissionReview','request':{}}",
+		 false, "uid"},
+		{"{'apiVersion':'admission.k8s.io/v1','kind':'AdmissionReview','request':{'uid':''}}",
+		 false, "uid"},
+		{"{'apiVersion':'admission.k8s.io/v1','kind':'AdmissionReview','request':{'uid':7}}",
+		 false, "uid"},
 		{"{'apiVersion':'admission.k8s.io/v1','kind':'AdmissionReview','kind':'AdmissionReview','request':{'uid':'u'}}",
 		 false, "duplicate"},
 		{"{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":\"a\\u0000b\"}}",
 		 true, "not JSON"},
-		{"{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\"} trailing", true, "not JSON"},
-		{"{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"Admission\xff\"}", true, "not JSON"},
+		{"{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\"} trailing",
+		 true, "not JSON"},
+		{"{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"Admission\xff\"}", true,
+		 "not JSON"},
 	};
 
 	(void)state;
@@ -233,7 +249,8 @@ static void test_bad_bodies(void **state)
 			fail_msg("body %zu: status %d", i, out.http_status);
 		assert_string_equal(out.content_type, "text/plain; charset=utf-8");
 		if (!strstr(out.body, bad[i].reason))
-			fail_msg("body %zu: '%.*s' lacks '%s'", i, (int)out.body_len, out.body, bad[i].reason);
+			fail_msg("body %zu: '%.*s' lacks '%s'", i, (int)out.body_len, out.body,
+				 bad[i].reason);
 		assert_null(memchr(out.summary, '\n', strlen(out.summary)));
 		review_free(&out);
 	}
@@ -263,13 +280,14 @@ static void test_begin_images_finish(void **state)
 	assert_int_equal(review_begin(body, strlen(body), &p, &out), 0);
 	assert_null(out.body);
 	images = review_images(&p);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(images, 0), "image")), "a");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(images, 0), "image")),
+			    "a");
 	assert_int_equal(json_array_size(images), 1);
 	json_decref(images);
 	cfg.entrypoint = ep;
 	cfg.n_entrypoint = 1;
 	cfg.digest_ref = (char *)"docker.io/library/a@sha256:"
-		"0123456789012345678901234567890123456789012345678901234567890123";
+				 "0123456789012345678901234567890123456789012345678901234567890123";
 	assert_int_equal(review_finish(&s, &p, &found, 1, &out), 0);
 	assert_int_equal(out.outcome, WH_INJECTED);
 	assert_false(out.lookup_skipped);
@@ -283,12 +301,14 @@ static void test_begin_images_finish(void **state)
 	review_pending_free(&p);
 	assert_int_equal(out.outcome, WH_SKIPPED);
 	assert_true(out.lookup_skipped);
-	assert_non_null(strstr(out.summary, "skipped: an image lookup failed (a): admitted without strict-init"));
+	assert_non_null(strstr(
+		out.summary, "skipped: an image lookup failed (a): admitted without strict-init"));
 	r = response_of(&out);
 	resp = json_object_get(r, "response");
 	assert_true(json_is_true(json_object_get(resp, "allowed")));
-	assert_non_null(strstr(json_string_value(json_array_get(json_object_get(resp, "warnings"), 0)),
-			       "deadline passed: the pod is admitted without strict-init"));
+	assert_non_null(
+		strstr(json_string_value(json_array_get(json_object_get(resp, "warnings"), 0)),
+		       "deadline passed: the pod is admitted without strict-init"));
 	patch = decoded_patch(resp);
 	assert_int_equal(json_array_size(patch), 1);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(patch, 0), "path")),
@@ -310,10 +330,11 @@ static void test_duration(void **state)
 		const char *text;
 		double seconds; /* < 0: refused */
 	} cases[] = {
-		{"10s", 10}, {"30s", 30}, {"1s", 1}, {"0", 0}, {"1m0s", 60}, {"1m30s", 90},
-		{"500ms", 0.5}, {"1.5s", 1.5}, {"2h", 7200}, {"100us", 1e-4}, {"7ns", 7e-9},
-		{"", -1}, {"10", -1}, {"s", -1}, {"-1s", -1}, {"1x", -1}, {"10s ", -1},
-		{" 10s", -1}, {"25h", -1}, {"99999999999s", -1}, {".s", -1}, {"1..5s", -1},
+		{"10s", 10},   {"30s", 30},    {"1s", 1},     {"0", 0},     {"1m0s", 60},
+		{"1m30s", 90}, {"500ms", 0.5}, {"1.5s", 1.5}, {"2h", 7200}, {"100us", 1e-4},
+		{"7ns", 7e-9}, {"", -1},       {"10", -1},    {"s", -1},    {"-1s", -1},
+		{"1x", -1},    {"10s ", -1},   {" 10s", -1},  {"25h", -1},  {"99999999999s", -1},
+		{".s", -1},    {"1..5s", -1},
 	};
 
 	(void)state;
@@ -324,7 +345,8 @@ static void test_duration(void **state)
 		if (cases[i].seconds < 0) {
 			if (rc != -1)
 				fail_msg("'%s' accepted as %g", cases[i].text, got);
-		} else if (rc != 0 || got < cases[i].seconds * 0.999999 || got > cases[i].seconds * 1.000001) {
+		} else if (rc != 0 || got < cases[i].seconds * 0.999999 ||
+			   got > cases[i].seconds * 1.000001) {
 			fail_msg("'%s': %d, %g", cases[i].text, rc, got);
 		}
 	}
@@ -338,7 +360,8 @@ static void test_no_pod(void **state)
 	(void)state;
 	review("{'apiVersion':'admission.k8s.io/v1','kind':'AdmissionReview','request':{'uid':'u',"
 	       "'kind':{'group':'','version':'v1','kind':'Pod'},'resource':{'group':'','version':'v1',"
-	       "'resource':'pods'},'operation':'CREATE','object':[1]}}", false, &out);
+	       "'resource':'pods'},'operation':'CREATE','object':[1]}}",
+	       false, &out);
 	assert_int_equal(out.http_status, 200);
 	assert_int_equal(out.outcome, WH_DENIED);
 	assert_non_null(strstr(out.body, "\"code\":400"));

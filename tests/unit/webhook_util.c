@@ -210,7 +210,8 @@ int test_images_load(const json_t *spec, struct test_images *out)
 			char *text = blob ? json_dumps(blob, JSON_COMPACT) : NULL;
 			char err[256];
 			int rc = text ? imageconfig_parse(text, strlen(text), c, &platform,
-							   &has_platform, err, sizeof(err)) : -1;
+							  &has_platform, err, sizeof(err)) :
+					-1;
 
 			json_decref(blob);
 			free(text);

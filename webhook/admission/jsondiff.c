@@ -172,7 +172,8 @@ static int diff_arrays(json_t *ops, struct pointer *p, const json_t *from, const
 		for (size_t i = 0; i < added; i++) {
 			size_t mark = pointer_push_index(p, prefix + i);
 
-			if (mark == (size_t)-1 || add_op(ops, "add", p, json_array_get(to, prefix + i)) != 0)
+			if (mark == (size_t)-1 ||
+			    add_op(ops, "add", p, json_array_get(to, prefix + i)) != 0)
 				return -1;
 			pointer_pop(p, mark);
 		}

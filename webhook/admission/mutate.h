@@ -34,8 +34,8 @@
 
 #include <jansson.h>
 
-#include "webhook/image/imageconfig.h"
 #include "webhook/image/image.h"
+#include "webhook/image/imageconfig.h"
 
 #define WH_VOLUME "strict-groups"
 #define WH_MOUNT_PATH "/strict-groups"
@@ -69,8 +69,8 @@ struct wh_settings {
 struct wh_image_config {
 	const char *image;
 	const struct imageconfig *config; /* ENTRYPOINT, CMD, USER, digest_ref; NULL: failed */
-	enum image_error error;            /* why it failed (config NULL) */
-	const char *message;               /* one line naming the image and the reason */
+	enum image_error error;           /* why it failed (config NULL) */
+	const char *message;              /* one line naming the image and the reason */
 };
 
 enum wh_operation {
@@ -96,10 +96,10 @@ enum wh_outcome {
 
 struct wh_result {
 	enum wh_outcome outcome;
-	int code;          /* WH_DENIED: 403 (policy) or 400 (malformed pod) */
-	json_t *patch;     /* JSONPatch operations; empty unless WH_INJECTED */
-	json_t *warnings;  /* array of strings, maybe empty */
-	char *message;     /* why (denied, skipped); NULL otherwise */
+	int code;            /* WH_DENIED: 403 (policy) or 400 (malformed pod) */
+	json_t *patch;       /* JSONPatch operations; empty unless WH_INJECTED */
+	json_t *warnings;    /* array of strings, maybe empty */
+	char *message;       /* why (denied, skipped); NULL otherwise */
 	bool lookup_skipped; /* WH_SKIPPED because a lookup failed (--on-lookup-failure=skip) */
 };
 
@@ -107,7 +107,7 @@ struct wh_result {
  * out of memory (*res is then empty). Never fails on any input otherwise:
  * whatever the pod holds, the answer is an outcome. */
 int mutate_pod(const struct wh_settings *settings, const struct wh_request *req,
-	      struct wh_result *res);
+	       struct wh_result *res);
 void mutate_result_free(struct wh_result *res);
 
 /* The images of the containers a rewrite would wrap that set no command:

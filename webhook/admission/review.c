@@ -12,10 +12,11 @@
 
 const char *review_op_label_name(enum wh_op_label label)
 {
-	static const char *const names[WH_LABELS] = {
-		[WH_LABEL_CREATE] = "CREATE", [WH_LABEL_UPDATE] = "UPDATE",
-		[WH_LABEL_DELETE] = "DELETE", [WH_LABEL_CONNECT] = "CONNECT",
-		[WH_LABEL_OTHER] = "other"};
+	static const char *const names[WH_LABELS] = {[WH_LABEL_CREATE] = "CREATE",
+						     [WH_LABEL_UPDATE] = "UPDATE",
+						     [WH_LABEL_DELETE] = "DELETE",
+						     [WH_LABEL_CONNECT] = "CONNECT",
+						     [WH_LABEL_OTHER] = "other"};
 
 	return label < WH_LABELS ? names[label] : "other";
 }
@@ -120,16 +121,18 @@ static bool about_pods(const json_t *request)
 	const json_t *kind = json_object_get(request, "kind");
 	const json_t *resource = json_object_get(request, "resource");
 
-	return is(json_object_get(kind, "group"), "") && is(json_object_get(kind, "version"), "v1") &&
-	       is(json_object_get(kind, "kind"), "Pod") &&
-	       is(json_object_get(resource, "group"), "") &&
-	       is(json_object_get(resource, "version"), "v1") &&
-	       is(json_object_get(resource, "resource"), "pods");
+	return is(json_object_get(kind, "group"), "") &&
+		is(json_object_get(kind, "version"), "v1") &&
+		is(json_object_get(kind, "kind"), "Pod") &&
+		is(json_object_get(resource, "group"), "") &&
+		is(json_object_get(resource, "version"), "v1") &&
+		is(json_object_get(resource, "resource"), "pods");
 }
 
 static int answer(struct wh_review *out, const char *uid, const struct wh_result *res)
 {
-	json_t *response = json_pack("{s:s, s:b}", "uid", uid, "allowed", res->outcome != WH_DENIED);
+	json_t *response =
+		json_pack("{s:s, s:b}", "uid", uid, "allowed", res->outcome != WH_DENIED);
 	json_t *review;
 	char *text;
 
@@ -138,7 +141,8 @@ static int answer(struct wh_review *out, const char *uid, const struct wh_result
 	if (json_array_size(res->patch)) {
 		char *b64 = base64(res->patch);
 
-		if (!b64 || json_object_set_new(response, "patchType", json_string("JSONPatch")) != 0 ||
+		if (!b64 ||
+		    json_object_set_new(response, "patchType", json_string("JSONPatch")) != 0 ||
 		    json_object_set_new(response, "patch", json_string(b64)) != 0) {
 			free(b64);
 			json_decref(response);
@@ -195,7 +199,10 @@ static void summarise(struct wh_review *out, const json_t *request, const struct
 
 	snprintf(out->summary, sizeof(out->summary), "%s pods%s%s %s/%s%s: %s%s%.300s",
 		 review_op_label_name(out->operation), sub && *sub ? "/" : "", sub ? sub : "",
-		 ns ? ns : "", name && *name ? name : generate ? generate : "",
+		 ns ? ns : "",
+		 name && *name    ? name :
+			 generate ? generate :
+				    "",
 		 name && *name ? "" : "*", mutate_outcome_name(res->outcome),
 		 res->message ? ": " : "", res->message ? res->message : "");
 	text_one_line(out->summary);
@@ -244,8 +251,8 @@ int review_begin(const char *body, size_t len, struct wh_pending *p, struct wh_r
 		p->what = WH_PENDING_MUTATE;
 		p->req.op = WH_OP_CREATE;
 		p->req.pod = json_object_get(request, "object");
-	} else if (out->operation == WH_LABEL_UPDATE && is(json_object_get(request, "subResource"),
-							   "ephemeralcontainers")) {
+	} else if (out->operation == WH_LABEL_UPDATE &&
+		   is(json_object_get(request, "subResource"), "ephemeralcontainers")) {
 		p->what = WH_PENDING_MUTATE;
 		p->req.op = WH_OP_EPHEMERAL;
 		p->req.pod = json_object_get(request, "object");
@@ -260,7 +267,7 @@ json_t *review_images(const struct wh_pending *p)
 }
 
 int review_finish(const struct wh_settings *settings, struct wh_pending *p,
-		     const struct wh_image_config *images, size_t n_images, struct wh_review *out)
+		  const struct wh_image_config *images, size_t n_images, struct wh_review *out)
 {
 	const json_t *request = json_object_get(p->review, "request");
 	struct wh_result res = {0};
@@ -268,7 +275,8 @@ int review_finish(const struct wh_settings *settings, struct wh_pending *p,
 
 	switch (p->what) {
 	case WH_PENDING_NOT_PODS:
-		rc = leave(&res, WH_DENIED, 400, "strict-groups-webhook handles v1 pods only: check "
+		rc = leave(&res, WH_DENIED, 400,
+			   "strict-groups-webhook handles v1 pods only: check "
 			   "the MutatingWebhookConfiguration's rules");
 		break;
 	case WH_PENDING_MUTATE:
@@ -278,7 +286,8 @@ int review_finish(const struct wh_settings *settings, struct wh_pending *p,
 		break;
 	case WH_PENDING_OTHER:
 	default:
-		rc = leave(&res, WH_SKIPPED, 0, "only pod creation and new ephemeral containers are rewritten");
+		rc = leave(&res, WH_SKIPPED, 0,
+			   "only pod creation and new ephemeral containers are rewritten");
 		break;
 	}
 	if (rc == 0) {

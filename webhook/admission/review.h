@@ -17,8 +17,14 @@
 #include "mutate.h"
 
 /* Metrics labels for request.operation. */
-enum wh_op_label { WH_LABEL_CREATE, WH_LABEL_UPDATE, WH_LABEL_DELETE, WH_LABEL_CONNECT,
-		   WH_LABEL_OTHER, WH_LABELS };
+enum wh_op_label {
+	WH_LABEL_CREATE,
+	WH_LABEL_UPDATE,
+	WH_LABEL_DELETE,
+	WH_LABEL_CONNECT,
+	WH_LABEL_OTHER,
+	WH_LABELS
+};
 
 #define WH_ERROR WH_OUTCOMES /* outcome of a body that is no AdmissionReview */
 
@@ -27,18 +33,18 @@ struct wh_review {
 	const char *content_type; /* of body */
 	char *body;               /* malloc'ed; not NUL-terminated necessarily */
 	size_t body_len;
-	int outcome;              /* enum wh_outcome, or WH_ERROR */
+	int outcome; /* enum wh_outcome, or WH_ERROR */
 	enum wh_op_label operation;
-	bool lookup_skipped;      /* admitted unchanged: a lookup failed (--on-lookup-failure=skip) */
-	char summary[512];        /* one printable line for the log */
+	bool lookup_skipped; /* admitted unchanged: a lookup failed (--on-lookup-failure=skip) */
+	char summary[512];   /* one printable line for the log */
 };
 
 /* A review read and not answered yet. */
 struct wh_pending {
-	json_t *review;         /* the parsed body (owned) */
+	json_t *review; /* the parsed body (owned) */
 	const char *uid;
 	enum { WH_PENDING_MUTATE, WH_PENDING_NOT_PODS, WH_PENDING_OTHER } what;
-	struct wh_request req;  /* what mutate_pod gets (images filled by finish) */
+	struct wh_request req; /* what mutate_pod gets (images filled by finish) */
 };
 
 /* Reads a review. Returns 0, either with out->body set (not a review: a
@@ -48,7 +54,7 @@ int review_begin(const char *body, size_t len, struct wh_pending *p, struct wh_r
 json_t *review_images(const struct wh_pending *p);
 /* The answer, given the lookups of those images. 0, or -1 when out of memory. */
 int review_finish(const struct wh_settings *settings, struct wh_pending *p,
-		     const struct wh_image_config *images, size_t n_images, struct wh_review *out);
+		  const struct wh_image_config *images, size_t n_images, struct wh_review *out);
 void review_pending_free(struct wh_pending *p);
 
 void review_free(struct wh_review *out);

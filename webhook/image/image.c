@@ -88,8 +88,7 @@ int image_strv_copy(struct image_strv *dst, const char *const *src, size_t n)
 	return 0;
 }
 
-bool image_strv_equal(const char *const *a, size_t na, const char *const *b,
-		      size_t nb)
+bool image_strv_equal(const char *const *a, size_t na, const char *const *b, size_t nb)
 {
 	if (na != nb)
 		return false;

@@ -12,12 +12,11 @@ static size_t entrypoint_count(const struct imageconfig *img)
 	return img->n_entrypoint;
 }
 
-static int push_all(struct image_strv *dst, const char *const *v, size_t n,
-		    bool escape)
+static int push_all(struct image_strv *dst, const char *const *v, size_t n, bool escape)
 {
 	for (size_t i = 0; i < n; i++) {
-		int rc = escape ? image_strv_push_owned(dst, imageargv_escape_for_kubelet(v[i]))
-				: image_strv_push(dst, v[i]);
+		int rc = escape ? image_strv_push_owned(dst, imageargv_escape_for_kubelet(v[i])) :
+				  image_strv_push(dst, v[i]);
 
 		if (rc != 0)
 			return -1;
@@ -27,13 +26,13 @@ static int push_all(struct image_strv *dst, const char *const *v, size_t n,
 
 static int no_command(char *err, size_t errlen)
 {
-	image_errf(err, errlen,
-		   "no command specified: the pod sets no command or args and the image has no ENTRYPOINT or CMD");
+	image_errf(
+		err, errlen,
+		"no command specified: the pod sets no command or args and the image has no ENTRYPOINT or CMD");
 	return -1;
 }
 
-static int out_of_memory(struct image_strv *a, struct image_strv *b, char *err,
-			 size_t errlen)
+static int out_of_memory(struct image_strv *a, struct image_strv *b, char *err, size_t errlen)
 {
 	image_strv_free(a);
 	if (b)
@@ -45,7 +44,7 @@ static int out_of_memory(struct image_strv *a, struct image_strv *b, char *err,
 bool imageargv_runs_something(const struct imageargv_pod *pod, const struct imageconfig *img)
 {
 	return pod->n_command > 0 || pod->n_args > 0 ||
-	       (img && (entrypoint_count(img) > 0 || img->n_cmd > 0));
+		(img && (entrypoint_count(img) > 0 || img->n_cmd > 0));
 }
 
 char *imageargv_escape_for_kubelet(const char *s)
@@ -67,10 +66,9 @@ char *imageargv_escape_for_kubelet(const char *s)
 	return out;
 }
 
-int imageargv_wrap(const char *const *prefix, size_t n_prefix,
-		    const struct imageargv_pod *pod, const struct imageconfig *img,
-		    struct image_strv *command_out, struct image_strv *args_out,
-		    bool *set_args, char *err, size_t errlen)
+int imageargv_wrap(const char *const *prefix, size_t n_prefix, const struct imageargv_pod *pod,
+		   const struct imageconfig *img, struct image_strv *command_out,
+		   struct image_strv *args_out, bool *set_args, char *err, size_t errlen)
 {
 	command_out->v = NULL;
 	command_out->n = 0;
@@ -93,8 +91,8 @@ int imageargv_wrap(const char *const *prefix, size_t n_prefix,
 		image_strv_free(command_out);
 		return no_command(err, errlen);
 	}
-	if (push_all(command_out, (const char *const *)img->entrypoint,
-		     entrypoint_count(img), true) != 0)
+	if (push_all(command_out, (const char *const *)img->entrypoint, entrypoint_count(img),
+		     true) != 0)
 		return out_of_memory(command_out, NULL, err, errlen);
 	if (pod->n_args == 0 && img->n_cmd > 0) {
 		if (push_all(args_out, (const char *const *)img->cmd, img->n_cmd, true) != 0)

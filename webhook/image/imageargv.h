@@ -23,8 +23,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "imageconfig.h"
 #include "image.h"
+#include "imageconfig.h"
 
 /* A container's command and args as the pod sets them (n == 0: unset). */
 struct imageargv_pod {
@@ -51,9 +51,8 @@ char *imageargv_escape_for_kubelet(const char *s);
  * is copied as it is. *set_args says whether args_out replaces the pod's
  * args (false: keep the pod's args, or none). img may be NULL only when
  * the pod sets a command. 0, or -1 with a reason. */
-int imageargv_wrap(const char *const *prefix, size_t n_prefix,
-		    const struct imageargv_pod *pod, const struct imageconfig *img,
-		    struct image_strv *command_out, struct image_strv *args_out,
-		    bool *set_args, char *err, size_t errlen);
+int imageargv_wrap(const char *const *prefix, size_t n_prefix, const struct imageargv_pod *pod,
+		   const struct imageconfig *img, struct image_strv *command_out,
+		   struct image_strv *args_out, bool *set_args, char *err, size_t errlen);
 
 #endif

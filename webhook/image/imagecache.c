@@ -44,16 +44,14 @@ struct imagecache {
 
 /* ---- the registry, as a fetcher ------------------------------------------- */
 
-static enum image_error client_resolve(void *ctx, const struct imageref *ref,
-				       uint64_t deadline_ns, struct imageconfig *out,
-				       char *err, size_t errlen)
+static enum image_error client_resolve(void *ctx, const struct imageref *ref, uint64_t deadline_ns,
+				       struct imageconfig *out, char *err, size_t errlen)
 {
 	return registry_resolve(ctx, ref, deadline_ns, out, err, errlen);
 }
 
-static enum image_error client_head(void *ctx, const struct imageref *ref,
-				    uint64_t deadline_ns, char digest[IMAGE_DIGEST_MAX + 1],
-				    char *err, size_t errlen)
+static enum image_error client_head(void *ctx, const struct imageref *ref, uint64_t deadline_ns,
+				    char digest[IMAGE_DIGEST_MAX + 1], char *err, size_t errlen)
 {
 	return registry_head_tag(ctx, ref, deadline_ns, digest, err, errlen);
 }
@@ -65,8 +63,7 @@ static uint64_t seconds_ns(double s)
 	return (uint64_t)(s * 1e9);
 }
 
-struct imagecache *imagecache_new(const struct imagecache_options *o, char *err,
-				    size_t errlen)
+struct imagecache *imagecache_new(const struct imagecache_options *o, char *err, size_t errlen)
 {
 	struct imagecache *c = calloc(1, sizeof(*c));
 	pthread_condattr_t attr;
@@ -150,10 +147,18 @@ static void count(struct imagecache *c, enum counter what)
 {
 	pthread_mutex_lock(&c->metrics_lock);
 	switch (what) {
-	case HIT_DIGEST: c->m.hits_digest++; break;
-	case HIT_TAG: c->m.hits_tag++; break;
-	case HIT_REVALIDATED: c->m.hits_revalidated++; break;
-	case COALESCED: c->m.coalesced++; break;
+	case HIT_DIGEST:
+		c->m.hits_digest++;
+		break;
+	case HIT_TAG:
+		c->m.hits_tag++;
+		break;
+	case HIT_REVALIDATED:
+		c->m.hits_revalidated++;
+		break;
+	case COALESCED:
+		c->m.coalesced++;
+		break;
 	}
 	pthread_mutex_unlock(&c->metrics_lock);
 }
@@ -201,9 +206,8 @@ void imagecache_get_counters(struct imagecache *c, struct imagecache_counters *o
 
 /* The leader's work: the registry, then the tables. */
 static enum image_error leader_lookup(struct imagecache *c, const struct imageref *ref,
-				      const char *name, const char *tag_key,
-				      uint64_t deadline, struct imageconfig *res,
-				      char *err, size_t errlen)
+				      const char *name, const char *tag_key, uint64_t deadline,
+				      struct imageconfig *res, char *err, size_t errlen)
 {
 	uint64_t start = registry_now_ns();
 	bool known = false, fresh;
@@ -228,7 +232,8 @@ static enum image_error leader_lookup(struct imagecache *c, const struct imagere
 			pthread_mutex_lock(&c->lock);
 			cached = imagestore_get_digest(c->store, key);
 			if (cached) {
-				rc = imageconfig_copy(res, cached) == 0 ? IMAGE_OK : IMAGE_ERR_INTERNAL;
+				rc = imageconfig_copy(res, cached) == 0 ? IMAGE_OK :
+									  IMAGE_ERR_INTERNAL;
 				(void)imagestore_put_tag(c->store, tag_key, key, registry_now_ns());
 			}
 			pthread_mutex_unlock(&c->lock);
@@ -273,8 +278,8 @@ static void flight_unlink(struct imagecache *c, struct flight *f)
 		*p = f->next;
 }
 
-static enum image_error copy_result(const struct flight *f, struct imageconfig *out,
-				    char *err, size_t errlen)
+static enum image_error copy_result(const struct flight *f, struct imageconfig *out, char *err,
+				    size_t errlen)
 {
 	if (f->rc != IMAGE_OK) {
 		image_errf(err, errlen, "%s", f->err);
@@ -289,9 +294,9 @@ static enum image_error copy_result(const struct flight *f, struct imageconfig *
 
 /* The registry round trip for key, or a share of the one under way. */
 static enum image_error run_flight(struct imagecache *c, const char *key,
-				   const struct imageref *ref, const char *name,
-				   bool is_tag, uint64_t deadline, struct imageconfig *out,
-				   char *err, size_t errlen)
+				   const struct imageref *ref, const char *name, bool is_tag,
+				   uint64_t deadline, struct imageconfig *out, char *err,
+				   size_t errlen)
 {
 	struct flight *f;
 	enum image_error rc;
@@ -314,7 +319,8 @@ static enum image_error run_flight(struct imagecache *c, const char *key,
 		if (f->done) {
 			rc = copy_result(f, out, err, errlen);
 		} else {
-			image_errf(err, errlen, "%s: the lookup's deadline passed (waiting for the registry)",
+			image_errf(err, errlen,
+				   "%s: the lookup's deadline passed (waiting for the registry)",
 				   key);
 			rc = IMAGE_ERR_TIMEOUT;
 		}
@@ -352,13 +358,13 @@ static enum image_error run_flight(struct imagecache *c, const char *key,
 static bool registry_allowed(const struct imagecache *c, const struct imageref *ref)
 {
 	return c->allow.n == 0 ||
-	       imageref_allowed(ref->domain, (const char *const *)c->allow.v, c->allow.n);
+		imageref_allowed(ref->domain, (const char *const *)c->allow.v, c->allow.n);
 }
 
 /* A hit in the tables: a digest, or a tag within its TTL naming a cached
  * digest. */
-static bool cache_hit(struct imagecache *c, const char *key, bool is_tag,
-		      struct imageconfig *out, enum image_error *rc)
+static bool cache_hit(struct imagecache *c, const char *key, bool is_tag, struct imageconfig *out,
+		      enum image_error *rc)
 {
 	const struct imageconfig *cfg = NULL;
 	char digest_key[IMAGEREF_TEXT_MAX + 1];
@@ -368,7 +374,8 @@ static bool cache_hit(struct imagecache *c, const char *key, bool is_tag,
 	if (!is_tag)
 		cfg = imagestore_get_digest(c->store, key);
 	else if (imagestore_get_tag(c->store, key, registry_now_ns(), c->ttl_ns, digest_key,
-				    sizeof(digest_key), &fresh) == 0 && fresh)
+				    sizeof(digest_key), &fresh) == 0 &&
+		 fresh)
 		cfg = imagestore_get_digest(c->store, digest_key);
 	if (cfg)
 		*rc = imageconfig_copy(out, cfg) == 0 ? IMAGE_OK : IMAGE_ERR_INTERNAL;
@@ -377,8 +384,8 @@ static bool cache_hit(struct imagecache *c, const char *key, bool is_tag,
 }
 
 enum image_error imagecache_lookup_until(struct imagecache *c, const char *text, bool always,
-				    uint64_t deadline, struct imageconfig *out,
-				    char *err, size_t errlen)
+					 uint64_t deadline, struct imageconfig *out, char *err,
+					 size_t errlen)
 {
 	struct imageref ref;
 	char name[IMAGEREF_TEXT_MAX + 1], key[IMAGEREF_TEXT_MAX + 1];
@@ -391,8 +398,10 @@ enum image_error imagecache_lookup_until(struct imagecache *c, const char *text,
 		return IMAGE_ERR_REFERENCE;
 	}
 	if (!registry_allowed(c, &ref)) {
-		image_errf(err, errlen, "image \"%.300s\": its registry %s is not in --registry-allow "
-			   "(not looked up)", text, ref.domain);
+		image_errf(err, errlen,
+			   "image \"%.300s\": its registry %s is not in --registry-allow "
+			   "(not looked up)",
+			   text, ref.domain);
 		count_result(c, IMAGE_ERR_NOT_ALLOWED);
 		return IMAGE_ERR_NOT_ALLOWED;
 	}
@@ -415,7 +424,7 @@ enum image_error imagecache_lookup_until(struct imagecache *c, const char *text,
 }
 
 bool imagecache_lookup_cached(struct imagecache *c, const char *text, bool always,
-			 struct imageconfig *out)
+			      struct imageconfig *out)
 {
 	struct imageref ref;
 	char key[IMAGEREF_TEXT_MAX + 1];
@@ -439,8 +448,8 @@ bool imagecache_lookup_cached(struct imagecache *c, const char *text, bool alway
 }
 
 enum image_error imagecache_lookup(struct imagecache *c, const char *ref, bool always,
-			      struct imageconfig *out, char *err, size_t errlen)
+				   struct imageconfig *out, char *err, size_t errlen)
 {
 	return imagecache_lookup_until(c, ref, always, registry_now_ns() + c->timeout_ns, out, err,
-				  errlen);
+				       errlen);
 }

@@ -29,14 +29,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "image.h"       /* enum image_error */
 #include "imageargv.h"   /* the argv rules and escaping the rewrite needs */
 #include "imageconfig.h" /* struct imageconfig, imageconfig_user_parse */
 #include "imageref.h"
-#include "image.h"   /* enum image_error */
-#include "registry.h"    /* struct registry_options */
+#include "registry.h" /* struct registry_options */
 
-#define IMAGE_CACHE_DEFAULT_TIMEOUT 4.0      /* seconds, inside the API server's default 10 s */
-#define IMAGE_CACHE_DEFAULT_TAG_TTL 60.0     /* seconds */
+#define IMAGE_CACHE_DEFAULT_TIMEOUT 4.0  /* seconds, inside the API server's default 10 s */
+#define IMAGE_CACHE_DEFAULT_TAG_TTL 60.0 /* seconds */
 #define IMAGE_CACHE_DEFAULT_MAX_BYTES (16u << 20)
 #define IMAGE_CACHE_DEFAULT_MAX_TAGS 4096
 
@@ -44,13 +44,10 @@
  * client of registry.h). Both functions are called without any lock. */
 struct imagecache_fetcher {
 	void *ctx;
-	enum image_error (*resolve)(void *ctx, const struct imageref *ref,
-				    uint64_t deadline_ns, struct imageconfig *out,
-				    char *err, size_t errlen);
-	enum image_error (*head_tag)(void *ctx, const struct imageref *ref,
-				     uint64_t deadline_ns,
-				     char digest[IMAGE_DIGEST_MAX + 1], char *err,
-				     size_t errlen);
+	enum image_error (*resolve)(void *ctx, const struct imageref *ref, uint64_t deadline_ns,
+				    struct imageconfig *out, char *err, size_t errlen);
+	enum image_error (*head_tag)(void *ctx, const struct imageref *ref, uint64_t deadline_ns,
+				     char digest[IMAGE_DIGEST_MAX + 1], char *err, size_t errlen);
 };
 
 struct imagecache_options {
@@ -74,8 +71,7 @@ struct imagecache;
 
 /* NULL with a reason when an option is invalid (see registry_client_new,
  * imageref_allow_check). */
-struct imagecache *imagecache_new(const struct imagecache_options *o, char *err,
-				    size_t errlen);
+struct imagecache *imagecache_new(const struct imagecache_options *o, char *err, size_t errlen);
 /* Only when no lookup is running any more. */
 void imagecache_free(struct imagecache *c);
 
@@ -91,10 +87,10 @@ void imagecache_free(struct imagecache *c);
  * image_error (image.h); the webhook denies on any of them (or admits
  * unchanged with --on-lookup-failure=skip). */
 enum image_error imagecache_lookup(struct imagecache *c, const char *ref, bool always,
-			      struct imageconfig *out, char *err, size_t errlen);
+				   struct imageconfig *out, char *err, size_t errlen);
 enum image_error imagecache_lookup_until(struct imagecache *c, const char *ref, bool always,
-				    uint64_t deadline_ns, struct imageconfig *out,
-				    char *err, size_t errlen);
+					 uint64_t deadline_ns, struct imageconfig *out, char *err,
+					 size_t errlen);
 
 /* The cache alone, for a caller that answers hits at once and hands
  * misses to a thread that may wait (the webhook's worker threads): true
@@ -103,7 +99,7 @@ enum image_error imagecache_lookup_until(struct imagecache *c, const char *ref, 
  * otherwise, with nothing counted. Never waits for another lookup, never
  * touches the network. */
 bool imagecache_lookup_cached(struct imagecache *c, const char *ref, bool always,
-			 struct imageconfig *out);
+			      struct imageconfig *out);
 
 /* ---- metrics ------------------------------------------------------------- */
 
@@ -114,12 +110,12 @@ extern const double imagecache_latency_bounds[IMAGE_LATENCY_BUCKETS];
 
 struct imagecache_counters {
 	uint64_t lookups[IMAGE_ERR_COUNT]; /* every imagecache_lookup, by result */
-	uint64_t hits_digest;    /* a digest reference found in the cache */
-	uint64_t hits_tag;       /* a tag within its TTL */
-	uint64_t hits_revalidated; /* a tag read again (HEAD) naming a cached digest */
-	uint64_t coalesced;      /* waited for another lookup's round trip */
-	uint64_t registry_lookups; /* lookups that went to the registry */
-	uint64_t registry_requests; /* HTTP requests sent */
+	uint64_t hits_digest;              /* a digest reference found in the cache */
+	uint64_t hits_tag;                 /* a tag within its TTL */
+	uint64_t hits_revalidated;         /* a tag read again (HEAD) naming a cached digest */
+	uint64_t coalesced;                /* waited for another lookup's round trip */
+	uint64_t registry_lookups;         /* lookups that went to the registry */
+	uint64_t registry_requests;        /* HTTP requests sent */
 	/* the registry part of each lookup that went there, seconds */
 	uint64_t latency_buckets[IMAGE_LATENCY_BUCKETS + 1]; /* not cumulative */
 	double latency_sum;

@@ -20,8 +20,8 @@ static int set_field(char *dst, const char *src)
 	for (size_t i = 0; i < n; i++) {
 		char c = (char)tolower((unsigned char)src[i]);
 
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		      c == '_' || c == '-' || c == '.'))
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+		      c == '.'))
 			return -1;
 		dst[i] = c;
 	}
@@ -29,31 +29,22 @@ static int set_field(char *dst, const char *src)
 	return 0;
 }
 
-int imageconfig_platform_set(struct imageconfig_platform *out, const char *os,
-		       const char *arch, const char *variant)
+int imageconfig_platform_set(struct imageconfig_platform *out, const char *os, const char *arch,
+			     const char *variant)
 {
 	static const struct {
 		const char *arch, *variant; /* as found; variant NULL: any */
 		const char *norm_arch, *norm_variant;
 	} aliases[] = {
-		{"x86_64", NULL, "amd64", NULL},
-		{"x86-64", NULL, "amd64", NULL},
-		{"i386", NULL, "386", NULL},
-		{"aarch64", NULL, "arm64", NULL},
-		{"armhf", "", "arm", "v7"},
-		{"armel", "", "arm", "v6"},
+		{"x86_64", NULL, "amd64", NULL}, {"x86-64", NULL, "amd64", NULL},
+		{"i386", NULL, "386", NULL},     {"aarch64", NULL, "arm64", NULL},
+		{"armhf", "", "arm", "v7"},      {"armel", "", "arm", "v6"},
 	};
 	static const struct {
 		const char *arch, *variant, *norm_variant;
 	} variants[] = {
-		{"amd64", "v1", ""},
-		{"arm64", "v8", ""},
-		{"arm64", "8", ""},
-		{"arm", "", "v7"},
-		{"arm", "5", "v5"},
-		{"arm", "6", "v6"},
-		{"arm", "7", "v7"},
-		{"arm", "8", "v8"},
+		{"amd64", "v1", ""}, {"arm64", "v8", ""}, {"arm64", "8", ""}, {"arm", "", "v7"},
+		{"arm", "5", "v5"},  {"arm", "6", "v6"},  {"arm", "7", "v7"}, {"arm", "8", "v8"},
 	};
 
 	memset(out, 0, sizeof(*out));
@@ -74,15 +65,16 @@ int imageconfig_platform_set(struct imageconfig_platform *out, const char *os,
 	for (size_t i = 0; i < sizeof(variants) / sizeof(variants[0]); i++) {
 		if (strcmp(out->arch, variants[i].arch) == 0 &&
 		    strcmp(out->variant, variants[i].variant) == 0) {
-			snprintf(out->variant, sizeof(out->variant), "%s", variants[i].norm_variant);
+			snprintf(out->variant, sizeof(out->variant), "%s",
+				 variants[i].norm_variant);
 			break;
 		}
 	}
 	return 0;
 }
 
-int imageconfig_platform_parse(const char *text, struct imageconfig_platform *out,
-			 char *err, size_t errlen)
+int imageconfig_platform_parse(const char *text, struct imageconfig_platform *out, char *err,
+			       size_t errlen)
 {
 	char copy[3 * (IMAGE_PLATFORM_FIELD_MAX + 1)];
 	char *parts[4] = {NULL, NULL, NULL, NULL};
@@ -108,16 +100,15 @@ bad:
 }
 
 bool imageconfig_platform_equal(const struct imageconfig_platform *a,
-			  const struct imageconfig_platform *b)
+				const struct imageconfig_platform *b)
 {
 	return strcmp(a->os, b->os) == 0 && strcmp(a->arch, b->arch) == 0 &&
-	       strcmp(a->variant, b->variant) == 0;
+		strcmp(a->variant, b->variant) == 0;
 }
 
 void imageconfig_platform_format(const struct imageconfig_platform *p, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s/%s%s%s", p->os, p->arch, p->variant[0] ? "/" : "",
-		 p->variant);
+	snprintf(buf, len, "%s/%s%s%s", p->os, p->arch, p->variant[0] ? "/" : "", p->variant);
 }
 
 void imageconfig_free(struct imageconfig *c)
@@ -136,8 +127,8 @@ void imageconfig_free(struct imageconfig *c)
 
 /* A string array from JSON: NULL or null is "absent" (*present false), an
  * array of strings is copied; anything else is an error. */
-static int strv_from_json(const json_t *j, const char *field, char ***v,
-			  size_t *n, bool *present, char *err, size_t errlen)
+static int strv_from_json(const json_t *j, const char *field, char ***v, size_t *n, bool *present,
+			  char *err, size_t errlen)
 {
 	struct image_strv out = {NULL, 0};
 	size_t i;
@@ -189,8 +180,8 @@ static const char *optional_string(const json_t *obj, const char *key, bool *bad
 }
 
 int imageconfig_parse(const char *body, size_t len, struct imageconfig *out,
-		       struct imageconfig_platform *platform, bool *has_platform,
-		       char *err, size_t errlen)
+		      struct imageconfig_platform *platform, bool *has_platform, char *err,
+		      size_t errlen)
 {
 	json_error_t jerr;
 	json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
@@ -202,8 +193,8 @@ int imageconfig_parse(const char *body, size_t len, struct imageconfig *out,
 	memset(platform, 0, sizeof(*platform));
 	*has_platform = false;
 	if (!root || !json_is_object(root)) {
-		image_errf(err, errlen, "image config is not a JSON object%s%s",
-			   root ? "" : ": ", root ? "" : jerr.text);
+		image_errf(err, errlen, "image config is not a JSON object%s%s", root ? "" : ": ",
+			   root ? "" : jerr.text);
 		json_decref(root);
 		return -1;
 	}
@@ -211,7 +202,8 @@ int imageconfig_parse(const char *body, size_t len, struct imageconfig *out,
 	arch = optional_string(root, "architecture", &bad);
 	variant = optional_string(root, "variant", &bad);
 	if (bad) {
-		image_errf(err, errlen, "image config: os, architecture or variant is not a string");
+		image_errf(err, errlen,
+			   "image config: os, architecture or variant is not a string");
 		goto fail;
 	}
 	if (os && arch && *os && *arch) {
@@ -226,11 +218,10 @@ int imageconfig_parse(const char *body, size_t len, struct imageconfig *out,
 		image_errf(err, errlen, "image config: config is not an object");
 		goto fail;
 	}
-	if (strv_from_json(json_object_get(config, "Entrypoint"), "Entrypoint",
-			   &out->entrypoint, &out->n_entrypoint,
-			   &out->has_entrypoint, err, errlen) != 0 ||
-	    strv_from_json(json_object_get(config, "Cmd"), "Cmd", &out->cmd,
-			   &out->n_cmd, &out->has_cmd, err, errlen) != 0)
+	if (strv_from_json(json_object_get(config, "Entrypoint"), "Entrypoint", &out->entrypoint,
+			   &out->n_entrypoint, &out->has_entrypoint, err, errlen) != 0 ||
+	    strv_from_json(json_object_get(config, "Cmd"), "Cmd", &out->cmd, &out->n_cmd,
+			   &out->has_cmd, err, errlen) != 0)
 		goto fail;
 	user = config ? optional_string(config, "User", &bad) : NULL;
 	if (bad) {
@@ -298,11 +289,10 @@ static size_t optional_bytes(const char *s)
 
 size_t imageconfig_bytes(const struct imageconfig *c)
 {
-	return sizeof(*c) +
-	       image_strv_bytes((const char *const *)c->entrypoint, c->n_entrypoint) +
-	       image_strv_bytes((const char *const *)c->cmd, c->n_cmd) +
-	       optional_bytes(c->digest_ref) + optional_bytes(c->manifest_digest) +
-	       optional_bytes(c->platform) + optional_bytes(c->user);
+	return sizeof(*c) + image_strv_bytes((const char *const *)c->entrypoint, c->n_entrypoint) +
+		image_strv_bytes((const char *const *)c->cmd, c->n_cmd) +
+		optional_bytes(c->digest_ref) + optional_bytes(c->manifest_digest) +
+		optional_bytes(c->platform) + optional_bytes(c->user);
 }
 
 /* ENTRYPOINT [""] runs nothing (containerd's WithProcessArgs). */
@@ -313,9 +303,8 @@ static size_t effective_entrypoint(const struct imageconfig *c)
 	return c->n_entrypoint;
 }
 
-bool imageconfig_same_exec(const struct imageconfig *a,
-			    const struct imageconfig *b, char *what,
-			    size_t whatlen)
+bool imageconfig_same_exec(const struct imageconfig *a, const struct imageconfig *b, char *what,
+			   size_t whatlen)
 {
 	const char *diff = NULL;
 

@@ -22,18 +22,17 @@ struct imageconfig_platform {
 
 /* "os/arch[/variant]" (lowercase letters, digits, '_', '-' and '.';
  * each part at most 31 characters). 0 or -1 with a reason. */
-int imageconfig_platform_parse(const char *text, struct imageconfig_platform *out,
-			 char *err, size_t errlen);
+int imageconfig_platform_parse(const char *text, struct imageconfig_platform *out, char *err,
+			       size_t errlen);
 /* Fills out from the three fields as they appear in an index entry or a
  * config blob (variant may be NULL or ""), normalised. 0, or -1 when a
  * field is empty (os, arch), too long, or has other characters. */
-int imageconfig_platform_set(struct imageconfig_platform *out, const char *os,
-		       const char *arch, const char *variant);
+int imageconfig_platform_set(struct imageconfig_platform *out, const char *os, const char *arch,
+			     const char *variant);
 bool imageconfig_platform_equal(const struct imageconfig_platform *a,
-			  const struct imageconfig_platform *b);
+				const struct imageconfig_platform *b);
 /* "os/arch" or "os/arch/variant" (at least 96 bytes). */
-void imageconfig_platform_format(const struct imageconfig_platform *p, char *buf,
-			   size_t len);
+void imageconfig_platform_format(const struct imageconfig_platform *p, char *buf, size_t len);
 
 /* The result of a lookup (and the part of a config blob the webhook uses).
  * Every pointer is owned (malloc'ed); imageconfig_free releases them. */
@@ -44,11 +43,11 @@ struct imageconfig {
 	char *platform;        /* the platform read, "linux/amd64" */
 	char **entrypoint;     /* ENTRYPOINT, n_entrypoint strings */
 	size_t n_entrypoint;
-	char **cmd;            /* CMD, n_cmd strings */
+	char **cmd; /* CMD, n_cmd strings */
 	size_t n_cmd;
-	char *user;            /* USER as written ("" when unset: root) */
-	bool has_entrypoint;   /* Entrypoint present and not null (maybe []) */
-	bool has_cmd;          /* Cmd present and not null (maybe []) */
+	char *user;          /* USER as written ("" when unset: root) */
+	bool has_entrypoint; /* Entrypoint present and not null (maybe []) */
+	bool has_cmd;        /* Cmd present and not null (maybe []) */
 };
 
 /* Limits on a config's exec fields (a hostile image could list millions). */
@@ -61,8 +60,8 @@ struct imageconfig {
  * digest_ref, manifest_digest and platform of out stay NULL. 0, or -1 with
  * a reason (out then empty). */
 int imageconfig_parse(const char *body, size_t len, struct imageconfig *out,
-		       struct imageconfig_platform *platform, bool *has_platform,
-		       char *err, size_t errlen);
+		      struct imageconfig_platform *platform, bool *has_platform, char *err,
+		      size_t errlen);
 
 /* A deep copy; 0 or -1 (out of memory: dst empty). */
 int imageconfig_copy(struct imageconfig *dst, const struct imageconfig *src);
@@ -73,9 +72,8 @@ size_t imageconfig_bytes(const struct imageconfig *c);
  * concerned: null and [] are the same, and so are ENTRYPOINT [""] and none
  * (containerd drops it, see imageargv.h); USER compared as written. When
  * they differ, what names the difference (at least 64 bytes). */
-bool imageconfig_same_exec(const struct imageconfig *a,
-			    const struct imageconfig *b, char *what,
-			    size_t whatlen);
+bool imageconfig_same_exec(const struct imageconfig *a, const struct imageconfig *b, char *what,
+			   size_t whatlen);
 
 /* USER of an image: "", "name", "uid", "name:group", "uid:gid", ... */
 struct imageconfig_user {

@@ -40,7 +40,7 @@ static bool algorithm_well_formed(const char *s, size_t len)
 }
 
 enum imagedigest_status imagedigest_check_syntax(const char *s, size_t len,
-						   enum imagedigest_alg *alg)
+						 enum imagedigest_alg *alg)
 {
 	const char *colon = memchr(s, ':', len);
 	size_t alen, hlen;
@@ -50,8 +50,7 @@ enum imagedigest_status imagedigest_check_syntax(const char *s, size_t len,
 	alen = (size_t)(colon - s);
 	hlen = len - alen - 1;
 	for (size_t a = 0; a < sizeof(algorithms) / sizeof(algorithms[0]); a++) {
-		if (strlen(algorithms[a].name) != alen ||
-		    memcmp(algorithms[a].name, s, alen) != 0)
+		if (strlen(algorithms[a].name) != alen || memcmp(algorithms[a].name, s, alen) != 0)
 			continue;
 		if (hlen != algorithms[a].hex_len)
 			return DIGEST_BAD_LENGTH;
@@ -71,17 +70,22 @@ enum imagedigest_status imagedigest_check_syntax(const char *s, size_t len,
 const char *imagedigest_status_text(enum imagedigest_status st)
 {
 	switch (st) {
-	case DIGEST_VALID: return "valid digest";
-	case DIGEST_BAD_FORMAT: return "invalid digest format";
-	case DIGEST_UNSUPPORTED: return "unsupported digest algorithm (sha256, sha384, sha512)";
-	case DIGEST_BAD_LENGTH: return "invalid digest length";
-	case DIGEST_BAD_HEX: return "digest is not lowercase hex";
+	case DIGEST_VALID:
+		return "valid digest";
+	case DIGEST_BAD_FORMAT:
+		return "invalid digest format";
+	case DIGEST_UNSUPPORTED:
+		return "unsupported digest algorithm (sha256, sha384, sha512)";
+	case DIGEST_BAD_LENGTH:
+		return "invalid digest length";
+	case DIGEST_BAD_HEX:
+		return "digest is not lowercase hex";
 	}
 	return "invalid digest";
 }
 
 void imagedigest_of(enum imagedigest_alg alg, const void *data, size_t len,
-		     char out[IMAGE_DIGEST_MAX + 1])
+		    char out[IMAGE_DIGEST_MAX + 1])
 {
 	static const char hex[] = "0123456789abcdef";
 	const struct nettle_hash *h = algorithms[alg].hash;

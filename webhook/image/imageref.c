@@ -10,16 +10,34 @@
 #define LEGACY_DEFAULT_DOMAIN "index.docker.io"
 #define OFFICIAL_PREFIX "library/"
 
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
-static bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
-static bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
-static bool is_alpha(char c) { return is_lower(c) || is_upper(c); }
-static bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+static bool is_lower(char c)
+{
+	return c >= 'a' && c <= 'z';
+}
+static bool is_upper(char c)
+{
+	return c >= 'A' && c <= 'Z';
+}
+static bool is_alpha(char c)
+{
+	return is_lower(c) || is_upper(c);
+}
+static bool is_alnum(char c)
+{
+	return is_alpha(c) || is_digit(c);
+}
 static bool is_hex(char c)
 {
 	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
-static bool is_word(char c) { return is_alnum(c) || c == '_'; }
+static bool is_word(char c)
+{
+	return is_alnum(c) || c == '_';
+}
 
 /* A domain component: [a-zA-Z0-9] or [a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]. */
 static bool domain_component_ok(const char *s, size_t len)
@@ -186,16 +204,14 @@ static void copy_field(char *dst, const char *src, size_t len)
 	dst[len] = '\0';
 }
 
-static int fail(struct imageref *out, char *err, size_t errlen,
-		const char *text, const char *why)
+static int fail(struct imageref *out, char *err, size_t errlen, const char *text, const char *why)
 {
 	memset(out, 0, sizeof(*out));
 	image_errf(err, errlen, "invalid image reference \"%.300s\": %s", text, why);
 	return -1;
 }
 
-int imageref_parse(const char *text, struct imageref *out, char *err,
-		   size_t errlen)
+int imageref_parse(const char *text, struct imageref *out, char *err, size_t errlen)
 {
 	size_t len = strnlen(text, IMAGEREF_INPUT_MAX + 1);
 	const char *at, *slash, *name, *colon, *end;
@@ -234,9 +250,8 @@ int imageref_parse(const char *text, struct imageref *out, char *err,
 	if (slash) {
 		size_t first = (size_t)(slash - text);
 
-		if ((first == 9 && memcmp(text, "localhost", 9) == 0) ||
-		    memchr(text, '.', first) || memchr(text, ':', first) ||
-		    has_upper(text, first)) {
+		if ((first == 9 && memcmp(text, "localhost", 9) == 0) || memchr(text, '.', first) ||
+		    memchr(text, ':', first) || has_upper(text, first)) {
 			domain = text;
 			domain_len = first;
 			name = slash + 1;
@@ -301,13 +316,11 @@ int imageref_name(const struct imageref *r, char *buf, size_t len)
 int imageref_canonical(const struct imageref *r, char *buf, size_t len)
 {
 	if (r->digest[0])
-		return fits(snprintf(buf, len, "%s/%s@%s", r->domain, r->path,
-				     r->digest), len);
+		return fits(snprintf(buf, len, "%s/%s@%s", r->domain, r->path, r->digest), len);
 	return fits(snprintf(buf, len, "%s/%s:%s", r->domain, r->path, r->tag), len);
 }
 
-int imageref_host_port(const struct imageref *r, char *host, size_t hostlen,
-		       unsigned *port)
+int imageref_host_port(const struct imageref *r, char *host, size_t hostlen, unsigned *port)
 {
 	const char *d = r->domain;
 	const char *colon = d[0] == '[' ? strstr(d, "]:") : strchr(d, ':');
@@ -350,12 +363,15 @@ int imageref_allow_check(const char *entry, char *err, size_t errlen)
 		return -1;
 	}
 	if (len > IMAGEREF_DOMAIN_MAX) {
-		image_errf(err, errlen, "registry name longer than %d characters", IMAGEREF_DOMAIN_MAX);
+		image_errf(err, errlen, "registry name longer than %d characters",
+			   IMAGEREF_DOMAIN_MAX);
 		return -1;
 	}
 	if (strchr(name, '*')) {
-		image_errf(err, errlen, "\"%.100s\": '*' only as \"*.SUFFIX\" (to look up every "
-			   "registry, leave --registry-allow out)", entry);
+		image_errf(err, errlen,
+			   "\"%.100s\": '*' only as \"*.SUFFIX\" (to look up every "
+			   "registry, leave --registry-allow out)",
+			   entry);
 		return -1;
 	}
 	/* what an image reference with this registry would normalise to:
@@ -364,8 +380,10 @@ int imageref_allow_check(const char *entry, char *err, size_t errlen)
 	domain_len = strlen(text) - 2;
 	if (imageref_parse(text, &ref, NULL, 0) != 0 || strlen(ref.domain) != domain_len ||
 	    strncmp(ref.domain, text, domain_len) != 0) {
-		image_errf(err, errlen, "\"%.100s\": not a registry name as an image reference "
-			   "writes it (HOST or HOST:PORT, e.g. registry.example:5000, docker.io)", entry);
+		image_errf(err, errlen,
+			   "\"%.100s\": not a registry name as an image reference "
+			   "writes it (HOST or HOST:PORT, e.g. registry.example:5000, docker.io)",
+			   entry);
 		return -1;
 	}
 	if (wildcard) {
@@ -378,8 +396,10 @@ int imageref_allow_check(const char *entry, char *err, size_t errlen)
 		while (label < end && *label >= '0' && *label <= '9')
 			label++;
 		if (label == end) {
-			image_errf(err, errlen, "\"%.100s\": a wildcard's last label must not be all "
-				   "digits (it would match IPv4 addresses)", entry);
+			image_errf(err, errlen,
+				   "\"%.100s\": a wildcard's last label must not be all "
+				   "digits (it would match IPv4 addresses)",
+				   entry);
 			return -1;
 		}
 	}

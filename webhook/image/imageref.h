@@ -27,8 +27,8 @@
 #define IMAGEREF_TAG_MAX 128
 #define IMAGEREF_INPUT_MAX 1024 /* longer input is refused before parsing */
 /* domain "/" path ":" tag "@" digest */
-#define IMAGEREF_TEXT_MAX (IMAGEREF_DOMAIN_MAX + 1 + IMAGEREF_PATH_MAX + 1 + \
-			   IMAGEREF_TAG_MAX + 1 + IMAGE_DIGEST_MAX)
+#define IMAGEREF_TEXT_MAX \
+	(IMAGEREF_DOMAIN_MAX + 1 + IMAGEREF_PATH_MAX + 1 + IMAGEREF_TAG_MAX + 1 + IMAGE_DIGEST_MAX)
 
 /* The default registry of Docker's rules (a name, not an endpoint: which
  * host serves it is the registry client's configuration). */
@@ -44,8 +44,7 @@ struct imageref {
 
 /* Parses text. 0, or -1 with a one-line reason in err (out is then all
  * zero). */
-int imageref_parse(const char *text, struct imageref *out, char *err,
-		   size_t errlen);
+int imageref_parse(const char *text, struct imageref *out, char *err, size_t errlen);
 
 /* "domain/path" into buf (at least IMAGEREF_TEXT_MAX + 1 bytes fit every
  * result). Returns the length, or -1 when buf is too small. */
@@ -57,8 +56,7 @@ int imageref_canonical(const struct imageref *r, char *buf, size_t len);
 
 /* The port of the domain (0 when none) and the host without it into host
  * (hostlen >= IMAGEREF_DOMAIN_MAX + 1). -1 when the port is above 65535. */
-int imageref_host_port(const struct imageref *r, char *host, size_t hostlen,
-		       unsigned *port);
+int imageref_host_port(const struct imageref *r, char *host, size_t hostlen, unsigned *port);
 
 /* ---- --registry-allow: the registries whose images may be looked up ----- */
 

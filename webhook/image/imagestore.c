@@ -9,12 +9,12 @@
 struct entry {
 	char *key;
 	uint64_t hash;
-	struct entry *chain;       /* next in the bucket */
+	struct entry *chain;         /* next in the bucket */
 	struct entry *newer, *older; /* LRU list */
 	size_t bytes;
-	struct imageconfig cfg;   /* digest table */
-	char *digest_key;          /* tag table */
-	uint64_t read_ns;          /* tag table */
+	struct imageconfig cfg; /* digest table */
+	char *digest_key;       /* tag table */
+	uint64_t read_ns;       /* tag table */
 };
 
 struct table {
@@ -157,8 +157,7 @@ const struct imageconfig *imagestore_get_digest(struct imagestore *s, const char
 	return &e->cfg;
 }
 
-int imagestore_put_digest(struct imagestore *s, const char *key,
-			  const struct imageconfig *cfg)
+int imagestore_put_digest(struct imagestore *s, const char *key, const struct imageconfig *cfg)
 {
 	uint64_t hash = fnv1a(key);
 	struct entry *old = find(&s->digests, key, hash);
@@ -185,8 +184,8 @@ int imagestore_put_digest(struct imagestore *s, const char *key,
 	return 0;
 }
 
-int imagestore_get_tag(struct imagestore *s, const char *key, uint64_t now_ns,
-		       uint64_t ttl_ns, char *digest_key, size_t len, bool *fresh)
+int imagestore_get_tag(struct imagestore *s, const char *key, uint64_t now_ns, uint64_t ttl_ns,
+		       char *digest_key, size_t len, bool *fresh)
 {
 	struct entry *e = find(&s->tags, key, fnv1a(key));
 	size_t n;

@@ -31,14 +31,13 @@ const struct imageconfig *imagestore_get_digest(struct imagestore *s, const char
 /* Stores a copy of cfg under key (replacing one), then drops the least
  * recently used entries until the budget holds. An entry larger than the
  * whole budget is not stored. 0, or -1 (out of memory, too large). */
-int imagestore_put_digest(struct imagestore *s, const char *key,
-			  const struct imageconfig *cfg);
+int imagestore_put_digest(struct imagestore *s, const char *key, const struct imageconfig *cfg);
 
 /* The digest key a tag named, into digest_key (len bytes), with *fresh
  * when it was read less than ttl_ns before now_ns. 0, or -1 when the tag
  * is unknown (or the key does not fit). */
-int imagestore_get_tag(struct imagestore *s, const char *key, uint64_t now_ns,
-		       uint64_t ttl_ns, char *digest_key, size_t len, bool *fresh);
+int imagestore_get_tag(struct imagestore *s, const char *key, uint64_t now_ns, uint64_t ttl_ns,
+		       char *digest_key, size_t len, bool *fresh);
 /* Records that key named digest_key at now_ns. 0 or -1 (out of memory). */
 int imagestore_put_tag(struct imagestore *s, const char *key, const char *digest_key,
 		       uint64_t now_ns);

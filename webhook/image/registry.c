@@ -115,8 +115,7 @@ static void share_unlock(CURL *h, curl_lock_data data, void *ctx)
 }
 
 /* Reads a whole small file. 0, or -1 with errno. */
-static int read_small_file(const char *path, size_t max, char **out, size_t *len,
-			   struct stat *st)
+static int read_small_file(const char *path, size_t max, char **out, size_t *len, struct stat *st)
 {
 	FILE *f = fopen(path, "rbe");
 	char *buf = NULL;
@@ -153,7 +152,8 @@ static int load_config(struct registry_client *c, char *err, size_t errlen)
 	struct registry_auth_config parsed;
 
 	if (read_small_file(c->config_file, REGISTRY_CONFIG_FILE_MAX, &text, &len, &st) != 0) {
-		image_errf(err, errlen, "--registry-config %s: %s", c->config_file, strerror(errno));
+		image_errf(err, errlen, "--registry-config %s: %s", c->config_file,
+			   strerror(errno));
 		return -1;
 	}
 	if (registry_auth_config_parse(text, len, &parsed, err, errlen) != 0) {
@@ -181,7 +181,7 @@ static bool valid_host_port(const char *s)
 		return false;
 	snprintf(probe, sizeof(probe), "%s/x", s);
 	return imageref_parse(probe, &r, NULL, 0) == 0 && strcmp(r.domain, s) == 0 &&
-	       imageref_host_port(&r, host, sizeof(host), &port) == 0;
+		imageref_host_port(&r, host, sizeof(host), &port) == 0;
 }
 
 static char *dup_or_null(const char *s)
@@ -189,8 +189,8 @@ static char *dup_or_null(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
-struct registry_client *registry_client_new(const struct registry_options *o,
-					    char *err, size_t errlen)
+struct registry_client *registry_client_new(const struct registry_options *o, char *err,
+					    size_t errlen)
 {
 	struct registry_client *c;
 	FILE *ca;
@@ -212,12 +212,13 @@ struct registry_client *registry_client_new(const struct registry_options *o,
 	pthread_mutex_init(&c->pool_lock, NULL);
 	atomic_init(&c->requests, 0);
 	if (imageconfig_platform_parse(o->platform ? o->platform : DEFAULT_PLATFORM, &c->platform,
-				 err, errlen) != 0)
+				       err, errlen) != 0)
 		goto fail;
 	if (o->ca_file) {
 		ca = fopen(o->ca_file, "re");
 		if (!ca) {
-			image_errf(err, errlen, "--registry-ca %s: %s", o->ca_file, strerror(errno));
+			image_errf(err, errlen, "--registry-ca %s: %s", o->ca_file,
+				   strerror(errno));
 			goto fail;
 		}
 		fclose(ca);
@@ -230,7 +231,8 @@ struct registry_client *registry_client_new(const struct registry_options *o,
 		goto oom;
 	for (size_t i = 0; i < o->n_insecure; i++) {
 		if (!valid_host_port(o->insecure[i])) {
-			image_errf(err, errlen, "--insecure-registry \"%.100s\": HOST:PORT expected",
+			image_errf(err, errlen,
+				   "--insecure-registry \"%.100s\": HOST:PORT expected",
 				   o->insecure[i]);
 			goto fail;
 		}
@@ -243,7 +245,8 @@ struct registry_client *registry_client_new(const struct registry_options *o,
 		struct endpoint *e = &c->endpoints[c->n_endpoints];
 
 		if (!eq || eq == o->endpoints[i] || !valid_host_port(eq + 1)) {
-			image_errf(err, errlen, "--registry-endpoint \"%.100s\": NAME=HOST[:PORT] expected",
+			image_errf(err, errlen,
+				   "--registry-endpoint \"%.100s\": NAME=HOST[:PORT] expected",
 				   o->endpoints[i]);
 			goto fail;
 		}
@@ -315,8 +318,8 @@ void registry_client_free(struct registry_client *c)
  * may be read again meanwhile). The config.json is read again when its
  * inode, size or mtime changed, at most every 10 s; a file that became
  * unreadable or invalid keeps the last good credentials. */
-static void find_credential(struct registry_client *c, const char *name,
-			    const char *host, char **user, char **password)
+static void find_credential(struct registry_client *c, const char *name, const char *host,
+			    char **user, char **password)
 {
 	const struct registry_credential *cred;
 
@@ -409,13 +412,13 @@ struct session {
 	CURL *h;
 	const struct imageref *ref;
 	char name[IMAGEREF_DOMAIN_MAX + IMAGEREF_PATH_MAX + 2]; /* domain/path */
-	char host[IMAGEREF_DOMAIN_MAX + 1];   /* endpoint host[:port] */
-	char origin[IMAGEREF_DOMAIN_MAX + 16]; /* scheme://host:port */
+	char host[IMAGEREF_DOMAIN_MAX + 1];                     /* endpoint host[:port] */
+	char origin[IMAGEREF_DOMAIN_MAX + 16];                  /* scheme://host:port */
 	bool plain_http;
 	uint64_t deadline;
-	char *user, *password;                /* credentials, or NULL */
-	enum registry_auth_scheme auth;                /* what the requests send */
-	char *token;                          /* Bearer */
+	char *user, *password;          /* credentials, or NULL */
+	enum registry_auth_scheme auth; /* what the requests send */
+	char *token;                    /* Bearer */
 	char basic_key[IMAGEREF_DOMAIN_MAX + 16];
 	char bearer_key[IMAGEREF_DOMAIN_MAX + IMAGEREF_PATH_MAX + 24];
 };
@@ -493,8 +496,8 @@ static bool is_insecure(const struct registry_client *c, const char *hostport)
 /* The origin ("scheme://host:port", default port filled in) of url and
  * whether it may be used: https, or http to an insecure-listed host.
  * -1 when the URL is invalid or its scheme is not allowed. */
-static int url_origin(const struct registry_client *c, const char *url, char *origin,
-		      size_t len, bool *plain)
+static int url_origin(const struct registry_client *c, const char *url, char *origin, size_t len,
+		      bool *plain)
 {
 	CURLU *u = curl_url();
 	char *scheme = NULL, *host = NULL, *port = NULL;
@@ -586,9 +589,9 @@ static enum image_error curl_error(CURLcode cc, const struct answer *a, const ch
 
 /* One request, no redirect followed. creds: send the session's
  * Authorization (only to the registry's own origin). */
-static enum image_error http_once(struct session *s, const char *url, bool head,
-				  const char *accept, size_t limit, bool creds,
-				  struct answer *a, char *err, size_t errlen)
+static enum image_error http_once(struct session *s, const char *url, bool head, const char *accept,
+				  size_t limit, bool creds, struct answer *a, char *err,
+				  size_t errlen)
 {
 	struct curl_slist *headers = NULL;
 	uint64_t now = registry_now_ns();
@@ -607,8 +610,10 @@ static enum image_error http_once(struct session *s, const char *url, bool head,
 	}
 	remaining_ms = (long)((s->deadline - now) / 1000000) + 1;
 	if (url_origin(s->c, url, origin, sizeof(origin), &plain) != 0) {
-		image_errf(err, errlen, "%s: refusing %.200s (https only, or http to an --insecure-registry host)",
-			   s->name, url);
+		image_errf(
+			err, errlen,
+			"%s: refusing %.200s (https only, or http to an --insecure-registry host)",
+			s->name, url);
 		return IMAGE_ERR_UNSUPPORTED;
 	}
 	curl_easy_reset(s->h);
@@ -726,8 +731,10 @@ static enum image_error fetch_token(struct session *s, const struct registry_aut
 	snprintf(query, sizeof(query), "service=%s", ch->service);
 	if (curl_url_set(u, CURLUPART_URL, ch->realm, 0) != CURLUE_OK ||
 	    (ch->service[0] &&
-	     curl_url_set(u, CURLUPART_QUERY, query, CURLU_APPENDQUERY | CURLU_URLENCODE) != CURLUE_OK) ||
-	    curl_url_set(u, CURLUPART_QUERY, scope, CURLU_APPENDQUERY | CURLU_URLENCODE) != CURLUE_OK ||
+	     curl_url_set(u, CURLUPART_QUERY, query, CURLU_APPENDQUERY | CURLU_URLENCODE) !=
+		     CURLUE_OK) ||
+	    curl_url_set(u, CURLUPART_QUERY, scope, CURLU_APPENDQUERY | CURLU_URLENCODE) !=
+		    CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_URL, &url, 0) != CURLUE_OK) {
 		curl_url_cleanup(u);
 		image_errf(err, errlen, "%s: the registry's token realm \"%.200s\" is not a URL",
@@ -744,8 +751,8 @@ static enum image_error fetch_token(struct session *s, const struct registry_aut
 	curl_free(url);
 	if (rc == IMAGE_OK && a.status != 200)
 		rc = status_error(s, &a, "the token service refused", err, errlen);
-	if (rc == IMAGE_OK && registry_auth_token_parse(a.body, a.len, &token, &expires_in,
-						   err, errlen) != 0)
+	if (rc == IMAGE_OK &&
+	    registry_auth_token_parse(a.body, a.len, &token, &expires_in, err, errlen) != 0)
 		rc = IMAGE_ERR_AUTH;
 	answer_free(&a);
 	if (rc != IMAGE_OK)
@@ -757,21 +764,23 @@ static enum image_error fetch_token(struct session *s, const struct registry_aut
 	return IMAGE_OK;
 }
 
-static enum image_error authenticate(struct session *s, const struct answer *a,
-				     char *err, size_t errlen)
+static enum image_error authenticate(struct session *s, const struct answer *a, char *err,
+				     size_t errlen)
 {
 	struct registry_auth_challenge ch;
 
 	if (registry_auth_challenge_parse(a->www_auth, &ch) != 0) {
-		image_errf(err, errlen, "%s: authentication required, with no challenge we can answer",
-			   s->name);
+		image_errf(err, errlen,
+			   "%s: authentication required, with no challenge we can answer", s->name);
 		return IMAGE_ERR_AUTH;
 	}
 	if (ch.scheme == AUTH_BEARER)
 		return fetch_token(s, &ch, err, errlen);
 	if (!s->user) {
-		image_errf(err, errlen, "%s: the registry wants credentials and --registry-config has none for %s",
-			   s->name, s->ref->domain);
+		image_errf(
+			err, errlen,
+			"%s: the registry wants credentials and --registry-config has none for %s",
+			s->name, s->ref->domain);
 		return IMAGE_ERR_AUTH;
 	}
 	s->auth = AUTH_BASIC;
@@ -781,15 +790,13 @@ static enum image_error authenticate(struct session *s, const struct answer *a,
 
 static bool is_redirect(long status)
 {
-	return status == 301 || status == 302 || status == 303 || status == 307 ||
-	       status == 308;
+	return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
 
 /* A request to the registry: authenticates on a 401 and retries once,
  * follows redirects without credentials to other origins. */
-static enum image_error request(struct session *s, const char *path, bool head,
-				const char *accept, size_t limit, struct answer *a,
-				char *err, size_t errlen)
+static enum image_error request(struct session *s, const char *path, bool head, const char *accept,
+				size_t limit, struct answer *a, char *err, size_t errlen)
 {
 	char url[URL_MAX];
 	enum image_error rc;
@@ -808,24 +815,26 @@ static enum image_error request(struct session *s, const char *path, bool head,
 		bool plain;
 
 		if (hops == REGISTRY_MAX_REDIRECTS || !a->location[0]) {
-			image_errf(err, errlen, "%s: too many redirects, or one without Location", s->name);
+			image_errf(err, errlen, "%s: too many redirects, or one without Location",
+				   s->name);
 			return IMAGE_ERR_REGISTRY;
 		}
 		memcpy(next, a->location, strlen(a->location) + 1);
 		if (url_origin(s->c, next, origin, sizeof(origin), &plain) != 0) {
-			image_errf(err, errlen, "%s: refusing a redirect to %.200s (https only, or http to an --insecure-registry host)",
-				   s->name, next);
+			image_errf(
+				err, errlen,
+				"%s: refusing a redirect to %.200s (https only, or http to an --insecure-registry host)",
+				s->name, next);
 			return IMAGE_ERR_UNSUPPORTED;
 		}
-		rc = http_once(s, next, head, accept, limit, strcmp(origin, s->origin) == 0, a,
-			       err, errlen);
+		rc = http_once(s, next, head, accept, limit, strcmp(origin, s->origin) == 0, a, err,
+			       errlen);
 	}
 	return rc;
 }
 
 static enum image_error session_open(struct registry_client *c, const struct imageref *ref,
-				     uint64_t deadline, struct session *s, char *err,
-				     size_t errlen)
+				     uint64_t deadline, struct session *s, char *err, size_t errlen)
 {
 	char host[IMAGEREF_DOMAIN_MAX + 1];
 	unsigned port;
@@ -844,8 +853,9 @@ static enum image_error session_open(struct registry_client *c, const struct ima
 	}
 	if (!found) {
 		if (strcmp(ref->domain, IMAGEREF_DEFAULT_DOMAIN) == 0) {
-			image_errf(err, errlen, "%s: no endpoint for %s (--registry-endpoint=%s=HOST)",
-				   s->name, IMAGEREF_DEFAULT_DOMAIN, IMAGEREF_DEFAULT_DOMAIN);
+			image_errf(err, errlen,
+				   "%s: no endpoint for %s (--registry-endpoint=%s=HOST)", s->name,
+				   IMAGEREF_DEFAULT_DOMAIN, IMAGEREF_DEFAULT_DOMAIN);
 			return IMAGE_ERR_REGISTRY;
 		}
 		snprintf(s->host, sizeof(s->host), "%s", ref->domain);
@@ -855,7 +865,8 @@ static enum image_error session_open(struct registry_client *c, const struct ima
 		return IMAGE_ERR_REFERENCE;
 	}
 	s->plain_http = is_insecure(c, s->host);
-	snprintf(s->origin, sizeof(s->origin), "%s://%s", s->plain_http ? "http" : "https", s->host);
+	snprintf(s->origin, sizeof(s->origin), "%s://%s", s->plain_http ? "http" : "https",
+		 s->host);
 	{
 		/* the origin as url_origin spells it, with the default port */
 		char full[IMAGEREF_DOMAIN_MAX + 16];
@@ -919,8 +930,7 @@ static void session_close(struct session *s)
 /* manifest_source.fetch: a manifest or blob of the session's repository. */
 static enum image_error session_fetch(void *ctx, const struct registry_manifest_descriptor *d,
 				      bool is_manifest, char **body, size_t *len,
-				      char *content_type, size_t ctlen, char *err,
-				      size_t errlen)
+				      char *content_type, size_t ctlen, char *err, size_t errlen)
 {
 	struct session *s = ctx;
 	struct answer a = {0};
@@ -951,8 +961,8 @@ static enum image_error session_fetch(void *ctx, const struct registry_manifest_
 }
 
 enum image_error registry_resolve(struct registry_client *c, const struct imageref *ref,
-				  uint64_t deadline_ns, struct imageconfig *out,
-				  char *err, size_t errlen)
+				  uint64_t deadline_ns, struct imageconfig *out, char *err,
+				  size_t errlen)
 {
 	struct session s;
 	struct answer a = {0};
@@ -977,7 +987,8 @@ enum image_error registry_resolve(struct registry_client *c, const struct imager
 		expected = ref->digest;
 	} else if (a.digest_present) {
 		if (!imagedigest_valid(a.digest, strlen(a.digest))) {
-			image_errf(err, errlen, "%s: the registry's Docker-Content-Digest is not a digest",
+			image_errf(err, errlen,
+				   "%s: the registry's Docker-Content-Digest is not a digest",
 				   s.name);
 			rc = IMAGE_ERR_MALFORMED;
 			goto out;
@@ -986,8 +997,8 @@ enum image_error registry_resolve(struct registry_client *c, const struct imager
 	}
 	src.ctx = &s;
 	src.fetch = session_fetch;
-	rc = registry_manifest_resolve(s.name, a.body ? a.body : "", a.len, a.content_type, expected,
-			      &c->platform, &src, out, err, errlen);
+	rc = registry_manifest_resolve(s.name, a.body ? a.body : "", a.len, a.content_type,
+				       expected, &c->platform, &src, out, err, errlen);
 	if (rc != IMAGE_OK) {
 		/* name the image in the reason */
 		char inner[512];
@@ -1017,8 +1028,7 @@ enum image_error registry_head_tag(struct registry_client *c, const struct image
 		goto out;
 	snprintf(path, sizeof(path), "/v2/%s/manifests/%s", ref->path, ref->tag);
 	/* a HEAD's Content-Length is the manifest's */
-	rc = request(&s, path, true, REGISTRY_MANIFEST_ACCEPT, MANIFEST_MAX_BYTES, &a, err,
-		     errlen);
+	rc = request(&s, path, true, REGISTRY_MANIFEST_ACCEPT, MANIFEST_MAX_BYTES, &a, err, errlen);
 	if (rc == IMAGE_OK && a.status != 200)
 		rc = status_error(&s, &a, "manifest", err, errlen);
 	if (rc != IMAGE_OK)

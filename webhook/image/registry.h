@@ -32,10 +32,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "image.h"
 #include "imageconfig.h"
 #include "imagedigest.h"
 #include "imageref.h"
-#include "image.h"
 
 #define REGISTRY_SMALL_ANSWER_MAX (64u << 10)
 #define REGISTRY_MAX_REDIRECTS 5
@@ -67,25 +67,22 @@ struct registry_client;
  * readable, the config.json parsed) and sets libcurl up. NULL with a
  * reason on error. Thread-safe to use from many threads at once; free it
  * when no lookup runs any more. */
-struct registry_client *registry_client_new(const struct registry_options *o,
-					    char *err, size_t errlen);
+struct registry_client *registry_client_new(const struct registry_options *o, char *err,
+					    size_t errlen);
 void registry_client_free(struct registry_client *c);
 
 /* Reads what ref names (its digest when it has one, else its tag) and
  * resolves it for the client's platform. deadline_ns: CLOCK_MONOTONIC. */
-enum image_error registry_resolve(struct registry_client *c,
-				  const struct imageref *ref,
-				  uint64_t deadline_ns, struct imageconfig *out,
-				  char *err, size_t errlen);
+enum image_error registry_resolve(struct registry_client *c, const struct imageref *ref,
+				  uint64_t deadline_ns, struct imageconfig *out, char *err,
+				  size_t errlen);
 
 /* The digest ref's tag names now, from a HEAD request's
  * Docker-Content-Digest (a HEAD does not count against Docker Hub's pull
  * limit). IMAGE_ERR_UNSUPPORTED when the registry sends no digest. */
-enum image_error registry_head_tag(struct registry_client *c,
-				   const struct imageref *ref,
-				   uint64_t deadline_ns,
-				   char digest[IMAGE_DIGEST_MAX + 1], char *err,
-				   size_t errlen);
+enum image_error registry_head_tag(struct registry_client *c, const struct imageref *ref,
+				   uint64_t deadline_ns, char digest[IMAGE_DIGEST_MAX + 1],
+				   char *err, size_t errlen);
 
 /* HTTP requests sent so far (for the metrics). */
 uint64_t registry_requests(const struct registry_client *c);

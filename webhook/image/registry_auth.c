@@ -8,17 +8,17 @@
 #include <jansson.h>
 #include <nettle/base64.h>
 
-#include "imageref.h"
 #include "common/text.h"
 #include "image.h"
+#include "imageref.h"
 
 /* ---- WWW-Authenticate ----------------------------------------------------- */
 
 /* RFC 7230 tchar */
 static bool is_tchar(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || (c && strchr("!#$%&'*+-.^_`|~", c));
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		(c && strchr("!#$%&'*+-.^_`|~", c));
 }
 
 static const char *skip_ows(const char *p)
@@ -180,8 +180,8 @@ static bool is_b64token(const char *s)
 	return s[i] == '\0';
 }
 
-int registry_auth_token_parse(const char *body, size_t len, char **token,
-			 long *expires_in, char *err, size_t errlen)
+int registry_auth_token_parse(const char *body, size_t len, char **token, long *expires_in,
+			      char *err, size_t errlen)
 {
 	json_error_t jerr;
 	json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
@@ -277,8 +277,8 @@ static int decode_auth(const char *b64, char **user, char **password)
 	if (!buf)
 		return -1;
 	base64_decode_init(&ctx);
-	if (!base64_decode_update(&ctx, &out_len, buf, len, b64) ||
-	    !base64_decode_final(&ctx) || memchr(buf, '\0', out_len)) {
+	if (!base64_decode_update(&ctx, &out_len, buf, len, b64) || !base64_decode_final(&ctx) ||
+	    memchr(buf, '\0', out_len)) {
 		free(buf);
 		return -1;
 	}
@@ -323,8 +323,10 @@ static int add_entry(struct registry_auth_config *out, const char *key, const js
 		return 0; /* identitytoken only, or nothing usable */
 	if (has_auth) {
 		if (decode_auth(json_string_value(auth), &c.username, &c.password) != 0) {
-			image_errf(err, errlen, "registry config: auths.\"%.100s\".auth is not base64 of user:password",
-				   key);
+			image_errf(
+				err, errlen,
+				"registry config: auths.\"%.100s\".auth is not base64 of user:password",
+				key);
 			return -1;
 		}
 	} else {
@@ -332,21 +334,25 @@ static int add_entry(struct registry_auth_config *out, const char *key, const js
 
 		if (text_has_control(us) || text_has_control(ps) || strchr(us, ':') ||
 		    strlen(us) != json_string_length(u) || strlen(ps) != json_string_length(pw)) {
-			image_errf(err, errlen, "registry config: auths.\"%.100s\": invalid username or password",
-				   key);
+			image_errf(
+				err, errlen,
+				"registry config: auths.\"%.100s\": invalid username or password",
+				key);
 			return -1;
 		}
 		c.username = strdup(us);
 		c.password = strdup(ps);
 	}
 	c.host = normalise_key(key);
-	grown = c.host && c.username && c.password
-			? realloc(out->creds, (out->n + 1) * sizeof(*out->creds)) : NULL;
+	grown = c.host && c.username && c.password ?
+		realloc(out->creds, (out->n + 1) * sizeof(*out->creds)) :
+		NULL;
 	if (!grown) {
 		free(c.host);
 		free(c.username);
 		free(c.password);
-		image_errf(err, errlen, "registry config: auths.\"%.100s\": invalid registry name", key);
+		image_errf(err, errlen, "registry config: auths.\"%.100s\": invalid registry name",
+			   key);
 		return -1;
 	}
 	out->creds = grown;
@@ -355,7 +361,7 @@ static int add_entry(struct registry_auth_config *out, const char *key, const js
 }
 
 int registry_auth_config_parse(const char *json, size_t len, struct registry_auth_config *out,
-			char *err, size_t errlen)
+			       char *err, size_t errlen)
 {
 	json_error_t jerr;
 	json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
@@ -388,7 +394,7 @@ int registry_auth_config_parse(const char *json, size_t len, struct registry_aut
 }
 
 const struct registry_credential *registry_auth_config_find(const struct registry_auth_config *c,
-						     const char *host)
+							    const char *host)
 {
 	for (size_t i = 0; i < c->n; i++)
 		if (strcasecmp(c->creds[i].host, host) == 0)

@@ -37,11 +37,11 @@ int registry_auth_challenge_parse(const char *header, struct registry_auth_chall
  * The token must be a b64token (RFC 6750: letters, digits, "-._~+/", then
  * "="s): it goes into an Authorization header. *token is malloc'ed.
  * 0, or -1 with a reason. */
-int registry_auth_token_parse(const char *body, size_t len, char **token,
-			 long *expires_in, char *err, size_t errlen);
+int registry_auth_token_parse(const char *body, size_t len, char **token, long *expires_in,
+			      char *err, size_t errlen);
 
 struct registry_credential {
-	char *host;     /* "host[:port]" as the key named it, normalised */
+	char *host; /* "host[:port]" as the key named it, normalised */
 	char *username;
 	char *password;
 };
@@ -59,11 +59,11 @@ struct registry_auth_config {
  * are not used. A malformed "auth" (not base64, no ':', control
  * characters) is an error. 0, or -1 with a reason (out then empty). */
 int registry_auth_config_parse(const char *json, size_t len, struct registry_auth_config *out,
-			char *err, size_t errlen);
+			       char *err, size_t errlen);
 /* The credential for host ("host" or "host:port", case-insensitive), or
  * NULL. */
 const struct registry_credential *registry_auth_config_find(const struct registry_auth_config *c,
-						     const char *host);
+							    const char *host);
 void registry_auth_config_free(struct registry_auth_config *c);
 
 #endif

@@ -106,8 +106,8 @@ static enum image_error parse_descriptor(const json_t *j, struct registry_manife
 		    (variant && !json_is_string(variant)))
 			return malformed(err, errlen, "an index entry has an invalid platform");
 		if (imageconfig_platform_set(&d->platform, json_string_value(os),
-				       json_string_value(arch),
-				       variant ? json_string_value(variant) : NULL) != 0)
+					     json_string_value(arch),
+					     variant ? json_string_value(variant) : NULL) != 0)
 			return malformed(err, errlen, "an index entry has an invalid platform");
 		d->has_platform = true;
 		if (strcmp(d->platform.os, "unknown") == 0 &&
@@ -128,20 +128,21 @@ static enum image_error parse_descriptor(const json_t *j, struct registry_manife
 
 /* The kind of the document: its mediaType and the Content-Type must agree
  * when both name one; without either, its shape decides. */
-static enum image_error document_kind(const json_t *root, const char *content_type,
-				      int *kind, char *err, size_t errlen)
+static enum image_error document_kind(const json_t *root, const char *content_type, int *kind,
+				      char *err, size_t errlen)
 {
 	const json_t *mt = json_object_get(root, "mediaType");
 	char ct[MEDIA_TYPE_MAX + 1];
 	int from_body = -1, from_header;
 	bool has_manifests = json_object_get(root, "manifests") != NULL;
-	bool has_image_fields = json_object_get(root, "config") != NULL ||
-				json_object_get(root, "layers") != NULL;
+	bool has_image_fields =
+		json_object_get(root, "config") != NULL || json_object_get(root, "layers") != NULL;
 
 	content_type_media(content_type, ct, sizeof(ct));
 	from_header = kind_of(ct);
 	if (has_manifests && has_image_fields)
-		return malformed(err, errlen, "both \"manifests\" and \"config\"/\"layers\" (ambiguous)");
+		return malformed(err, errlen,
+				 "both \"manifests\" and \"config\"/\"layers\" (ambiguous)");
 	if (mt) {
 		if (!json_is_string(mt))
 			return malformed(err, errlen, "mediaType is not a string");
@@ -153,7 +154,8 @@ static enum image_error document_kind(const json_t *root, const char *content_ty
 		}
 	}
 	if (from_body >= 0 && from_header >= 0 && from_body != from_header) {
-		image_errf(err, errlen, "manifest media type \"%s\" differs from Content-Type \"%.100s\"",
+		image_errf(err, errlen,
+			   "manifest media type \"%s\" differs from Content-Type \"%.100s\"",
 			   kinds[from_body].media_type, ct);
 		return IMAGE_ERR_MALFORMED;
 	}
@@ -165,9 +167,8 @@ static enum image_error document_kind(const json_t *root, const char *content_ty
 	return IMAGE_OK;
 }
 
-enum image_error registry_manifest_parse(const char *body, size_t len,
-				const char *content_type, struct registry_manifest *out,
-				char *err, size_t errlen)
+enum image_error registry_manifest_parse(const char *body, size_t len, const char *content_type,
+					 struct registry_manifest *out, char *err, size_t errlen)
 {
 	json_error_t jerr;
 	json_t *root;
@@ -200,7 +201,8 @@ enum image_error registry_manifest_parse(const char *body, size_t len,
 		rc = parse_descriptor(json_object_get(root, "config"), &out->config, err, errlen);
 		if (rc == IMAGE_OK && strcmp(out->config.media_type, MEDIA_OCI_CONFIG) != 0 &&
 		    strcmp(out->config.media_type, MEDIA_DOCKER_CONFIG) != 0) {
-			image_errf(err, errlen, "not a container image (config media type \"%.100s\")",
+			image_errf(err, errlen,
+				   "not a container image (config media type \"%.100s\")",
 				   out->config.media_type);
 			rc = IMAGE_ERR_UNSUPPORTED;
 		}
@@ -235,7 +237,9 @@ out:
 		registry_manifest_free(out);
 	return rc;
 schema1:
-	image_errf(err, errlen, "image manifest schema 1 is not supported (push the image again with a current client)");
+	image_errf(
+		err, errlen,
+		"image manifest schema 1 is not supported (push the image again with a current client)");
 	return IMAGE_ERR_UNSUPPORTED;
 }
 
@@ -251,8 +255,8 @@ struct resolver {
 /* Fetches what d names and checks it against d's size and digest. */
 static enum image_error fetch_verified(const struct resolver *r,
 				       const struct registry_manifest_descriptor *d,
-				       bool is_manifest, uint64_t limit,
-				       char **body, size_t *len, char *ct, size_t ctlen)
+				       bool is_manifest, uint64_t limit, char **body, size_t *len,
+				       char *ct, size_t ctlen)
 {
 	enum image_error rc;
 
@@ -264,15 +268,14 @@ static enum image_error fetch_verified(const struct resolver *r,
 			   (unsigned long long)d->size, (unsigned long long)limit);
 		return IMAGE_ERR_MALFORMED;
 	}
-	rc = r->src->fetch(r->src->ctx, d, is_manifest, body, len, ct, ctlen,
-			   r->err, r->errlen);
+	rc = r->src->fetch(r->src->ctx, d, is_manifest, body, len, ct, ctlen, r->err, r->errlen);
 	if (rc != IMAGE_OK)
 		return rc;
 	if (*len != d->size || imagedigest_matches(d->digest, *body, *len) != 1) {
 		image_errf(r->err, r->errlen, "%s %s: the content %s",
 			   is_manifest ? "manifest" : "config blob", d->digest,
-			   *len != d->size ? "has another size than its descriptor says"
-					   : "does not match its digest");
+			   *len != d->size ? "has another size than its descriptor says" :
+					     "does not match its digest");
 		free(*body);
 		*body = NULL;
 		return IMAGE_ERR_DIGEST;
@@ -289,13 +292,13 @@ static enum image_error read_config(const struct resolver *r, const struct regis
 {
 	char *body;
 	size_t len;
-	enum image_error rc = fetch_verified(r, &m->config, false, CONFIG_MAX_BYTES,
-					     &body, &len, NULL, 0);
+	enum image_error rc =
+		fetch_verified(r, &m->config, false, CONFIG_MAX_BYTES, &body, &len, NULL, 0);
 
 	if (rc != IMAGE_OK)
 		return rc;
-	if (imageconfig_parse(body, len, cfg, cfg_platform, has_cfg_platform,
-			       r->err, r->errlen) != 0)
+	if (imageconfig_parse(body, len, cfg, cfg_platform, has_cfg_platform, r->err, r->errlen) !=
+	    0)
 		rc = IMAGE_ERR_MALFORMED;
 	free(body);
 	return rc;
@@ -305,16 +308,16 @@ static enum image_error read_config(const struct resolver *r, const struct regis
  * entry's platform (the descriptor's, else the config's). */
 static enum image_error read_entry(const struct resolver *r,
 				   const struct registry_manifest_descriptor *d,
-				   struct imageconfig *cfg,
-				   struct imageconfig_platform *platform, bool *known)
+				   struct imageconfig *cfg, struct imageconfig_platform *platform,
+				   bool *known)
 {
 	char *body, ct[MEDIA_TYPE_MAX + 1] = "";
 	size_t len;
 	struct registry_manifest child;
 	struct imageconfig_platform cfg_platform;
 	bool has_cfg_platform;
-	enum image_error rc = fetch_verified(r, d, true, MANIFEST_MAX_BYTES, &body,
-					     &len, ct, sizeof(ct));
+	enum image_error rc =
+		fetch_verified(r, d, true, MANIFEST_MAX_BYTES, &body, &len, ct, sizeof(ct));
 
 	if (rc != IMAGE_OK)
 		return rc;
@@ -325,7 +328,8 @@ static enum image_error read_entry(const struct resolver *r,
 		return rc;
 	if (registry_manifest_is_index(&child)) {
 		registry_manifest_free(&child);
-		image_errf(r->err, r->errlen, "index entry %s is an index itself (nested indexes are not supported)",
+		image_errf(r->err, r->errlen,
+			   "index entry %s is an index itself (nested indexes are not supported)",
 			   d->digest);
 		return IMAGE_ERR_UNSUPPORTED;
 	}
@@ -365,8 +369,7 @@ static bool entry_runnable(const struct registry_manifest_descriptor *d)
 	return !d->attestation && kind >= 0;
 }
 
-static enum image_error resolve_index(const struct resolver *r,
-				      const struct registry_manifest *idx,
+static enum image_error resolve_index(const struct resolver *r, const struct registry_manifest *idx,
 				      struct imageconfig *out)
 {
 	struct imageconfig first = {0}, chosen = {0};
@@ -383,8 +386,10 @@ static enum image_error resolve_index(const struct resolver *r,
 		if (!entry_runnable(d))
 			continue;
 		if (kind_is_index(kind_of(d->media_type))) {
-			image_errf(r->err, r->errlen, "index entry %s is an index itself (nested indexes are not supported)",
-				   d->digest);
+			image_errf(
+				r->err, r->errlen,
+				"index entry %s is an index itself (nested indexes are not supported)",
+				d->digest);
 			return IMAGE_ERR_UNSUPPORTED;
 		}
 		if (!d->has_platform || imageconfig_platform_equal(&d->platform, r->want))
@@ -414,9 +419,10 @@ static enum image_error resolve_index(const struct resolver *r,
 
 			imageconfig_platform_format(&first_platform, a, sizeof(a));
 			imageconfig_platform_format(&platform, b, sizeof(b));
-			image_errf(r->err, r->errlen,
-				   "the image's platforms disagree: %s and %s have different %s (every platform of an index must run the same command)",
-				   a, known ? b : "an entry without platform", what);
+			image_errf(
+				r->err, r->errlen,
+				"the image's platforms disagree: %s and %s have different %s (every platform of an index must run the same command)",
+				a, known ? b : "an entry without platform", what);
 			imageconfig_free(&cfg);
 			rc = IMAGE_ERR_PLATFORMS_DISAGREE;
 			break;
@@ -468,9 +474,8 @@ static enum image_error resolve_index(const struct resolver *r,
 	return rc;
 }
 
-static enum image_error resolve_image(const struct resolver *r,
-				      const struct registry_manifest *m, const char *digest,
-				      struct imageconfig *out)
+static enum image_error resolve_image(const struct resolver *r, const struct registry_manifest *m,
+				      const char *digest, struct imageconfig *out)
 {
 	struct imageconfig_platform cfg_platform;
 	bool has_cfg_platform;
@@ -494,13 +499,11 @@ static enum image_error resolve_image(const struct resolver *r,
 	return out->manifest_digest ? IMAGE_OK : IMAGE_ERR_INTERNAL;
 }
 
-enum image_error registry_manifest_resolve(const char *name, const char *body,
-				  size_t len, const char *content_type,
-				  const char *expected_digest,
-				  const struct imageconfig_platform *want,
-				  const struct registry_manifest_source *src,
-				  struct imageconfig *out, char *err,
-				  size_t errlen)
+enum image_error registry_manifest_resolve(const char *name, const char *body, size_t len,
+					   const char *content_type, const char *expected_digest,
+					   const struct imageconfig_platform *want,
+					   const struct registry_manifest_source *src,
+					   struct imageconfig *out, char *err, size_t errlen)
 {
 	struct resolver r = {src, want, err, errlen};
 	struct registry_manifest m;
@@ -514,7 +517,8 @@ enum image_error registry_manifest_resolve(const char *name, const char *body,
 		int match = imagedigest_matches(expected_digest, body, len);
 
 		if (match < 0) {
-			image_errf(err, errlen, "the registry named the manifest by an invalid digest");
+			image_errf(err, errlen,
+				   "the registry named the manifest by an invalid digest");
 			return IMAGE_ERR_MALFORMED;
 		}
 		if (match == 0) {
@@ -529,8 +533,8 @@ enum image_error registry_manifest_resolve(const char *name, const char *body,
 	rc = registry_manifest_parse(body, len, content_type, &m, err, errlen);
 	if (rc != IMAGE_OK)
 		return rc;
-	rc = registry_manifest_is_index(&m) ? resolve_index(&r, &m, out)
-				   : resolve_image(&r, &m, digest, out);
+	rc = registry_manifest_is_index(&m) ? resolve_index(&r, &m, out) :
+					      resolve_image(&r, &m, digest, out);
 	registry_manifest_free(&m);
 	if (rc != IMAGE_OK) {
 		imageconfig_free(out);

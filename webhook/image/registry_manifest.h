@@ -19,9 +19,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "image.h"
 #include "imageconfig.h"
 #include "imagedigest.h"
-#include "image.h"
 
 #define MEDIA_OCI_INDEX "application/vnd.oci.image.index.v1+json"
 #define MEDIA_DOCKER_LIST "application/vnd.docker.distribution.manifest.list.v2+json"
@@ -32,12 +32,12 @@
 
 /* The Accept header of a manifest request: every kind above, nothing
  * else (a registry then never answers with schema 1). */
-#define REGISTRY_MANIFEST_ACCEPT MEDIA_OCI_INDEX ", " MEDIA_DOCKER_LIST ", " \
-	MEDIA_OCI_MANIFEST ", " MEDIA_DOCKER_MANIFEST
+#define REGISTRY_MANIFEST_ACCEPT \
+	MEDIA_OCI_INDEX ", " MEDIA_DOCKER_LIST ", " MEDIA_OCI_MANIFEST ", " MEDIA_DOCKER_MANIFEST
 
-#define MANIFEST_MAX_BYTES (4u << 20)  /* containerd's limit too */
+#define MANIFEST_MAX_BYTES (4u << 20) /* containerd's limit too */
 #define CONFIG_MAX_BYTES (8u << 20)
-#define MANIFEST_MAX_ENTRIES 64        /* platforms in an index */
+#define MANIFEST_MAX_ENTRIES 64 /* platforms in an index */
 #define MEDIA_TYPE_MAX 127
 
 enum registry_manifest_kind {
@@ -68,9 +68,8 @@ struct registry_manifest {
  * and a document with both "manifests" and "config"/"layers" is refused
  * (an ambiguous document could be read as either). IMAGE_OK, or
  * IMAGE_ERR_MALFORMED/IMAGE_ERR_UNSUPPORTED with a reason. */
-enum image_error registry_manifest_parse(const char *body, size_t len,
-				const char *content_type, struct registry_manifest *out,
-				char *err, size_t errlen);
+enum image_error registry_manifest_parse(const char *body, size_t len, const char *content_type,
+					 struct registry_manifest *out, char *err, size_t errlen);
 void registry_manifest_free(struct registry_manifest *m);
 bool registry_manifest_is_index(const struct registry_manifest *m);
 
@@ -82,9 +81,8 @@ struct registry_manifest_source {
 	 * stop reading after d->size + 1 bytes. *body is malloc'ed. Returns
 	 * IMAGE_OK or the error kind, with a reason. */
 	enum image_error (*fetch)(void *ctx, const struct registry_manifest_descriptor *d,
-				  bool is_manifest, char **body, size_t *len,
-				  char *content_type, size_t ctlen, char *err,
-				  size_t errlen);
+				  bool is_manifest, char **body, size_t *len, char *content_type,
+				  size_t ctlen, char *err, size_t errlen);
 };
 
 /* Resolves the document a registry answered for an image reference.
@@ -93,12 +91,10 @@ struct registry_manifest_source {
  * document's sha256 is its digest). On IMAGE_OK, out has digest_ref
  * (name@digest of this document), manifest_digest and platform (of the
  * image manifest read for want), ENTRYPOINT, CMD and USER. */
-enum image_error registry_manifest_resolve(const char *name, const char *body,
-				  size_t len, const char *content_type,
-				  const char *expected_digest,
-				  const struct imageconfig_platform *want,
-				  const struct registry_manifest_source *src,
-				  struct imageconfig *out, char *err,
-				  size_t errlen);
+enum image_error registry_manifest_resolve(const char *name, const char *body, size_t len,
+					   const char *content_type, const char *expected_digest,
+					   const struct imageconfig_platform *want,
+					   const struct registry_manifest_source *src,
+					   struct imageconfig *out, char *err, size_t errlen);
 
 #endif

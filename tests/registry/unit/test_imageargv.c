@@ -93,7 +93,7 @@ struct argv_case {
 	size_t n_entrypoint;
 	const char *const *cmd;
 	size_t n_cmd;
-	const char *const *want;       /* NULL: error */
+	const char *const *want; /* NULL: error */
 	size_t n_want;
 };
 
@@ -101,11 +101,14 @@ struct argv_case {
 #define L(...) V(__VA_ARGS__), N(__VA_ARGS__)
 
 static const struct argv_case argv_cases[] = {
-	{"image only", NONE, NONE, L("/bin/sh", "-c"), L("echo $HOME"), L("/bin/sh", "-c", "echo $HOME")},
-	{"args replace CMD", NONE, L("-x"), L("/bin/sh", "-c"), L("echo"), L("/bin/sh", "-c", "-x")},
+	{"image only", NONE, NONE, L("/bin/sh", "-c"), L("echo $HOME"),
+	 L("/bin/sh", "-c", "echo $HOME")},
+	{"args replace CMD", NONE, L("-x"), L("/bin/sh", "-c"), L("echo"),
+	 L("/bin/sh", "-c", "-x")},
 	{"command drops ENTRYPOINT and CMD", L("/app"), NONE, L("/bin/sh"), L("x"), L("/app")},
 	{"command and args", L("/app"), L("a", "b"), L("/bin/sh"), L("x"), L("/app", "a", "b")},
-	{"CMD only", NONE, NONE, NONE, L("/bin/server", "--port=80"), L("/bin/server", "--port=80")},
+	{"CMD only", NONE, NONE, NONE, L("/bin/server", "--port=80"),
+	 L("/bin/server", "--port=80")},
 	{"ENTRYPOINT only", NONE, NONE, L("/init"), NONE, L("/init")},
 	{"args without ENTRYPOINT", NONE, L("/bin/true"), NONE, L("/bin/false"), L("/bin/true")},
 	{"ENTRYPOINT [\"\"] is none", NONE, NONE, L(""), L("/bin/cmd"), L("/bin/cmd")},
@@ -113,8 +116,8 @@ static const struct argv_case argv_cases[] = {
 	{"ENTRYPOINT [\"\", \"x\"] is kept", NONE, NONE, L("", "x"), NONE, L("", "x")},
 	{"nothing to run", NONE, NONE, NONE, NONE, NULL, 0},
 	{"ENTRYPOINT [\"\"] and nothing else", NONE, NONE, L(""), NONE, NULL, 0},
-	{"dollars in the image", NONE, NONE, L("/bin/sh", "-c", "echo $$ $(HOME)"), L("$(NOPE)", "$"),
-	 L("/bin/sh", "-c", "echo $$ $(HOME)", "$(NOPE)", "$")},
+	{"dollars in the image", NONE, NONE, L("/bin/sh", "-c", "echo $$ $(HOME)"),
+	 L("$(NOPE)", "$"), L("/bin/sh", "-c", "echo $$ $(HOME)", "$(NOPE)", "$")},
 	{"dollars in the pod's args", NONE, L("$(HOME)", "$$"), L("/bin/echo"), L("$(HOME)"),
 	 L("/bin/echo", "$(HOME)", "$$")},
 };
@@ -134,16 +137,19 @@ static void test_argv_rules(void **state)
 		const struct argv_case *c = &argv_cases[i];
 		struct imageargv_pod pod = {c->command, c->n_command, c->args, c->n_args};
 		struct imageconfig img = {
-			.entrypoint = (char **)c->entrypoint, .n_entrypoint = c->n_entrypoint,
+			.entrypoint = (char **)c->entrypoint,
+			.n_entrypoint = c->n_entrypoint,
 			.has_entrypoint = c->entrypoint != NULL,
-			.cmd = (char **)c->cmd, .n_cmd = c->n_cmd, .has_cmd = c->cmd != NULL,
+			.cmd = (char **)c->cmd,
+			.n_cmd = c->n_cmd,
+			.has_cmd = c->cmd != NULL,
 		};
 		struct image_strv eff, cmd, args, ran = {NULL, 0};
 		bool set_args = true;
 		char err[256] = "";
 		int rc = kubernetes_argv(&pod, &img, &eff);
-		int wrc = imageargv_wrap(prefix, 2, &pod, &img, &cmd, &args, &set_args,
-					  err, sizeof(err));
+		int wrc = imageargv_wrap(prefix, 2, &pod, &img, &cmd, &args, &set_args, err,
+					 sizeof(err));
 
 		print_message("# %s\n", c->name);
 		assert_int_equal(imageargv_runs_something(&pod, &img), c->want != NULL);
@@ -156,7 +162,8 @@ static void test_argv_rules(void **state)
 		}
 		assert_int_equal(rc, 0);
 		assert_int_equal(wrc, 0);
-		assert_true(image_strv_equal((const char *const *)eff.v, eff.n, c->want, c->n_want));
+		assert_true(
+			image_strv_equal((const char *const *)eff.v, eff.n, c->want, c->n_want));
 		/* What the runtime gets from the rewritten pod: kubelet expands
 		 * command and args (the pod's args when set_args is false),
 		 * then the CRI joins them (the image's are ignored: the
@@ -185,13 +192,16 @@ static void test_argv_rules(void **state)
 				for (size_t k = 0; k < eff.n; k++)
 					image_strv_push_owned(&want, kubelet_expand(eff.v[k]));
 			} else {
-				size_t n_ep = (c->n_entrypoint == 1 && !c->entrypoint[0][0]) ? 0 : c->n_entrypoint;
+				size_t n_ep = (c->n_entrypoint == 1 && !c->entrypoint[0][0]) ?
+					0 :
+					c->n_entrypoint;
 
 				for (size_t k = 0; k < n_ep; k++)
 					image_strv_push(&want, c->entrypoint[k]);
 				if (c->n_args > 0)
 					for (size_t k = 0; k < c->n_args; k++)
-						image_strv_push_owned(&want, kubelet_expand(c->args[k]));
+						image_strv_push_owned(&want,
+								      kubelet_expand(c->args[k]));
 				else
 					for (size_t k = 0; k < c->n_cmd; k++)
 						image_strv_push(&want, c->cmd[k]);
@@ -222,13 +232,16 @@ static void test_wrap_shapes(void **state)
 	char err[256];
 	struct imageargv_pod pod = {NULL, 0, V("$(HOME)"), 1};
 	struct imageconfig img = {
-		.entrypoint = (char **)V("/bin/sh", "-c"), .n_entrypoint = 2,
-		.cmd = (char **)V("echo $x"), .n_cmd = 1,
+		.entrypoint = (char **)V("/bin/sh", "-c"),
+		.n_entrypoint = 2,
+		.cmd = (char **)V("echo $x"),
+		.n_cmd = 1,
 	};
 
 	(void)state;
 	/* args set: the pod's args stay, unescaped (kubelet expands them as before) */
-	assert_int_equal(imageargv_wrap(prefix, 2, &pod, &img, &cmd, &args, &set_args, err, sizeof(err)), 0);
+	assert_int_equal(
+		imageargv_wrap(prefix, 2, &pod, &img, &cmd, &args, &set_args, err, sizeof(err)), 0);
 	assert_false(set_args);
 	assert_true(image_strv_equal((const char *const *)cmd.v, cmd.n,
 				     V("/s/strict-init", "--", "/bin/sh", "-c"), 4));
@@ -237,7 +250,8 @@ static void test_wrap_shapes(void **state)
 	/* no args: CMD escaped into args */
 	pod.args = NULL;
 	pod.n_args = 0;
-	assert_int_equal(imageargv_wrap(prefix, 2, &pod, &img, &cmd, &args, &set_args, err, sizeof(err)), 0);
+	assert_int_equal(
+		imageargv_wrap(prefix, 2, &pod, &img, &cmd, &args, &set_args, err, sizeof(err)), 0);
 	assert_true(set_args);
 	assert_true(image_strv_equal((const char *const *)args.v, args.n, V("echo $$x"), 1));
 	image_strv_free(&cmd);
@@ -245,7 +259,8 @@ static void test_wrap_shapes(void **state)
 	/* a command set needs no image */
 	pod.command = V("/app", "$(HOME)");
 	pod.n_command = 2;
-	assert_int_equal(imageargv_wrap(prefix, 2, &pod, NULL, &cmd, &args, &set_args, err, sizeof(err)), 0);
+	assert_int_equal(
+		imageargv_wrap(prefix, 2, &pod, NULL, &cmd, &args, &set_args, err, sizeof(err)), 0);
 	assert_false(set_args);
 	assert_true(image_strv_equal((const char *const *)cmd.v, cmd.n,
 				     V("/s/strict-init", "--", "/app", "$(HOME)"), 4));
@@ -254,7 +269,9 @@ static void test_wrap_shapes(void **state)
 	/* no command and no image: an error, nothing allocated */
 	pod.command = NULL;
 	pod.n_command = 0;
-	assert_int_equal(imageargv_wrap(prefix, 2, &pod, NULL, &cmd, &args, &set_args, err, sizeof(err)), -1);
+	assert_int_equal(
+		imageargv_wrap(prefix, 2, &pod, NULL, &cmd, &args, &set_args, err, sizeof(err)),
+		-1);
 	assert_int_equal(cmd.n + args.n, 0);
 	assert_non_null(strstr(err, "image is unknown"));
 }
@@ -303,13 +320,20 @@ static void test_user(void **state)
 
 static void test_same_exec(void **state)
 {
-	struct imageconfig a = {.entrypoint = (char **)V("/e"), .n_entrypoint = 1,
-				 .cmd = (char **)V("c"), .n_cmd = 1, .user = (char *)"1000"};
+	struct imageconfig a = {.entrypoint = (char **)V("/e"),
+				.n_entrypoint = 1,
+				.cmd = (char **)V("c"),
+				.n_cmd = 1,
+				.user = (char *)"1000"};
 	struct imageconfig b = a;
 	struct imageconfig none = {.user = NULL};
-	struct imageconfig blank = {.entrypoint = (char **)V(""), .n_entrypoint = 1,
-				     .has_entrypoint = true, .cmd = NULL, .n_cmd = 0,
-				     .has_cmd = true, .user = (char *)""};
+	struct imageconfig blank = {.entrypoint = (char **)V(""),
+				    .n_entrypoint = 1,
+				    .has_entrypoint = true,
+				    .cmd = NULL,
+				    .n_cmd = 0,
+				    .has_cmd = true,
+				    .user = (char *)""};
 	char what[64];
 
 	(void)state;
@@ -333,12 +357,9 @@ static void test_same_exec(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_kubelet_model),
-		cmocka_unit_test(test_escape),
-		cmocka_unit_test(test_argv_rules),
-		cmocka_unit_test(test_wrap_shapes),
-		cmocka_unit_test(test_user),
-		cmocka_unit_test(test_same_exec),
+		cmocka_unit_test(test_kubelet_model), cmocka_unit_test(test_escape),
+		cmocka_unit_test(test_argv_rules),    cmocka_unit_test(test_wrap_shapes),
+		cmocka_unit_test(test_user),          cmocka_unit_test(test_same_exec),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);

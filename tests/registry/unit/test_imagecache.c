@@ -25,9 +25,9 @@ struct fake {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	unsigned resolves, heads, blocked;
-	const char *tag_digest;  /* what every tag names now */
-	bool block;              /* resolve waits for release (or its deadline) */
-	const char *block_path;  /* ... only for this repository, when set */
+	const char *tag_digest; /* what every tag names now */
+	bool block;             /* resolve waits for release (or its deadline) */
+	const char *block_path; /* ... only for this repository, when set */
 	enum image_error fail;
 };
 
@@ -52,9 +52,8 @@ static void fake_release(void)
 	pthread_mutex_unlock(&fake.lock);
 }
 
-static enum image_error fake_resolve(void *ctx, const struct imageref *ref,
-				     uint64_t deadline_ns, struct imageconfig *out,
-				     char *err, size_t errlen)
+static enum image_error fake_resolve(void *ctx, const struct imageref *ref, uint64_t deadline_ns,
+				     struct imageconfig *out, char *err, size_t errlen)
 {
 	static const char *const ep[] = {"/e"};
 	static const char *const cmd[] = {"c"};
@@ -116,8 +115,8 @@ static const struct imagecache_fetcher fetcher = {NULL, fake_resolve, fake_head}
 
 static struct imagecache *new_cache(double ttl, double timeout)
 {
-	struct imagecache_options o = {.tag_ttl = ttl, .lookup_timeout = timeout,
-					.fetcher = &fetcher};
+	struct imagecache_options o = {
+		.tag_ttl = ttl, .lookup_timeout = timeout, .fetcher = &fetcher};
 	char err[256];
 	struct imagecache *c = imagecache_new(&o, err, sizeof(err));
 
@@ -225,9 +224,11 @@ static void test_others_not_blocked(void **state)
 	assert_true(eventually(slow_blocked, c));
 	/* while that one waits for its registry, another image is looked up,
 	 * and a cached one is served */
-	assert_int_equal(imagecache_lookup(c, "reg.test/fast:1", false, &img, err, sizeof(err)), IMAGE_OK);
+	assert_int_equal(imagecache_lookup(c, "reg.test/fast:1", false, &img, err, sizeof(err)),
+			 IMAGE_OK);
 	imageconfig_free(&img);
-	assert_int_equal(imagecache_lookup(c, "reg.test/fast:1", false, &img, err, sizeof(err)), IMAGE_OK);
+	assert_int_equal(imagecache_lookup(c, "reg.test/fast:1", false, &img, err, sizeof(err)),
+			 IMAGE_OK);
 	imageconfig_free(&img);
 	assert_int_equal(fake_get(&fake.blocked), 1);
 	fake_release();
@@ -353,7 +354,7 @@ static void *waiter_thread(void *arg)
 	char err[512];
 
 	w->rc = imagecache_lookup_until(w->cache, "reg.test/stuck:1", false, w->deadline, &img, err,
-				   sizeof(err));
+					sizeof(err));
 	return NULL;
 }
 
@@ -464,7 +465,8 @@ static void test_client_options(void **state)
 	} cases[] = {
 		{{.platform = "linux"}, "invalid platform"},
 		{{.ca_file = "/nonexistent/ca.pem"}, "--registry-ca /nonexistent/ca.pem"},
-		{{.config_file = "/nonexistent/config.json"}, "--registry-config /nonexistent/config.json"},
+		{{.config_file = "/nonexistent/config.json"},
+		 "--registry-config /nonexistent/config.json"},
 		{{.config_file = "/dev/null"}, "not a JSON object"},
 		{{.insecure = bad_insecure, .n_insecure = 1}, "--insecure-registry"},
 		{{.endpoints = bad_endpoint, .n_endpoints = 1}, "--registry-endpoint"},
@@ -506,12 +508,15 @@ static void test_registry_allow(void **state)
 	static const char *const bad[] = {"reg.test:5000", "*"};
 	static const char by_digest[] = "reg.test/a@" D1; /* no cache entry, no request either */
 	static const char *const refused[] = {
-		"reg.test/a:1", "reg.test:443/a:1", "10.0.0.5:443/x:y", "nginx",
-		"kubernetes.default.svc/x", "corp.test/a:1",
+		"reg.test/a:1", "reg.test:443/a:1",         "10.0.0.5:443/x:y",
+		"nginx",        "kubernetes.default.svc/x", "corp.test/a:1",
 		by_digest,
 	};
-	struct imagecache_options o = {.tag_ttl = 60, .lookup_timeout = 30, .fetcher = &fetcher,
-					.allow = allow, .n_allow = 2};
+	struct imagecache_options o = {.tag_ttl = 60,
+				       .lookup_timeout = 30,
+				       .fetcher = &fetcher,
+				       .allow = allow,
+				       .n_allow = 2};
 	struct imagecache *c;
 	struct imageconfig img;
 	struct imagecache_counters m;
@@ -533,7 +538,8 @@ static void test_registry_allow(void **state)
 		assert_non_null(strstr(err, "is not in --registry-allow"));
 		assert_false(imagecache_lookup_cached(c, refused[i], false, &img));
 	}
-	assert_string_equal(err, "image \"reg.test/a@" D1 "\": its registry reg.test is not in "
+	assert_string_equal(err,
+			    "image \"reg.test/a@" D1 "\": its registry reg.test is not in "
 			    "--registry-allow (not looked up)");
 	/* an invalid reference is still a reference error, not not_allowed */
 	assert_int_equal(imagecache_lookup(c, "reg.test:5000/A", false, &img, err, sizeof(err)),

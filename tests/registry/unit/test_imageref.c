@@ -52,7 +52,8 @@ static const struct valid_case valid[] = {
 	 "library/thisisthesongthatneverendsitgoesonandonandonthisisthesongthatnev", "latest", ""},
 	{"[fc00::1]:5000/docker", "[fc00::1]:5000", "docker", "latest", ""},
 	{"[fc00::1]:5000/docker/docker", "[fc00::1]:5000", "docker/docker", "latest", ""},
-	{"[fc00:1:2:3:4:5:6:7]:5000/library/debian", "[fc00:1:2:3:4:5:6:7]:5000", "library/debian", "latest", ""},
+	{"[fc00:1:2:3:4:5:6:7]:5000/library/debian", "[fc00:1:2:3:4:5:6:7]:5000", "library/debian",
+	 "latest", ""},
 	{"docker.io/" HEX64, "docker.io", "library/" HEX64, "latest", ""},
 	/* an uppercase first component is a domain */
 	{"Docker/docker", "Docker", "docker", "latest", ""},
@@ -74,17 +75,21 @@ static const struct valid_case valid[] = {
 	{"test:5000/repo:tag@sha256:" F64, "test:5000", "repo", "tag", "sha256:" F64},
 	{"lowercase:Uppercase", "docker.io", "library/lowercase", "Uppercase", ""},
 	{"sub-dom1.foo.com/bar/baz/quux", "sub-dom1.foo.com", "bar/baz/quux", "latest", ""},
-	{"sub-dom1.foo.com/bar/baz/quux:some-long-tag", "sub-dom1.foo.com", "bar/baz/quux", "some-long-tag", ""},
-	{"b.gcr.io/test.example.com/my-app:test.example.com", "b.gcr.io", "test.example.com/my-app", "test.example.com", ""},
+	{"sub-dom1.foo.com/bar/baz/quux:some-long-tag", "sub-dom1.foo.com", "bar/baz/quux",
+	 "some-long-tag", ""},
+	{"b.gcr.io/test.example.com/my-app:test.example.com", "b.gcr.io", "test.example.com/my-app",
+	 "test.example.com", ""},
 	{"xn--n3h.com/myimage:xn--n3h.com", "xn--n3h.com", "myimage", "xn--n3h.com", ""},
-	{"xn--7o8h.com/myimage:xn--7o8h.com@sha256:" F64, "xn--7o8h.com", "myimage", "xn--7o8h.com", "sha256:" F64},
+	{"xn--7o8h.com/myimage:xn--7o8h.com@sha256:" F64, "xn--7o8h.com", "myimage", "xn--7o8h.com",
+	 "sha256:" F64},
 	{"foo_bar.com:8080", "docker.io", "library/foo_bar.com", "8080", ""},
 	{"foo/foo_bar.com:8080", "docker.io", "foo/foo_bar.com", "8080", ""},
 	{"192.168.1.1/repo", "192.168.1.1", "repo", "latest", ""},
 	{"192.168.1.1:5000/repo:5050", "192.168.1.1:5000", "repo", "5050", ""},
 	{"[2001:db8::1]/repo", "[2001:db8::1]", "repo", "latest", ""},
 	{"[2001:db8:1:2:3:4:5:6]/repo:tag", "[2001:db8:1:2:3:4:5:6]", "repo", "tag", ""},
-	{"[2001:db8::1]:5000/repo:tag@sha256:" F64, "[2001:db8::1]:5000", "repo", "tag", "sha256:" F64},
+	{"[2001:db8::1]:5000/repo:tag@sha256:" F64, "[2001:db8::1]:5000", "repo", "tag",
+	 "sha256:" F64},
 	{"[2001:db8::]:5000/repo", "[2001:db8::]:5000", "repo", "latest", ""},
 	{"[::1]:5000/repo", "[::1]:5000", "repo", "latest", ""},
 	{"busybox:latest@sha256:86e0e091d0da6bde2456dbb48306f3956bbeb2eae1b5b9a43045843f69fe4aaa",
@@ -139,7 +144,9 @@ static const struct invalid_case invalid[] = {
 	{"repo@sha256:ffffffffffffffffffffffffffffffffff", "digest length"},
 	{"validname@invaliddigest:" F64, "unsupported digest"},
 	{"validname@md5:ffffffffffffffffffffffffffffffff", "unsupported digest"},
-	{"validname@sha256:" "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF", "lowercase hex"},
+	{"validname@sha256:"
+	 "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF",
+	 "lowercase hex"},
 	{"validname@sha256:fff", "invalid digest format"},
 	{"validname@sha256", "invalid digest format"},
 	{"validname@", "invalid digest format"},
@@ -178,7 +185,7 @@ static void test_valid_references(void **state)
 		assert_string_equal(r.digest, valid[i].digest);
 		assert_int_equal(r.tag_defaulted,
 				 strcmp(valid[i].tag, "latest") == 0 &&
-				 !strstr(valid[i].input, ":latest"));
+					 !strstr(valid[i].input, ":latest"));
 	}
 }
 
@@ -324,27 +331,48 @@ static void test_digests(void **state)
 	(void)state;
 	/* known answers: sha256("") and sha256("abc") */
 	imagedigest_of(DIGEST_SHA256, "", 0, out);
-	assert_string_equal(out, "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	assert_string_equal(
+		out, "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 	imagedigest_of(DIGEST_SHA256, "abc", 3, out);
-	assert_string_equal(out, "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	assert_string_equal(
+		out, "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 	imagedigest_of(DIGEST_SHA512, "abc", 3, out);
-	assert_string_equal(out, "sha512:ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
-			    "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f");
+	assert_string_equal(
+		out,
+		"sha512:ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
+		"2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f");
 	imagedigest_of(DIGEST_SHA384, "abc", 3, out);
-	assert_string_equal(out, "sha384:cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed"
-			    "8086072ba1e7cc2358baeca134c825a7");
-	assert_int_equal(imagedigest_matches("sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
-					      "abc", 3), 1);
+	assert_string_equal(
+		out,
+		"sha384:cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed"
+		"8086072ba1e7cc2358baeca134c825a7");
+	assert_int_equal(
+		imagedigest_matches(
+			"sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+			"abc", 3),
+		1);
 	/* one byte changed, one byte missing, one byte more */
-	assert_int_equal(imagedigest_matches("sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
-					      "abd", 3), 0);
-	assert_int_equal(imagedigest_matches("sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
-					      "ab", 2), 0);
-	assert_int_equal(imagedigest_matches("sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
-					      "abcd", 4), 0);
+	assert_int_equal(
+		imagedigest_matches(
+			"sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+			"abd", 3),
+		0);
+	assert_int_equal(
+		imagedigest_matches(
+			"sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+			"ab", 2),
+		0);
+	assert_int_equal(
+		imagedigest_matches(
+			"sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+			"abcd", 4),
+		0);
 	/* an uppercase copy of the right digest is not a digest */
-	assert_int_equal(imagedigest_matches("sha256:BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD",
-					      "abc", 3), -1);
+	assert_int_equal(
+		imagedigest_matches(
+			"sha256:BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD",
+			"abc", 3),
+		-1);
 	assert_int_equal(imagedigest_matches("md5:900150983cd24fb0d6963f7d28e17f72", "abc", 3), -1);
 	assert_int_equal(imagedigest_check_syntax("sha256:", 7, NULL), DIGEST_BAD_FORMAT);
 	assert_int_equal(imagedigest_check_syntax(":" F64, 65, NULL), DIGEST_BAD_FORMAT);
@@ -357,12 +385,9 @@ static void test_digests(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_valid_references),
-		cmocka_unit_test(test_invalid_references),
-		cmocka_unit_test(test_lengths),
-		cmocka_unit_test(test_canonical_forms),
-		cmocka_unit_test(test_host_port),
-		cmocka_unit_test(test_digests),
+		cmocka_unit_test(test_valid_references), cmocka_unit_test(test_invalid_references),
+		cmocka_unit_test(test_lengths),          cmocka_unit_test(test_canonical_forms),
+		cmocka_unit_test(test_host_port),        cmocka_unit_test(test_digests),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);

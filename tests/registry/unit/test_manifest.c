@@ -91,8 +91,8 @@ static int free_fixtures(void **state)
 }
 
 static enum image_error fetch(void *ctx, const struct registry_manifest_descriptor *d,
-			      bool is_manifest, char **body, size_t *len,
-			      char *ct, size_t ctlen, char *err, size_t errlen)
+			      bool is_manifest, char **body, size_t *len, char *ct, size_t ctlen,
+			      char *err, size_t errlen)
 {
 	struct source_state *s = ctx;
 
@@ -121,10 +121,9 @@ static enum image_error fetch(void *ctx, const struct registry_manifest_descript
 	return IMAGE_ERR_NOT_FOUND;
 }
 
-static enum image_error resolve(const char *top, const char *platform,
-				struct source_state *s, struct imageconfig *out,
-				char *err, size_t errlen, const char *content_type,
-				bool with_digest)
+static enum image_error resolve(const char *top, const char *platform, struct source_state *s,
+				struct imageconfig *out, char *err, size_t errlen,
+				const char *content_type, bool with_digest)
 {
 	const struct fixture *f = fixture(top);
 	struct registry_manifest_source src = {s, fetch};
@@ -132,7 +131,8 @@ static enum image_error resolve(const char *top, const char *platform,
 
 	assert_int_equal(imageconfig_platform_parse(platform, &want, err, errlen), 0);
 	return registry_manifest_resolve("reg.test/team/app", f->body, f->len, content_type,
-				with_digest ? f->digest : NULL, &want, &src, out, err, errlen);
+					 with_digest ? f->digest : NULL, &want, &src, out, err,
+					 errlen);
 }
 
 static void expect_exec(const struct imageconfig *c)
@@ -158,7 +158,8 @@ static void expect_digest_ref(const struct imageconfig *c, const char *top)
 static void test_single_manifests(void **state)
 {
 	static const char *const tops[] = {
-		"manifest-oci-amd64.json", "manifest-docker-amd64.json",
+		"manifest-oci-amd64.json",
+		"manifest-docker-amd64.json",
 		"manifest-oci-no-media-type.json",
 	};
 	(void)state;
@@ -166,8 +167,8 @@ static void test_single_manifests(void **state)
 		struct source_state s = {0};
 		struct imageconfig c;
 		char err[512] = "";
-		enum image_error rc = resolve(tops[i], "linux/amd64", &s, &c, err, sizeof(err),
-					      NULL, i % 2 == 0);
+		enum image_error rc =
+			resolve(tops[i], "linux/amd64", &s, &c, err, sizeof(err), NULL, i % 2 == 0);
 
 		if (rc != IMAGE_OK)
 			fail_msg("%s: %s", tops[i], err);
@@ -230,22 +231,26 @@ static void test_index_errors(void **state)
 		 IMAGE_ERR_NO_PLATFORM, 0},
 		{"index-oci.json", "linux/arm/v7", "linux/arm/v7", IMAGE_ERR_NO_PLATFORM, 0},
 		{"index-oci.json", "windows/amd64", "windows/amd64", IMAGE_ERR_NO_PLATFORM, 0},
-		{"index-disagree.json", "linux/amd64", "linux/amd64 and linux/arm64 have different CMD",
-		 IMAGE_ERR_PLATFORMS_DISAGREE, 4},
+		{"index-disagree.json", "linux/amd64",
+		 "linux/amd64 and linux/arm64 have different CMD", IMAGE_ERR_PLATFORMS_DISAGREE, 4},
 		/* disagreeing platforms: denied whichever one is asked for */
-		{"index-disagree.json", "linux/arm64", "different CMD", IMAGE_ERR_PLATFORMS_DISAGREE, 4},
+		{"index-disagree.json", "linux/arm64", "different CMD",
+		 IMAGE_ERR_PLATFORMS_DISAGREE, 4},
 		{"index-nested.json", "linux/amd64", "nested", IMAGE_ERR_UNSUPPORTED, 0},
 		{"index-noplatform.json", "linux/arm64", "(no platform)", IMAGE_ERR_NO_PLATFORM, 2},
 		/* neither the entry nor its config names a platform */
-		{"index-unknown-platform.json", "linux/amd64", "(no platform)", IMAGE_ERR_NO_PLATFORM, 2},
+		{"index-unknown-platform.json", "linux/amd64", "(no platform)",
+		 IMAGE_ERR_NO_PLATFORM, 2},
 		{"index-wrong-media-type.json", "linux/amd64", "differs", IMAGE_ERR_MALFORMED, 1},
 		{"index-oversize.json", "linux/amd64", "over the limit", IMAGE_ERR_MALFORMED, 0},
-		{"manifest-oci-amd64.json", "linux/arm64", "the image is for linux/amd64, not linux/arm64",
-		 IMAGE_ERR_NO_PLATFORM, 1},
+		{"manifest-oci-amd64.json", "linux/arm64",
+		 "the image is for linux/amd64, not linux/arm64", IMAGE_ERR_NO_PLATFORM, 1},
 		{"manifest-schema1.json", "linux/amd64", "schema 1", IMAGE_ERR_UNSUPPORTED, 0},
-		{"manifest-artifact.json", "linux/amd64", "not a container image", IMAGE_ERR_UNSUPPORTED, 0},
+		{"manifest-artifact.json", "linux/amd64", "not a container image",
+		 IMAGE_ERR_UNSUPPORTED, 0},
 		{"manifest-ambiguous.json", "linux/amd64", "ambiguous", IMAGE_ERR_MALFORMED, 0},
-		{"manifest-oci-bad-cmd.json", "linux/amd64", "config.Cmd[1] is not a string", IMAGE_ERR_MALFORMED, 1},
+		{"manifest-oci-bad-cmd.json", "linux/amd64", "config.Cmd[1] is not a string",
+		 IMAGE_ERR_MALFORMED, 1},
 		{"config-amd64.json", "linux/amd64", "schemaVersion", IMAGE_ERR_MALFORMED, 0},
 	};
 	(void)state;
@@ -286,8 +291,9 @@ static void test_digest_checks(void **state)
 		struct imageconfig c;
 		char err[512] = "";
 
-		assert_int_equal(resolve(cases[i].top, "linux/amd64", &s, &c, err, sizeof(err),
-					 NULL, true), IMAGE_ERR_DIGEST);
+		assert_int_equal(
+			resolve(cases[i].top, "linux/amd64", &s, &c, err, sizeof(err), NULL, true),
+			IMAGE_ERR_DIGEST);
 		assert_non_null(strstr(err, "does not match its digest"));
 		assert_non_null(strstr(err, fixture(cases[i].tamper)->digest));
 	}
@@ -307,18 +313,21 @@ static void test_top_digest(void **state)
 	imageconfig_platform_parse("linux/amd64", &want, err, sizeof(err));
 	/* a document that is not what the digest (the reference's, or the
 	 * registry's Docker-Content-Digest) names */
-	assert_int_equal(registry_manifest_resolve("r/x", f->body, f->len, NULL, other->digest, &want,
-					  &src, &c, err, sizeof(err)), IMAGE_ERR_DIGEST);
+	assert_int_equal(registry_manifest_resolve("r/x", f->body, f->len, NULL, other->digest,
+						   &want, &src, &c, err, sizeof(err)),
+			 IMAGE_ERR_DIGEST);
 	assert_int_equal(s.fetches, 0);
-	assert_int_equal(registry_manifest_resolve("r/x", f->body, f->len, NULL, "sha256:abc", &want,
-					  &src, &c, err, sizeof(err)), IMAGE_ERR_MALFORMED);
+	assert_int_equal(registry_manifest_resolve("r/x", f->body, f->len, NULL, "sha256:abc",
+						   &want, &src, &c, err, sizeof(err)),
+			 IMAGE_ERR_MALFORMED);
 	/* sha512 digests are checked with sha512 */
 	{
 		char d512[IMAGE_DIGEST_MAX + 1];
 
 		imagedigest_of(DIGEST_SHA512, f->body, f->len, d512);
-		assert_int_equal(registry_manifest_resolve("r/x", f->body, f->len, NULL, d512, &want,
-						  &src, &c, err, sizeof(err)), IMAGE_OK);
+		assert_int_equal(registry_manifest_resolve("r/x", f->body, f->len, NULL, d512,
+							   &want, &src, &c, err, sizeof(err)),
+				 IMAGE_OK);
 		assert_non_null(strstr(c.digest_ref, "r/x@sha512:"));
 		imageconfig_free(&c);
 	}
@@ -333,20 +342,26 @@ static void test_content_types(void **state)
 	(void)state;
 	/* the header agrees, with parameters and case */
 	assert_int_equal(resolve("manifest-oci-amd64.json", "linux/amd64", &s, &c, err, sizeof(err),
-				 " application/vnd.OCI.image.manifest.v1+json; charset=utf-8", true), IMAGE_OK);
+				 " application/vnd.OCI.image.manifest.v1+json; charset=utf-8",
+				 true),
+			 IMAGE_OK);
 	imageconfig_free(&c);
 	/* the header names another kind than the document */
 	assert_int_equal(resolve("manifest-oci-amd64.json", "linux/amd64", &s, &c, err, sizeof(err),
-				 MEDIA_DOCKER_MANIFEST, true), IMAGE_ERR_MALFORMED);
+				 MEDIA_DOCKER_MANIFEST, true),
+			 IMAGE_ERR_MALFORMED);
 	assert_int_equal(resolve("index-oci.json", "linux/amd64", &s, &c, err, sizeof(err),
-				 MEDIA_OCI_MANIFEST, true), IMAGE_ERR_MALFORMED);
+				 MEDIA_OCI_MANIFEST, true),
+			 IMAGE_ERR_MALFORMED);
 	/* a document without mediaType takes the header's */
 	assert_int_equal(resolve("manifest-oci-no-media-type.json", "linux/amd64", &s, &c, err,
-				 sizeof(err), MEDIA_OCI_MANIFEST, true), IMAGE_OK);
+				 sizeof(err), MEDIA_OCI_MANIFEST, true),
+			 IMAGE_OK);
 	imageconfig_free(&c);
 	/* ... and an index header on a manifest-shaped document is refused */
 	assert_int_equal(resolve("manifest-oci-no-media-type.json", "linux/amd64", &s, &c, err,
-				 sizeof(err), MEDIA_OCI_INDEX, true), IMAGE_ERR_MALFORMED);
+				 sizeof(err), MEDIA_OCI_INDEX, true),
+			 IMAGE_ERR_MALFORMED);
 }
 
 static void test_fetch_errors_propagate(void **state)
@@ -356,8 +371,9 @@ static void test_fetch_errors_propagate(void **state)
 	char err[512];
 
 	(void)state;
-	assert_int_equal(resolve("index-oci.json", "linux/amd64", &s, &c, err, sizeof(err),
-				 NULL, true), IMAGE_ERR_NOT_FOUND);
+	assert_int_equal(
+		resolve("index-oci.json", "linux/amd64", &s, &c, err, sizeof(err), NULL, true),
+		IMAGE_ERR_NOT_FOUND);
 	assert_null(c.digest_ref);
 }
 
@@ -366,7 +382,10 @@ static void test_parse_shapes(void **state)
 	struct registry_manifest m;
 	char err[256];
 	static const char *const bad[] = {
-		"", "[]", "{}", "{\"schemaVersion\":2}",
+		"",
+		"[]",
+		"{}",
+		"{\"schemaVersion\":2}",
 		"{\"schemaVersion\":\"2\",\"manifests\":[]}",
 		"{\"schemaVersion\":2,\"manifests\":{}}",
 		"{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"x\",\"digest\":\"sha256:00\",\"size\":1}]}",
@@ -380,14 +399,16 @@ static void test_parse_shapes(void **state)
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		enum image_error rc = registry_manifest_parse(bad[i], strlen(bad[i]), NULL, &m, err, sizeof(err));
+		enum image_error rc =
+			registry_manifest_parse(bad[i], strlen(bad[i]), NULL, &m, err, sizeof(err));
 
 		print_message("# bad[%zu]: %s\n", i, err);
 		assert_true(rc == IMAGE_ERR_MALFORMED || rc == IMAGE_ERR_UNSUPPORTED);
 		assert_null(m.entries);
 	}
-	assert_int_equal(registry_manifest_parse("{\"schemaVersion\":2,\"manifests\":[]}", 34, NULL, &m, err,
-					sizeof(err)), IMAGE_OK);
+	assert_int_equal(registry_manifest_parse("{\"schemaVersion\":2,\"manifests\":[]}", 34, NULL,
+						 &m, err, sizeof(err)),
+			 IMAGE_OK);
 	assert_int_equal(m.kind, MANIFEST_OCI_INDEX);
 	assert_int_equal(m.n_entries, 0);
 	registry_manifest_free(&m);
@@ -395,7 +416,8 @@ static void test_parse_shapes(void **state)
 
 static void test_empty_index(void **state)
 {
-	static const char body[] = "{\"schemaVersion\":2,\"mediaType\":\"" MEDIA_OCI_INDEX "\",\"manifests\":[]}";
+	static const char body[] =
+		"{\"schemaVersion\":2,\"mediaType\":\"" MEDIA_OCI_INDEX "\",\"manifests\":[]}";
 	struct source_state s = {0};
 	struct registry_manifest_source src = {&s, fetch};
 	struct imageconfig_platform want;
@@ -404,8 +426,9 @@ static void test_empty_index(void **state)
 
 	(void)state;
 	imageconfig_platform_parse("linux/amd64", &want, err, sizeof(err));
-	assert_int_equal(registry_manifest_resolve("r/x", body, strlen(body), NULL, NULL, &want, &src, &c,
-					  err, sizeof(err)), IMAGE_ERR_NO_PLATFORM);
+	assert_int_equal(registry_manifest_resolve("r/x", body, strlen(body), NULL, NULL, &want,
+						   &src, &c, err, sizeof(err)),
+			 IMAGE_ERR_NO_PLATFORM);
 	assert_non_null(strstr(err, "it has: none"));
 }
 
@@ -437,7 +460,8 @@ static void test_config_parse(void **state)
 		char err[256] = "";
 
 		assert_int_equal(imageconfig_parse(cases[i].json, strlen(cases[i].json), &c, &p,
-						    &has_p, err, sizeof(err)), cases[i].rc);
+						   &has_p, err, sizeof(err)),
+				 cases[i].rc);
 		print_message("# config[%zu] %s\n", i, err);
 		if (cases[i].rc == 0) {
 			assert_false(c.has_entrypoint);
@@ -458,7 +482,8 @@ static void test_empty_entrypoint_image(void **state)
 
 	(void)state;
 	assert_int_equal(resolve("manifest-oci-empty-entrypoint.json", "linux/amd64", &s, &c, err,
-				 sizeof(err), NULL, true), IMAGE_OK);
+				 sizeof(err), NULL, true),
+			 IMAGE_OK);
 	assert_true(c.has_entrypoint);
 	assert_int_equal(c.n_entrypoint, 1);
 	assert_string_equal(c.entrypoint[0], "");
@@ -471,21 +496,23 @@ static void test_platforms(void **state)
 	static const struct {
 		const char *text, *normal;
 	} ok[] = {
-		{"linux/amd64", "linux/amd64"},
-		{"linux/x86_64", "linux/amd64"},
-		{"linux/amd64/v1", "linux/amd64"},
-		{"linux/amd64/v3", "linux/amd64/v3"},
-		{"linux/arm64/v8", "linux/arm64"},
-		{"linux/aarch64", "linux/arm64"},
-		{"linux/arm", "linux/arm/v7"},
-		{"linux/armhf", "linux/arm/v7"},
-		{"linux/arm/6", "linux/arm/v6"},
-		{"Linux/AMD64", "linux/amd64"},
+		{"linux/amd64", "linux/amd64"},    {"linux/x86_64", "linux/amd64"},
+		{"linux/amd64/v1", "linux/amd64"}, {"linux/amd64/v3", "linux/amd64/v3"},
+		{"linux/arm64/v8", "linux/arm64"}, {"linux/aarch64", "linux/arm64"},
+		{"linux/arm", "linux/arm/v7"},     {"linux/armhf", "linux/arm/v7"},
+		{"linux/arm/6", "linux/arm/v6"},   {"Linux/AMD64", "linux/amd64"},
 		{"linux/i386", "linux/386"},
 	};
 	static const char *const bad[] = {
-		"", "linux", "linux/", "/amd64", "linux/amd64/", "linux/amd64/v1/x",
-		"linux/amd 64", "linux/amd64\n", "linux/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+		"",
+		"linux",
+		"linux/",
+		"/amd64",
+		"linux/amd64/",
+		"linux/amd64/v1/x",
+		"linux/amd 64",
+		"linux/amd64\n",
+		"linux/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {

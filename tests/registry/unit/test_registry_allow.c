@@ -22,10 +22,20 @@
 static void test_entries(void **state)
 {
 	static const char *const valid[] = {
-		"docker.io", "registry.example", "registry.example:5000", "Registry.Example:5000",
-		"localhost", "localhost:5000", "127.0.0.1:5000", "[fc00::1]:5000", "[fc00::1]",
+		"docker.io",
+		"registry.example",
+		"registry.example:5000",
+		"Registry.Example:5000",
+		"localhost",
+		"localhost:5000",
+		"127.0.0.1:5000",
+		"[fc00::1]:5000",
+		"[fc00::1]",
 		"Docker", /* an uppercase first component is a registry name */
-		"*.registry.example", "*.registry.example:8443", "*.example", "*.Example",
+		"*.registry.example",
+		"*.registry.example:8443",
+		"*.example",
+		"*.Example",
 		"*.a-b.example",
 	};
 	static const struct {
@@ -72,7 +82,8 @@ static void test_entries(void **state)
 		if (imageref_allow_check(invalid[i].entry, err, sizeof(err)) == 0)
 			fail_msg("accepted: \"%s\"", invalid[i].entry);
 		if (!strstr(err, invalid[i].reason))
-			fail_msg("\"%s\": %s (expected \"%s\")", invalid[i].entry, err, invalid[i].reason);
+			fail_msg("\"%s\": %s (expected \"%s\")", invalid[i].entry, err,
+				 invalid[i].reason);
 		/* one line, whatever the entry */
 		assert_null(strchr(err, '\n'));
 	}
@@ -87,8 +98,8 @@ static void test_entries(void **state)
 }
 
 static const char *const allow[] = {
-	"docker.io", "registry.example:5000", "Mirror.Example", "localhost:5000",
-	"[fc00::1]:5000", "*.corp.example", "*.corp.example:8443",
+	"docker.io",      "registry.example:5000", "Mirror.Example",      "localhost:5000",
+	"[fc00::1]:5000", "*.corp.example",        "*.corp.example:8443",
 };
 
 static void test_matching(void **state)

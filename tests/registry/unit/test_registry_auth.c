@@ -21,24 +21,32 @@ static void test_challenges(void **state)
 	} ok[] = {
 		/* what Distribution sends behind a token service */
 		{"Bearer realm=\"https://127.0.0.1:5001/token\",service=\"registry.test\",scope=\"repository:team/app:pull\"",
-		 AUTH_BEARER, "https://127.0.0.1:5001/token", "registry.test", "repository:team/app:pull"},
+		 AUTH_BEARER, "https://127.0.0.1:5001/token", "registry.test",
+		 "repository:team/app:pull"},
 		{"bearer REALM=\"https://a/t\"", AUTH_BEARER, "https://a/t", "", ""},
-		{"Bearer realm = \"https://a/t\" , service=svc", AUTH_BEARER, "https://a/t", "svc", ""},
+		{"Bearer realm = \"https://a/t\" , service=svc", AUTH_BEARER, "https://a/t", "svc",
+		 ""},
 		{"Bearer realm=\"https://a/t\",service=\"s\",error=\"insufficient_scope\"",
 		 AUTH_BEARER, "https://a/t", "s", ""},
 		{"Basic realm=\"Registry Realm\"", AUTH_BASIC, "Registry Realm", "", ""},
-		{"Basic realm=\"basic-realm\", charset=\"UTF-8\"", AUTH_BASIC, "basic-realm", "", ""},
+		{"Basic realm=\"basic-realm\", charset=\"UTF-8\"", AUTH_BASIC, "basic-realm", "",
+		 ""},
 		/* Bearer is preferred to Basic, whatever the order */
-		{"Basic realm=\"x\", Bearer realm=\"https://a/t\"", AUTH_BEARER, "https://a/t", "", ""},
+		{"Basic realm=\"x\", Bearer realm=\"https://a/t\"", AUTH_BEARER, "https://a/t", "",
+		 ""},
 		{"Negotiate, Bearer realm=\"https://a/t\"", AUTH_BEARER, "https://a/t", "", ""},
 		{"Bearer realm=tok", AUTH_BEARER, "tok", "", ""},
-		{"Bearer realm=\"https://a/t?x=\\\"y\\\"\"", AUTH_BEARER, "https://a/t?x=\"y\"", "", ""},
+		{"Bearer realm=\"https://a/t?x=\\\"y\\\"\"", AUTH_BEARER, "https://a/t?x=\"y\"", "",
+		 ""},
 		{"Basic", AUTH_BASIC, "", "", ""},
 		/* a Bearer without realm cannot be answered: the Basic one is */
 		{"Bearer service=\"s\", Basic realm=\"r\"", AUTH_BASIC, "r", "", ""},
 	};
 	static const char *const bad[] = {
-		"", "   ", "Negotiate", "Bearer service=\"x\"",
+		"",
+		"   ",
+		"Negotiate",
+		"Bearer service=\"x\"",
 		"Bearer realm=\"unterminated",
 		"Bearer realm=\"a\nb\"",
 		"Bearer realm=\"a\", realm=\"b\"",
@@ -111,8 +119,9 @@ static void test_token_answers(void **state)
 		char err[256] = "";
 
 		print_message("# token[%zu]\n", i);
-		assert_int_equal(registry_auth_token_parse(cases[i].json, strlen(cases[i].json), &token,
-						      &expires, err, sizeof(err)), cases[i].rc);
+		assert_int_equal(registry_auth_token_parse(cases[i].json, strlen(cases[i].json),
+							   &token, &expires, err, sizeof(err)),
+				 cases[i].rc);
 		if (cases[i].token) {
 			assert_string_equal(token, cases[i].token);
 			assert_int_equal(expires, cases[i].expires);
@@ -140,7 +149,8 @@ static void test_docker_config(void **state)
 	char err[256];
 
 	(void)state;
-	assert_int_equal(registry_auth_config_parse(config, strlen(config), &c, err, sizeof(err)), 0);
+	assert_int_equal(registry_auth_config_parse(config, strlen(config), &c, err, sizeof(err)),
+			 0);
 	assert_int_equal(c.n, 5);
 	cred = registry_auth_config_find(&c, "reg.test:5000");
 	assert_non_null(cred);
@@ -168,7 +178,10 @@ static void test_docker_config(void **state)
 static void test_docker_config_errors(void **state)
 {
 	static const char *const bad[] = {
-		"", "[]", "{\"auths\":[]}", "{\"auths\":{\"a.test\":\"x\"}}",
+		"",
+		"[]",
+		"{\"auths\":[]}",
+		"{\"auths\":{\"a.test\":\"x\"}}",
 		/* not base64, no colon, empty user, a newline in the user */
 		"{\"auths\":{\"a.test\":{\"auth\":\"!!!\"}}}",
 		"{\"auths\":{\"a.test\":{\"auth\":\"bm9jb2xvbg==\"}}}",
@@ -184,7 +197,9 @@ static void test_docker_config_errors(void **state)
 		struct registry_auth_config c = {(struct registry_credential *)1, 99};
 		char err[256] = "";
 
-		assert_int_equal(registry_auth_config_parse(bad[i], strlen(bad[i]), &c, err, sizeof(err)), -1);
+		assert_int_equal(
+			registry_auth_config_parse(bad[i], strlen(bad[i]), &c, err, sizeof(err)),
+			-1);
 		print_message("# bad[%zu]: %s\n", i, err);
 		assert_int_equal(c.n, 0);
 		assert_null(c.creds);
