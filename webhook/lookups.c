@@ -37,9 +37,12 @@ struct lookups_job {
 int lookups_init(const struct wh_options *o, char *err, size_t errlen)
 {
 	struct imagecache_options co = {
-		.registry = {.platform = o->platform, .ca_file = o->registry_ca,
-			     .config_file = o->registry_config, .insecure = o->insecure,
-			     .n_insecure = o->n_insecure, .endpoints = o->endpoints,
+		.registry = {.platform = o->platform,
+			     .ca_file = o->registry_ca,
+			     .config_file = o->registry_config,
+			     .insecure = o->insecure,
+			     .n_insecure = o->n_insecure,
+			     .endpoints = o->endpoints,
 			     .n_endpoints = o->n_endpoints,
 			     .user_agent = "strict-groups-webhook/" STRICT_VERSION},
 		.lookup_timeout = o->lookup_timeout,
@@ -128,7 +131,7 @@ static void *lookup_thread(void *arg)
 	struct lookups_job *j = it->job;
 
 	it->rc = imagecache_lookup_until(cache, it->image, it->always, j->deadline_ns, &it->config,
-				    it->err, sizeof(it->err));
+					 it->err, sizeof(it->err));
 	atomic_fetch_sub(&running, 1);
 	finished(j);
 	return NULL;
@@ -155,16 +158,18 @@ void lookups_job_run(struct lookups_job *j, void (*done)(void *), void *arg)
 		if (atomic_fetch_add(&running, 1) >= LOOKUPS_MAX_THREADS) {
 			atomic_fetch_sub(&running, 1);
 			it->rc = IMAGE_ERR_INTERNAL;
-			image_errf(it->err, sizeof(it->err), "image \"%.300s\": too many lookups in "
-				   "progress (%d): try again", it->image, LOOKUPS_MAX_THREADS);
+			image_errf(it->err, sizeof(it->err),
+				   "image \"%.300s\": too many lookups in "
+				   "progress (%d): try again",
+				   it->image, LOOKUPS_MAX_THREADS);
 			atomic_fetch_sub(&j->pending, 1);
 			continue;
 		}
 		if (pthread_create(&t, &attr, lookup_thread, it) != 0) {
 			atomic_fetch_sub(&running, 1);
 			it->rc = IMAGE_ERR_INTERNAL;
-			image_errf(it->err, sizeof(it->err), "image \"%.300s\": no thread for its lookup",
-				   it->image);
+			image_errf(it->err, sizeof(it->err),
+				   "image \"%.300s\": no thread for its lookup", it->image);
 			atomic_fetch_sub(&j->pending, 1);
 		}
 	}

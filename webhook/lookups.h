@@ -19,8 +19,8 @@
 
 #include <jansson.h>
 
-#include "webhook/admission/mutate.h"
 #include "options.h"
+#include "webhook/admission/mutate.h"
 #include "webhook/image/imagecache.h"
 
 /* Lookup threads at once, over all admissions; a lookup beyond it fails

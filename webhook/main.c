@@ -31,7 +31,8 @@ static void raise_fd_limit(unsigned int connections)
 	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= connections + 64)
 		return;
 	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > connections + 64 ?
-		connections + 64 : rl.rlim_max;
+		connections + 64 :
+		rl.rlim_max;
 	if (setrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur < connections + 64)
 		log_msg("open files limited to %llu: fewer than --max-connections=%u can be served",
 			(unsigned long long)rl.rlim_cur, connections);
@@ -125,13 +126,14 @@ int main(int argc, char **argv)
 			"webhook connects to (README, Limits)");
 	metrics_set_ready(1);
 	log_msg("serving on %s%s%s:%u, /mutate in %s mode, installer %s", o.listen.ipv6 ? "[" : "",
-		o.listen.host, o.listen.ipv6 ? "]" : "", o.listen.port, mutate_mode_name(o.settings.mode),
-		o.settings.image);
+		o.listen.host, o.listen.ipv6 ? "]" : "", o.listen.port,
+		mutate_mode_name(o.settings.mode), o.settings.image);
 
 	sig = wait_signal(&set, 0, 1);
 	metrics_set_ready(0);
 	server_set_draining();
-	log_msg("%s: not ready; serving %u s more, then draining", strsignal(sig), o.shutdown_delay);
+	log_msg("%s: not ready; serving %u s more, then draining", strsignal(sig),
+		o.shutdown_delay);
 	if (wait_signal(&set, o.shutdown_delay, 0))
 		log_msg("second signal: draining now");
 	server_quiesce();
@@ -152,7 +154,8 @@ int main(int argc, char **argv)
 	}
 	if (lookups_running() > 0) {
 		log_msg("%ld image lookups still running past their deadline: exiting without "
-			"closing connections", lookups_running());
+			"closing connections",
+			lookups_running());
 		return 0;
 	}
 	server_stop();

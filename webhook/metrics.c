@@ -127,52 +127,66 @@ static void put_images(struct text *t, const struct imagecache_counters *m)
 {
 	uint64_t cumulative = 0;
 
-	put(t, "# HELP " PREFIX "_image_lookups_total Image lookups, by result.\n"
-	       "# TYPE " PREFIX "_image_lookups_total counter\n");
+	put(t,
+	    "# HELP " PREFIX "_image_lookups_total Image lookups, by result.\n"
+	    "# TYPE " PREFIX "_image_lookups_total counter\n");
 	for (int r = 0; r < IMAGE_ERR_COUNT; r++)
 		put(t, PREFIX "_image_lookups_total{result=\"%s\"} %llu\n",
 		    image_error_name((enum image_error)r), (unsigned long long)m->lookups[r]);
-	put(t, "# HELP " PREFIX "_image_cache_hits_total Lookups answered from the cache: a digest, "
-	       "a tag within its TTL, a tag read again (HEAD) naming a cached digest.\n"
-	       "# TYPE " PREFIX "_image_cache_hits_total counter\n"
-	       PREFIX "_image_cache_hits_total{kind=\"digest\"} %llu\n"
-	       PREFIX "_image_cache_hits_total{kind=\"tag\"} %llu\n"
-	       PREFIX "_image_cache_hits_total{kind=\"revalidated\"} %llu\n",
+	put(t,
+	    "# HELP " PREFIX "_image_cache_hits_total Lookups answered from the cache: a digest, "
+	    "a tag within its TTL, a tag read again (HEAD) naming a cached digest.\n"
+	    "# TYPE " PREFIX "_image_cache_hits_total counter\n" PREFIX
+	    "_image_cache_hits_total{kind=\"digest\"} %llu\n" PREFIX
+	    "_image_cache_hits_total{kind=\"tag\"} %llu\n" PREFIX
+	    "_image_cache_hits_total{kind=\"revalidated\"} %llu\n",
 	    (unsigned long long)m->hits_digest, (unsigned long long)m->hits_tag,
 	    (unsigned long long)m->hits_revalidated);
-	put(t, "# HELP " PREFIX "_image_lookups_coalesced_total Lookups that waited for another "
-	       "lookup's registry round trip.\n# TYPE " PREFIX "_image_lookups_coalesced_total counter\n"
-	       PREFIX "_image_lookups_coalesced_total %llu\n", (unsigned long long)m->coalesced);
-	put(t, "# HELP " PREFIX "_image_registry_lookups_total Lookups that went to a registry.\n"
-	       "# TYPE " PREFIX "_image_registry_lookups_total counter\n"
-	       PREFIX "_image_registry_lookups_total %llu\n", (unsigned long long)m->registry_lookups);
-	put(t, "# HELP " PREFIX "_image_registry_requests_total HTTP requests sent to registries "
-	       "and token services.\n# TYPE " PREFIX "_image_registry_requests_total counter\n"
-	       PREFIX "_image_registry_requests_total %llu\n",
+	put(t,
+	    "# HELP " PREFIX "_image_lookups_coalesced_total Lookups that waited for another "
+	    "lookup's registry round trip.\n# TYPE " PREFIX
+	    "_image_lookups_coalesced_total counter\n" PREFIX
+	    "_image_lookups_coalesced_total %llu\n",
+	    (unsigned long long)m->coalesced);
+	put(t,
+	    "# HELP " PREFIX "_image_registry_lookups_total Lookups that went to a registry.\n"
+	    "# TYPE " PREFIX "_image_registry_lookups_total counter\n" PREFIX
+	    "_image_registry_lookups_total %llu\n",
+	    (unsigned long long)m->registry_lookups);
+	put(t,
+	    "# HELP " PREFIX "_image_registry_requests_total HTTP requests sent to registries "
+	    "and token services.\n# TYPE " PREFIX "_image_registry_requests_total counter\n" PREFIX
+	    "_image_registry_requests_total %llu\n",
 	    (unsigned long long)m->registry_requests);
-	put(t, "# HELP " PREFIX "_image_registry_duration_seconds Time a lookup spent with the "
-	       "registry.\n# TYPE " PREFIX "_image_registry_duration_seconds histogram\n");
+	put(t,
+	    "# HELP " PREFIX "_image_registry_duration_seconds Time a lookup spent with the "
+	    "registry.\n# TYPE " PREFIX "_image_registry_duration_seconds histogram\n");
 	for (int b = 0; b < IMAGE_LATENCY_BUCKETS; b++) {
 		cumulative += m->latency_buckets[b];
 		put(t, PREFIX "_image_registry_duration_seconds_bucket{le=\"%g\"} %llu\n",
 		    imagecache_latency_bounds[b], (unsigned long long)cumulative);
 	}
-	put(t, PREFIX "_image_registry_duration_seconds_bucket{le=\"+Inf\"} %llu\n"
-	    PREFIX "_image_registry_duration_seconds_sum %.6f\n"
-	    PREFIX "_image_registry_duration_seconds_count %llu\n",
+	put(t,
+	    PREFIX "_image_registry_duration_seconds_bucket{le=\"+Inf\"} %llu\n" PREFIX
+		   "_image_registry_duration_seconds_sum %.6f\n" PREFIX
+		   "_image_registry_duration_seconds_count %llu\n",
 	    (unsigned long long)m->latency_count, m->latency_sum,
 	    (unsigned long long)m->latency_count);
-	put(t, "# HELP " PREFIX "_image_cache_entries Entries in the image cache, by table.\n"
-	       "# TYPE " PREFIX "_image_cache_entries gauge\n"
-	       PREFIX "_image_cache_entries{table=\"digest\"} %llu\n"
-	       PREFIX "_image_cache_entries{table=\"tag\"} %llu\n",
+	put(t,
+	    "# HELP " PREFIX "_image_cache_entries Entries in the image cache, by table.\n"
+	    "# TYPE " PREFIX "_image_cache_entries gauge\n" PREFIX
+	    "_image_cache_entries{table=\"digest\"} %llu\n" PREFIX
+	    "_image_cache_entries{table=\"tag\"} %llu\n",
 	    (unsigned long long)m->cache_digests, (unsigned long long)m->cache_tags);
-	put(t, "# HELP " PREFIX "_image_cache_bytes Memory held by the digest table.\n"
-	       "# TYPE " PREFIX "_image_cache_bytes gauge\n" PREFIX "_image_cache_bytes %llu\n",
+	put(t,
+	    "# HELP " PREFIX "_image_cache_bytes Memory held by the digest table.\n"
+	    "# TYPE " PREFIX "_image_cache_bytes gauge\n" PREFIX "_image_cache_bytes %llu\n",
 	    (unsigned long long)m->cache_bytes);
-	put(t, "# HELP " PREFIX "_image_cache_evictions_total Entries dropped for the budget.\n"
-	       "# TYPE " PREFIX "_image_cache_evictions_total counter\n"
-	       PREFIX "_image_cache_evictions_total %llu\n", (unsigned long long)m->cache_evictions);
+	put(t,
+	    "# HELP " PREFIX "_image_cache_evictions_total Entries dropped for the budget.\n"
+	    "# TYPE " PREFIX "_image_cache_evictions_total counter\n" PREFIX
+	    "_image_cache_evictions_total %llu\n",
+	    (unsigned long long)m->cache_evictions);
 }
 
 char *metrics_render(const struct imagecache_counters *images, size_t *len)
@@ -182,55 +196,66 @@ char *metrics_render(const struct imagecache_counters *images, size_t *len)
 	if (!t.buf)
 		return NULL;
 	t.buf[0] = '\0';
-	put(&t, "# HELP strict_groups_webhook_admissions_total Admission reviews answered, by "
-		"operation, mode and result.\n# TYPE strict_groups_webhook_admissions_total counter\n");
+	put(&t,
+	    "# HELP strict_groups_webhook_admissions_total Admission reviews answered, by "
+	    "operation, mode and result.\n# TYPE strict_groups_webhook_admissions_total counter\n");
 	for (int op = 0; op < WH_LABELS; op++)
 		for (int m = 0; m < MODES; m++)
 			for (int r = 0; r < RESULTS; r++)
-				put(&t, "strict_groups_webhook_admissions_total{operation=\"%s\",mode=\"%s\","
-				    "result=\"%s\"} %llu\n", review_op_label_name((enum wh_op_label)op),
+				put(&t,
+				    "strict_groups_webhook_admissions_total{operation=\"%s\",mode=\"%s\","
+				    "result=\"%s\"} %llu\n",
+				    review_op_label_name((enum wh_op_label)op),
 				    mutate_mode_name((enum wh_mode)m), result_name(r),
 				    atomic_load(&admissions[op][m][r]));
-	put(&t, "# HELP strict_groups_webhook_admission_duration_seconds Time from a review's "
-		"headers to its answer.\n# TYPE strict_groups_webhook_admission_duration_seconds histogram\n");
+	put(&t,
+	    "# HELP strict_groups_webhook_admission_duration_seconds Time from a review's "
+	    "headers to its answer.\n# TYPE strict_groups_webhook_admission_duration_seconds histogram\n");
 	for (size_t i = 0; i < NBUCKETS; i++)
 		put(&t, "strict_groups_webhook_admission_duration_seconds_bucket{le=\"%g\"} %llu\n",
 		    buckets[i], atomic_load(&latency_le[i]));
-	put(&t, "strict_groups_webhook_admission_duration_seconds_bucket{le=\"+Inf\"} %llu\n"
-		"strict_groups_webhook_admission_duration_seconds_sum %.9f\n"
-		"strict_groups_webhook_admission_duration_seconds_count %llu\n",
+	put(&t,
+	    "strict_groups_webhook_admission_duration_seconds_bucket{le=\"+Inf\"} %llu\n"
+	    "strict_groups_webhook_admission_duration_seconds_sum %.9f\n"
+	    "strict_groups_webhook_admission_duration_seconds_count %llu\n",
 	    atomic_load(&latency_le[NBUCKETS]), (double)atomic_load(&latency_sum_ns) / 1e9,
 	    atomic_load(&latency_le[NBUCKETS]));
-	put(&t, "# HELP strict_groups_webhook_lookup_skipped_total Pods admitted without "
-		"strict-init because an image lookup failed (--on-lookup-failure=skip).\n"
-		"# TYPE strict_groups_webhook_lookup_skipped_total counter\n"
-		"strict_groups_webhook_lookup_skipped_total %llu\n", atomic_load(&lookup_skips));
-	put(&t, "# HELP strict_groups_webhook_http_errors_total Requests answered with an HTTP "
-		"error instead of a review.\n# TYPE strict_groups_webhook_http_errors_total counter\n");
+	put(&t,
+	    "# HELP strict_groups_webhook_lookup_skipped_total Pods admitted without "
+	    "strict-init because an image lookup failed (--on-lookup-failure=skip).\n"
+	    "# TYPE strict_groups_webhook_lookup_skipped_total counter\n"
+	    "strict_groups_webhook_lookup_skipped_total %llu\n",
+	    atomic_load(&lookup_skips));
+	put(&t,
+	    "# HELP strict_groups_webhook_http_errors_total Requests answered with an HTTP "
+	    "error instead of a review.\n# TYPE strict_groups_webhook_http_errors_total counter\n");
 	for (size_t i = 0; i < NCODES; i++)
-		put(&t, "strict_groups_webhook_http_errors_total{code=\"%u\"} %llu\n", http_codes[i],
-		    atomic_load(&http_errors[i]));
-	put(&t, "# HELP strict_groups_webhook_certificate_reloads_total Serving certificate "
-		"loads, by result.\n# TYPE strict_groups_webhook_certificate_reloads_total counter\n"
-		"strict_groups_webhook_certificate_reloads_total{result=\"error\"} %llu\n"
-		"strict_groups_webhook_certificate_reloads_total{result=\"ok\"} %llu\n",
+		put(&t, "strict_groups_webhook_http_errors_total{code=\"%u\"} %llu\n",
+		    http_codes[i], atomic_load(&http_errors[i]));
+	put(&t,
+	    "# HELP strict_groups_webhook_certificate_reloads_total Serving certificate "
+	    "loads, by result.\n# TYPE strict_groups_webhook_certificate_reloads_total counter\n"
+	    "strict_groups_webhook_certificate_reloads_total{result=\"error\"} %llu\n"
+	    "strict_groups_webhook_certificate_reloads_total{result=\"ok\"} %llu\n",
 	    atomic_load(&cert_reloads[0]), atomic_load(&cert_reloads[1]));
-	put(&t, "# HELP strict_groups_webhook_certificate_expiry_timestamp_seconds When the "
-		"serving certificate expires.\n"
-		"# TYPE strict_groups_webhook_certificate_expiry_timestamp_seconds gauge\n"
-		"strict_groups_webhook_certificate_expiry_timestamp_seconds %lld\n",
+	put(&t,
+	    "# HELP strict_groups_webhook_certificate_expiry_timestamp_seconds When the "
+	    "serving certificate expires.\n"
+	    "# TYPE strict_groups_webhook_certificate_expiry_timestamp_seconds gauge\n"
+	    "strict_groups_webhook_certificate_expiry_timestamp_seconds %lld\n",
 	    atomic_load(&cert_not_after));
-	put(&t, "# HELP strict_groups_webhook_open_connections Connections open now.\n"
-		"# TYPE strict_groups_webhook_open_connections gauge\n"
-		"strict_groups_webhook_open_connections %ld\n"
-		"# HELP strict_groups_webhook_inflight_requests Requests being answered now.\n"
-		"# TYPE strict_groups_webhook_inflight_requests gauge\n"
-		"strict_groups_webhook_inflight_requests %ld\n"
-		"# HELP strict_groups_webhook_ready 1 when serving, 0 while starting or draining.\n"
-		"# TYPE strict_groups_webhook_ready gauge\nstrict_groups_webhook_ready %d\n"
-		"# HELP strict_groups_webhook_build_info The version.\n"
-		"# TYPE strict_groups_webhook_build_info gauge\n"
-		"strict_groups_webhook_build_info{version=\"%s\"} 1\n",
+	put(&t,
+	    "# HELP strict_groups_webhook_open_connections Connections open now.\n"
+	    "# TYPE strict_groups_webhook_open_connections gauge\n"
+	    "strict_groups_webhook_open_connections %ld\n"
+	    "# HELP strict_groups_webhook_inflight_requests Requests being answered now.\n"
+	    "# TYPE strict_groups_webhook_inflight_requests gauge\n"
+	    "strict_groups_webhook_inflight_requests %ld\n"
+	    "# HELP strict_groups_webhook_ready 1 when serving, 0 while starting or draining.\n"
+	    "# TYPE strict_groups_webhook_ready gauge\nstrict_groups_webhook_ready %d\n"
+	    "# HELP strict_groups_webhook_build_info The version.\n"
+	    "# TYPE strict_groups_webhook_build_info gauge\n"
+	    "strict_groups_webhook_build_info{version=\"%s\"} 1\n",
 	    atomic_load(&connections), atomic_load(&inflight), atomic_load(&ready), STRICT_VERSION);
 	put_images(&t, images);
 	if (t.oom) {

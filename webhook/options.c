@@ -87,11 +87,13 @@ static const struct flag flags[] = {
 /* The lists (K_LIST): their counts. */
 static size_t *list_count(struct wh_options *o, const struct flag *f)
 {
-	return f->offset == OFF(insecure) ? &o->n_insecure :
-	       f->offset == OFF(endpoints) ? &o->n_endpoints : &o->n_allow;
+	return f->offset == OFF(insecure)   ? &o->n_insecure :
+		f->offset == OFF(endpoints) ? &o->n_endpoints :
+					      &o->n_allow;
 }
 
-static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
@@ -134,7 +136,8 @@ int options_listen_parse(const char *text, struct wh_listen *out)
 	out->host[host_len] = '\0';
 	if (inet_pton(out->ipv6 ? AF_INET6 : AF_INET, out->host, addr) != 1)
 		return -1;
-	if (gidlist_parse_id(colon + 1, strlen(colon + 1), &port) != GID_OK || port == 0 || port > 65535)
+	if (gidlist_parse_id(colon + 1, strlen(colon + 1), &port) != GID_OK || port == 0 ||
+	    port > 65535)
 		return -1;
 	out->port = port;
 	return 0;
@@ -154,7 +157,8 @@ static int set_value(struct wh_options *o, const struct flag *f, const char *sou
 		return 0;
 	case K_UINT:
 	case K_BOOL:
-		if (gidlist_parse_id(value, strlen(value), &n) != GID_OK || n < f->min || n > f->max)
+		if (gidlist_parse_id(value, strlen(value), &n) != GID_OK || n < f->min ||
+		    n > f->max)
 			return fail(err, errlen, "%s=%s: a number from %u to %u", source, value,
 				    f->min, f->max);
 		if (f->kind == K_BOOL)
@@ -169,7 +173,8 @@ static int set_value(struct wh_options *o, const struct flag *f, const char *sou
 	case K_PULL:
 		if (strcmp(value, "Always") != 0 && strcmp(value, "IfNotPresent") != 0 &&
 		    strcmp(value, "Never") != 0)
-			return fail(err, errlen, "%s=%s: Always, IfNotPresent or Never", source, value);
+			return fail(err, errlen, "%s=%s: Always, IfNotPresent or Never", source,
+				    value);
 		*(const char **)(void *)field = value;
 		return 0;
 	case K_FAILURE:
@@ -193,8 +198,10 @@ static int set_value(struct wh_options *o, const struct flag *f, const char *sou
 	}
 	case K_LISTEN:
 		if (options_listen_parse(value, (struct wh_listen *)(void *)field) != 0)
-			return fail(err, errlen, "%s=%s: ADDR:PORT with a numeric address "
-				    "([ADDR] for IPv6)", source, value);
+			return fail(err, errlen,
+				    "%s=%s: ADDR:PORT with a numeric address "
+				    "([ADDR] for IPv6)",
+				    source, value);
 		if (f->offset == OFF(metrics_listen))
 			o->metrics_listen_set = true;
 		return 0;
@@ -266,8 +273,8 @@ static const struct flag *find_flag(const char *name, size_t len)
 	return NULL;
 }
 
-int options_parse(struct wh_options *o, int argc, char **argv, char **envp,
-		  char *err, size_t errlen)
+int options_parse(struct wh_options *o, int argc, char **argv, char **envp, char *err,
+		  size_t errlen)
 {
 	bool given[NFLAGS] = {false};
 
@@ -286,12 +293,14 @@ int options_parse(struct wh_options *o, int argc, char **argv, char **envp,
 			if (strncmp(*e, name, n) != 0 || (*e)[n] != '=')
 				continue;
 			if (value)
-				return fail(err, errlen, "%s is set twice in the environment", name);
+				return fail(err, errlen, "%s is set twice in the environment",
+					    name);
 			value = *e + n + 1;
 		}
-		if (value && (flags[i].kind == K_LIST ?
-			      set_list_split(o, &flags[i], name, value, err, errlen) :
-			      set_value(o, &flags[i], name, value, err, errlen)) != 0)
+		if (value &&
+		    (flags[i].kind == K_LIST ?
+			     set_list_split(o, &flags[i], name, value, err, errlen) :
+			     set_value(o, &flags[i], name, value, err, errlen)) != 0)
 			return -1;
 	}
 	for (int i = 1; i < argc; i++) {
@@ -325,13 +334,14 @@ int options_parse(struct wh_options *o, int argc, char **argv, char **envp,
 		}
 		/* --registry-allow=A,B as the variable: a registry name has no ',' */
 		if ((f->offset == OFF(allow) ? set_list_split(o, f, source, value, err, errlen) :
-		     set_value(o, f, source, value, err, errlen)) != 0)
+					       set_value(o, f, source, value, err, errlen)) != 0)
 			return -1;
 	}
 	if (o->help || o->version)
 		return 0;
 	if (!o->tls_cert || !o->tls_key || !o->settings.image)
-		return fail(err, errlen, "--tls-cert, --tls-key and --image are required (see --help)");
+		return fail(err, errlen,
+			    "--tls-cert, --tls-key and --image are required (see --help)");
 	for (const char *p = o->settings.image; *p; p++)
 		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
 			return fail(err, errlen, "--image: no white space or control characters");
@@ -340,7 +350,8 @@ int options_parse(struct wh_options *o, int argc, char **argv, char **envp,
 
 void options_usage(FILE *out)
 {
-	fprintf(out, "usage: strict-groups-webhook --tls-cert=FILE --tls-key=FILE --image=REF [OPTION]...\n"
+	fprintf(out,
+		"usage: strict-groups-webhook --tls-cert=FILE --tls-key=FILE --image=REF [OPTION]...\n"
 		"A Kubernetes mutating admission webhook that starts every container of a pod\n"
 		"through strict-init, sealed with the pod's groups (POST /mutate, /mutate/enforce,\n"
 		"/mutate/refuse, /mutate/audit; GET /healthz, /readyz, /metrics).\n\n");

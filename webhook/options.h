@@ -15,7 +15,7 @@
 #define WH_LIST_MAX 64
 
 struct wh_listen {
-	char host[64];    /* numeric IPv4 or IPv6 (without brackets) */
+	char host[64]; /* numeric IPv4 or IPv6 (without brackets) */
 	bool ipv6;
 	unsigned int port;
 };
@@ -36,17 +36,17 @@ struct wh_options {
 	unsigned int shutdown_delay;   /* seconds */
 	unsigned int shutdown_timeout; /* seconds */
 	/* image lookups (containers without command) */
-	const char *platform;          /* "os/arch[/variant]" */
-	const char *registry_config;   /* a Docker config.json */
-	const char *registry_ca;       /* a PEM bundle, instead of the system's */
+	const char *platform;        /* "os/arch[/variant]" */
+	const char *registry_config; /* a Docker config.json */
+	const char *registry_ca;     /* a PEM bundle, instead of the system's */
 	const char *insecure[WH_LIST_MAX];
 	size_t n_insecure;
 	const char *endpoints[WH_LIST_MAX];
 	size_t n_endpoints;
 	const char *allow[WH_LIST_MAX]; /* --registry-allow; none: every registry */
 	size_t n_allow;
-	unsigned int tag_ttl;          /* seconds */
-	unsigned int lookup_timeout;   /* seconds */
+	unsigned int tag_ttl;        /* seconds */
+	unsigned int lookup_timeout; /* seconds */
 	/* copies of comma-separated values (list variables, --registry-allow's
 	 * values), split in place */
 	char *owned[WH_LIST_MAX + 4];
@@ -58,8 +58,8 @@ struct wh_options {
 /* Returns 0, or -1 with a one-line reason in err. Strings point into argv
  * and envp, or (a list variable, or --registry-allow's value:
  * comma-separated) into copies that options_free releases. */
-int options_parse(struct wh_options *o, int argc, char **argv, char **envp,
-		  char *err, size_t errlen);
+int options_parse(struct wh_options *o, int argc, char **argv, char **envp, char *err,
+		  size_t errlen);
 void options_free(struct wh_options *o);
 void options_usage(FILE *out);
 

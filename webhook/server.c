@@ -18,8 +18,8 @@
 #include "common/log.h"
 #include "lookups.h"
 #include "metrics.h"
-#include "webhook/admission/review.h"
 #include "tlscreds.h"
+#include "webhook/admission/review.h"
 
 /* TLS 1.2 and 1.3 only: what the API server's client speaks. */
 #define TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
@@ -59,10 +59,10 @@ struct upload {
 	enum wh_mode mode;
 	char *buf;
 	size_t len, cap;
-	size_t reserved;   /* counted in `buffered` */
-	bool too_large;    /* over --max-body-bytes */
-	bool no_room;      /* over --max-buffered-bytes */
-	bool begun;        /* the review was read (pending) */
+	size_t reserved; /* counted in `buffered` */
+	bool too_large;  /* over --max-body-bytes */
+	bool no_room;    /* over --max-buffered-bytes */
+	bool begun;      /* the review was read (pending) */
 	struct wh_pending pending;
 	struct lookups_job *job; /* its images' lookups, while the connection is suspended */
 };
@@ -123,14 +123,16 @@ static enum MHD_Result serve_get(struct MHD_Connection *c, const char *url, cons
 {
 	bool get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
 
-	if (strcmp(url, "/healthz") != 0 && strcmp(url, "/readyz") != 0 && strcmp(url, "/metrics") != 0)
+	if (strcmp(url, "/healthz") != 0 && strcmp(url, "/readyz") != 0 &&
+	    strcmp(url, "/metrics") != 0)
 		return send_text(c, 404, "not found\n");
 	if (!get)
 		return send_text(c, 405, "GET only\n");
 	if (strcmp(url, "/healthz") == 0)
 		return send_text(c, 200, "ok\n");
 	if (strcmp(url, "/readyz") == 0)
-		return metrics_ready() ? send_text(c, 200, "ok\n") : send_text(c, 503, "not ready\n");
+		return metrics_ready() ? send_text(c, 200, "ok\n") :
+					 send_text(c, 503, "not ready\n");
 	return send_metrics(c);
 }
 
@@ -145,11 +147,12 @@ static bool admission_path(const char *url, enum wh_mode *mode)
 
 static bool json_content(struct MHD_Connection *c)
 {
-	const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+	const char *type =
+		MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 	size_t n = strlen("application/json");
 
 	return type && strncasecmp(type, "application/json", n) == 0 &&
-	       (type[n] == '\0' || type[n] == ';' || type[n] == ' ');
+		(type[n] == '\0' || type[n] == ';' || type[n] == ' ');
 }
 
 /* Room for n more bytes of body: within the request's and the process's
@@ -206,7 +209,7 @@ static uint64_t lookup_deadline(struct MHD_Connection *c, const struct upload *u
 	if (text && review_parse_duration(text, &timeout) == 0 && timeout * 0.8 < budget)
 		budget = timeout * 0.8;
 	return (uint64_t)u->start.tv_sec * 1000000000ull + (uint64_t)u->start.tv_nsec +
-	       (uint64_t)(budget * 1e9);
+		(uint64_t)(budget * 1e9);
 }
 
 /* Called by the last lookup thread of a job (or by lookups_job_run). */
@@ -294,8 +297,8 @@ static enum MHD_Result answer_review(struct MHD_Connection *c, struct upload *u)
 /* First call for a POST to an admission path: checks what the headers say. */
 static enum MHD_Result start_upload(struct MHD_Connection *c, enum wh_mode mode, void **con_cls)
 {
-	const char *length = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-							 MHD_HTTP_HEADER_CONTENT_LENGTH);
+	const char *length =
+		MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	struct upload *u;
 
 	if (!json_content(c))
@@ -493,11 +496,11 @@ static unsigned int thread_count(void)
 
 /* upload_data_size is not const: libmicrohttpd's MHD_AccessHandlerCallback
  * says so, and handle() above writes it. */
-static enum MHD_Result handle_metrics_only(void *cls, struct MHD_Connection *c, const char *url,
-					   const char *method, const char *version,
-					   const char *upload_data,
-					   size_t *upload_data_size, // NOLINT(readability-non-const-parameter)
-					   void **con_cls)
+static enum MHD_Result handle_metrics_only(
+	void *cls, struct MHD_Connection *c, const char *url, const char *method,
+	const char *version, const char *upload_data,
+	size_t *upload_data_size, // NOLINT(readability-non-const-parameter)
+	void **con_cls)
 {
 	(void)cls;
 	(void)version;
@@ -514,7 +517,7 @@ int server_start(const struct wh_options *o, char *err, size_t errlen)
 	/* suspend/resume: a connection waits for its image lookups without
 	 * holding its worker thread (lookups.h) */
 	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TLS |
-			     MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
+		MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 
 	opts = o;
 	to_sockaddr(&o->listen, &addr);
@@ -522,18 +525,15 @@ int server_start(const struct wh_options *o, char *err, size_t errlen)
 		flags |= MHD_USE_IPv6;
 	https_daemon = MHD_start_daemon(
 		flags, (uint16_t)o->listen.port, NULL, NULL, handle, NULL,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-		MHD_OPTION_HTTPS_CERT_CALLBACK, tlscreds_retrieve,
-		MHD_OPTION_HTTPS_PRIORITIES, TLS_PRIORITIES,
-		MHD_OPTION_THREAD_POOL_SIZE, thread_count(),
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
+		(struct sockaddr *)&addr, MHD_OPTION_HTTPS_CERT_CALLBACK, tlscreds_retrieve,
+		MHD_OPTION_HTTPS_PRIORITIES, TLS_PRIORITIES, MHD_OPTION_THREAD_POOL_SIZE,
+		thread_count(),
 		/* per worker thread: the total is enforced in connection_event() */
 		MHD_OPTION_CONNECTION_LIMIT, o->max_connections * thread_count(),
-		MHD_OPTION_CONNECTION_TIMEOUT, o->idle_timeout,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
-		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
-		MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-		MHD_OPTION_NOTIFY_CONNECTION, connection_event, NULL,
+		MHD_OPTION_CONNECTION_TIMEOUT, o->idle_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		(size_t)32768, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_COMPLETED,
+		completed, NULL, MHD_OPTION_NOTIFY_CONNECTION, connection_event, NULL,
 		MHD_OPTION_END);
 	if (!https_daemon) {
 		snprintf(err, errlen, "cannot serve HTTPS on %s%s%s:%u (see above)",
@@ -548,14 +548,12 @@ int server_start(const struct wh_options *o, char *err, size_t errlen)
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
 			(o->metrics_listen.ipv6 ? MHD_USE_IPv6 : 0),
 		(uint16_t)o->metrics_listen.port, NULL, NULL, handle_metrics_only, NULL,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-		MHD_OPTION_CONNECTION_LIMIT, 64u,
-		MHD_OPTION_CONNECTION_TIMEOUT, o->idle_timeout,
-		MHD_OPTION_END);
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
+		(struct sockaddr *)&addr, MHD_OPTION_CONNECTION_LIMIT, 64u,
+		MHD_OPTION_CONNECTION_TIMEOUT, o->idle_timeout, MHD_OPTION_END);
 	if (!metrics_daemon) {
-		snprintf(err, errlen, "cannot serve metrics on %s:%u (see above)", o->metrics_listen.host,
-			 o->metrics_listen.port);
+		snprintf(err, errlen, "cannot serve metrics on %s:%u (see above)",
+			 o->metrics_listen.host, o->metrics_listen.port);
 		server_stop();
 		return -1;
 	}

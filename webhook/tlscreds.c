@@ -71,8 +71,8 @@ static int file_identify(const char *path, struct file_id *id)
 static bool same_file(const struct file_id *a, const struct file_id *b)
 {
 	return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
-	       a->mtime.tv_sec == b->mtime.tv_sec && a->mtime.tv_nsec == b->mtime.tv_nsec &&
-	       a->ctime.tv_sec == b->ctime.tv_sec && a->ctime.tv_nsec == b->ctime.tv_nsec;
+		a->mtime.tv_sec == b->mtime.tv_sec && a->mtime.tv_nsec == b->mtime.tv_nsec &&
+		a->ctime.tv_sec == b->ctime.tv_sec && a->ctime.tv_nsec == b->ctime.tv_nsec;
 }
 
 /* Reads a whole (small) file. */
@@ -161,13 +161,16 @@ static struct creds *creds_load(char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	if (read_file(cert_file, &cert, err, errlen) != 0 || read_file(key_file, &key, err, errlen) != 0)
+	if (read_file(cert_file, &cert, err, errlen) != 0 ||
+	    read_file(key_file, &key, err, errlen) != 0)
 		goto fail;
 	c->npcerts = MAX_CHAIN;
-	rc = gnutls_pcert_list_import_x509_raw(c->pcerts, &c->npcerts, &cert, GNUTLS_X509_FMT_PEM, 0);
+	rc = gnutls_pcert_list_import_x509_raw(c->pcerts, &c->npcerts, &cert, GNUTLS_X509_FMT_PEM,
+					       0);
 	if (rc < 0 || c->npcerts == 0) {
 		c->npcerts = 0;
-		snprintf(err, errlen, "%s: %s", cert_file, rc < 0 ? gnutls_strerror(rc) : "no certificate");
+		snprintf(err, errlen, "%s: %s", cert_file,
+			 rc < 0 ? gnutls_strerror(rc) : "no certificate");
 		goto fail;
 	}
 	if ((rc = gnutls_privkey_init(&c->key)) < 0 ||
@@ -176,7 +179,8 @@ static struct creds *creds_load(char *err, size_t errlen)
 		goto fail;
 	}
 	if (!key_matches(c)) {
-		snprintf(err, errlen, "%s does not hold the key of %s's certificate", key_file, cert_file);
+		snprintf(err, errlen, "%s does not hold the key of %s's certificate", key_file,
+			 cert_file);
 		goto fail;
 	}
 	if (gnutls_x509_crt_init(&crt) >= 0) {
@@ -256,9 +260,9 @@ int tlscreds_check(char *err, size_t errlen)
 }
 
 int tlscreds_retrieve(gnutls_session_t session, const gnutls_datum_t *req_ca_rdn, int nreqs,
-		       const gnutls_pk_algorithm_t *pk_algos, int pk_algos_length,
-		       gnutls_pcert_st **pcert, unsigned int *pcert_length,
-		       gnutls_privkey_t *privkey)
+		      const gnutls_pk_algorithm_t *pk_algos, int pk_algos_length,
+		      gnutls_pcert_st **pcert, unsigned int *pcert_length,
+		      gnutls_privkey_t *privkey)
 {
 	struct creds *c = atomic_load(&current);
 

@@ -9,8 +9,8 @@
 
 #include <stddef.h>
 
-#include <gnutls/gnutls.h>
 #include <gnutls/abstract.h>
+#include <gnutls/gnutls.h>
 
 /* Loads the first pair. Returns 0, or -1 with a reason in err. */
 int tlscreds_init(const char *cert_path, const char *key_path, char *err, size_t errlen);
@@ -21,9 +21,9 @@ int tlscreds_check(char *err, size_t errlen);
 
 /* gnutls_certificate_retrieve_function2, for MHD_OPTION_HTTPS_CERT_CALLBACK. */
 int tlscreds_retrieve(gnutls_session_t session, const gnutls_datum_t *req_ca_rdn, int nreqs,
-		       const gnutls_pk_algorithm_t *pk_algos, int pk_algos_length,
-		       gnutls_pcert_st **pcert, unsigned int *pcert_length,
-		       gnutls_privkey_t *privkey);
+		      const gnutls_pk_algorithm_t *pk_algos, int pk_algos_length,
+		      gnutls_pcert_st **pcert, unsigned int *pcert_length,
+		      gnutls_privkey_t *privkey);
 
 /* The current certificate's notAfter (seconds since the epoch). */
 long long tlscreds_not_after(void);
