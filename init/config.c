@@ -291,8 +291,10 @@ static int parse_values(struct sg_config *cfg, const struct raw_value raw[SET_CO
 		if (raw[SET_PRELOAD].text[0] == '\0')
 			return fail(err, errlen, "%s: empty path",
 				    raw[SET_PRELOAD].source);
-		/* LD_PRELOAD splits at colons and white space */
-		if (strpbrk(raw[SET_PRELOAD].text, ": \t\n"))
+		/* LD_PRELOAD's separators: ' ' and ':' for glibc's loader,
+		 * ':' and every isspace() character (\t \n \v \f \r) for
+		 * musl's (docs/design.md, "The loaders and LD_PRELOAD") */
+		if (strpbrk(raw[SET_PRELOAD].text, ": \t\n\v\f\r"))
 			return fail(err, errlen, "%s: a path with a colon or white space cannot go into LD_PRELOAD",
 				    raw[SET_PRELOAD].source);
 		/* The loaders resolve anything else their own way: a bare

@@ -254,7 +254,8 @@ static bool ref_mode_ok(const char *s)
  * (LD_PRELOAD's separators). */
 static bool ref_preload_ok(const char *s)
 {
-	return s[0] == '/' && !strpbrk(s, ": \t\n$");
+	/* musl's loader splits LD_PRELOAD at every isspace() character */
+	return s[0] == '/' && !strpbrk(s, ": \t\n\v\f\r$");
 }
 
 static int cmp_u32(const void *x, const void *y)

@@ -180,6 +180,12 @@ static void test_bad_values(void **state)
 		{"STRICT_GROUPS_PRELOAD=", "empty path"},
 		{"STRICT_GROUPS_PRELOAD=/a.so:/b.so", "colon or white space"},
 		{"STRICT_GROUPS_PRELOAD=/a b.so", "colon or white space"},
+		/* musl's loader also splits at \r, \v and \f (isspace) */
+		{"STRICT_GROUPS_PRELOAD=/a\r/b.so", "colon or white space"},
+		{"STRICT_GROUPS_PRELOAD=/a\v/b.so", "colon or white space"},
+		{"STRICT_GROUPS_PRELOAD=/a\f/b.so", "colon or white space"},
+		{"STRICT_GROUPS_PRELOAD=/a\t/b.so", "colon or white space"},
+		{"STRICT_GROUPS_PRELOAD=/a\n/b.so", "colon or white space"},
 		{"STRICT_GROUPS_PRELOAD=libstrict-preload.so", "absolute"},
 		{"STRICT_GROUPS_PRELOAD=strict/libstrict-preload.so", "absolute"},
 		{"STRICT_GROUPS_PRELOAD=/strict/$LIB/guard.so", "'$'"},
