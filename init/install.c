@@ -127,12 +127,11 @@ static int fill_copy(int fd, const char *tmp, const unsigned char *image,
 }
 
 /* The running binary with cfg's settings sealed into it; NULL after
- * logging why (*rc set). */
+ * logging why (*rc set). The seal's entries, separated by spaces, in text. */
 static unsigned char *sealed_image(const struct sg_config *cfg, size_t *size,
-				   int *rc)
+				   char text[SEAL_TEXT_MAX], int *rc)
 {
-	char text[SEAL_TEXT_MAX];
-	size_t need, len = config_seal_compose(cfg, text, sizeof(text), &need);
+	size_t need, len = config_seal_compose(cfg, text, SEAL_TEXT_MAX, &need);
 	unsigned char *image;
 	long offset;
 
@@ -157,6 +156,9 @@ static unsigned char *sealed_image(const struct sg_config *cfg, size_t *size,
 		return NULL;
 	}
 	seal_write(image, (size_t)offset, text, len);
+	for (size_t i = 0; i + 1 < len; i++)
+		if (text[i] == '\0')
+			text[i] = ' ';
 	return image;
 }
 
@@ -288,12 +290,12 @@ out:
 
 int install_self(const struct sg_config *cfg)
 {
-	char *name = NULL;
+	char *name = NULL, seal[SEAL_TEXT_MAX];
 	unsigned char *image;
 	size_t size;
 	int dfd, rc;
 
-	image = sealed_image(cfg, &size, &rc);
+	image = sealed_image(cfg, &size, seal, &rc);
 	if (!image)
 		return rc;
 	dfd = open_destination(cfg->install_dest, &name);
@@ -308,6 +310,8 @@ int install_self(const struct sg_config *cfg)
 		return EXIT_OSERR;
 	}
 	rc = write_into(dfd, name, cfg->install_dest, image, size) ? EXIT_OSERR : 0;
+	if (rc == 0)
+		log_msg("installed %s, sealed: %s", cfg->install_dest, seal);
 	close(dfd);
 	free(image);
 	free(name);

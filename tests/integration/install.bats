@@ -44,7 +44,7 @@ no_leftovers() {
 	ctr_run -u 0:0:0 -c CAP_SETFCAP -s "$SG_IT_DIR/strict-plain" -- \
 		/strict/strict-init install --groups=60000 --mode=enforce /out/vol/strict-init
 	expect_status 0
-	expect_stderr ''
+	expect_stderr "strict-init: installed /out/vol/strict-init, sealed: STRICT_GROUPS=60000 STRICT_GROUPS_MODE=enforce STRICT_GROUPS_NO_NEW_PRIVS=1"
 	expect_cap_setgid_p "$SG_OUT/vol/strict-init"
 	[ "$(stat -c %a:%u "$SG_OUT/vol/strict-init")" = 755:0 ]
 	expect_same_but_seal "$SG_OUT/vol/strict-init"
@@ -56,13 +56,43 @@ no_leftovers() {
 	expect_stderr 'strict-init: dropped groups 50000'
 }
 
-@test "install: settings from the environment, the option winning, as at run time" {
-	ctr_run -u 0:0:0 -c CAP_SETFCAP -e STRICT_GROUPS=60000,70000 -e STRICT_GROUPS_MODE=audit -- \
-		/strict/strict-init install --mode=refuse /out/strict-init
+# A Dockerfile's RUN step has the base image's ENV in its environment:
+# install seals its options only, and refuses a variable they do not repeat.
+@test "install: a STRICT_GROUPS* variable its options do not repeat is refused (64), naming it; a repeated one is fine" {
+	local var
+	for var in STRICT_GROUPS=50000,60000 STRICT_GROUPS_MODE=audit STRICT_GROUPS_NO_NEW_PRIVS=0 STRICT_GROUPS_LOCKED=1; do
+		ctr_run -u 0:0:0 -c CAP_SETFCAP -e "$var" -- \
+			/strict/strict-init install --groups=60000 /out/strict-init
+		expect_status 64
+		expect_strict_lines 1
+		expect_stderr_match "^strict-init: install seals its options only, and ${var%%=*}"
+		expect_no_file "$SG_OUT/strict-init"
+	done
+	# the control: the same install, the variable repeated by its option
+	ctr_run -u 0:0:0 -c CAP_SETFCAP -e STRICT_GROUPS=60000,60000 -e STRICT_GROUPS_MODE=audit -- \
+		/strict/strict-init install --groups=60000 --mode=audit /out/strict-init
 	expect_status 0
+	expect_stderr 'strict-init: installed /out/strict-init, sealed: STRICT_GROUPS=60000 STRICT_GROUPS_MODE=audit STRICT_GROUPS_NO_NEW_PRIVS=1'
 	run "$SG_OUT/strict-init" check
-	[[ ${lines[0]} == 'sealed: STRICT_GROUPS=60000,70000 STRICT_GROUPS_MODE=refuse STRICT_GROUPS_NO_NEW_PRIVS=1' ]] ||
+	[[ ${lines[0]} == 'sealed: STRICT_GROUPS=60000 STRICT_GROUPS_MODE=audit STRICT_GROUPS_NO_NEW_PRIVS=1' ]] ||
 		sg_die "check: ${lines[0]}"
+}
+
+@test "install: a sealed copy given no option installs its own seal again, with the capability" {
+	local dir
+	sg_sealed_dir dir "--groups=60000,70000 --mode=refuse --gid=1000"
+	cp "$dir/strict-init" "$SG_OUT/strict-init" # a plain cp: the capability is lost
+	[ -z "$(getcap "$SG_OUT/strict-init")" ]
+	run "$SG_OUT/strict-init" install "$SG_OUT/strict-init"
+	[ "$status" -eq 0 ] || sg_die "install: $status: $output"
+	[ "$output" = "strict-init: installed $SG_OUT/strict-init, sealed: STRICT_GROUPS=60000,70000 STRICT_GROUPS_MODE=refuse STRICT_GROUPS_NO_NEW_PRIVS=1 STRICT_GROUPS_GID=1000" ] ||
+		sg_die "install: $output"
+	expect_cap_setgid_p "$SG_OUT/strict-init"
+	cmp "$dir/strict-init" "$SG_OUT/strict-init" || sg_die "not the same copy"
+	# a variable is refused there too: install names no option to repeat it
+	run env STRICT_GROUPS_MODE=refuse "$SG_OUT/strict-init" install "$SG_OUT/strict-init"
+	[ "$status" -eq 64 ] && [[ $output == *'STRICT_GROUPS_MODE=refuse is set in its environment'* ]] ||
+		sg_die "with a variable: $status: $output"
 }
 
 @test "install: DEST a directory gets DEST/strict-init" {
