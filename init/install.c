@@ -314,16 +314,16 @@ static bool trusted_owner(uid_t uid)
 	return uid == 0 || uid == geteuid();
 }
 
-/* Whether only a trusted owner can rename or replace an entry of folder
- * that entry_owner owns: the folder is theirs and writable by nobody else,
- * or sticky (there only the entry's owner, the folder's and root can). */
-static bool keeps_entry(const struct stat *folder, uid_t entry_owner)
+/* Whether only a trusted owner can rename or replace the entries of folder
+ * that trusted owners own: the folder is theirs and writable by nobody else,
+ * or sticky (there only an entry's owner, the folder's and root can). The
+ * entries install cares about are trusted owners': the copy, and each
+ * folder on the way up, which is checked in turn. */
+static bool keeps_entries(const struct stat *folder)
 {
 	if (!trusted_owner(folder->st_uid))
 		return false;
-	if (!(folder->st_mode & (S_IWGRP | S_IWOTH)))
-		return true;
-	return (folder->st_mode & S_ISVTX) && trusted_owner(entry_owner);
+	return !(folder->st_mode & (S_IWGRP | S_IWOTH)) || (folder->st_mode & S_ISVTX);
 }
 
 /* The mount fd is on (mnt_id in /proc/self/fdinfo, Linux >= 3.15), or -1. */
@@ -355,7 +355,8 @@ static bool same_mount(int a, const struct stat *sa, int b, const struct stat *s
 	return ma >= 0 && mb >= 0 ? ma == mb : sa->st_dev == sb->st_dev;
 }
 
-/* Every folder above DEST's, up to the top of its mount: another user who
+/* Every folder above DEST's, up to the top of its mount (each one root's or
+ * the installer's, closed or sticky): another user who
  * could rename one of them could move DEST's folder away and put one of
  * their own in its place, with their own program at DEST. The top of a
  * mount (a volume) cannot be renamed from where it is mounted. */
@@ -381,7 +382,7 @@ static int check_folders_above(const struct destination *d)
 		if ((above.st_dev == below.st_dev && above.st_ino == below.st_ino) ||
 		    !same_mount(cur, &below, up, &above))
 			break; /* "/", or the top of the mount */
-		if (!keeps_entry(&above, below.st_uid)) {
+		if (!keeps_entries(&above)) {
 			log_msg("install: %s (owner %u, mode %04o) lets other users rename the folders in it: one could move the folder of %s away and put another program there; install below no folder others can write (at the top of a volume)",
 				fd_path(up, buf, sizeof(buf), "a folder above DEST"),
 				(unsigned)above.st_uid, (unsigned)(above.st_mode & 07777), d->shown);
@@ -418,7 +419,7 @@ static int close_folder(const struct destination *d)
 			folder, (unsigned)st.st_uid, d->shown);
 		return EXIT_REFUSED;
 	}
-	if (keeps_entry(&st, geteuid()))
+	if (keeps_entries(&st))
 		return 0;
 	was = st.st_mode & 07777;
 	if (fchmod(d->dir, was & (mode_t)~(S_IWGRP | S_IWOTH)) || fstat(d->dir, &st)) {

@@ -302,9 +302,9 @@ race_stop() {
 steal_loop() {
 	local v=$1 n=0 f
 	while [ ! -e "$v/../stop" ] && [ "$SECONDS" -lt 120 ]; do
-		for f in "$v"/* "$v"/.strict-init-*; do
-			case $f in */strict-init | */stolen-* | *'*') continue ;; esac
-			mv "$f" "$v/stolen-$n" 2>/dev/null && n=$((n + 1))
+		for f in "$v"/* "$v"/.strict-init-* "$v"/.strict-init-*/*; do
+			case $f in "$v/strict-init" | */stolen-* | *'*') continue ;; esac
+			mv "$f" "${f%/*}/stolen-$n" 2>/dev/null && n=$((n + 1))
 		done
 	done
 }
