@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/seccomp.h>
 #include <pthread.h>
@@ -46,13 +47,13 @@
 
 /* ---- the ABIs, numbered from the kernel's tables (not from seccomp.c) ---- */
 
-/* The gid calls, then the calls that make a user namespace (arg 0 is the
- * flags of clone and unshare). */
-enum call { SETGID, SETREGID, SETRESGID, SETFSGID, SETGROUPS, CLONE, UNSHARE, CLONE3, NCALLS };
+/* The gid calls, then the calls that make or join a user namespace (arg 0
+ * is the flags of clone and unshare, arg 1 setns's nstype). */
+enum call { SETGID, SETREGID, SETRESGID, SETFSGID, SETGROUPS, CLONE, UNSHARE, CLONE3, SETNS, NCALLS };
 #define NGIDCALLS CLONE
 static const char *const call_names[NCALLS] = {"setgid", "setregid", "setresgid", "setfsgid",
-					       "setgroups", "clone", "unshare", "clone3"};
-static const unsigned int call_args[NCALLS] = {1, 2, 3, 1, 0, 1, 1, 0};
+					       "setgroups", "clone", "unshare", "clone3", "setns"};
+static const unsigned int call_args[NCALLS] = {1, 2, 3, 1, 0, 1, 1, 0, 2};
 
 struct abi {
 	const char *name;
@@ -64,22 +65,22 @@ struct abi {
 #define X32 0x40000000
 #if defined(__x86_64__)
 static const struct abi native = {"x86_64", AUDIT_ARCH_X86_64, false,
-				  {106, 114, 119, 123, 116, 56, 272, 435}};
+				  {106, 114, 119, 123, 116, 56, 272, 435, 308}};
 static const struct abi x32 = {"x32", AUDIT_ARCH_X86_64, false,
 			       {X32 | 106, X32 | 114, X32 | 119, X32 | 123, X32 | 116, X32 | 56,
-				X32 | 272, X32 | 435}};
+				X32 | 272, X32 | 435, X32 | 308}};
 static const struct abi compat16 = {"i386 16-bit", AUDIT_ARCH_I386, true,
-				    {46, 71, 170, 139, 81, 120, 310, 435}};
+				    {46, 71, 170, 139, 81, 120, 310, 435, 346}};
 static const struct abi compat32 = {"i386 32-bit", AUDIT_ARCH_I386, false,
-				    {214, 204, 210, 216, 206, 120, 310, 435}};
+				    {214, 204, 210, 216, 206, 120, 310, 435, 346}};
 static const struct abi *const abis[] = {&native, &x32, &compat16, &compat32};
 #elif defined(__aarch64__)
 static const struct abi native = {"aarch64", AUDIT_ARCH_AARCH64, false,
-				  {144, 143, 149, 152, 159, 220, 97, 435}};
+				  {144, 143, 149, 152, 159, 220, 97, 435, 268}};
 static const struct abi compat16 = {"arm 16-bit", AUDIT_ARCH_ARM, true,
-				    {46, 71, 170, 139, 81, 120, 337, 435}};
+				    {46, 71, 170, 139, 81, 120, 337, 435, 375}};
 static const struct abi compat32 = {"arm 32-bit", AUDIT_ARCH_ARM, false,
-				    {214, 204, 210, 216, 206, 120, 337, 435}};
+				    {214, 204, 210, 216, 206, 120, 337, 435, 375}};
 static const struct abi *const abis[] = {&native, &compat16, &compat32};
 #endif
 #define NABIS (sizeof(abis) / sizeof(abis[0]))
@@ -252,6 +253,11 @@ static uint32_t expected(const struct abi *abi, enum call c, const uint64_t args
 		return ENOSYS_RET;
 	if (c == CLONE || c == UNSHARE) /* the kernel reads all 64 bits; the flag is in the low word */
 		return (args[0] & NEWUSER) ? EPERM_RET : ALLOW;
+	if (c == SETNS) { /* int nstype: the low word; 0 is any type, a user namespace too */
+		uint32_t nstype = (uint32_t)args[1];
+
+		return (nstype == 0 || (nstype & NEWUSER)) ? EPERM_RET : ALLOW;
+	}
 	for (unsigned int i = 0; i < call_args[c]; i++)
 		if (!gid_arg_ok(abi, args[i], allowed, n))
 			return EPERM_RET;
@@ -368,7 +374,19 @@ static void test_interp_named_cases(void **state)
 	assert_int_equal(verdict(&f, &compat32, UNSHARE, NEWUSER, 0, 0), EPERM_RET);
 	assert_int_equal(verdict(&f, &compat32, UNSHARE, 0, 0, 0), ALLOW);
 	assert_int_equal(verdict(&f, &compat32, CLONE3, 0, 0, 0), ENOSYS_RET);
+	/* no joining a user namespace: CLONE_NEWUSER (a pidfd's flags too) or
+	 * nstype 0, which names any type; other types are fine */
+	assert_int_equal(verdict(&f, &native, SETNS, 3, NEWUSER, 0), EPERM_RET);
+	assert_int_equal(verdict(&f, &native, SETNS, 3, 0, 0), EPERM_RET);
+	assert_int_equal(verdict(&f, &native, SETNS, 3, 0x100000000ull, 0), EPERM_RET);
+	assert_int_equal(verdict(&f, &native, SETNS, 3, NEWUSER | 0x40000000u /* NEWNET */, 0), EPERM_RET);
+	assert_int_equal(verdict(&f, &native, SETNS, 3, 0x40000000u, 0), ALLOW);
+	assert_int_equal(verdict(&f, &native, SETNS, NEWUSER, 0x20000, NEWUSER), ALLOW);
+	assert_int_equal(verdict(&f, &compat32, SETNS, 3, NEWUSER, 0), EPERM_RET);
+	assert_int_equal(verdict(&f, &compat16, SETNS, 3, 0, 0), EPERM_RET);
+	assert_int_equal(verdict(&f, &compat32, SETNS, 3, 0x40000000u, 0), ALLOW);
 #ifdef __x86_64__
+	assert_int_equal(verdict(&f, &x32, SETNS, 3, NEWUSER, 0), EPERM_RET);
 	assert_int_equal(verdict(&f, &x32, UNSHARE, NEWUSER, 0, 0), EPERM_RET);
 	assert_int_equal(verdict(&f, &x32, CLONE3, 0, 0, 0), ENOSYS_RET);
 	assert_int_equal(verdict(&f, &x32, SETGID, FORBIDDEN, 0, 0), EPERM_RET);
@@ -462,7 +480,7 @@ static void test_interp_other_calls_cheap(void **state)
 	print_message("# instructions a native system call that the lock does not check runs: "
 		      "%u below %d, %u up to %d, %u up to %d, %u from there\n", most[0], first,
 		      most[1], last, most[2], ns_above - 1, most[3]);
-	assert_true(most[0] <= 7 && most[1] <= 12 && most[2] <= 8 && most[3] <= 10);
+	assert_true(most[0] <= 7 && most[1] <= 12 && most[2] <= 8 && most[3] <= 11);
 }
 
 static void test_interp_sizes(void **state)
@@ -777,6 +795,88 @@ static void test_userns_refused(void **state)
 	assert_int_equal(in_child(locked_userns_refused, true), 0);
 }
 
+/* A user namespace another (unlocked) root process made and keeps: its
+ * owner is uid 0, so a root process holds every capability there and may
+ * join it, where setgid(0) can mean any gid outside. */
+static pid_t userns_holder = -1;
+
+static int open_holders_userns(void)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)userns_holder);
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+static int locked_setns_userns_refused(void)
+{
+	int fd = open_holders_userns(), pidfd;
+
+	EXPECT(fd >= 0, 1);
+	errno = 0;
+	EXPECT(DENIED(setns(fd, CLONE_NEWUSER)), 2);
+	EXPECT(DENIED(setns(fd, 0)), 3);
+	pidfd = (int)syscall(SYS_pidfd_open, userns_holder, 0);
+	EXPECT(pidfd < 0 || DENIED(setns(pidfd, CLONE_NEWUSER | CLONE_NEWNET)), 4);
+	return 0;
+}
+
+/* the control: unlocked, a root process joins it */
+static int unlocked_setns_userns_works(void)
+{
+	int fd = open_holders_userns();
+
+	EXPECT(fd >= 0, 1);
+	EXPECT(setns(fd, CLONE_NEWUSER) == 0, 2);
+	return 0;
+}
+
+/* setns to another type still works under the lock: this process's own
+ * network namespace */
+static int setns_netns_works(void)
+{
+	int fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+
+	EXPECT(fd >= 0 && setns(fd, CLONE_NEWNET) == 0, 1);
+	return 0;
+}
+
+static void test_setns_userns_refused(void **state)
+{
+	int ready[2], status;
+	char c;
+
+	(void)state;
+	skip_if(userns_unavailable());
+	assert_int_equal(pipe(ready), 0);
+	userns_holder = fork();
+	if (userns_holder == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		child_signals_default();
+		close(ready[0]);
+		/* nothing of the test's output held open; gone in a minute at worst */
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+		alarm(60);
+		if (unshare(CLONE_NEWUSER))
+			_exit(1);
+		(void)!write(ready[1], "u", 1);
+		pause(); /* until killed */
+		_exit(0);
+	}
+	assert_true(userns_holder > 0);
+	close(ready[1]);
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	close(ready[0]);
+	assert_int_equal(in_child(unlocked_setns_userns_works, false), 0);
+	assert_int_equal(in_child(locked_setns_userns_refused, true), 0);
+	assert_int_equal(in_child(setns_netns_works, true), 0);
+	kill(userns_holder, SIGKILL);
+	assert_int_equal(waitpid(userns_holder, &status, 0), userns_holder);
+	userns_holder = -1;
+}
+
 /* ---- the interpreter against the kernel, on the same calls ---- */
 
 typedef long (*syscall_fn)(long nr, uint64_t a0, uint64_t a1, uint64_t a2);
@@ -1048,6 +1148,7 @@ int main(void)
 		cmocka_unit_test(test_kernel_takes_longest),
 		cmocka_unit_test(test_other_calls_allowed),
 		cmocka_unit_test(test_userns_refused),
+		cmocka_unit_test(test_setns_userns_refused),
 		cmocka_unit_test(test_cross_check_native),
 #ifdef __x86_64__
 		cmocka_unit_test(test_cross_check_x32),
