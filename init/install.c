@@ -93,9 +93,9 @@ static int write_all(int fd, const unsigned char *buf, size_t size)
 }
 
 /* Writes the copy into fd; logs and returns -1 on failure. The capability
- * goes on last: the kernel removes it on any later write. */
+ * (when capable) goes on last: the kernel removes it on any later write. */
 static int fill_copy(int fd, const char *tmp, const unsigned char *image,
-		     size_t size)
+		     size_t size, bool capable)
 {
 	unsigned char want[XATTR_CAPS_SZ_2], got[XATTR_CAPS_SZ_2 + 4];
 	ssize_t n;
@@ -109,6 +109,8 @@ static int fill_copy(int fd, const char *tmp, const unsigned char *image,
 		log_errno("install: cannot chmod %s", tmp);
 		return -1;
 	}
+	if (!capable)
+		goto synced;
 	if (fsetxattr(fd, XATTR_NAME_CAPS, want, sizeof(want), 0)) {
 		log_errno("install: cannot set the file capability cap_setgid=p on %s "
 			  "(needs CAP_SETFCAP and a filesystem with xattrs)", tmp);
@@ -119,6 +121,7 @@ static int fill_copy(int fd, const char *tmp, const unsigned char *image,
 		log_msg("install: the file capability on %s did not read back as written", tmp);
 		return -1;
 	}
+synced:
 	if (fsync(fd)) {
 		log_errno("install: cannot fsync %s", tmp);
 		return -1;
@@ -244,7 +247,7 @@ static int check_landed(int dfd, const char *name, int fd)
 /* Writes image as dfd/name through a temporary file in the same directory;
  * the temporary is gone whatever happens (but SIGKILL). */
 static int write_into(int dfd, const char *name, const char *dest,
-		      const unsigned char *image, size_t size)
+		      const unsigned char *image, size_t size, bool capable)
 {
 	size_t tmplen = strlen(name) + sizeof(".tmp-12345678");
 	char *tmp = malloc(tmplen);
@@ -262,7 +265,7 @@ static int write_into(int dfd, const char *name, const char *dest,
 		log_errno("install: cannot create a file next to %s", dest);
 		goto out;
 	}
-	rc = fill_copy(fd, tmp, image, size);
+	rc = fill_copy(fd, tmp, image, size, capable);
 	if (rc == 0 && renameat(dfd, tmp, dfd, name)) {
 		log_errno("install: cannot rename %s to %s", tmp, dest);
 		rc = -1;
@@ -307,7 +310,11 @@ int install_self(const struct sg_config *cfg)
 		free(name);
 		return EXIT_OSERR;
 	}
-	rc = write_into(dfd, name, cfg->install_dest, image, size) ? EXIT_OSERR : 0;
+	/* Only enforce calls setgroups: a refuse or audit copy gets no
+	 * capability, so installing it needs no CAP_SETFCAP (docs/design.md,
+	 * "The seal"). A user switch is enforce only (config.c). */
+	rc = write_into(dfd, name, cfg->install_dest, image, size,
+			cfg->mode == MODE_ENFORCE) ? EXIT_OSERR : 0;
 	close(dfd);
 	free(image);
 	free(name);

@@ -33,10 +33,10 @@ static const char usage[] =
 	"\n"
 	"Reduces the supplementary groups to STRICT_GROUPS plus the primary gid,\n"
 	"hardens the process and execs COMMAND (PATH lookup for a bare name).\n"
-	"install writes a copy with the file capability cap_setgid=p and the\n"
-	"settings given sealed into it (as root); that copy applies them on every\n"
-	"start and refuses a variable or option that says otherwise. A copy\n"
-	"without a seal drops groups only when started as root.\n"
+	"install writes a copy with the settings given sealed into it and, in\n"
+	"mode enforce, the file capability cap_setgid=p (as root); that copy\n"
+	"applies them on every start and refuses a variable or option that says\n"
+	"otherwise. A copy without a seal drops groups only when started as root.\n"
 	"\n"
 	"options (each overrides its environment variable):\n"
 	"  --groups=LIST        STRICT_GROUPS               allowed gids, comma-separated (required)\n"
@@ -317,6 +317,9 @@ static int check(const struct sg_config *cfg)
 	print_gids("forbidden", plan.forbidden, plan.nforbidden, "");
 	if (!cfg->sealed && !plan.root_start)
 		printf("can drop: no (this copy has no sealed policy and was not started as root)\n");
+	else if (cfg->mode != MODE_ENFORCE)
+		printf("can drop: not needed (mode %s never changes groups)\n",
+		       cfg->mode == MODE_REFUSE ? "refuse" : "audit");
 	else
 		printf("can drop: %s\n", caps_setgid_available()
 			? "yes (CAP_SETGID available)" : "no (CAP_SETGID not available)");

@@ -107,12 +107,50 @@ no_leftovers() {
 	[ "$(ls -A "$SG_OUT/dest")" = strict-init ] || sg_die "left: $(ls -A "$SG_OUT/dest")"
 }
 
-@test "install: without CAP_SETFCAP (uid 1000) it fails with 71 and leaves nothing behind" {
+@test "install: an enforce copy without CAP_SETFCAP (uid 1000) fails with 71 and leaves nothing behind" {
 	ctr_run -- /strict/strict-init install --groups=60000 /out/strict-init
 	expect_status 71
 	expect_strict_lines 1
 	expect_no_file "$SG_OUT/strict-init"
 	[ -z "$(ls -A "$SG_OUT")" ] || sg_die "left in the volume: $(ls -A "$SG_OUT")"
+}
+
+# Only enforce calls setgroups: a refuse- or audit-sealed copy gets no file
+# capability, so installing one needs no CAP_SETFCAP (the installer of a Pod
+# Security restricted pod: non-root, every capability dropped,
+# no_new_privs), and root writes none either.
+@test "install: refuse and audit copies carry no capability; non-root with no capability and no_new_privs installs them" {
+	local mode
+	for mode in refuse audit; do
+		rm -f "$SG_OUT/strict-init"
+		ctr_run -c none -n true -- /strict/strict-init install --groups=60000 --mode=$mode /out/strict-init
+		expect_status 0 || return
+		expect_stderr '' || return
+		[ -z "$(getcap "$SG_OUT/strict-init")" ] || sg_die "$mode: $(getcap "$SG_OUT/strict-init")" || return
+		[ "$(stat -c %a:%u "$SG_OUT/strict-init")" = 755:1000 ] || sg_die "$mode: $(stat -c %a:%u "$SG_OUT/strict-init")" || return
+		expect_same_but_seal "$SG_OUT/strict-init" || return
+		run "$SG_OUT/strict-init" check
+		[[ ${lines[0]} == "sealed: STRICT_GROUPS=60000 STRICT_GROUPS_MODE=$mode STRICT_GROUPS_NO_NEW_PRIVS=1" ]] ||
+			sg_die "check: ${lines[0]}" || return
+		[[ $output == *"can drop: not needed (mode $mode never changes groups)"* ]] || sg_die "check: $output" || return
+		# as root: no capability either
+		"$SG_INIT" install --groups=60000 --mode=$mode "$SG_OUT/root-$mode" || sg_die "root install: $mode" || return
+		[ -z "$(getcap "$SG_OUT/root-$mode")" ] || sg_die "root $mode: $(getcap "$SG_OUT/root-$mode")" || return
+	done
+	no_leftovers "$SG_OUT"
+}
+
+@test "install: a refuse copy without capability, every capability dropped, no_new_privs: 77 naming 50000 when the image adds it, runs when nothing is forbidden" {
+	mkdir -m 0777 "$SG_OUT/vol"
+	ctr_run -c none -n true -- /strict/strict-init install --groups=60000 --mode=refuse /out/vol/strict-init
+	expect_status 0
+	ctr_run -s "$SG_OUT/vol" -c none -n true -- /strict/strict-init touch /out/ran
+	expect_refusal 50000
+	expect_no_file "$SG_OUT/ran"
+	ctr_run -s "$SG_OUT/vol" -c none -n true -u 1000:1000:1000,60000 -- /strict/strict-init id -G
+	expect_status 0
+	expect_stdout '1000 60000'
+	expect_stderr ''
 }
 
 # The swap loop: DEST ($SG_OUT/race/dest) is by turns a directory and a
