@@ -241,6 +241,23 @@ static int wrap_lists(struct run *r, json_t *spec, size_t first, size_t last)
 	return 0;
 }
 
+/* Pod Security restricted (drop ALL, no SETGID added): then enforce cannot
+ * drop anything, and refuse, which needs no capability, is what enforce
+ * would do (docs/design.md, "Restricted pods"). The webhook's installers
+ * are out of the lists by now. */
+static bool pod_may_setgid(const json_t *spec)
+{
+	for (size_t l = 0; l < 3; l++) {
+		size_t i;
+		const json_t *ctr;
+
+		json_array_foreach(json_object_get(spec, container_lists[l]), i, ctr)
+			if (container_may_setgid(ctr))
+				return true;
+	}
+	return false;
+}
+
 static int create(struct run *r, json_t *desired)
 {
 	json_t *spec = json_object_get(desired, "spec"), *removed = NULL;
@@ -263,6 +280,13 @@ static int create(struct run *r, json_t *desired)
 	}
 	if (remove_ours(r, spec, &removed) != 0)
 		goto out;
+	if (r->mode == WH_MODE_ENFORCE && !pod_may_setgid(spec)) {
+		r->mode = WH_MODE_REFUSE;
+		warn(r,
+		     "no container of the pod can hold CAP_SETGID (each drops ALL or SETGID and "
+		     "adds neither), which strict-init needs to drop a group: sealed in refuse "
+		     "mode, so a container whose image adds a group does not start (77)");
+	}
 	if (r->abandon || wrap_lists(r, spec, 0, 2) != 0) {
 		rc = r->abandon ? 0 : -1;
 		goto out;

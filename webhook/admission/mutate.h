@@ -12,7 +12,8 @@
  *     "gid-1000", or "any-gid" where the admin lets the image choose the
  *     primary gid), running `/strict-init install --groups=... --mode=...
  *     --no-new-privs=... [--lock=1] [--gid=G] WH_MOUNT_PATH/strict-init-KEY`
- *     as root with only CAP_SETFCAP;
+ *     as root with only CAP_SETFCAP (enforce), or with no privilege at all
+ *     (refuse and audit copies carry no file capability);
  *   - every container, init container and (new) ephemeral container:
  *     command = [WH_MOUNT_PATH/strict-init-KEY, "--", original command...],
  *     args unchanged;
@@ -47,6 +48,10 @@
 #define WH_SKIP_ANNOTATION "strict-groups/skipped"
 /* Where the installer image keeps the (unsealed) strict-init. */
 #define WH_INSTALLER_BINARY "/strict-init"
+/* The uid of an installer that needs no privilege (a refuse or audit copy)
+ * when the pod sets no non-root runAsUser: "nonroot", as the webhook's own
+ * image. */
+#define WH_INSTALLER_UID 65532
 
 enum wh_mode { WH_MODE_ENFORCE, WH_MODE_REFUSE, WH_MODE_AUDIT };
 

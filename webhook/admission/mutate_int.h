@@ -133,5 +133,8 @@ json_t *parts_annotation(const struct run *r);
 /* Wraps one container (ctr is the desired pod's copy, changed in place);
  * kind and index name it in messages. -1 only when out of memory. */
 int container_wrap(struct run *r, json_t *ctr, const char *kind, size_t index);
+/* Whether the container may hold CAP_SETGID: privileged, or not dropping
+ * it (SETGID or ALL), or adding it back. */
+bool container_may_setgid(const json_t *ctr);
 
 #endif
