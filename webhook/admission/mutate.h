@@ -65,7 +65,8 @@ struct wh_settings {
 	bool lock;                     /* seal --lock=1 (enforce and refuse modes) */
 	bool pin_digest;               /* --pin-digest: pin a looked-up image to its digest */
 	bool skip_on_lookup_failure;   /* --on-lookup-failure=skip: admit such a pod unchanged */
-	const char *version;           /* recorded in the annotation */
+	bool exec_unwrapped_allow; /* --exec-unwrapped=allow: exec into an unwrapped container */
+	const char *version;       /* recorded in the annotation */
 };
 
 /* What the lookup of one image found (imagecache.h): the caller passes one
