@@ -26,7 +26,7 @@ WEBHOOK_ADMISSION_SRCS := webhook/admission/jsondiff.c webhook/admission/message
 # the code strict-init, the preload and the webhook share (common/)
 WEBHOOK_COMMON_SRCS := common/gidlist.c common/text.c
 WEBHOOK_CORE_SRCS := $(WEBHOOK_ADMISSION_SRCS) $(WEBHOOK_IMAGE_CORE_SRCS) $(WEBHOOK_COMMON_SRCS)
-WEBHOOK_SYS_SRCS := webhook/options.c webhook/metrics.c webhook/tlscreds.c webhook/lookups.c \
+WEBHOOK_SYS_SRCS := webhook/options.c webhook/metrics.c webhook/tlscreds.c webhook/lookups.c webhook/kubeapi.c \
 	webhook/server.c webhook/main.c
 WEBHOOK_NET_SRCS := $(filter-out $(WEBHOOK_IMAGE_CORE_SRCS),$(REGISTRY_SRCS))
 # the one-line logger, with the webhook's prefix

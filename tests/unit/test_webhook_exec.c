@@ -204,7 +204,8 @@ static const struct ecase cases[] = {
 	 403},
 	{"the pod could not be read, audit mode: allowed unchanged, said", P_NONE, NULL,
 	 OPTS_IN("app"), WH_MODE_AUDIT, 0, WH_SKIPPED, NULL, NULL, NULL,
-	 "(audit mode: left as it is)"},
+	 "could not be read from the API server (HTTP 404: pods \"p\" not found): exec not "
+	 "wrapped (audit mode)"},
 	{"a pod the webhook did not wrap: denied, telling how to fix it", P_PLAIN, NULL,
 	 OPTS_IN("app"), WH_MODE_ENFORCE, 0, WH_DENIED, NULL, NULL,
 	 "container app of pod ns/p does not start through strict-init (its command does not "
@@ -215,7 +216,8 @@ static const struct ecase cases[] = {
 	 NULL, OPTS_IN("app"), WH_MODE_ENFORCE, OPT_ALLOW, WH_SKIPPED, NULL, NULL,
 	 "does not start through strict-init", "(--exec-unwrapped=allow)"},
 	{"a pod the webhook did not wrap, audit mode: allowed unchanged, said", P_PLAIN, NULL,
-	 OPTS_IN("app"), WH_MODE_AUDIT, 0, WH_SKIPPED, NULL, NULL, NULL, "recreate the pod"},
+	 OPTS_IN("app"), WH_MODE_AUDIT, 0, WH_SKIPPED, NULL, NULL, NULL,
+	 "the session holds every group the image gives (audit mode)"},
 	{"attack: an unwrapped pod whose annotation says injected: denied", P_PLAIN,
 	 edit_annotation, OPTS_IN("app"), WH_MODE_ENFORCE, 0, WH_DENIED, NULL, NULL,
 	 "does not start through strict-init", NULL, 403},

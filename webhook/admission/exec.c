@@ -192,6 +192,16 @@ const char *exec_wrapped_copy(const struct wh_settings *settings, const json_t *
 	return buf;
 }
 
+/* text, cut to fit cap, every byte that is not printable ASCII as '?'. */
+static void printable(char *dst, size_t cap, const char *text)
+{
+	size_t n = 0;
+
+	for (; text[n] && n + 1 < cap; n++)
+		dst[n] = text[n] >= 0x20 && text[n] < 0x7f ? text[n] : '?';
+	dst[n] = '\0';
+}
+
 /* The container the session runs in: options.container, or the pod's only
  * container (*defaulted). NULL when there is none (said). */
 static const json_t *target(struct run *r, const json_t *spec, const char *wanted,
@@ -293,13 +303,20 @@ static int decide(struct run *r, const struct wh_exec_request *req, json_t **des
 		return 0;
 	}
 	if (!req->pod) {
-		char err[NAME_SHOWN * 4];
+		char err[200];
 
-		message_shown(err, sizeof(err), req->pod_error ? req->pod_error : "not read");
-		problem(r,
-			"pod %s could not be read from the API server (%s), so strict-groups-webhook "
-			"cannot tell whether the session would start through strict-init",
-			pod_shown, err);
+		printable(err, sizeof(err), req->pod_error ? req->pod_error : "not read");
+		if (r->s->mode == WH_MODE_AUDIT)
+			warn(r,
+			     "pod %s could not be read from the API server (%s): exec not wrapped "
+			     "(audit mode)",
+			     pod_shown, err);
+		else
+			problem(r,
+				"pod %s could not be read from the API server (%s), so "
+				"strict-groups-webhook cannot tell whether the session would start "
+				"through strict-init",
+				pod_shown, err);
 		return 0;
 	}
 	spec = json_object_get(req->pod, "spec");
@@ -314,11 +331,12 @@ static int decide(struct run *r, const struct wh_exec_request *req, json_t **des
 		      json_string_value(json_object_get(ctr, "name")));
 	copy = exec_wrapped_copy(r->s, req->pod, ctr, path, sizeof(path), &why);
 	if (!copy) {
-		if (r->s->exec_unwrapped_allow)
+		if (r->s->exec_unwrapped_allow || r->s->mode == WH_MODE_AUDIT)
 			warn(r,
 			     "container %s of pod %s does not start through strict-init (%s): the "
-			     "session holds every group the image gives (--exec-unwrapped=allow)",
-			     ctr_shown, pod_shown, why);
+			     "session holds every group the image gives (%s)",
+			     ctr_shown, pod_shown, why,
+			     r->s->exec_unwrapped_allow ? "--exec-unwrapped=allow" : "audit mode");
 		else
 			problem(r,
 				"container %s of pod %s does not start through strict-init (%s), so "

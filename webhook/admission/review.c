@@ -335,6 +335,9 @@ int review_finish(const struct wh_settings *settings, struct wh_pending *p,
 			   "only pod creation, new ephemeral containers and exec are rewritten");
 		break;
 	}
+	/* (out may be another struct than review_begin's: a server answers
+	 * a suspended connection from a later call) */
+	out->operation = op_label(json_string_value(json_object_get(request, "operation")));
 	if (rc == 0) {
 		summarise(out, request, &res);
 		out->outcome = (int)res.outcome;
