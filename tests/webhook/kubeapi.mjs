@@ -10,7 +10,8 @@
 //     Status saying so; DIR/NS/NAME.hang: no answer at all;
 //   - anything else: 404 and a Status {reason: NotFound, message:
 //     'pods "NAME" not found'}.
-// Every request is appended to --log as a JSON line {method, path, auth}.
+// Every request is appended to --log as a JSON line {method, path, auth,
+// port}: port is the client's, one per connection.
 //
 //   node kubeapi.mjs --cert F --key F --token-file F --pods DIR --port-file F --log F
 import fs from "node:fs";
@@ -30,7 +31,7 @@ function status(res, code, reason, message, details) {
 const server = https.createServer({ cert: fs.readFileSync(args.cert), key: fs.readFileSync(args.key), keepAliveTimeout: 60000 },
   (req, res) => {
     const auth = req.headers.authorization || "";
-    fs.appendFileSync(args.log, `${JSON.stringify({ method: req.method, path: req.url, auth })}\n`);
+    fs.appendFileSync(args.log, `${JSON.stringify({ method: req.method, path: req.url, auth, port: req.socket.remotePort })}\n`);
     const token = fs.readFileSync(args["token-file"], "utf8").trim();
     if (auth !== `Bearer ${token}`) return status(res, 401, "Unauthorized", "Unauthorized");
     const m = /^\/api\/v1\/namespaces\/([^/?]+)\/pods\/([^/?]+)$/.exec(req.url);
