@@ -6,6 +6,8 @@
  *                the volume and its mounts, the annotation
  *   container.c  one container wrapped: its command, mounts, env, image
  *   mutate.c     the pod: creation and ephemeral containers, the patch
+ *   exec.c       kubectl exec: the session's command through the sealed copy
+ *                (exec.h), with the parts above
  *
  * One struct run carries a call's state through all of them. Pure: no
  * system calls, no global state. */
