@@ -161,7 +161,7 @@ sanitize: sanitize-webhook
 
 # ---- bench ----------------------------------------------------------------
 
-bench-webhook: $(WEBHOOK) registry-e2e-deps | $(BUILD)/.deps-webhook-test
+bench-webhook: $(WEBHOOK) registry-e2e-deps $(WEBHOOK_TEST_DIR)/node_modules/.package-lock.json | $(BUILD)/.deps-webhook-test
 	bench/webhook.sh $(abspath $(WEBHOOK)) $(abspath $(BUILD)/bench-webhook) $(WEBHOOK_BENCH_SECONDS)
 WEBHOOK_BENCH_SECONDS ?= 10
 

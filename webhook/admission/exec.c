@@ -197,9 +197,39 @@ static void printable(char *dst, size_t cap, const char *text)
 {
 	size_t n = 0;
 
-	for (; text[n] && n + 1 < cap; n++)
-		dst[n] = text[n] >= 0x20 && text[n] < 0x7f ? text[n] : '?';
+	for (; text[n] && n + 1 < cap; n++) {
+		dst[n] = text[n];
+		if (text[n] < 0x20 || text[n] >= 0x7f)
+			dst[n] = '?';
+	}
 	dst[n] = '\0';
+}
+
+/* No container named and several: the API server's own words, naming
+ * them. */
+static void name_them(struct run *r, const json_t *spec, const char *pod_shown)
+{
+	static const char *const intro[] = {
+		"", " or one of the init containers:", " or one of the ephemeral containers:"};
+	char text[MESSAGE_MAX], n[NAME_SHOWN + 4];
+	size_t len = 0, i;
+	const json_t *c;
+
+	message_append(text, sizeof(text), &len,
+		       "a container name must be specified for pod %s, choose one of:", pod_shown);
+	for (size_t l = 0; l < 3; l++) {
+		if (l > 0 && json_array_size(json_object_get(spec, lists[l])) == 0)
+			continue;
+		message_append(text, sizeof(text), &len, "%s [", intro[l]);
+		json_array_foreach(json_object_get(spec, lists[l]), i, c) {
+			const char *name = json_string_value(json_object_get(c, "name"));
+
+			message_shown(n, sizeof(n), name ? name : "");
+			message_append(text, sizeof(text), &len, "%s%s", i ? " " : "", n);
+		}
+		message_append(text, sizeof(text), &len, "]");
+	}
+	malformed(r, "%s", text);
 }
 
 /* The container the session runs in: options.container, or the pod's only
@@ -208,35 +238,17 @@ static const json_t *target(struct run *r, const json_t *spec, const char *wante
 			    const char *pod_shown, bool *defaulted)
 {
 	const json_t *containers = json_object_get(spec, "containers"), *c;
-	char text[MESSAGE_MAX], n[NAME_SHOWN + 4];
-	size_t len = 0, i;
+	char n[NAME_SHOWN + 4];
+	size_t i;
 
 	*defaulted = false;
 	if (!wanted || !*wanted) {
-		static const char *const intro[] = {"", " or one of the init containers:",
-						    " or one of the ephemeral containers:"};
-
 		if (json_array_size(containers) == 1 &&
 		    json_is_string(json_object_get(json_array_get(containers, 0), "name"))) {
 			*defaulted = true;
 			return json_array_get(containers, 0);
 		}
-		message_append(
-			text, sizeof(text), &len,
-			"a container name must be specified for pod %s, choose one of:", pod_shown);
-		for (size_t l = 0; l < 3; l++) {
-			if (l > 0 && json_array_size(json_object_get(spec, lists[l])) == 0)
-				continue;
-			message_append(text, sizeof(text), &len, "%s [", intro[l]);
-			json_array_foreach(json_object_get(spec, lists[l]), i, c) {
-				const char *name = json_string_value(json_object_get(c, "name"));
-
-				message_shown(n, sizeof(n), name ? name : "");
-				message_append(text, sizeof(text), &len, "%s%s", i ? " " : "", n);
-			}
-			message_append(text, sizeof(text), &len, "]");
-		}
-		malformed(r, "%s", text);
+		name_them(r, spec, pod_shown);
 		return NULL;
 	}
 	for (size_t l = 0; l < 3; l++)
