@@ -16,7 +16,7 @@ setup_file() {
     wh_start exec-allow "${KUBE_FLAGS[@]}" --exec-unwrapped=allow || return 1
     export ALLOW_URL=$WEBHOOK_URL
     # one worker thread, and pod reads that take as long as they may
-    wh_start exec-one-thread "${KUBE_FLAGS[@]}" --threads=1 --lookup-timeout=4 || return 1
+    wh_start exec-one-thread "${KUBE_FLAGS[@]}" --threads=1 --lookup-timeout=8 || return 1
     export ONE_URL=$WEBHOOK_URL
     # no --kube-api, outside a pod: nowhere to read a pod from
     (unset KUBERNETES_SERVICE_HOST; wh_start exec-nowhere && echo "$WEBHOOK_URL" > "$BATS_FILE_TMPDIR/nowhere") || return 1
@@ -155,8 +155,9 @@ answer() { jq -r "$@" "$BATS_TEST_TMPDIR/exec.json"; }
 }
 
 @test "exec: pod reads that hang hold no worker thread: one thread answers pod creations meanwhile" {
-    local pids=() load
+    local pids=() load t0 t1
     mkdir -p "$KUBE_DIR/pods/team-a" && touch "$KUBE_DIR/pods/team-a/stuck.hang"
+    t0=$(date +%s%N)
     for i in 1 2 3; do
         WEBHOOK_URL=$ONE_URL wh_client exec team-a stuck '{"container":"app","command":["id"]}' > "$BATS_TEST_TMPDIR/stuck$i.json" &
         pids+=($!)
@@ -164,15 +165,17 @@ answer() { jq -r "$@" "$BATS_TEST_TMPDIR/exec.json"; }
     sleep 0.5
     # one second of pod creations on four connections while the three reads wait
     load=$(WEBHOOK_URL=$ONE_URL wh_client load 1 4)
-    echo "$load"
+    t1=$(date +%s%N)
+    echo "$load, done after $(( (t1 - t0) / 1000000 )) ms"
     for pid in "${pids[@]}"; do wait "$pid"; done
     [ "$(jq .failed <<< "$load")" = 0 ]
-    [ "$(jq .ok <<< "$load")" -ge 30 ]
+    [ "$(jq .ok <<< "$load")" -ge 5 ]
+    # answered while the reads still waited: those end at their deadline, 8 s
+    [ $(( (t1 - t0) / 1000000 )) -lt 7000 ]
     for i in 1 2 3; do
         [ "$(jq -r .response.allowed "$BATS_TEST_TMPDIR/stuck$i.json")" = false ]
         [[ $(jq -r .response.status.message "$BATS_TEST_TMPDIR/stuck$i.json") == *"did not answer within"* ]]
-        # the reads were still waiting when the load ended: they took their deadline
-        [ "$(jq .ms "$BATS_TEST_TMPDIR/stuck$i.json")" -ge 3000 ]
+        [ "$(jq .ms "$BATS_TEST_TMPDIR/stuck$i.json")" -ge 7500 ]
     done
 }
 
