@@ -169,6 +169,17 @@ static void edit_debug_plain(json_t *pod)
 			    J("[{'name':'debugger','image':'busybox','command':['sh']}]"));
 }
 
+static void edit_windows(json_t *pod)
+{
+	json_object_set_new(json_object_get(pod, "spec"), "os", J("{'name':'windows'}"));
+}
+
+static void edit_mirror(json_t *pod)
+{
+	json_object_set_new(json_object_get(pod, "metadata"), "annotations",
+			    J("{'kubernetes.io/config.mirror':'x'}"));
+}
+
 #define OPTS_IN(ctr) OPTS(",'container':'" ctr "'")
 
 #pragma GCC diagnostic push
@@ -284,6 +295,17 @@ static const struct ecase cases[] = {
 	{"--image of another repository: the installer is not its own", P_INJECTED, NULL,
 	 OPTS_IN("app"), WH_MODE_ENFORCE, OPT_OTHER, WH_DENIED, NULL, NULL,
 	 "the installer of its copy is not the one", NULL, 403},
+	{"a windows pod (never wrapped, no supplementary groups): allowed unchanged", P_PLAIN,
+	 edit_windows, OPTS_IN("app"), WH_MODE_ENFORCE, 0, WH_SKIPPED, NULL, NULL, "a windows pod"},
+	{"a static pod's mirror (never wrapped): denied, saying why", P_PLAIN, edit_mirror,
+	 OPTS_IN("app"), WH_MODE_ENFORCE, 0, WH_DENIED, NULL, NULL,
+	 "(a static pod's mirror: kubelet runs it from a file on the node", NULL, 403},
+	{"attack: the copy with options of the user's before \"--\": wrapped again (the inner copy "
+	 "refuses them, 77)",
+	 P_INJECTED, NULL,
+	 "{'container':'app','command':[" COPY1000 ",'--groups=','--','cat','/deny']}",
+	 WH_MODE_ENFORCE, 0, WH_INJECTED,
+	 "[" COPY1000 ",'--'," COPY1000 ",'--groups=','--','cat','/deny']"},
 	{"malformed: no command", P_INJECTED, NULL, "{'container':'app','command':[]}",
 	 WH_MODE_ENFORCE, 0, WH_DENIED, NULL, NULL,
 	 "PodExecOptions.command is not a non-empty list of strings", NULL, 400},

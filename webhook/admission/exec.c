@@ -336,12 +336,17 @@ static int decide(struct run *r, const struct wh_exec_request *req, json_t **des
 		malformed(r, "the API server's pod %s has no spec", pod_shown);
 		return 0;
 	}
+	if (mutate_is_windows(req->pod))
+		return 0; /* no supplementary groups to strip: as at its creation */
 	ctr = target(r, spec, json_string_value(container), pod_shown, &defaulted);
 	if (!ctr)
 		return 0;
 	message_shown(ctr_shown, sizeof(ctr_shown),
 		      json_string_value(json_object_get(ctr, "name")));
 	copy = exec_wrapped_copy(r->s, req->pod, ctr, path, sizeof(path), &why);
+	if (!copy && mutate_is_mirror(req->pod))
+		why = "a static pod's mirror: kubelet runs it from a file on the node, which the "
+		      "webhook never sees";
 	if (!copy) {
 		if (r->s->exec_unwrapped_allow || r->s->mode == WH_MODE_AUDIT)
 			warn(r,
@@ -384,11 +389,11 @@ int exec_review(const struct wh_settings *settings, const struct wh_exec_request
 		goto out;
 	}
 	if (!desired) {
-		/* allowed unchanged: audit mode, or --exec-unwrapped=allow */
+		/* allowed unchanged: a windows pod, audit mode, or --exec-unwrapped=allow */
 		res->outcome = WH_SKIPPED;
 		res->message = strdup(json_string_value(json_array_get(res->warnings, 0)) ?
 					      json_string_value(json_array_get(res->warnings, 0)) :
-					      "allowed unchanged");
+					      "a windows pod (spec.os.name)");
 		res->patch = json_array();
 		rc = res->message && res->patch ? 0 : -1;
 		goto out;

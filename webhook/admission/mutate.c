@@ -400,7 +400,7 @@ out:
 	return rc;
 }
 
-static bool is_mirror(const json_t *pod)
+bool mutate_is_mirror(const json_t *pod)
 {
 	const json_t *annotations =
 		json_object_get(json_object_get(pod, "metadata"), "annotations");
@@ -408,7 +408,7 @@ static bool is_mirror(const json_t *pod)
 	return json_object_get(annotations, "kubernetes.io/config.mirror") != NULL;
 }
 
-static bool is_windows(const json_t *pod)
+bool mutate_is_windows(const json_t *pod)
 {
 	const char *os = json_string_value(
 		json_object_get(json_object_get(json_object_get(pod, "spec"), "os"), "name"));
@@ -471,10 +471,10 @@ int mutate_pod(const struct wh_settings *settings, const struct wh_request *req,
 		rc = finish(&r, req->pod, NULL, res);
 		goto out;
 	}
-	if (is_mirror(req->pod) || is_windows(req->pod)) {
+	if (mutate_is_mirror(req->pod) || mutate_is_windows(req->pod)) {
 		res->outcome = WH_SKIPPED;
 		res->message = strdup(
-			is_mirror(req->pod) ?
+			mutate_is_mirror(req->pod) ?
 				"a mirror pod (kubelet runs the static pod it mirrors, not this object)" :
 				"a windows pod (spec.os.name)");
 		res->patch = json_array();
@@ -565,7 +565,7 @@ json_t *mutate_images_needed(const struct wh_request *req)
 
 	if (!images)
 		return NULL;
-	if (!json_is_object(req->pod) || is_mirror(req->pod) || is_windows(req->pod))
+	if (!json_is_object(req->pod) || mutate_is_mirror(req->pod) || mutate_is_windows(req->pod))
 		return images;
 	for (size_t l = 0; l < 3; l++) {
 		size_t i;

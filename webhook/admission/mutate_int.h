@@ -130,6 +130,13 @@ bool parts_reserved_name(const char *name);
 /* The value of WH_ANNOTATION for what r did. */
 json_t *parts_annotation(const struct run *r);
 
+/* ---- mutate.c ---- */
+
+/* A mirror pod (kubelet runs the static pod it mirrors), and a windows pod
+ * (spec.os.name): both left alone. */
+bool mutate_is_mirror(const json_t *pod);
+bool mutate_is_windows(const json_t *pod);
+
 /* ---- container.c ---- */
 
 /* Wraps one container (ctr is the desired pod's copy, changed in place);
