@@ -495,7 +495,7 @@ static void test_connect_review(void **state)
 {
 	struct wh_settings s = settings_for(WH_MODE_ENFORCE, 0);
 	json_t *body = J(CONNECT_REVIEW), *pod = pod_of(P_INJECTED), *answer, *response, *patch,
-	       *object;
+	       *object, *want;
 	char *text = json_dumps(body, JSON_COMPACT);
 	struct wh_pending p;
 	struct wh_review out;
@@ -524,8 +524,9 @@ static void test_connect_review(void **state)
 	assert_non_null(patch);
 	object = json_deep_copy(json_object_get(json_object_get(body, "request"), "object"));
 	assert_int_equal(patch_apply(&object, patch), 0);
-	assert_true(json_equal(json_object_get(object, "command"),
-			       J("[" COPY1000 ",'--','tar','cf','-','/data']")));
+	want = J("[" COPY1000 ",'--','tar','cf','-','/data']");
+	assert_true(json_equal(json_object_get(object, "command"), want));
+	json_decref(want);
 	json_decref(object);
 	json_decref(patch);
 	json_decref(answer);
