@@ -203,3 +203,11 @@ answer() { jq -r "$@" "$BATS_TEST_TMPDIR/exec.json"; }
     grep -qx 'strict_groups_webhook_pod_reads_total{result="timeout"} [1-9][0-9]*' <<< "$m"
     grep -q 'CONNECT pods/exec team-a/old: denied: container app of pod team-a/old does not start through strict-init' "$EXEC_DIR/log"
 }
+
+@test "exec: a --kube-api that is no https URL is refused at start (64)" {
+    for url in http://127.0.0.1:1 "https://" "https://a b" "https://x/?q"; do
+        run "$WH_BIN" --tls-cert=x --tls-key=y --image=i --kube-api="$url"
+        [ "$status" -eq 64 ]
+        [[ $output == *"--kube-api="*": an https:// URL" ]]
+    done
+}
