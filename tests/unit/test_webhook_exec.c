@@ -213,10 +213,10 @@ static const struct ecase cases[] = {
 	 WH_MODE_ENFORCE, 0, WH_DENIED, NULL, NULL,
 	 "pod ns/p could not be read from the API server (HTTP 404: pods \"p\" not found)", NULL,
 	 403},
-	{"the pod could not be read, audit mode: allowed unchanged, said", P_NONE, NULL,
-	 OPTS_IN("app"), WH_MODE_AUDIT, 0, WH_SKIPPED, NULL, NULL, NULL,
-	 "could not be read from the API server (HTTP 404: pods \"p\" not found): exec not "
-	 "wrapped (audit mode)"},
+	{"the pod could not be read, audit mode: allowed unchanged as enforce would deny it",
+	 P_NONE, NULL, OPTS_IN("app"), WH_MODE_AUDIT, 0, WH_WOULD_DENY, NULL, NULL,
+	 "pod ns/p could not be read from the API server (HTTP 404: pods \"p\" not found)",
+	 "(audit mode: left as it is)"},
 	{"a pod the webhook did not wrap: denied, telling how to fix it", P_PLAIN, NULL,
 	 OPTS_IN("app"), WH_MODE_ENFORCE, 0, WH_DENIED, NULL, NULL,
 	 "container app of pod ns/p does not start through strict-init (its command does not "
@@ -226,9 +226,12 @@ static const struct ecase cases[] = {
 	{"a pod the webhook did not wrap, --exec-unwrapped=allow: allowed unchanged, said", P_PLAIN,
 	 NULL, OPTS_IN("app"), WH_MODE_ENFORCE, OPT_ALLOW, WH_SKIPPED, NULL, NULL,
 	 "does not start through strict-init", "(--exec-unwrapped=allow)"},
-	{"a pod the webhook did not wrap, audit mode: allowed unchanged, said", P_PLAIN, NULL,
-	 OPTS_IN("app"), WH_MODE_AUDIT, 0, WH_SKIPPED, NULL, NULL, NULL,
-	 "the session holds every group the image gives (audit mode)"},
+	{"a pod the webhook did not wrap, audit mode: allowed unchanged as enforce would deny it",
+	 P_PLAIN, NULL, OPTS_IN("app"), WH_MODE_AUDIT, 0, WH_WOULD_DENY, NULL, NULL,
+	 "does not start through strict-init (its command does not start with a sealed "
+	 "strict-init), so a session there would hold every group the image gives: recreate the "
+	 "pod",
+	 "container app of pod ns/p does not start through strict-init"},
 	{"attack: an unwrapped pod whose annotation says injected: denied", P_PLAIN,
 	 edit_annotation, OPTS_IN("app"), WH_MODE_ENFORCE, 0, WH_DENIED, NULL, NULL,
 	 "does not start through strict-init", NULL, 403},

@@ -99,10 +99,12 @@ answer() { jq -r "$@" "$BATS_TEST_TMPDIR/exec.json"; }
     [ "$(answer -c .options.command)" = '["/strict-groups/strict-init-gid-1000","--","id"]' ]
 }
 
-@test "exec: audit namespace (/mutate/audit): a pod the webhook did not wrap is admitted with a warning" {
+@test "exec: audit namespace (/mutate/audit): a pod the webhook did not wrap is admitted, said as enforce would deny it" {
     exec_review team-a old '{"container":"app","command":["id"]}' --path /mutate/audit
     [ "$(answer .response.allowed)" = true ]
-    [[ $(answer '.response.warnings[0]') == *"does not start through strict-init"*"the session holds every group the image gives (audit mode)" ]]
+    [ "$(answer .response.patch)" = null ]
+    [[ $(answer '.response.warnings[0]') == "container app of pod team-a/old does not start through strict-init"* ]]
+    [[ $(answer '.response.auditAnnotations["would-deny"]') == *"container app of pod team-a/old does not start through strict-init"*"recreate the pod"* ]]
 }
 
 @test "exec: the pod's annotation edited to claim injected changes nothing (it is never read)" {

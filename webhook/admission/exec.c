@@ -318,17 +318,10 @@ static int decide(struct run *r, const struct wh_exec_request *req, json_t **des
 		char err[200];
 
 		printable(err, sizeof(err), req->pod_error ? req->pod_error : "not read");
-		if (r->s->mode == WH_MODE_AUDIT)
-			warn(r,
-			     "pod %s could not be read from the API server (%s): exec not wrapped "
-			     "(audit mode)",
-			     pod_shown, err);
-		else
-			problem(r,
-				"pod %s could not be read from the API server (%s), so "
-				"strict-groups-webhook cannot tell whether the session would start "
-				"through strict-init",
-				pod_shown, err);
+		problem(r,
+			"pod %s could not be read from the API server (%s), so strict-groups-webhook "
+			"cannot tell whether the session would start through strict-init",
+			pod_shown, err);
 		return 0;
 	}
 	spec = json_object_get(req->pod, "spec");
@@ -348,12 +341,11 @@ static int decide(struct run *r, const struct wh_exec_request *req, json_t **des
 		why = "a static pod's mirror: kubelet runs it from a file on the node, which the "
 		      "webhook never sees";
 	if (!copy) {
-		if (r->s->exec_unwrapped_allow || r->s->mode == WH_MODE_AUDIT)
+		if (r->s->exec_unwrapped_allow)
 			warn(r,
 			     "container %s of pod %s does not start through strict-init (%s): the "
-			     "session holds every group the image gives (%s)",
-			     ctr_shown, pod_shown, why,
-			     r->s->exec_unwrapped_allow ? "--exec-unwrapped=allow" : "audit mode");
+			     "session holds every group the image gives (--exec-unwrapped=allow)",
+			     ctr_shown, pod_shown, why);
 		else
 			problem(r,
 				"container %s of pod %s does not start through strict-init (%s), so "
@@ -388,8 +380,16 @@ int exec_review(const struct wh_settings *settings, const struct wh_exec_request
 		rc = res->message && res->patch ? 0 : -1;
 		goto out;
 	}
+	if (r.would_deny_len) {
+		/* audit mode: allowed unchanged, and what enforce would say */
+		res->outcome = WH_WOULD_DENY;
+		res->message = strdup(r.would_deny);
+		res->patch = json_array();
+		rc = res->message && res->patch ? 0 : -1;
+		goto out;
+	}
 	if (!desired) {
-		/* allowed unchanged: a windows pod, audit mode, or --exec-unwrapped=allow */
+		/* allowed unchanged: a windows pod, or --exec-unwrapped=allow */
 		res->outcome = WH_SKIPPED;
 		res->message = strdup(json_string_value(json_array_get(res->warnings, 0)) ?
 					      json_string_value(json_array_get(res->warnings, 0)) :

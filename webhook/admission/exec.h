@@ -16,8 +16,8 @@
  * execs the command: stdin, stdout, stderr, tty and the exit status are the
  * command's own. A container the webhook did not wrap (a pod created before
  * the webhook, or skipped) is denied, unless the admin allows it
- * (--exec-unwrapped=allow) or the namespace is in audit mode: then allowed
- * unchanged, with a warning. */
+ * (--exec-unwrapped=allow: allowed unchanged, with a warning); in audit mode
+ * it is allowed unchanged as what enforce would deny (WH_WOULD_DENY). */
 #ifndef STRICT_WEBHOOK_EXEC_H
 #define STRICT_WEBHOOK_EXEC_H
 
@@ -37,7 +37,8 @@ struct wh_exec_request {
 
 /* As mutate_pod: 0 with *res filled (outcome WH_INJECTED: the command is
  * wrapped; WH_UNCHANGED: it runs the copy already; WH_SKIPPED: allowed
- * unchanged, said in a warning; WH_DENIED), or -1 when out of memory.
+ * unchanged, a windows pod or said in a warning; WH_WOULD_DENY: audit mode;
+ * WH_DENIED), or -1 when out of memory.
  * settings->mode is the namespace's (the webhook path); exec_unwrapped_allow
  * admits containers the webhook did not wrap. */
 int exec_review(const struct wh_settings *settings, const struct wh_exec_request *req,

@@ -196,6 +196,28 @@ static int set_annotation(struct run *r, json_t *pod)
 	return 0;
 }
 
+/* Audit mode: WH_AUDIT_ANNOTATION says why enforce would refuse the pod;
+ * otherwise it is not there (whoever else wrote it). A pod creation only:
+ * an ephemeral containers update cannot change the pod's metadata. */
+static int set_audit_annotation(struct run *r, json_t *pod)
+{
+	json_t *annotations;
+	const char *bad;
+	int rc;
+
+	if (!r->would_deny_len) {
+		annotations = json_object_get(json_object_get(pod, "metadata"), "annotations");
+		if (json_is_object(annotations))
+			(void)json_object_del(annotations, WH_AUDIT_ANNOTATION);
+		return 0;
+	}
+	rc = annotations_made(pod, &annotations, &bad);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0; /* metadata not an object: left as it is */
+	return json_object_set_new(annotations, WH_AUDIT_ANNOTATION,
+				   json_sprintf("would deny: %s", r->would_deny_stable));
+}
+
 /* --on-lookup-failure=skip: the pod as it came, with the images named in
  * WH_SKIP_ANNOTATION (a pod creation only: an ephemeral containers update
  * changes nothing but those). NULL when out of memory. */
@@ -444,9 +466,14 @@ static int finish(struct run *r, const json_t *pod, json_t *desired, struct wh_r
 		res->patch = json_array();
 		return res->message && res->patch ? 0 : -1;
 	}
-	res->patch = r->abandon ? json_array() : jsondiff_patch(pod, desired);
+	res->patch = jsondiff_patch(pod, desired);
 	if (!res->patch)
 		return -1;
+	if (r->would_deny_len) {
+		res->outcome = WH_WOULD_DENY;
+		res->message = strdup(r->would_deny);
+		return res->message ? 0 : -1;
+	}
 	res->outcome = json_array_size(res->patch) ? WH_INJECTED : WH_UNCHANGED;
 	return 0;
 }
@@ -494,7 +521,15 @@ int mutate_pod(const struct wh_settings *settings, const struct wh_request *req,
 		json_decref(desired);
 		if (!(desired = skipped_pod(&r, req->pod)))
 			goto out;
+	} else if (!r.code && r.abandon) {
+		/* audit: the pod as it came, but for what the webhook says of it */
+		json_decref(desired);
+		if (!(desired = json_deep_copy(req->pod)))
+			goto out;
 	}
+	if (!r.code && !json_array_size(r.skipped_images) && req->op == WH_OP_CREATE &&
+	    set_audit_annotation(&r, desired) != 0)
+		goto out;
 	rc = finish(&r, req->pod, desired, res);
 out:
 	if (rc != 0)
@@ -616,7 +651,8 @@ const char *mutate_outcome_name(enum wh_outcome outcome)
 	static const char *const names[WH_OUTCOMES] = {[WH_INJECTED] = "injected",
 						       [WH_UNCHANGED] = "unchanged",
 						       [WH_SKIPPED] = "skipped",
-						       [WH_DENIED] = "denied"};
+						       [WH_DENIED] = "denied",
+						       [WH_WOULD_DENY] = "would_deny"};
 
 	return outcome < WH_OUTCOMES ? names[outcome] : "error";
 }

@@ -14,7 +14,9 @@
  *   if (review_exec_pod(&p, &ns, &name)) ... read it ...
  *   review_exec_pod_read(&p, pod_or_NULL, why); review_finish(..., NULL, 0, &out)
  *
- * wh_review does all three with the configs given (tests, fuzzing). */
+ * (tests/unit/webhook_util.c's test_review does all three with the configs
+ * given, for the tests and the fuzz target; test_review_with_pod with a
+ * pod.) */
 #ifndef STRICT_WEBHOOK_REVIEW_H
 #define STRICT_WEBHOOK_REVIEW_H
 
