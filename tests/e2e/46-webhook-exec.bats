@@ -140,6 +140,31 @@ $(sha256sum < "$(T local/random)" | cut -d' ' -f1)  /data/random"
     assert_eq "$(cut -d' ' -f1 "$(T owner.out)")" 1000:1000
 }
 
+@test "webhook+cri: kubectl exec into a kubectl debug container: the copy its gid names, the pod's groups only" {
+    local id cmd pod_id
+    manifest deploy/pod.yaml | jq '.metadata.name = "exec-debug" |
+        .spec.containers[0].command = ["/strict/strict-init", "--", "sleep", "3600"]' |
+        admit --ephemeral-debug sleep --ephemeral-image "$E2E_BUSYBOX"
+    assert_eq "$(admitted .ephemeral.allowed)" true
+    # the debug container stays up (kubectl debug's own command would be a shell)
+    admitted '.ephemeralPod | .spec.ephemeralContainers[0].command += ["3600"]' > "$(T debug-pod.json)"
+    assert_eq "$(jq -c '.spec.ephemeralContainers[0].command' "$(T debug-pod.json)")" \
+        '["/strict-groups/strict-init-gid-1000","--","sleep","3600"]'
+    wh_kube_pod strict-e2e < "$(T debug-pod.json)"
+    run_pod --keep < "$(T debug-pod.json)"
+    pod_id=$(pod '.pod.id')
+    id=$(pod '.ephemeralContainers[0].id')
+    exec_through_webhook exec-debug '{"container":"debugger","stdout":true,"stderr":true,"command":["id"]}' ||
+        { cri remove-pod "$pod_id"; false; }
+    mapfile -t cmd < <(jq -r '.options.command[]' "$(T exec.json)")
+    APP_ID=$id session debug-wrapped "${cmd[@]}" || { cri remove-pod "$pod_id"; false; }
+    APP_ID=$id session debug-plain id || { cri remove-pod "$pod_id"; false; }
+    cri remove-pod "$pod_id" >/dev/null
+    assert_eq "${cmd[*]}" "/strict-groups/strict-init-gid-1000 -- id"
+    assert_eq "$(groups_in "$(cat "$(T debug-plain.out)")")" "1000,50000,60000"
+    assert_eq "$(groups_in "$(cat "$(T debug-wrapped.out)")")" "1000,60000"
+}
+
 # A pod as Pod Security restricted requires it: non-root, RuntimeDefault,
 # every container dropping ALL without privilege escalation. USER: 1000
 # (the image adds 50000) or 2000 (it adds nothing).
