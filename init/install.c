@@ -96,9 +96,9 @@ static int write_all(int fd, const unsigned char *buf, size_t size)
 }
 
 /* Writes the copy into fd; logs and returns -1 on failure. The capability
- * goes on last: the kernel removes it on any later write. */
+ * (when capable) goes on last: the kernel removes it on any later write. */
 static int fill_copy(int fd, const char *tmp, const unsigned char *image,
-		     size_t size)
+		     size_t size, bool capable)
 {
 	unsigned char want[XATTR_CAPS_SZ_2], got[XATTR_CAPS_SZ_2 + 4];
 	ssize_t n;
@@ -112,6 +112,8 @@ static int fill_copy(int fd, const char *tmp, const unsigned char *image,
 		log_errno("install: cannot chmod %s", tmp);
 		return -1;
 	}
+	if (!capable)
+		goto synced;
 	if (fsetxattr(fd, XATTR_NAME_CAPS, want, sizeof(want), 0)) {
 		log_errno("install: cannot set the file capability cap_setgid=p on %s "
 			  "(needs CAP_SETFCAP and a filesystem with xattrs)", tmp);
@@ -122,6 +124,7 @@ static int fill_copy(int fd, const char *tmp, const unsigned char *image,
 		log_msg("install: the file capability on %s did not read back as written", tmp);
 		return -1;
 	}
+synced:
 	if (fsync(fd)) {
 		log_errno("install: cannot fsync %s", tmp);
 		return -1;
@@ -402,8 +405,12 @@ static int check_folders_above(const struct destination *d)
 /* DEST's folder itself: root's (or the installer's), and closed to other
  * users (sticky will do: they cannot rename root's copy there). A folder
  * open to others (an emptyDir as kubelet makes it, 0777) is closed:
- * group and others lose write. */
-static int close_folder(const struct destination *d)
+ * group and others lose write. An installer that may not (not root: the
+ * unprivileged installer of a Pod Security restricted pod, whose emptyDir
+ * is root's) installs a copy without capability all the same and says so:
+ * only read-only mounts everywhere else keep it (the webhook mounts it so);
+ * a capable copy is never left in an open folder. */
+static int close_folder(const struct destination *d, bool capable)
 {
 	char buf[PATH_MAX];
 	const char *folder = fd_path(d->dir, buf, sizeof(buf), "the folder of DEST");
@@ -422,8 +429,17 @@ static int close_folder(const struct destination *d)
 	if (keeps_entries(&st))
 		return 0;
 	was = st.st_mode & 07777;
-	if (fchmod(d->dir, was & (mode_t)~(S_IWGRP | S_IWOTH)) || fstat(d->dir, &st)) {
+	if (fchmod(d->dir, was & (mode_t)~(S_IWGRP | S_IWOTH))) {
+		if (errno == EPERM && !capable) {
+			log_msg("install: %s (owner %u, mode %04o) stays open to other users: uid %u may not close it; mount it read-only wherever the installer does not run",
+				folder, (unsigned)st.st_uid, (unsigned)was, (unsigned)geteuid());
+			return 0;
+		}
 		log_errno("install: cannot close %s to other users (mode %04o)", folder, (unsigned)was);
+		return EXIT_OSERR;
+	}
+	if (fstat(d->dir, &st)) {
+		log_errno("install: cannot look up %s", folder);
 		return EXIT_OSERR;
 	}
 	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
@@ -484,7 +500,8 @@ static int check_landed(int dfd, const char *name, int fd)
 
 /* Writes image as d's copy: into a file of a private folder, renamed into
  * place; the private folder is gone whatever happens (but SIGKILL). */
-static int write_into(const struct destination *d, const unsigned char *image, size_t size)
+static int write_into(const struct destination *d, const unsigned char *image, size_t size,
+		      bool capable)
 {
 	static const char file[] = "strict-init";
 	char priv[32], label[PATH_MAX + 64];
@@ -502,7 +519,7 @@ static int write_into(const struct destination *d, const unsigned char *image, s
 	if (fd < 0)
 		log_errno("install: cannot create %s", label);
 	else
-		rc = fill_copy(fd, label, image, size);
+		rc = fill_copy(fd, label, image, size, capable);
 	if (rc == 0 && renameat(pfd, file, d->dir, d->name)) {
 		log_errno("install: cannot rename %s", label);
 		rc = -1;
@@ -538,6 +555,10 @@ int install_self(const struct sg_config *cfg)
 	char seal[SEAL_TEXT_MAX];
 	unsigned char *image;
 	size_t size;
+	/* Only enforce calls setgroups: a refuse or audit copy gets no
+	 * capability, so installing it needs no CAP_SETFCAP (docs/design.md,
+	 * "The seal"). A user switch is enforce only (config.c). */
+	bool capable = cfg->mode == MODE_ENFORCE;
 	int rc;
 
 	image = sealed_image(cfg, &size, seal, &rc);
@@ -547,9 +568,9 @@ int install_self(const struct sg_config *cfg)
 	if (rc == 0)
 		rc = check_folders_above(&d);
 	if (rc == 0)
-		rc = close_folder(&d);
+		rc = close_folder(&d, capable);
 	if (rc == 0)
-		rc = write_into(&d, image, size) ? EXIT_OSERR : 0;
+		rc = write_into(&d, image, size, capable) ? EXIT_OSERR : 0;
 	if (rc == 0)
 		log_msg("installed %s, sealed: %s", d.shown, seal);
 	destination_free(&d);

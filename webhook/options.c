@@ -10,7 +10,7 @@
 #include "common/text.h"
 #include "webhook/image/imageref.h"
 
-enum kind { K_STRING, K_UINT, K_BOOL, K_MODE, K_PULL, K_LISTEN, K_FAILURE, K_LIST, K_FLAG };
+enum kind { K_STRING, K_UINT, K_BOOL, K_MODE, K_PULL, K_LISTEN, K_FAILURE, K_EXEC, K_LIST, K_FLAG };
 
 struct flag {
 	const char *name; /* without "--" */
@@ -78,6 +78,16 @@ static const struct flag flags[] = {
 	 "look up only images of these registries (as images name them: registry.example:5000, "
 	 "docker.io, *.registry.example); others are lookup failures (repeatable; default: every "
 	 "registry, with a warning)"},
+	{"exec-unwrapped", K_EXEC, OFF(settings.exec_unwrapped_allow), 0, 0, "deny|allow",
+	 "kubectl exec and cp into a container the webhook did not wrap: deny, or allow with a "
+	 "warning (deny)"},
+	{"kube-api", K_STRING, OFF(kube_api), 0, 0, "URL",
+	 "the API server that exec reviews read pods from (in a pod: its own, "
+	 "KUBERNETES_SERVICE_HOST)"},
+	{"kube-token-file", K_STRING, OFF(kube_token_file), 0, 0, "FILE",
+	 "its bearer token, read at every request (" WH_SERVICEACCOUNT_DIR "/token)"},
+	{"kube-ca", K_STRING, OFF(kube_ca), 0, 0, "FILE",
+	 "the CA it is trusted with (" WH_SERVICEACCOUNT_DIR "/ca.crt)"},
 	{"help", K_FLAG, OFF(help), 0, 0, NULL, "this text"},
 	{"version", K_FLAG, OFF(version), 0, 0, NULL, "the version"},
 };
@@ -181,6 +191,11 @@ static int set_value(struct wh_options *o, const struct flag *f, const char *sou
 		if (strcmp(value, "deny") != 0 && strcmp(value, "skip") != 0)
 			return fail(err, errlen, "%s=%s: deny or skip", source, value);
 		*(bool *)(void *)field = strcmp(value, "skip") == 0;
+		return 0;
+	case K_EXEC:
+		if (strcmp(value, "deny") != 0 && strcmp(value, "allow") != 0)
+			return fail(err, errlen, "%s=%s: deny or allow", source, value);
+		*(bool *)(void *)field = strcmp(value, "allow") == 0;
 		return 0;
 	case K_LIST: {
 		const char **list = (const char **)(void *)field;

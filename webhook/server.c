@@ -16,6 +16,7 @@
 #include <microhttpd.h>
 
 #include "common/log.h"
+#include "kubeapi.h"
 #include "lookups.h"
 #include "metrics.h"
 #include "tlscreds.h"
@@ -64,7 +65,8 @@ struct upload {
 	bool no_room;    /* over --max-buffered-bytes */
 	bool begun;      /* the review was read (pending) */
 	struct wh_pending pending;
-	struct lookups_job *job; /* its images' lookups, while the connection is suspended */
+	struct lookups_job *job;       /* its images' lookups, while the connection is suspended */
+	struct kubeapi_read *pod_read; /* a kubectl exec's pod, likewise */
 };
 
 static double seconds_since(const struct timespec *start)
@@ -193,6 +195,7 @@ static void upload_free(struct upload *u)
 	atomic_fetch_sub(&buffered, u->reserved);
 	review_pending_free(&u->pending);
 	lookups_job_free(u->job);
+	kubeapi_read_free(u->pod_read);
 	free(u->buf);
 	free(u);
 }
@@ -212,7 +215,8 @@ static uint64_t lookup_deadline(struct MHD_Connection *c, const struct upload *u
 		(uint64_t)(budget * 1e9);
 }
 
-/* Called by the last lookup thread of a job (or by lookups_job_run). */
+/* Called by the last lookup thread of a job (or by lookups_job_run), or
+ * by a pod's read. */
 static void resume(void *connection)
 {
 	MHD_resume_connection(connection);
@@ -225,19 +229,28 @@ static enum MHD_Result out_of_memory(struct MHD_Connection *c, struct upload *u)
 	return send_text(c, 500, "out of memory\n");
 }
 
-/* Reads the review and starts the lookups its pod needs. Returns 1 when
- * the connection was suspended for them (the answer comes when they end),
- * 0 to answer now (*out set when it is a bad request), -1 when out of
- * memory. */
+/* Reads the review and starts the lookups its pod needs (or, for a
+ * kubectl exec, the read of its pod). Returns 1 when the connection was
+ * suspended for them (the answer comes when they end), 0 to answer now
+ * (*out set when it is a bad request), -1 when out of memory. */
 static int begin_review(struct MHD_Connection *c, struct upload *u, struct wh_review *out)
 {
 	json_t *images;
+	const char *ns, *name;
 
 	u->begun = true;
 	if (review_begin(u->buf ? u->buf : "", u->len, &u->pending, out) != 0)
 		return -1;
 	if (out->body)
 		return 0;
+	if (review_exec_pod(&u->pending, &ns, &name)) {
+		u->pod_read = kubeapi_read_new(ns, name, lookup_deadline(c, u));
+		if (!u->pod_read)
+			return -1;
+		MHD_suspend_connection(c);
+		kubeapi_read_run(u->pod_read, resume, c);
+		return 1;
+	}
 	images = review_images(&u->pending);
 	if (!images)
 		return -1;
@@ -277,6 +290,9 @@ static enum MHD_Result answer_review(struct MHD_Connection *c, struct upload *u)
 
 		if (u->job)
 			images = lookups_job_results(u->job, &n);
+		if (u->pod_read)
+			review_exec_pod_read(&u->pending, kubeapi_read_pod(u->pod_read),
+					     kubeapi_read_error(u->pod_read));
 		if (review_finish(&s, &u->pending, images, n, &out) != 0)
 			return out_of_memory(c, u);
 	}

@@ -137,12 +137,12 @@ replace_copy() {
 
 @test "install: a sealed copy given no option installs its own seal again, with the capability" {
 	local dir
-	sg_sealed_dir dir "--groups=60000,70000 --mode=refuse --gid=1000"
+	sg_sealed_dir dir "--groups=60000,70000 --mode=enforce --gid=1000"
 	cp "$dir/strict-init" "$SG_OUT/strict-init" # a plain cp: the capability is lost
 	[ -z "$(getcap "$SG_OUT/strict-init")" ]
 	run "$SG_OUT/strict-init" install "$SG_OUT/strict-init"
 	[ "$status" -eq 0 ] || sg_die "install: $status: $output"
-	[ "$output" = "strict-init: installed $SG_OUT/strict-init, sealed: STRICT_GROUPS=60000,70000 STRICT_GROUPS_MODE=refuse STRICT_GROUPS_NO_NEW_PRIVS=1 STRICT_GROUPS_GID=1000" ] ||
+	[ "$output" = "strict-init: installed $SG_OUT/strict-init, sealed: STRICT_GROUPS=60000,70000 STRICT_GROUPS_MODE=enforce STRICT_GROUPS_NO_NEW_PRIVS=1 STRICT_GROUPS_GID=1000" ] ||
 		sg_die "install: $output"
 	expect_cap_setgid_p "$SG_OUT/strict-init"
 	cmp "$dir/strict-init" "$SG_OUT/strict-init" || sg_die "not the same copy"
@@ -206,7 +206,7 @@ replace_copy() {
 	[ "$(ls -A "$SG_OUT/dest")" = strict-init ] || sg_die "left: $(ls -A "$SG_OUT/dest")"
 }
 
-@test "install: without CAP_SETFCAP (uid 1000) it fails with 71 and leaves nothing behind" {
+@test "install: an enforce copy without CAP_SETFCAP (uid 1000) fails with 71 and leaves nothing behind" {
 	ctr_run -- /strict/strict-init install --groups=60000 /out/strict-init
 	expect_status 71
 	expect_strict_lines 1
@@ -233,6 +233,48 @@ replace_copy() {
 	[ "$status" -eq 0 ] || sg_die "a sticky folder: $status: $output"
 	[ "$(stat -c %a "$SG_OUT")" = 1777 ] || sg_die "the sticky folder was changed"
 	! as_second_uid mv "$SG_OUT/strict-init" "$SG_OUT/moved" 2>/dev/null || sg_die "uid 1000 renamed the copy"
+}
+
+# Only enforce calls setgroups: a refuse- or audit-sealed copy gets no file
+# capability, so installing one needs no CAP_SETFCAP (the installer of a Pod
+# Security restricted pod: non-root, every capability dropped,
+# no_new_privs), and root writes none either.
+@test "install: refuse and audit copies carry no capability; non-root with no capability and no_new_privs installs them" {
+	local mode
+	for mode in refuse audit; do
+		rm -f "$SG_OUT/strict-init"
+		ctr_run -c none -n true -- /strict/strict-init install --groups=60000 --mode=$mode /out/strict-init
+		expect_status 0 || return
+		expect_stderr "strict-init: installed /out/strict-init, sealed: STRICT_GROUPS=60000 STRICT_GROUPS_MODE=$mode STRICT_GROUPS_NO_NEW_PRIVS=1" || return
+		[ -z "$(getcap "$SG_OUT/strict-init")" ] || sg_die "$mode: $(getcap "$SG_OUT/strict-init")" || return
+		[ "$(stat -c %a:%u "$SG_OUT/strict-init")" = 755:1000 ] || sg_die "$mode: $(stat -c %a:%u "$SG_OUT/strict-init")" || return
+		expect_same_but_seal "$SG_OUT/strict-init" || return
+		run "$SG_OUT/strict-init" check
+		[[ ${lines[0]} == "sealed: STRICT_GROUPS=60000 STRICT_GROUPS_MODE=$mode STRICT_GROUPS_NO_NEW_PRIVS=1" ]] ||
+			sg_die "check: ${lines[0]}" || return
+		[[ $output == *"can drop: not needed (mode $mode never changes groups)"* ]] || sg_die "check: $output" || return
+		# as root: no capability either
+		"$SG_INIT" install --groups=60000 --mode=$mode "$SG_OUT/root-$mode" || sg_die "root install: $mode" || return
+		[ -z "$(getcap "$SG_OUT/root-$mode")" ] || sg_die "root $mode: $(getcap "$SG_OUT/root-$mode")" || return
+	done
+	no_leftovers "$SG_OUT"
+}
+
+@test "install: a refuse copy without capability, every capability dropped, no_new_privs: 77 naming 50000 when the image adds it, runs when nothing is forbidden" {
+	mkdir -m 0777 "$SG_OUT/vol"
+	ctr_run -c none -n true -- /strict/strict-init install --groups=60000 --mode=refuse /out/vol/strict-init
+	expect_status 0
+	# root's 0777 folder, which uid 1000 may not close: said, and left to
+	# the wiring (read-only mounts); a capable copy is never left there
+	expect_stderr_match 'install: /out/vol \(owner 0, mode 0777\) stays open to other users: uid 1000 may not close it'
+	[ "$(stat -c %a "$SG_OUT/vol")" = 777 ] || sg_die "the folder changed: $(stat -c %a "$SG_OUT/vol")"
+	ctr_run -s "$SG_OUT/vol" -c none -n true -- /strict/strict-init touch /out/ran
+	expect_refusal 50000
+	expect_no_file "$SG_OUT/ran"
+	ctr_run -s "$SG_OUT/vol" -c none -n true -u 1000:1000:1000,60000 -- /strict/strict-init id -G
+	expect_status 0
+	expect_stdout '1000 60000'
+	expect_stderr ''
 }
 
 # The swap loop, run by uid 1000 in a folder of root's open to it (0777, an

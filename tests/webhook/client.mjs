@@ -11,6 +11,12 @@
 //       kubernetes-models' OpenAPI schemas plus a check that every field is
 //       one the schema knows, sends the result again (must come back without
 //       a patch), and prints {"response":..., "pod":..., "again":...}.
+//   node client.mjs exec NS POD OPTIONS [--path P] [--timeout D]
+//       the API server's admission call for `kubectl exec` / `kubectl cp`:
+//       a CONNECT review of the PodExecOptions OPTIONS (JSON: container,
+//       command, stdin, stdout, stderr, tty), POSTed with ?timeout=D (10s),
+//       the answer's JSONPatch applied to OPTIONS by fast-json-patch; prints
+//       {"response":..., "options":..., "ms":...}
 //   node client.mjs post PATH FILE [CONTENT-TYPE]   one raw POST: prints status and body
 //   node client.mjs load SECONDS CONCURRENCY        keep-alive and new-connection load:
 //       prints {"ok":N,"failed":N,"errors":[...],"fingerprints":{...}}
@@ -103,8 +109,28 @@ export function review(pod, { uid = crypto.randomUUID(), dryRun = false, operati
   return { apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", request };
 }
 
-async function admit(body, path) {
-  const res = await request(`${path}?timeout=10s`, JSON.stringify(body));
+// What the API server sends for `kubectl exec -i POD -c CTR -- CMD...` (and
+// `kubectl cp`, tar over exec): the options object is the versioned
+// PodExecOptions built from the request's query (false fields left out, as
+// Go's omitempty does), resource pods, subResource exec, operation
+// CONNECT, no oldObject and no options.
+export function execReview(ns, name, options, { uid = crypto.randomUUID() } = {}) {
+  const object = { kind: "PodExecOptions", apiVersion: "v1" };
+  for (const k of ["stdin", "stdout", "stderr", "tty"]) if (options[k]) object[k] = true;
+  if (options.container) object.container = options.container;
+  object.command = options.command;
+  return { apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", request: {
+    uid, kind: { group: "", version: "v1", kind: "PodExecOptions" },
+    resource: { group: "", version: "v1", resource: "pods" }, subResource: "exec",
+    requestKind: { group: "", version: "v1", kind: "PodExecOptions" },
+    requestResource: { group: "", version: "v1", resource: "pods" }, requestSubResource: "exec",
+    name, namespace: ns, operation: "CONNECT",
+    userInfo: { username: "alice", groups: ["team-a", "system:authenticated"] },
+    object, oldObject: null, dryRun: false, options: null } };
+}
+
+async function admit(body, path, timeout = "10s") {
+  const res = await request(`${path}?timeout=${timeout}`, JSON.stringify(body));
   if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${res.body}`);
   const answer = JSON.parse(res.body);
   if (answer.apiVersion !== "admission.k8s.io/v1" || answer.kind !== "AdmissionReview")
@@ -152,6 +178,19 @@ async function cmdReview(args) {
       if (eph.answer.allowed) { out.ephemeralPod = applied(withDebug, eph.answer); validate(out.ephemeralPod); }
     }
   }
+  console.log(JSON.stringify(out));
+}
+
+async function cmdExec(args) {
+  const [ns, name, optionsText] = args;
+  const path = args.includes("--path") ? args[args.indexOf("--path") + 1] : "/mutate";
+  const timeout = args.includes("--timeout") ? args[args.indexOf("--timeout") + 1] : "10s";
+  const body = execReview(ns, name, JSON.parse(optionsText));
+  const t = process.hrtime.bigint();
+  const { answer } = await admit(body, path, timeout);
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  const out = { response: answer, ms: Math.round(ms) };
+  if (answer.allowed) out.options = applied(body.request.object, answer);
   console.log(JSON.stringify(out));
 }
 
@@ -243,7 +282,7 @@ async function cmdFingerprint() {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const [cmd, ...rest] = process.argv.slice(2);
-  const commands = { review: cmdReview, post: cmdPost, load: cmdLoad, hold: cmdHold, idle: cmdIdle, fingerprint: cmdFingerprint };
+  const commands = { review: cmdReview, exec: cmdExec, post: cmdPost, load: cmdLoad, hold: cmdHold, idle: cmdIdle, fingerprint: cmdFingerprint };
   if (!commands[cmd]) { console.error(`usage: client.mjs ${Object.keys(commands).join("|")} ...`); process.exit(64); }
   commands[cmd](rest).then(() => { agent.destroy(); }, (e) => { console.error(`client: ${e.stack || e}`); process.exit(1); });
 }

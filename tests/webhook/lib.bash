@@ -80,3 +80,34 @@ wh_review_of() {
         kind:{group:"",version:"v1",kind:"Pod"},resource:{group:"",version:"v1",resource:"pods"},
         namespace:"strict-e2e",operation:"CREATE",object:.}}'
 }
+
+# wh_kubeapi_start DIR: the API server's stand-in (kubeapi.mjs) over HTTPS
+# with a certificate of the test CA, its pods under DIR/pods/NS/NAME.json,
+# its token in DIR/token, its requests in DIR/requests.log; sets KUBE_URL
+# and KUBE_DIR, and the flags that point a webhook there in KUBE_FLAGS.
+wh_kubeapi_start() {
+    KUBE_DIR=$1
+    mkdir -p "$KUBE_DIR/pods"
+    wh_cert "$WH_CERTS" kubeapi || return 1
+    head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$KUBE_DIR/token"
+    : > "$KUBE_DIR/requests.log"
+    rm -f "$KUBE_DIR/port"
+    node "$WH_REPO/tests/webhook/kubeapi.mjs" --cert "$WH_CERTS/kubeapi.crt" --key "$WH_CERTS/kubeapi.key" \
+        --token-file "$KUBE_DIR/token" --pods "$KUBE_DIR/pods" --port-file "$KUBE_DIR/port" \
+        --log "$KUBE_DIR/requests.log" 2>"$KUBE_DIR/stderr" 3>&- &
+    echo $! >> "$BATS_FILE_TMPDIR/pids"
+    for _ in $(seq 100); do [ -s "$KUBE_DIR/port" ] && break; sleep 0.05; done
+    [ -s "$KUBE_DIR/port" ] || { cat "$KUBE_DIR/stderr" >&2; return 1; }
+    KUBE_URL=https://127.0.0.1:$(cat "$KUBE_DIR/port")
+    KUBE_FLAGS=(--kube-api="$KUBE_URL" --kube-token-file="$KUBE_DIR/token" --kube-ca="$WH_CERTS/ca.crt")
+    export KUBE_URL KUBE_DIR
+}
+
+# wh_kube_pod NS < POD: the stand-in serves the pod (JSON) under its name.
+wh_kube_pod() {
+    local pod name
+    pod=$(cat)
+    name=$(jq -r .metadata.name <<< "$pod")
+    mkdir -p "$KUBE_DIR/pods/$1"
+    printf '%s\n' "$pod" > "$KUBE_DIR/pods/$1/$name.json"
+}

@@ -42,5 +42,19 @@ for (const w of kinds.MutatingWebhookConfiguration.webhooks) {
   if (!ns || ns.operator !== "NotIn" || !ns.values.includes("kube-system") || !ns.values.includes("strict-groups"))
     fail(`${w.name}: kube-system and the webhook's namespace are excluded`);
   if (!/^\/mutate\/(enforce|refuse|audit)$/.test(w.clientConfig.service.path)) fail(`${w.name}: path`);
+  // kubectl exec and cp (issue 16): CONNECT pods/exec, matched by namespace only
+  if (!w.rules.some((r) => JSON.stringify(r.operations) === '["CONNECT"]' &&
+                           JSON.stringify(r.resources) === '["pods/exec"]'))
+    fail(`${w.name}: CONNECT pods/exec`);
+  if (w.objectSelector) fail(`${w.name}: an objectSelector never matches a PodExecOptions`);
 }
+// the pod of an exec review is read with get pods, nothing more
+const rules = kinds.ClusterRole.rules;
+if (JSON.stringify(rules) !== '[{"apiGroups":[""],"resources":["pods"],"verbs":["get"]}]')
+  fail(`ClusterRole: get pods only, not ${JSON.stringify(rules)}`);
+const b = kinds.ClusterRoleBinding;
+if (b.roleRef.name !== kinds.ClusterRole.metadata.name || b.subjects[0].name !== kinds.ServiceAccount.metadata.name ||
+    b.subjects[0].namespace !== d.metadata.namespace || pod.serviceAccountName !== b.subjects[0].name ||
+    pod.automountServiceAccountToken !== true)
+  fail("the Deployment's pod runs as the bound ServiceAccount, with its token");
 console.log("manifests: ok");

@@ -6,6 +6,8 @@
  *                the volume and its mounts, the annotation
  *   container.c  one container wrapped: its command, mounts, env, image
  *   mutate.c     the pod: creation and ephemeral containers, the patch
+ *   exec.c       kubectl exec: the session's command through the sealed copy
+ *                (exec.h), with the parts above
  *
  * One struct run carries a call's state through all of them. Pure: no
  * system calls, no global state. */
@@ -138,10 +140,20 @@ bool parts_reserved_name(const char *name);
 /* The value of WH_ANNOTATION for what r did. */
 json_t *parts_annotation(const struct run *r);
 
+/* ---- mutate.c ---- */
+
+/* A mirror pod (kubelet runs the static pod it mirrors), and a windows pod
+ * (spec.os.name): both left alone. */
+bool mutate_is_mirror(const json_t *pod);
+bool mutate_is_windows(const json_t *pod);
+
 /* ---- container.c ---- */
 
 /* Wraps one container (ctr is the desired pod's copy, changed in place);
  * kind and index name it in messages. -1 only when out of memory. */
 int container_wrap(struct run *r, json_t *ctr, const char *kind, size_t index);
+/* Whether the container may hold CAP_SETGID: privileged, or not dropping
+ * it (SETGID or ALL), or adding it back. */
+bool container_may_setgid(const json_t *ctr);
 
 #endif
