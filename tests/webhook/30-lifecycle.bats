@@ -1,8 +1,15 @@
 #!/usr/bin/env bats
 # Certificates rotated in place under load, a broken rotation, SIGTERM.
 
+setup_file() {
+    # fixtures/slowdown.c: widens the windows of the shutdown races
+    gcc -shared -fPIC -O2 -o "$BATS_FILE_TMPDIR/slowdown.so" "$BATS_TEST_DIRNAME/fixtures/slowdown.c" -ldl
+}
+
 setup() {
     load lib
+    # an ASan build wants its runtime first among the preloaded libraries
+    export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 }
 
 teardown() {
@@ -89,9 +96,39 @@ fingerprint_of() {
     # answered until the listener closed (after the delay), then refused: no
     # request was cut off half-way
     [ "$(jq .ok "$BATS_TEST_TMPDIR/load.json")" -gt 10 ]
-    ! jq -r '.errors[]' "$BATS_TEST_TMPDIR/load.json" | grep -v -E 'ECONNREFUSED|ECONNRESET|socket hang up' 
+    # the errors are all of connections refused or reset before a request
+    # was sent on them (those waiting to be accepted when the listener
+    # closed), or closed between requests
+    run jq -r '.errors[] | select(test("ECONNREFUSED|ECONNRESET|socket hang up|disconnected before secure TLS") | not)' \
+        "$BATS_TEST_TMPDIR/load.json"
+    [ "$status" -eq 0 ] && [ -z "$output" ]
     grep -q 'Terminated: not ready; serving 3 s more' "$WH_DIR/log"
     grep -q 'stopped' "$WH_DIR/log"
+}
+
+# The SIGABRT of issue 17 (1 run in 18 of the test above): libmicrohttpd
+# 0.9.75's MHD_quiesce_daemon removes the listening socket from each
+# worker's epoll set while the workers may be doing the same, and aborts
+# when either finds it gone. With every epoll removal slowed down by up to
+# 2 ms, the version that called it aborted in 4 runs of 10 (docs/quality.md,
+# "The SIGABRT on SIGTERM"); the listener is now the webhook's own.
+@test "SIGTERM under load with epoll removals slowed down: every run stops cleanly, exit 0" {
+    for run in 1 2 3 4 5 6; do
+        LD_PRELOAD=$BATS_FILE_TMPDIR/slowdown.so SLOWDOWN_EPOLL_DEL_US=2000 \
+            wh_start "slow-$run" --shutdown-delay=1 --threads=4
+        wh_client load 3 16 > "$BATS_TEST_TMPDIR/load-$run.json" &
+        load=$!
+        sleep 0.7
+        kill -TERM "$WH_PID"
+        rc=0
+        wait "$WH_PID" || rc=$?
+        wait "$load"
+        echo "run $run: exit $rc, $(jq -c '{ok, failed}' "$BATS_TEST_TMPDIR/load-$run.json")"
+        grep -i 'fatal\|panic' "$WH_DIR/log" || true
+        [ "$rc" = 0 ]
+        grep -q 'stopped' "$WH_DIR/log"
+        [ "$(jq .ok "$BATS_TEST_TMPDIR/load-$run.json")" -gt 10 ]
+    done
 }
 
 @test "environment variables set every flag, a flag wins over its variable" {
