@@ -131,6 +131,38 @@ fingerprint_of() {
     done
 }
 
+# The same abort by another way: a lookup thread counted itself done before
+# it resumed its connection, and a shutdown that had stopped waiting for
+# requests (--shutdown-timeout) stopped the daemon in between, with the
+# connection still suspended.
+@test "SIGTERM while a review waits for its lookup (resume slowed down, --shutdown-timeout shorter): exit 0" {
+    node -e 'const s=require("net").createServer(()=>{}).listen(0,"127.0.0.1",()=>console.log(s.address().port))' \
+        > "$BATS_TEST_TMPDIR/port" &
+    sink=$!
+    for _ in $(seq 50); do [ -s "$BATS_TEST_TMPDIR/port" ] && break; sleep 0.1; done
+    LD_PRELOAD=$BATS_FILE_TMPDIR/slowdown.so SLOWDOWN_RESUME_MS=300 \
+        wh_start lookup --shutdown-delay=0 --shutdown-timeout=1 --lookup-timeout=2
+    # a registry that accepts and never answers: the lookup ends at its deadline
+    jq -n --arg img "127.0.0.1:$(cat "$BATS_TEST_TMPDIR/port")/x:1" '{apiVersion:"v1",kind:"Pod",
+        metadata:{name:"p"},spec:{securityContext:{runAsGroup:1000},containers:[{name:"a",image:$img}]}}' |
+        wh_review_of > "$BATS_TEST_TMPDIR/review.json"
+    wh_curl -H 'Content-Type: application/json' --data-binary @"$BATS_TEST_TMPDIR/review.json" \
+        "$WEBHOOK_URL/mutate" >/dev/null 2>&1 &
+    client=$!
+    sleep 0.5
+    kill -TERM "$WH_PID"
+    rc=0
+    wait "$WH_PID" || rc=$?
+    wait "$client" || true
+    kill "$sink"
+    cat "$WH_DIR/log"
+    [ "$rc" = 0 ]
+    # the path of the race: the wait for requests gave up first
+    grep -q '1 requests still in flight after 1 s' "$WH_DIR/log"
+    grep -q "the lookup's deadline passed" "$WH_DIR/log"
+    grep -q 'stopped' "$WH_DIR/log"
+}
+
 @test "environment variables set every flag, a flag wins over its variable" {
     STRICT_GROUPS_WEBHOOK_MODE=audit STRICT_GROUPS_WEBHOOK_IMAGE=from-env:1 STRICT_GROUPS_WEBHOOK_NO_NEW_PRIVS=0 \
         wh_start env --mode=refuse
