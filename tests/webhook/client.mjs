@@ -19,7 +19,9 @@
 //   node client.mjs idle SECONDS                    when the server closes silent clients
 //   node client.mjs fingerprint                     the certificate a new handshake gets
 //
-// Environment: WEBHOOK_URL (https://127.0.0.1:PORT), WEBHOOK_CA (PEM file).
+// Environment: WEBHOOK_URL (https://127.0.0.1:PORT), WEBHOOK_CA (PEM file: the
+// only CA trusted), WEBHOOK_SERVERNAME (the name the certificate must carry,
+// sent as SNI; default: the URL's host, and localhost for raw TLS).
 import fs from "node:fs";
 import https from "node:https";
 import tls from "node:tls";
@@ -32,12 +34,14 @@ import { validate } from "./schema.mjs";
 
 const url = new URL(process.env.WEBHOOK_URL);
 const ca = fs.readFileSync(process.env.WEBHOOK_CA);
-const agent = new https.Agent({ keepAlive: true, maxSockets: 64, ca });
+const servername = process.env.WEBHOOK_SERVERNAME || undefined;
+const tlsName = servername || "localhost";
+const agent = new https.Agent({ keepAlive: true, maxSockets: 64, ca, servername });
 
 function request(path, body, { contentType = "application/json", method = "POST", ag = agent } = {}) {
   return new Promise((resolve, reject) => {
     const req = https.request(
-      { host: url.hostname, port: url.port, path, method, agent: ag, ca,
+      { host: url.hostname, port: url.port, path, method, agent: ag, ca, servername,
         headers: { "Content-Type": contentType, "Content-Length": Buffer.byteLength(body) } },
       (res) => {
         const chunks = [];
@@ -175,7 +179,7 @@ async function cmdLoad(args) {
   const stats = { ok: 0, failed: 0, errors: [], fingerprints: {} };
   async function worker(i) {
     // odd workers open a new connection (a handshake) for every request
-    const ag = i % 2 ? new https.Agent({ keepAlive: false, ca }) : agent;
+    const ag = i % 2 ? new https.Agent({ keepAlive: false, ca, servername }) : agent;
     while (Date.now() < until) {
       try {
         const body = review(pod);
@@ -201,7 +205,7 @@ async function cmdHold(args) {
   const body = JSON.stringify(review(samplePod()));
   let served = 0, closed = 0;
   const sockets = await Promise.all([...Array(n).keys()].map(() => new Promise((resolve, reject) => {
-    const s = tls.connect({ host: url.hostname, port: Number(url.port), ca, servername: "localhost" }, () => {
+    const s = tls.connect({ host: url.hostname, port: Number(url.port), ca, servername: tlsName }, () => {
       s.write(`POST /mutate?timeout=10s HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
     });
     let got = "";
@@ -225,8 +229,8 @@ async function cmdIdle(args) {
   const closedAt = (s) => new Promise((r) => { s.on("data", () => {}); s.on("close", () => r(Date.now() - t0)); s.on("error", () => {}); setTimeout(() => r(null), seconds * 1000); });
   const body = JSON.stringify(review(samplePod()));
   const tcp = net.connect(Number(url.port), url.hostname);
-  const quiet = tls.connect({ host: url.hostname, port: Number(url.port), ca, servername: "localhost" });
-  const used = tls.connect({ host: url.hostname, port: Number(url.port), ca, servername: "localhost" }, () => {
+  const quiet = tls.connect({ host: url.hostname, port: Number(url.port), ca, servername: tlsName });
+  const used = tls.connect({ host: url.hostname, port: Number(url.port), ca, servername: tlsName }, () => {
     used.write(`POST /mutate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
   });
   const [a, b, c] = await Promise.all([closedAt(tcp), closedAt(quiet), closedAt(used)]);
@@ -235,7 +239,7 @@ async function cmdIdle(args) {
 }
 
 async function cmdFingerprint() {
-  const s = tls.connect({ host: url.hostname, port: Number(url.port), ca, servername: "localhost" });
+  const s = tls.connect({ host: url.hostname, port: Number(url.port), ca, servername: tlsName });
   await new Promise((r, j) => { s.on("secureConnect", r); s.on("error", j); });
   console.log(fingerprintOf(s));
   s.destroy();
