@@ -110,3 +110,10 @@ fails_with() {
         "$BATS_TEST_TMPDIR/README.md"
     fails_with "no gen-certs.sh after the configuration"
 }
+
+@test "README, Day 2: an uninstall that deletes the server before the configuration fails" {
+    broken_copy
+    sed -i 's|^\*Uninstall\*, in this order: (1) `kubectl delete -k deploy/webhook/configuration`|*Uninstall*, in this order: (1) `kubectl delete -k deploy/webhook/server`|' \
+        "$BATS_TEST_TMPDIR/README.md"
+    fails_with "uninstall does not delete the configuration first"
+}

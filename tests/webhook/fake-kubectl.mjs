@@ -12,6 +12,7 @@
 //   apply -f FILE|-
 //   get mutatingwebhookconfiguration NAME [--ignore-not-found] -o jsonpath=EXPR
 //   patch mutatingwebhookconfiguration NAME --type=json -p JSON
+//   get namespaces -o json; [-n NS | -A] get pods -o json   (a List)
 //
 // jsonpath: {.a.b\.c} and {.list[*].field}, several results joined by a
 // space, as kubectl prints them. FAKE_KUBECTL_FAIL=REGEX makes a call whose
@@ -29,7 +30,9 @@ const argv = process.argv.slice(2);
 fs.appendFileSync(path.join(state, "calls.log"), `${JSON.stringify(argv)}\n`);
 
 const die = (code, msg) => { process.stderr.write(`${msg}\n`); process.exit(code); };
-const plural = { namespace: "namespaces", secret: "secrets", mutatingwebhookconfiguration: "mutatingwebhookconfigurations" };
+const plural = { namespace: "namespaces", secret: "secrets", pod: "pods",
+  mutatingwebhookconfiguration: "mutatingwebhookconfigurations" };
+const namespaced = (kind) => kind === "secret" || kind === "pod";
 const file = (kind, ns, name) => path.join(state, `${kind}.${ns || "_"}.${name}.json`);
 const load = (kind, ns, name) => {
   const f = file(kind, ns, name);
@@ -37,7 +40,7 @@ const load = (kind, ns, name) => {
 };
 const store = (o) => {
   const kind = o.kind.toLowerCase();
-  fs.writeFileSync(file(kind, kind === "secret" ? o.metadata.namespace : "", o.metadata.name), JSON.stringify(o, null, 1));
+  fs.writeFileSync(file(kind, namespaced(kind) ? o.metadata.namespace : "", o.metadata.name), JSON.stringify(o, null, 1));
 };
 const notFound = (kind, name) => die(1, `Error from server (NotFound): ${plural[kind]} "${name}" not found`);
 
@@ -59,6 +62,7 @@ for (let i = 0; i < argv.length; i++) {
   else if (m) opts[m[1]] = m[2];
   else if (a === "-o" || a === "-p" || a === "-f") opts[a.slice(1)] = argv[++i];
   else if (a === "--ignore-not-found") opts.ignoreNotFound = true;
+  else if (a === "-A" || a === "--all-namespaces") opts.all = true;
   else if (a.startsWith("-")) die(2, `fake kubectl: unsupported flag ${a}`);
   else words.push(a);
 }
@@ -91,9 +95,20 @@ if (words.length === 1 && words[0] === "apply" && opts.f) {
   process.exit(0);
 }
 const [verb, kind, name, ...rest] = words;
-const k = { ns: "namespace", namespaces: "namespace", secrets: "secret", mutatingwebhookconfigurations: "mutatingwebhookconfiguration" }[kind] || kind;
+const k = { ns: "namespace", namespaces: "namespace", secrets: "secret", pods: "pod",
+  mutatingwebhookconfigurations: "mutatingwebhookconfiguration" }[kind] || kind;
 if (!plural[k]) die(2, `fake kubectl: unsupported kind ${kind}`);
-const nsOf = k === "secret" ? namespace : "";
+const nsOf = namespaced(k) ? namespace : "";
+
+if (verb === "get" && name === undefined && output === "json" && (k === "namespace" || k === "pod")) {
+  const prefix = k === "pod" && !opts.all ? `${k}.${namespace}.` : `${k}.`;
+  // by namespace, then name, as the API server lists them
+  const items = fs.readdirSync(state).filter((f) => f.startsWith(prefix) && f.endsWith(".json"))
+    .map((f) => JSON.parse(fs.readFileSync(path.join(state, f), "utf8")))
+    .sort((a, b) => `${a.metadata.namespace || ""}/${a.metadata.name}` < `${b.metadata.namespace || ""}/${b.metadata.name}` ? -1 : 1);
+  console.log(JSON.stringify({ apiVersion: "v1", kind: "List", items }));
+  process.exit(0);
+}
 
 if (verb === "get") {
   const o = load(k, nsOf, name);

@@ -234,4 +234,20 @@ function checkInstall(title, certs) {
 }
 checkInstall("With cert-manager", "cert-manager");
 checkInstall("Without cert-manager", "openssl");
+// Day 2: break-glass deletes the configuration by its name; uninstall
+// deletes it before anything the webhook needs to answer
+function paragraph(title) {
+  const at = readme.findIndex((l) => l.startsWith(title));
+  if (at < 0) fail(`README: no paragraph starting "${title}"`);
+  const end = readme.findIndex((l, i) => i > at && l.trim() === "");
+  return readme.slice(at, end).join(" ");
+}
+const glass = paragraph("*Break-glass.*");
+if (!glass.includes(`\`kubectl delete mutatingwebhookconfiguration ${mwc.metadata.name}\``))
+  fail(`README: break-glass does not delete the MutatingWebhookConfiguration ${mwc.metadata.name}`);
+const uninstall = [...paragraph("*Uninstall*").matchAll(/`(kubectl [^`]+)`/g)].map((m) => m[1]);
+const first = uninstall.findIndex((cmd) => cmd === "kubectl delete -k deploy/webhook/configuration");
+const server = uninstall.findIndex((cmd) => cmd === "kubectl delete -k deploy/webhook/server");
+if (first !== 0 || !(server > first)) fail("README: uninstall does not delete the configuration first");
+ok("README, Day 2: break-glass deletes the configuration; uninstall deletes it first");
 console.log("manifests: ok");
