@@ -384,8 +384,11 @@ static void *read_thread(void *arg)
 	void *done_arg = r->arg;
 
 	metrics_pod_read(get(r));
-	atomic_fetch_sub(&running, 1);
+	/* the connection is resumed (done) before the count drops: shutdown
+	 * stops the daemon once it reads 0, and libmicrohttpd aborts when a
+	 * connection is still suspended then (as in lookups.c) */
 	done(done_arg); /* r may be freed from here on */
+	atomic_fetch_sub(&running, 1);
 	return NULL;
 }
 

@@ -44,7 +44,7 @@ static const struct flag flags[] = {
 	{"max-body-bytes", K_UINT, OFF(max_body_bytes), 1024, 64u << 20, "N",
 	 "largest AdmissionReview accepted, larger: 413 (4194304)"},
 	{"max-buffered-bytes", K_UINT, OFF(max_buffered_bytes), 1024, 1u << 30, "N",
-	 "request bodies held at once, beyond: 503 (67108864)"},
+	 "request bodies held at once, and their parsed form, beyond: 503 (33554432)"},
 	{"max-connections", K_UINT, OFF(max_connections), 1, 65536, "N",
 	 "open connections at once (1024)"},
 	{"idle-timeout", K_UINT, OFF(idle_timeout), 1, 3600, "SECONDS",
@@ -236,7 +236,9 @@ static void defaults(struct wh_options *o)
 	o->settings.version = STRICT_VERSION;
 	(void)options_listen_parse("0.0.0.0:8443", &o->listen);
 	o->max_body_bytes = 4u << 20;
-	o->max_buffered_bytes = 64u << 20;
+	/* with 1024 connections and the image cache, 128 MiB of memory hold
+	 * it with a tenth to spare (README, "Sizing") */
+	o->max_buffered_bytes = 32u << 20;
 	o->max_connections = 1024;
 	o->idle_timeout = 60;
 	o->request_timeout = 10;

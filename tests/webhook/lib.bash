@@ -26,25 +26,33 @@ wh_free_port() {
 
 # wh_start NAME [FLAG...]: starts an instance with its own certificate under
 # $BATS_FILE_TMPDIR/NAME; sets WH_DIR, WH_PID, WEBHOOK_URL, WEBHOOK_CA and
-# waits until /readyz answers.
+# waits until /readyz answers. With WH_TLS_CERT, WH_TLS_KEY and WH_TLS_CA set,
+# it serves that pair instead, for clients that trust that CA only and check
+# the name in WEBHOOK_SERVERNAME.
 wh_start() {
     local name=$1
     shift
     WH_DIR=$BATS_FILE_TMPDIR/$name
     mkdir -p "$WH_DIR"
-    cp "$WH_CERTS/ca.crt" "$WH_DIR/ca.crt"
-    cp "$WH_CERTS/server.crt" "$WH_DIR/tls.crt"
-    cp "$WH_CERTS/server.key" "$WH_DIR/tls.key"
+    local crt=$WH_DIR/tls.crt key=$WH_DIR/tls.key
+    if [ -n "${WH_TLS_CERT:-}" ]; then
+        crt=$WH_TLS_CERT key=$WH_TLS_KEY
+        cp "$WH_TLS_CA" "$WH_DIR/ca.crt"
+    else
+        cp "$WH_CERTS/ca.crt" "$WH_DIR/ca.crt"
+        cp "$WH_CERTS/server.crt" "$WH_DIR/tls.crt"
+        cp "$WH_CERTS/server.key" "$WH_DIR/tls.key"
+    fi
     WH_PORT=$(wh_free_port)
     export WEBHOOK_URL=https://127.0.0.1:$WH_PORT WEBHOOK_CA=$WH_DIR/ca.crt
     STRICT_GROUPS_WEBHOOK_SHUTDOWN_DELAY=${STRICT_GROUPS_WEBHOOK_SHUTDOWN_DELAY:-0} \
     STRICT_GROUPS_WEBHOOK_IMAGE=${STRICT_GROUPS_WEBHOOK_IMAGE:-strict-groups:0.1.0} \
-        "$WH_BIN" --tls-cert="$WH_DIR/tls.crt" --tls-key="$WH_DIR/tls.key" \
+        "$WH_BIN" --tls-cert="$crt" --tls-key="$key" \
         --listen="127.0.0.1:$WH_PORT" "$@" 2>"$WH_DIR/log" &
     WH_PID=$!
     echo "$WH_PID" >> "$BATS_FILE_TMPDIR/pids"
     for _ in $(seq 100); do
-        curl -sf --cacert "$WEBHOOK_CA" "$WEBHOOK_URL/readyz" >/dev/null 2>&1 && return 0
+        wh_curl -f -o /dev/null "$WEBHOOK_URL/readyz" 2>/dev/null && return 0
         kill -0 "$WH_PID" 2>/dev/null || break
         sleep 0.05
     done
@@ -69,9 +77,16 @@ wh_client() {
     node "$WH_CLIENT" "$@"
 }
 
-# wh_curl [CURL ARGS...]: HTTPS to the instance, trusting the test CA.
+# wh_curl [CURL ARGS...]: HTTPS to the instance, trusting the test CA (and
+# reaching it by the name in WEBHOOK_SERVERNAME when that is set).
 wh_curl() {
-    curl -sS --cacert "$WEBHOOK_CA" "$@"
+    if [ -n "${WEBHOOK_SERVERNAME:-}" ]; then
+        local port=${WEBHOOK_URL##*:} arg args=()
+        for arg in "$@"; do args+=("${arg/"$WEBHOOK_URL"/https://$WEBHOOK_SERVERNAME:$port}"); done
+        curl -sS --cacert "$WEBHOOK_CA" --resolve "$WEBHOOK_SERVERNAME:$port:127.0.0.1" "${args[@]}"
+    else
+        curl -sS --cacert "$WEBHOOK_CA" "$@"
+    fi
 }
 
 # A review body for a pod given as JSON on stdin.

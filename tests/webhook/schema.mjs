@@ -15,6 +15,7 @@ import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 import { ClusterRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole";
 import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding";
+import { PriorityClass } from "kubernetes-models/scheduling.k8s.io/v1/PriorityClass";
 import { MutatingWebhookConfiguration } from "kubernetes-models/admissionregistration.k8s.io/v1/MutatingWebhookConfiguration";
 
 const modelsDir = new URL("./node_modules/kubernetes-models/", import.meta.url);
@@ -30,6 +31,7 @@ const models = {
   "rbac.authorization.k8s.io/v1/ClusterRole": [ClusterRole, "rbac.authorization.k8s.io/v1/ClusterRole.d.ts"],
   "rbac.authorization.k8s.io/v1/ClusterRoleBinding":
     [ClusterRoleBinding, "rbac.authorization.k8s.io/v1/ClusterRoleBinding.d.ts"],
+  "scheduling.k8s.io/v1/PriorityClass": [PriorityClass, "scheduling.k8s.io/v1/PriorityClass.d.ts"],
   "admissionregistration.k8s.io/v1/MutatingWebhookConfiguration":
     [MutatingWebhookConfiguration, "admissionregistration.k8s.io/v1/MutatingWebhookConfiguration.d.ts"],
 };
