@@ -33,7 +33,9 @@ static const struct flag flags[] = {
 	 "Always|IfNotPresent|Never", "the installer's imagePullPolicy (IfNotPresent)"},
 	{"listen", K_LISTEN, OFF(listen), 0, 0, "ADDR:PORT", "HTTPS address (0.0.0.0:8443)"},
 	{"mode", K_MODE, OFF(settings.mode), 0, 0, "enforce|refuse|audit",
-	 "mode sealed by /mutate (enforce); /mutate/MODE seals MODE"},
+	 "mode of the path /mutate alone (enforce); /mutate/MODE always seals MODE, so a "
+	 "configuration that calls those (deploy/ does: the namespace's label picks MODE) is not "
+	 "changed by this flag"},
 	{"allow-image-gid", K_BOOL, OFF(settings.allow_image_gid), 0, 1, "0|1",
 	 "admit containers without runAsGroup in enforce and refuse modes (0)"},
 	{"no-new-privs", K_BOOL, OFF(settings.no_new_privs), 0, 1, "0|1",

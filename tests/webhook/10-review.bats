@@ -73,6 +73,16 @@ setup() {
     done
 }
 
+@test "--mode is the mode of /mutate alone: /mutate/MODE seals MODE whatever it says" {
+    wh_start mode-audit --mode=audit
+    run wh_client review "$WH_REPO/deploy/pod.yaml" --path /mutate
+    [ "$(echo "$output" | jq -r '.pod.spec.initContainers[0].command[3]')" = --mode=audit ]
+    for mode in enforce refuse; do
+        run wh_client review "$WH_REPO/deploy/pod.yaml" --path "/mutate/$mode"
+        [ "$(echo "$output" | jq -r '.pod.spec.initContainers[0].command[3]')" = "--mode=$mode" ]
+    done
+}
+
 @test "dryRun gets the same answer" {
     run wh_client review "$WH_REPO/deploy/pod.yaml"
     a=$(echo "$output" | jq -c '.response | del(.uid)')

@@ -87,6 +87,19 @@ fails_with() {
     fails_with "replicas spread across nodes"
 }
 
+@test "--mode in the Deployment (a switch that changes nothing there), CONNECT pods/exec left out, or RBAC wider than get pods, fails" {
+    broken_copy
+    sed -i 's|^\(            \)- --shutdown-delay=5|\1- --mode=audit\n\1- --shutdown-delay=5|' "$BROKEN/server/deployment.yaml"
+    grep -q -- '- --mode=audit' "$BROKEN/server/deployment.yaml"
+    fails_with "the Deployment passes no --mode"
+    broken_copy
+    sed -i 's|resources: \["pods/exec"\]|resources: ["pods/attach"]|' "$BROKEN/configuration/webhook.yaml"
+    fails_with "pods/exec CONNECT"
+    broken_copy
+    sed -i 's|verbs: \["get"\]|verbs: ["get", "list"]|' "$BROKEN/server/rbac.yaml"
+    fails_with "get pods, nothing more"
+}
+
 @test "kustomizations: a manifest left out, or a field the renderer does not know, fails" {
     broken_copy
     sed -i '/- pdb.yaml/d' "$BROKEN/server/kustomization.yaml"

@@ -90,6 +90,11 @@ check(spread && spread.whenUnsatisfiable === "DoNotSchedule" && spread.maxSkew =
   "replicas spread across nodes (hostname, DoNotSchedule, maxSkew 1, cordoned nodes not counted)");
 const tls = pod.volumes.find((v) => v.name === c.volumeMounts.find((m) => m.mountPath === "/tls").name);
 const tlsSecret = tls.secret.secretName;
+// --mode is the mode of /mutate alone, which no entry calls: passed here it
+// would look like a switch that does nothing (the label picks the mode)
+check(!c.args.some((a) => a.startsWith("--mode")) &&
+  !(c.env || []).some((e) => e.name === "STRICT_GROUPS_WEBHOOK_MODE"),
+  "the Deployment passes no --mode (the namespace's label picks the mode)");
 check(c.args.includes("--tls-cert=/tls/tls.crt") && c.args.includes("--tls-key=/tls/tls.key"),
   `the webhook reads its pair from the Secret ${tlsSecret} mounted at /tls`);
 
