@@ -52,8 +52,7 @@ struct identity {
 static const struct identity id_nonroot_merged = {
 	"uid 1000, groups 1000,50000", 1000, 1000, 2, {1000, 50000}};
 /* The same process when nothing was merged in. */
-static const struct identity id_nonroot_clean = {
-	"uid 1000, groups 1000", 1000, 1000, 1, {1000}};
+static const struct identity id_nonroot_clean = {"uid 1000, groups 1000", 1000, 1000, 1, {1000}};
 /* A root start (full capabilities of this machine's bounding set). */
 static const struct identity id_root = {"uid 0, groups 0", 0, 0, 1, {0}};
 
@@ -68,7 +67,7 @@ struct command {
 	double *fa, *fb;         /* minor page faults, one per measured round */
 	double median_b, median_ratio, ratio_p25, ratio_p75;
 	double faults_a, faults_b;
-	int payload_index;       /* where argv names the payload */
+	int payload_index; /* where argv names the payload */
 	bool is_common, is_floor, is_floor_full;
 };
 
@@ -120,8 +119,8 @@ static double now_us(void)
  * time. err_fd: where the child's stderr goes (-1: /dev/null). */
 static long last_minflt; /* minor page faults of the last child */
 
-static int spawn(const struct identity *id, char *const argv[],
-		 char *const envp[], int out_fd, int err_fd, double *elapsed)
+static int spawn(const struct identity *id, char *const argv[], char *const envp[], int out_fd,
+		 int err_fd, double *elapsed)
 {
 	struct rusage ru;
 	int status;
@@ -137,12 +136,12 @@ static int spawn(const struct identity *id, char *const argv[],
 		die("vfork: %s", strerror(errno));
 	if (pid == 0) {
 		/* Raw calls: only the child's credentials change. */
-		if (syscall(SYS_setgroups, id->ngroups, id->groups) || // NOLINT(clang-analyzer-unix.Vfork)
+		if (syscall(SYS_setgroups, id->ngroups,
+			    id->groups) || // NOLINT(clang-analyzer-unix.Vfork)
 		    syscall(SYS_setresgid, id->gid, id->gid, id->gid) ||
 		    syscall(SYS_setresuid, id->uid, id->uid, id->uid))
 			_exit(125);
-		if (dup2(devnull, 0) < 0 ||
-		    dup2(out_fd < 0 ? devnull : out_fd, 1) < 0 ||
+		if (dup2(devnull, 0) < 0 || dup2(out_fd < 0 ? devnull : out_fd, 1) < 0 ||
 		    dup2(err_fd < 0 ? devnull : err_fd, 2) < 0)
 			_exit(125);
 		execve(argv[0], argv, envp);
@@ -157,8 +156,8 @@ static int spawn(const struct identity *id, char *const argv[],
 }
 
 /* Runs once with stdout captured into buf (stderr to /dev/null). */
-static int spawn_capture(const struct identity *id, char *const argv[],
-			 char *const envp[], char *buf, size_t len)
+static int spawn_capture(const struct identity *id, char *const argv[], char *const envp[],
+			 char *buf, size_t len)
 {
 	int fds[2], status;
 	size_t got = 0;
@@ -204,8 +203,7 @@ static const char *stage_path(const char *name)
 {
 	if (nstaged == sizeof(staged_paths) / sizeof(staged_paths[0]))
 		die("too many staged files");
-	snprintf(staged_paths[nstaged], sizeof(staged_paths[0]), "%s/%s",
-		 stage_dir, name);
+	snprintf(staged_paths[nstaged], sizeof(staged_paths[0]), "%s/%s", stage_dir, name);
 	return staged_paths[nstaged++];
 }
 
@@ -246,8 +244,7 @@ static void set_file_cap_setgid(const char *path, bool effective)
 
 /* A copy sealed with --groups=1000 and, when user is given, --user=USER
  * (as an init container would install it). */
-static const char *stage_strict_init(const char *src, const char *name,
-				     const char *user)
+static const char *stage_strict_init(const char *src, const char *name, const char *user)
 {
 	const char *dest = stage_path(name);
 	char *argv[] = {(char *)src, "install", "--groups=1000", (char *)dest, NULL, NULL};
@@ -289,8 +286,7 @@ static const char *linkage(const char *path)
 	if (fd < 0)
 		return NULL;
 	if (pread(fd, &eh, sizeof(eh), 0) == (ssize_t)sizeof(eh) &&
-	    memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 &&
-	    eh.e_ident[EI_CLASS] == ELFCLASS64) {
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 && eh.e_ident[EI_CLASS] == ELFCLASS64) {
 		kind = eh.e_type == ET_DYN ? "shared" : "static";
 		for (unsigned i = 0; i < eh.e_phnum; i++) {
 			Elf64_Phdr ph;
@@ -316,8 +312,7 @@ static void print_size(const char *name, const char *path, const char *note)
 		printf("  %-22s %10s  %s\n", name, "-", "not installed");
 		return;
 	}
-	printf("  %-22s %10lld  %-7s %s\n", name, (long long)st.st_size, kind,
-	       note ? note : "");
+	printf("  %-22s %10lld  %-7s %s\n", name, (long long)st.st_size, kind, note ? note : "");
 }
 
 /* ---- the command set ---- */
@@ -403,8 +398,8 @@ static void set_env(struct command *c, ...)
 
 /* A command running an alternative; skipped when it is not installed.
  * *path: where it is (its name when missing). */
-static struct command *add_tool(const char *name, const struct identity *id,
-				const char *tool, const char **path)
+static struct command *add_tool(const char *name, const struct identity *id, const char *tool,
+				const char **path)
 {
 	struct command *c = add(name, id);
 
@@ -461,8 +456,8 @@ static void define_commands(const struct paths *p)
 	set_env(c, "STRICT_GROUPS=1000", END);
 
 	c = add_tool("setpriv --groups", &id_root, "setpriv", &tool);
-	set_argv(c, p->payload, tool, "--reuid=1000", "--regid=1000",
-		 "--groups=1000", "--", "@PAYLOAD", END);
+	set_argv(c, p->payload, tool, "--reuid=1000", "--regid=1000", "--groups=1000", "--",
+		 "@PAYLOAD", END);
 
 	c = add_tool("gosu", &id_root, "gosu", &tool);
 	set_argv(c, p->payload, tool, "1000:1000", "@PAYLOAD", END);
@@ -548,8 +543,8 @@ static void print_machine(void)
 		fclose(f);
 	}
 	uname(&u);
-	printf("machine: %s, %ld CPUs online, Linux %s\n", model,
-	       sysconf(_SC_NPROCESSORS_ONLN), u.release);
+	printf("machine: %s, %ld CPUs online, Linux %s\n", model, sysconf(_SC_NPROCESSORS_ONLN),
+	       u.release);
 }
 
 /* Every command once, its payload replaced by `id -G` when available:
@@ -584,11 +579,11 @@ static void verify(const struct paths *p)
 		status = spawn_capture(c->id, argv, c->env, out, sizeof(out));
 		printf("  %-26s %-28s -> %s%s%s\n", c->name, c->id->label, out,
 		       WIFEXITED(status) && WEXITSTATUS(status) == 0 ? "" : "  FAILED: ",
-		       WIFEXITED(status) && WEXITSTATUS(status) == 0 ? "" : describe_status(status));
+		       WIFEXITED(status) && WEXITSTATUS(status) == 0 ? "" :
+								       describe_status(status));
 		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 			die("%s does not run as %s", c->name, c->id->label);
-		if ((c->is_common || c->is_floor || c->is_floor_full) &&
-		    strstr(out, "50000"))
+		if ((c->is_common || c->is_floor || c->is_floor_full) && strstr(out, "50000"))
 			die("%s left group 50000 in place", c->name);
 	}
 }
@@ -627,8 +622,7 @@ static void run_rounds(const char *payload, long rounds, long warmup)
 				fa = last_minflt;
 			}
 			if (sa != 0 || sb != 0)
-				die("%s: round %ld: %s", c->name, r,
-				    describe_status(sa ? sa : sb));
+				die("%s: round %ld: %s", c->name, r, describe_status(sa ? sa : sb));
 			if (r >= 0) {
 				c->a[r] = ta;
 				c->b[r] = tb;
@@ -748,9 +742,9 @@ int main(int argc, char **argv)
 			if (c->skip)
 				die("%s: %s", once, c->skip);
 			for (long r = 0; r < repeat && status == 0; r++) {
-				status = once_base
-					? spawn(c->id, base_argv, c->base_env, 1, 2, &t)
-					: spawn(c->id, c->argv, c->env, 1, 2, &t);
+				status = once_base ?
+					spawn(c->id, base_argv, c->base_env, 1, 2, &t) :
+					spawn(c->id, c->argv, c->env, 1, 2, &t);
 				total += t;
 			}
 			fprintf(stderr, "bench: %s%s: %s, mean %.1f us over %ld\n", once,
@@ -803,8 +797,8 @@ int main(int argc, char **argv)
 
 	printf("%-26s %10s %7s   %-13s %9s   %s\n", "command", "median_us", "ratio",
 	       "ratio p25-p75", "faults", "identity");
-	printf("%-26s %10.1f %7.3f   %-13s %9s   %s\n", p.payload,
-	       quantile(all_a, nall, 0.5), 1.0, "-", "-", "(all baselines)");
+	printf("%-26s %10.1f %7.3f   %-13s %9s   %s\n", p.payload, quantile(all_a, nall, 0.5), 1.0,
+	       "-", "-", "(all baselines)");
 	for (size_t i = 0; i < ncmds; i++) {
 		const struct command *c = &cmds[i];
 		char iqr[32], faults[32];

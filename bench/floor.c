@@ -24,8 +24,7 @@
 static int capset_raw(unsigned int effective, unsigned int permitted)
 {
 	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
-	struct __user_cap_data_struct data[2] = {
-		{effective, permitted, 0}, {0, 0, 0}};
+	struct __user_cap_data_struct data[2] = {{effective, permitted, 0}, {0, 0, 0}};
 
 	return (int)syscall(SYS_capset, &hdr, data);
 }

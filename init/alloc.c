@@ -41,8 +41,8 @@ void *malloc(size_t n)
 		arena_used += need;
 		b->mapped = 0;
 	} else {
-		void *p = mmap(NULL, need, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		void *p = mmap(NULL, need, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+			       0);
 
 		if (p == MAP_FAILED) {
 			errno = ENOMEM;

@@ -12,23 +12,23 @@ enum sg_mode { MODE_ENFORCE, MODE_REFUSE, MODE_AUDIT };
 
 struct sg_config {
 	enum sg_command command;
-	bool sealed;       /* the running copy carries a sealed policy (seal.h) */
-	bool groups_set;   /* STRICT_GROUPS / --groups given (maybe empty) */
+	bool sealed;             /* the running copy carries a sealed policy (seal.h) */
+	bool groups_set;         /* STRICT_GROUPS / --groups given (maybe empty) */
 	const char *groups_text; /* the value as given, validated */
-	gid_t *groups;     /* allowed gids: sorted, without duplicates */
+	gid_t *groups;           /* allowed gids: sorted, without duplicates */
 	size_t ngroups;
 	enum sg_mode mode;
-	bool user_set;     /* STRICT_GROUPS_USER / --user */
+	bool user_set; /* STRICT_GROUPS_USER / --user */
 	uid_t user_uid;
 	gid_t user_gid;
-	bool gid_set;      /* STRICT_GROUPS_GID / --gid */
+	bool gid_set; /* STRICT_GROUPS_GID / --gid */
 	gid_t gid;
-	bool no_new_privs; /* STRICT_GROUPS_NO_NEW_PRIVS, default true */
-	const char *preload; /* STRICT_GROUPS_PRELOAD / --preload, or NULL */
-	bool lock;         /* STRICT_GROUPS_LOCK / --lock */
-	bool lock_set;     /* ... given (or sealed), 0 or 1 */
+	bool no_new_privs;        /* STRICT_GROUPS_NO_NEW_PRIVS, default true */
+	const char *preload;      /* STRICT_GROUPS_PRELOAD / --preload, or NULL */
+	bool lock;                /* STRICT_GROUPS_LOCK / --lock */
+	bool lock_set;            /* ... given (or sealed), 0 or 1 */
 	const char *install_dest; /* CMD_INSTALL */
-	char **argv;       /* CMD_RUN: COMMAND [ARG...], NULL-terminated */
+	char **argv;              /* CMD_RUN: COMMAND [ARG...], NULL-terminated */
 };
 
 #define CONFIG_USAGE (-1)       /* malformed input: exit 64 */
@@ -45,16 +45,15 @@ struct sg_config {
  * Returns 0, or CONFIG_USAGE / CONFIG_CONTRADICTS with a one-line reason in
  * err (no prefix, no newline) and cfg all zero (never a partial result).
  * Release cfg with config_free either way. */
-int config_parse(struct sg_config *cfg, int argc, char **argv, char **envp,
-		 const char *seal, size_t seal_len, char *err, size_t errlen);
+int config_parse(struct sg_config *cfg, int argc, char **argv, char **envp, const char *seal,
+		 size_t seal_len, char *err, size_t errlen);
 
 /* The seal of an install: cfg's settings as NAME=VALUE entries, each ended
  * by a NUL, every setting included (defaults too) but GID, PRELOAD and
  * LOCK, which appear only when given. Writes at most cap bytes into out;
  * returns the length, or 0 when it does not fit (the length it needs in
  * *need). */
-size_t config_seal_compose(const struct sg_config *cfg, char *out, size_t cap,
-			   size_t *need);
+size_t config_seal_compose(const struct sg_config *cfg, char *out, size_t cap, size_t *need);
 void config_free(struct sg_config *cfg);
 
 #endif

@@ -58,8 +58,7 @@ char **env_with_preload(char **envp, const char *preload, const char *groups)
 	if (!env)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
-		if (starts_with(envp[i], "LD_PRELOAD=") ||
-		    starts_with(envp[i], "STRICT_GROUPS="))
+		if (starts_with(envp[i], "LD_PRELOAD=") || starts_with(envp[i], "STRICT_GROUPS="))
 			continue;
 		env[out] = strdup(envp[i]);
 		if (!env[out++])

@@ -1,24 +1,24 @@
 #include "install.h"
 
 #include <errno.h>
-#include <limits.h>
-#include <stdbool.h>
-#include <stddef.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/capability.h>
 #include <linux/xattr.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <signal.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include "exitcodes.h"
 #include "common/log.h"
+#include "exitcodes.h"
 #include "seal.h"
 
 #define MAX_SELF_SIZE (16u << 20)
@@ -30,9 +30,11 @@
 static void capability_xattr(unsigned char out[XATTR_CAPS_SZ_2])
 {
 	uint32_t words[XATTR_CAPS_SZ_2 / 4] = {
-		VFS_CAP_REVISION_2,    /* magic_etc: no VFS_CAP_FLAGS_EFFECTIVE */
-		1u << CAP_SETGID, 0u,  /* data[0]: permitted, inheritable */
-		0u, 0u,                /* data[1] */
+		VFS_CAP_REVISION_2, /* magic_etc: no VFS_CAP_FLAGS_EFFECTIVE */
+		1u << CAP_SETGID,
+		0u, /* data[0]: permitted, inheritable */
+		0u,
+		0u, /* data[1] */
 	};
 
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
@@ -97,8 +99,7 @@ static int write_all(int fd, const unsigned char *buf, size_t size)
 
 /* Writes the copy into fd; logs and returns -1 on failure. The capability
  * (when capable) goes on last: the kernel removes it on any later write. */
-static int fill_copy(int fd, const char *tmp, const unsigned char *image,
-		     size_t size, bool capable)
+static int fill_copy(int fd, const char *tmp, const unsigned char *image, size_t size, bool capable)
 {
 	unsigned char want[XATTR_CAPS_SZ_2], got[XATTR_CAPS_SZ_2 + 4];
 	ssize_t n;
@@ -116,7 +117,8 @@ static int fill_copy(int fd, const char *tmp, const unsigned char *image,
 		goto synced;
 	if (fsetxattr(fd, XATTR_NAME_CAPS, want, sizeof(want), 0)) {
 		log_errno("install: cannot set the file capability cap_setgid=p on %s "
-			  "(needs CAP_SETFCAP and a filesystem with xattrs)", tmp);
+			  "(needs CAP_SETFCAP and a filesystem with xattrs)",
+			  tmp);
 		return -1;
 	}
 	n = fgetxattr(fd, XATTR_NAME_CAPS, got, sizeof(got));
@@ -288,8 +290,8 @@ static int resolve_destination(const char *dest, struct destination *d)
 		d->name = strdup("strict-init");
 		d->shown = malloc(n + sizeof("/strict-init"));
 		if (d->shown)
-			snprintf(d->shown, n + sizeof("/strict-init"), "%s%sstrict-init",
-				 dest, dest[n - 1] == '/' ? "" : "/");
+			snprintf(d->shown, n + sizeof("/strict-init"), "%s%sstrict-init", dest,
+				 dest[n - 1] == '/' ? "" : "/");
 	}
 	if (!d->name || !d->shown)
 		goto oom;
@@ -388,7 +390,8 @@ static int check_folders_above(const struct destination *d)
 		if (!keeps_entries(&above)) {
 			log_msg("install: %s (owner %u, mode %04o) lets other users rename the folders in it: one could move the folder of %s away and put another program there; install below no folder others can write (at the top of a volume)",
 				fd_path(up, buf, sizeof(buf), "a folder above DEST"),
-				(unsigned)above.st_uid, (unsigned)(above.st_mode & 07777), d->shown);
+				(unsigned)above.st_uid, (unsigned)(above.st_mode & 07777),
+				d->shown);
 			rc = EXIT_REFUSED;
 			break;
 		}
@@ -429,13 +432,14 @@ static int close_folder(const struct destination *d, bool capable)
 	if (keeps_entries(&st))
 		return 0;
 	was = st.st_mode & 07777;
-	if (fchmod(d->dir, was & (mode_t)~(S_IWGRP | S_IWOTH))) {
+	if (fchmod(d->dir, was & (mode_t) ~(S_IWGRP | S_IWOTH))) {
 		if (errno == EPERM && !capable) {
 			log_msg("install: %s (owner %u, mode %04o) stays open to other users: uid %u may not close it; mount it read-only wherever the installer does not run",
 				folder, (unsigned)st.st_uid, (unsigned)was, (unsigned)geteuid());
 			return 0;
 		}
-		log_errno("install: cannot close %s to other users (mode %04o)", folder, (unsigned)was);
+		log_errno("install: cannot close %s to other users (mode %04o)", folder,
+			  (unsigned)was);
 		return EXIT_OSERR;
 	}
 	if (fstat(d->dir, &st)) {
@@ -526,7 +530,8 @@ static int write_into(const struct destination *d, const unsigned char *image, s
 	}
 	renamed = rc == 0;
 	if (rc == 0 && check_landed(d->dir, d->name, fd)) {
-		log_msg("install: %s is not the file just written: its folder changed during the install", d->shown);
+		log_msg("install: %s is not the file just written: its folder changed during the install",
+			d->shown);
 		rc = -1;
 	}
 	if (rc == 0 && fsync(d->dir) && errno != EINVAL) {

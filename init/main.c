@@ -11,11 +11,11 @@
 #include <unistd.h>
 
 #include "common/gidlist.h"
+#include "common/log.h"
 #include "config.h"
 #include "envedit.h"
 #include "exitcodes.h"
 #include "install.h"
-#include "common/log.h"
 #include "policy.h"
 #include "privops.h"
 #include "seal.h"
@@ -55,8 +55,7 @@ static const char usage[] =
 	"check exits 0 when no forbidden group is held, 1 when some are.\n";
 
 /* Logs "<what> <gids><tail>" as one line. */
-static void log_gids(const char *what, const gid_t *ids, size_t n,
-		     const char *tail)
+static void log_gids(const char *what, const gid_t *ids, size_t n, const char *tail)
 {
 	char *text = gidlist_format(ids, n);
 
@@ -65,8 +64,7 @@ static void log_gids(const char *what, const gid_t *ids, size_t n,
 }
 
 /* Prints "<label>: <gids><tail>" on stdout, for check. */
-static void print_gids(const char *label, const gid_t *ids, size_t n,
-		       const char *tail)
+static void print_gids(const char *label, const gid_t *ids, size_t n, const char *tail)
 {
 	char *text = gidlist_format(ids, n);
 
@@ -86,8 +84,8 @@ static int refuse(const struct sg_plan *plan, const char *why)
 		return EXIT_REFUSED;
 	}
 	text = gidlist_format(plan->forbidden, plan->nforbidden);
-	log_msg("refusing to run the command: %s (forbidden groups held: %s)",
-		why, text ? text : "(out of memory)");
+	log_msg("refusing to run the command: %s (forbidden groups held: %s)", why,
+		text ? text : "(out of memory)");
 	free(text);
 	return EXIT_REFUSED;
 }
@@ -96,8 +94,7 @@ static int exec_command(char **argv, char **envp)
 {
 	execvpe(argv[0], argv, envp);
 	log_errno("cannot execute '%s'", argv[0]);
-	return (errno == ENOENT || errno == ENOTDIR) ? EXIT_NOT_FOUND
-						     : EXIT_CANNOT_EXEC;
+	return (errno == ENOENT || errno == ENOTDIR) ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
 }
 
 /* VERDICT_DROP: remove the forbidden groups, keeping the rest held. */
@@ -109,7 +106,8 @@ static int drop_groups(const struct sg_plan *plan)
 	 * (docs/design.md, "Capabilities at exec"). Raising it also drops anything else permitted. */
 	if (!plan->root_start && caps_raise_setgid()) {
 		if (errno == EPERM)
-			return refuse(plan, "CAP_SETGID cannot be raised (file capability "
+			return refuse(plan,
+				      "CAP_SETGID cannot be raised (file capability "
 				      "lost, nosuid mount, or dropped from the bounding set)");
 		log_errno("cannot raise CAP_SETGID");
 		return EXIT_OSERR;
@@ -136,11 +134,11 @@ static int drop_groups(const struct sg_plan *plan)
 
 static int switch_user(const struct sg_config *cfg, const struct sg_plan *plan)
 {
-	int rc = user_switch_verified(cfg->user_uid, cfg->user_gid, plan->target,
-				      plan->ntarget);
+	int rc = user_switch_verified(cfg->user_uid, cfg->user_gid, plan->target, plan->ntarget);
 
 	if (rc == -1 && errno == EPERM)
-		return refuse(plan, "cannot switch user: CAP_SETGID, CAP_SETUID or "
+		return refuse(plan,
+			      "cannot switch user: CAP_SETGID, CAP_SETUID or "
 			      "CAP_SETPCAP missing");
 	if (rc == -1) {
 		log_errno("cannot switch to %u:%u", (unsigned)cfg->user_uid,
@@ -157,8 +155,8 @@ static int switch_user(const struct sg_config *cfg, const struct sg_plan *plan)
 	return 0;
 }
 
-static int read_state_and_plan(const struct sg_config *cfg, struct sg_state *st,
-			       gid_t **held, struct sg_plan *plan)
+static int read_state_and_plan(const struct sg_config *cfg, struct sg_state *st, gid_t **held,
+			       struct sg_plan *plan)
 {
 	memset(plan, 0, sizeof(*plan));
 	if (state_read(st, held)) {
@@ -195,23 +193,22 @@ static const char *preload_unusable(int fd)
 
 /* The guard must really load: musl skips a preload it cannot use, and
  * glibc only complains. Checked as the identity the command runs with. */
-static int use_preload(const struct sg_config *cfg, const struct sg_plan *plan,
-		       char ***envp)
+static int use_preload(const struct sg_config *cfg, const struct sg_plan *plan, char ***envp)
 {
 	char why[400];
 	const char *problem;
 	int fd = open(cfg->preload, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
-		snprintf(why, sizeof(why), "the preload %s cannot be read: %s",
-			 cfg->preload, strerror(errno));
+		snprintf(why, sizeof(why), "the preload %s cannot be read: %s", cfg->preload,
+			 strerror(errno));
 		return refuse(plan, why);
 	}
 	problem = preload_unusable(fd);
 	close(fd);
 	if (problem) {
-		snprintf(why, sizeof(why), "the preload %s cannot be used: %s",
-			 cfg->preload, problem);
+		snprintf(why, sizeof(why), "the preload %s cannot be used: %s", cfg->preload,
+			 problem);
 		return refuse(plan, why);
 	}
 	*envp = env_with_preload(*envp, cfg->preload, cfg->groups_text);
@@ -241,8 +238,8 @@ static int run_command(const struct sg_config *cfg, char **envp)
 	}
 	case VERDICT_RUN:
 		if (plan.audit_report)
-			log_gids("audit: forbidden groups held: ", plan.forbidden,
-				 plan.nforbidden, " (running the command unchanged)");
+			log_gids("audit: forbidden groups held: ", plan.forbidden, plan.nforbidden,
+				 " (running the command unchanged)");
 		break;
 	case VERDICT_DROP:
 		rc = drop_groups(&plan);
@@ -272,7 +269,8 @@ static int run_command(const struct sg_config *cfg, char **envp)
 	if (plan.install_lock && lock_gid_calls(plan.allowed, plan.nallowed)) {
 		/* lock_gid_calls: EPROTO when the filter is not seen in force */
 		if (errno == EPROTO)
-			log_msg("the lock's filter is not in force after it was installed%s", not_running);
+			log_msg("the lock's filter is not in force after it was installed%s",
+				not_running);
 		else
 			log_errno("cannot install the seccomp lock");
 		rc = EXIT_OSERR;
@@ -322,8 +320,9 @@ static int check(const struct sg_config *cfg)
 		printf("can drop: not needed (mode %s never changes groups)\n",
 		       cfg->mode == MODE_REFUSE ? "refuse" : "audit");
 	else
-		printf("can drop: %s\n", caps_setgid_available()
-			? "yes (CAP_SETGID available)" : "no (CAP_SETGID not available)");
+		printf("can drop: %s\n",
+		       caps_setgid_available() ? "yes (CAP_SETGID available)" :
+						 "no (CAP_SETGID not available)");
 	switch (plan.verdict) {
 	case VERDICT_REFUSE: {
 		char why[400];
@@ -378,8 +377,8 @@ int main(int argc, char **argv, char **envp)
 		rc = fputs(usage, stdout) < 0 || fflush(stdout) ? EXIT_OSERR : 0;
 		break;
 	case CMD_VERSION:
-		rc = printf("strict-init %s\n", STRICT_VERSION) < 0 || fflush(stdout)
-			? EXIT_OSERR : 0;
+		rc = printf("strict-init %s\n", STRICT_VERSION) < 0 || fflush(stdout) ? EXIT_OSERR :
+											0;
 		break;
 	case CMD_INSTALL:
 		rc = install_self(&cfg);

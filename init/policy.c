@@ -13,8 +13,7 @@ static gid_t *alloc_gids(size_t n)
 	return malloc((n + 1) * sizeof(gid_t));
 }
 
-static int compute_allowed(const struct sg_config *cfg, gid_t primary,
-			   struct sg_plan *plan)
+static int compute_allowed(const struct sg_config *cfg, gid_t primary, struct sg_plan *plan)
 {
 	plan->allowed = alloc_gids(cfg->ngroups + 1);
 	if (!plan->allowed)
@@ -27,8 +26,7 @@ static int compute_allowed(const struct sg_config *cfg, gid_t primary,
 }
 
 /* forbidden = held - allowed; kept = held & allowed (both sorted, unique). */
-static int split_held(const struct sg_state *st, struct sg_plan *plan,
-		      gid_t **kept, size_t *nkept)
+static int split_held(const struct sg_state *st, struct sg_plan *plan, gid_t **kept, size_t *nkept)
 {
 	plan->forbidden = alloc_gids(st->nheld);
 	*kept = alloc_gids(st->nheld);
@@ -54,8 +52,7 @@ static void refuse(struct sg_plan *plan, enum sg_refusal why)
 	plan->install_lock = false;
 }
 
-int policy_plan(const struct sg_config *cfg, const struct sg_state *st,
-		struct sg_plan *plan)
+int policy_plan(const struct sg_config *cfg, const struct sg_state *st, struct sg_plan *plan)
 {
 	gid_t *kept = NULL;
 	size_t nkept = 0;
@@ -75,8 +72,8 @@ int policy_plan(const struct sg_config *cfg, const struct sg_state *st,
 
 	/* Which gid is "primary" is only clear when real, effective and saved
 	 * agree; runc and every CRI start the entrypoint that way. */
-	if (st->ruid != st->euid || st->ruid != st->suid ||
-	    st->rgid != st->egid || st->rgid != st->sgid) {
+	if (st->ruid != st->euid || st->ruid != st->suid || st->rgid != st->egid ||
+	    st->rgid != st->sgid) {
 		refuse(plan, REFUSE_INCONSISTENT_IDS);
 	} else if (cfg->user_set && !plan->root_start) {
 		refuse(plan, REFUSE_USER_NOT_ROOT);
@@ -84,8 +81,7 @@ int policy_plan(const struct sg_config *cfg, const struct sg_state *st,
 		refuse(plan, REFUSE_GID_MISMATCH);
 	} else if (cfg->lock && plan->nallowed > LOCK_MAX_GIDS) {
 		refuse(plan, REFUSE_LOCK_TOO_LONG);
-	} else if (cfg->lock && !cfg->no_new_privs &&
-		   (!st->cap_sys_admin || cfg->user_set)) {
+	} else if (cfg->lock && !cfg->no_new_privs && (!st->cap_sys_admin || cfg->user_set)) {
 		/* without no_new_privs, installing a filter needs CAP_SYS_ADMIN,
 		 * which a user switch gives up before the filter goes on */
 		refuse(plan, REFUSE_LOCK_WITHOUT_NNP);
@@ -137,12 +133,15 @@ void refusal_describe(const struct sg_plan *plan, const struct sg_config *cfg,
 		snprintf(out, len, "no refusal");
 		return;
 	case REFUSE_INCONSISTENT_IDS:
-		snprintf(out, len, "real, effective and saved ids differ (uid %u/%u/%u, gid %u/%u/%u), so the primary gid is unclear",
-			 (unsigned)st->ruid, (unsigned)st->euid, (unsigned)st->suid,
-			 (unsigned)st->rgid, (unsigned)st->egid, (unsigned)st->sgid);
+		snprintf(
+			out, len,
+			"real, effective and saved ids differ (uid %u/%u/%u, gid %u/%u/%u), so the primary gid is unclear",
+			(unsigned)st->ruid, (unsigned)st->euid, (unsigned)st->suid,
+			(unsigned)st->rgid, (unsigned)st->egid, (unsigned)st->sgid);
 		return;
 	case REFUSE_USER_NOT_ROOT:
-		snprintf(out, len, "STRICT_GROUPS_USER is honoured only when started as root (uid %u)",
+		snprintf(out, len,
+			 "STRICT_GROUPS_USER is honoured only when started as root (uid %u)",
 			 (unsigned)st->ruid);
 		return;
 	case REFUSE_GID_MISMATCH:
@@ -153,15 +152,21 @@ void refusal_describe(const struct sg_plan *plan, const struct sg_config *cfg,
 		snprintf(out, len, "mode refuse and forbidden groups are held");
 		return;
 	case REFUSE_LOCK_WITHOUT_NNP:
-		snprintf(out, len, "STRICT_GROUPS_LOCK=1 needs no_new_privs (STRICT_GROUPS_NO_NEW_PRIVS=1) or CAP_SYS_ADMIN");
+		snprintf(
+			out, len,
+			"STRICT_GROUPS_LOCK=1 needs no_new_privs (STRICT_GROUPS_NO_NEW_PRIVS=1) or CAP_SYS_ADMIN");
 		return;
 	case REFUSE_LOCK_TOO_LONG:
-		snprintf(out, len, "STRICT_GROUPS_LOCK=1 encodes at most %d allowed gids, and STRICT_GROUPS plus the primary gid are %zu",
-			 LOCK_MAX_GIDS, plan->nallowed);
+		snprintf(
+			out, len,
+			"STRICT_GROUPS_LOCK=1 encodes at most %d allowed gids, and STRICT_GROUPS plus the primary gid are %zu",
+			LOCK_MAX_GIDS, plan->nallowed);
 		return;
 	case REFUSE_NOT_SEALED:
-		snprintf(out, len, "this copy of strict-init has no sealed policy, so it drops groups only when started as root "
-			 "(make one with: strict-init install --groups=LIST DEST)");
+		snprintf(
+			out, len,
+			"this copy of strict-init has no sealed policy, so it drops groups only when started as root "
+			"(make one with: strict-init install --groups=LIST DEST)");
 		return;
 	}
 	snprintf(out, len, "unknown refusal");

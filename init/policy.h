@@ -40,22 +40,21 @@ enum sg_refusal {
 struct sg_plan {
 	enum sg_verdict verdict;
 	enum sg_refusal refusal;
-	bool root_start;     /* real, effective and saved uid are 0 */
-	gid_t primary_gid;   /* the gid the command runs with */
-	gid_t *allowed;      /* STRICT_GROUPS + primary gid, sorted */
+	bool root_start;   /* real, effective and saved uid are 0 */
+	gid_t primary_gid; /* the gid the command runs with */
+	gid_t *allowed;    /* STRICT_GROUPS + primary gid, sorted */
 	size_t nallowed;
-	gid_t *forbidden;    /* held - allowed, sorted */
+	gid_t *forbidden; /* held - allowed, sorted */
 	size_t nforbidden;
-	gid_t *target;       /* DROP / SWITCH_USER: the groups to set, sorted */
+	gid_t *target; /* DROP / SWITCH_USER: the groups to set, sorted */
 	size_t ntarget;
-	bool audit_report;   /* audit mode: name the forbidden groups, run */
+	bool audit_report; /* audit mode: name the forbidden groups, run */
 	bool set_no_new_privs;
 	bool install_lock;
 };
 
 /* Returns 0 with plan filled, or -1 when out of memory. plan_free either way. */
-int policy_plan(const struct sg_config *cfg, const struct sg_state *st,
-		struct sg_plan *plan);
+int policy_plan(const struct sg_config *cfg, const struct sg_state *st, struct sg_plan *plan);
 void plan_free(struct sg_plan *plan);
 
 /* Why the plan refuses, in one line naming the ids involved (out, len). */

@@ -46,8 +46,7 @@ int state_read(struct sg_state *st, gid_t **held_buf)
 int caps_raise_setgid(void)
 {
 	capng_clear(CAPNG_SELECT_CAPS);
-	if (capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
-			 CAP_SETGID))
+	if (capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED, CAP_SETGID))
 		return -1;
 	return capng_apply(CAPNG_SELECT_CAPS) ? -1 : 0;
 }
@@ -63,7 +62,7 @@ bool caps_setgid_available(void)
 	if (capng_get_caps_process())
 		return false;
 	return capng_have_capability(CAPNG_PERMITTED, CAP_SETGID) ||
-	       capng_have_capability(CAPNG_EFFECTIVE, CAP_SETGID);
+		capng_have_capability(CAPNG_EFFECTIVE, CAP_SETGID);
 }
 
 bool caps_sys_admin_effective(void)
@@ -95,9 +94,8 @@ int groups_set_verified(const gid_t *target, size_t n)
 /* Every capability set, bounding and ambient included, is empty. */
 static bool caps_all_empty(void)
 {
-	const capng_type_t sets[] = {CAPNG_EFFECTIVE, CAPNG_PERMITTED,
-				     CAPNG_INHERITABLE, CAPNG_BOUNDING_SET,
-				     CAPNG_AMBIENT};
+	const capng_type_t sets[] = {CAPNG_EFFECTIVE, CAPNG_PERMITTED, CAPNG_INHERITABLE,
+				     CAPNG_BOUNDING_SET, CAPNG_AMBIENT};
 
 	if (capng_get_caps_process())
 		return false;
@@ -127,16 +125,15 @@ int user_switch_verified(uid_t uid, gid_t gid, const gid_t *target, size_t n)
 		return -1;
 	/* The state to reach after the switch: nothing, in every set. */
 	capng_clear(CAPNG_SELECT_ALL);
-	if (capng_change_id((int)uid, (int)gid,
-			    CAPNG_CLEAR_BOUNDING | CAPNG_CLEAR_AMBIENT)) {
+	if (capng_change_id((int)uid, (int)gid, CAPNG_CLEAR_BOUNDING | CAPNG_CLEAR_AMBIENT)) {
 		if (errno == 0)
 			errno = EPERM;
 		return -1;
 	}
 	if (getresuid(&ru, &eu, &su) || getresgid(&rg, &eg, &sg))
 		return -1;
-	if (ru != uid || eu != uid || su != uid || rg != gid || eg != gid ||
-	    sg != gid || !groups_are(target, n) || !caps_all_empty())
+	if (ru != uid || eu != uid || su != uid || rg != gid || eg != gid || sg != gid ||
+	    !groups_are(target, n) || !caps_all_empty())
 		return -2;
 	return 0;
 }

@@ -15,8 +15,7 @@ _Static_assert(sizeof(struct seal_region) == SEAL_REGION_SIZE, "region size");
  * the region's own bytes, never with a second copy of the string. Read-only
  * data; every read goes through region(), so that the compiler reads what
  * the file says instead of folding the initialiser. */
-__attribute__((used, aligned(16)))
-static const struct seal_region strict_seal = {
+__attribute__((used, aligned(16))) static const struct seal_region strict_seal = {
 	.magic = "\177strict-groups sealed policy v1",
 };
 
@@ -49,8 +48,7 @@ long seal_find(const unsigned char *image, size_t size)
 	long found = -1;
 
 	for (size_t i = 0; size >= SEAL_REGION_SIZE && i <= size - SEAL_REGION_SIZE; i++) {
-		if (image[i] != magic[0] ||
-		    memcmp(image + i, magic, SEAL_MAGIC_SIZE) != 0)
+		if (image[i] != magic[0] || memcmp(image + i, magic, SEAL_MAGIC_SIZE) != 0)
 			continue;
 		if (found >= 0)
 			return -1; /* twice: which one is it? */
@@ -61,8 +59,7 @@ long seal_find(const unsigned char *image, size_t size)
 	return found;
 }
 
-void seal_write(unsigned char *image, size_t offset, const char *text,
-		size_t len)
+void seal_write(unsigned char *image, size_t offset, const char *text, size_t len)
 {
 	unsigned char *r = image + offset;
 	uint32_t n = (uint32_t)len;

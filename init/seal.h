@@ -31,7 +31,6 @@ long seal_find(const unsigned char *image, size_t size);
 
 /* Writes text (len <= SEAL_TEXT_MAX bytes) as the seal of the region at
  * image + offset, the rest of the region zero. */
-void seal_write(unsigned char *image, size_t offset, const char *text,
-		size_t len);
+void seal_write(unsigned char *image, size_t offset, const char *text, size_t len);
 
 #endif

@@ -106,13 +106,15 @@ _Static_assert(IN_GID_RANGE(NATIVE_SETGID) && IN_GID_RANGE(NATIVE_SETREGID) &&
 		       IN_GID_RANGE(NATIVE_SETGROUPS) && IN_GID_RANGE(NATIVE_SETRESGID) &&
 		       IN_GID_RANGE(NATIVE_SETFSGID),
 	       "the range test of instructions 4-5 must cover every native gid call");
-_Static_assert(NATIVE_NS_BELOW < NATIVE_GID_FIRST && NATIVE_NS_ABOVE > NATIVE_GID_LAST &&
-		       NATIVE_SETNS > NATIVE_NS_ABOVE && CLONE3 > NATIVE_SETNS,
-	       "instructions 11-15 look for clone and unshare on either side of the gid calls, setns and clone3 above");
+_Static_assert(
+	NATIVE_NS_BELOW<NATIVE_GID_FIRST && NATIVE_NS_ABOVE> NATIVE_GID_LAST &&NATIVE_SETNS >
+			NATIVE_NS_ABOVE &&
+		CLONE3 > NATIVE_SETNS,
+	"instructions 11-15 look for clone and unshare on either side of the gid calls, setns and clone3 above");
 _Static_assert(LOCK_MAX_GIDS + 1 <= 255, "a check's first jump must reach its end");
 
-#define GID_UNCHANGED 0xFFFFFFFFu   /* (gid_t)-1 */
-#define GID16_UNCHANGED 0xFFFFu     /* (old_gid_t)-1 */
+#define GID_UNCHANGED 0xFFFFFFFFu /* (gid_t)-1 */
+#define GID16_UNCHANGED 0xFFFFu   /* (old_gid_t)-1 */
 
 #define ERRNO_EPERM (SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA))
 #define ERRNO_ENOSYS (SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA))
@@ -187,7 +189,7 @@ enum {
 	H_TO_CHECK16_ARG0,
 	HEAD_LEN
 };
-#define FWD(from, to) ((to) - (from) - 1)
+#define FWD(from, to) ((to) - (from)-1)
 
 _Static_assert(LOCK_FILTER_LEN(0) == HEAD_LEN + 3 * 3 + 1 + 3 * 4 + 1,
 	       "seccomp.h's LOCK_FILTER_LEN must match the layout");
@@ -198,10 +200,10 @@ static const struct sock_filter head[HEAD_LEN] = {
 	[H_LOAD_NR] = LOAD_FIELD(nr),
 	/* x32's numbers are the native ones plus X32_BIT */
 	[H_CLEAR_X32] = AND(~X32_BIT),
-	[H_BELOW_GID_CALLS] = JUMP(BPF_JGE, NATIVE_GID_FIRST, 0,
-				   FWD(H_BELOW_GID_CALLS, H_NS_BELOW)),
-	[H_ABOVE_GID_CALLS] = JUMP(BPF_JGT, NATIVE_GID_LAST,
-				   FWD(H_ABOVE_GID_CALLS, H_BELOW_NS_ABOVE), 0),
+	[H_BELOW_GID_CALLS] =
+		JUMP(BPF_JGE, NATIVE_GID_FIRST, 0, FWD(H_BELOW_GID_CALLS, H_NS_BELOW)),
+	[H_ABOVE_GID_CALLS] =
+		JUMP(BPF_JGT, NATIVE_GID_LAST, FWD(H_ABOVE_GID_CALLS, H_BELOW_NS_ABOVE), 0),
 	[H_SETGROUPS] = JEQ(NATIVE_SETGROUPS, FWD(H_SETGROUPS, H_EPERM), 0),
 	[H_SETGID] = JEQ(NATIVE_SETGID, FWD(H_SETGID, H_TO_CHECK32_ARG0), 0),
 	[H_SETFSGID] = JEQ(NATIVE_SETFSGID, FWD(H_SETFSGID, H_TO_CHECK32_ARG0), 0),
@@ -212,8 +214,8 @@ static const struct sock_filter head[HEAD_LEN] = {
 	[H_NS_BELOW] = JEQ(NATIVE_NS_BELOW, FWD(H_NS_BELOW, H_LOAD_FLAGS),
 			   FWD(H_NS_BELOW, H_ALLOW_NATIVE)),
 	/* above: unshare (x86_64) or clone (aarch64), and clone3 */
-	[H_BELOW_NS_ABOVE] = JUMP(BPF_JGE, NATIVE_NS_ABOVE, 0,
-				  FWD(H_BELOW_NS_ABOVE, H_ALLOW_NATIVE)),
+	[H_BELOW_NS_ABOVE] =
+		JUMP(BPF_JGE, NATIVE_NS_ABOVE, 0, FWD(H_BELOW_NS_ABOVE, H_ALLOW_NATIVE)),
 	[H_NS_ABOVE] = JEQ(NATIVE_NS_ABOVE, FWD(H_NS_ABOVE, H_LOAD_FLAGS), 0),
 	[H_SETNS] = JEQ(NATIVE_SETNS, FWD(H_SETNS, H_LOAD_NSTYPE), 0),
 	[H_CLONE3] = JEQ(CLONE3, FWD(H_CLONE3, H_ENOSYS), 0),
@@ -234,8 +236,8 @@ static const struct sock_filter head[HEAD_LEN] = {
 	[H_COMPAT_CLONE] = JEQ(COMPAT_CLONE, FWD(H_COMPAT_CLONE, H_LOAD_FLAGS), 0),
 	[H_COMPAT_UNSHARE] = JEQ(COMPAT_UNSHARE, FWD(H_COMPAT_UNSHARE, H_LOAD_FLAGS), 0),
 	[H_COMPAT_SETNS] = JEQ(COMPAT_SETNS, FWD(H_COMPAT_SETNS, H_LOAD_NSTYPE), 0),
-	[H_COMPAT_CLONE3] = JEQ(CLONE3, FWD(H_COMPAT_CLONE3, H_ENOSYS),
-				FWD(H_COMPAT_CLONE3, H_ALLOW)),
+	[H_COMPAT_CLONE3] =
+		JEQ(CLONE3, FWD(H_COMPAT_CLONE3, H_ENOSYS), FWD(H_COMPAT_CLONE3, H_ALLOW)),
 
 	/* setns: nstype is argument 1 (an int); 0 means any type, then the
 	 * same test as clone's flags */
@@ -260,8 +262,8 @@ static struct sock_filter long_jump(size_t from, size_t to)
  * it when the argument is "unchanged" or one of the n gids in ids, else
  * returns EPERM. With mask16, the argument is cut to 16 bits first (then
  * ids must be 16-bit values other than 0xFFFF). Returns its length. */
-static size_t emit_check(struct sock_filter *out, unsigned int arg, bool mask16,
-			 const gid_t *ids, size_t n)
+static size_t emit_check(struct sock_filter *out, unsigned int arg, bool mask16, const gid_t *ids,
+			 size_t n)
 {
 	size_t len = 0;
 
@@ -278,8 +280,8 @@ static size_t emit_check(struct sock_filter *out, unsigned int arg, bool mask16,
 
 /* Checks of arguments 2, 1, 0 in a row, then ALLOW; starts[a] is where the
  * check of argument a begins. Returns the length. */
-static size_t emit_chain(struct sock_filter *out, size_t at, bool mask16,
-			 const gid_t *ids, size_t n, size_t starts[3])
+static size_t emit_chain(struct sock_filter *out, size_t at, bool mask16, const gid_t *ids,
+			 size_t n, size_t starts[3])
 {
 	size_t len = 0;
 
@@ -291,8 +293,7 @@ static size_t emit_chain(struct sock_filter *out, size_t at, bool mask16,
 	return len;
 }
 
-size_t lock_filter_build(const gid_t *allowed, size_t n,
-			 struct sock_filter *out, size_t cap)
+size_t lock_filter_build(const gid_t *allowed, size_t n, struct sock_filter *out, size_t cap)
 {
 	gid_t ids16[LOCK_MAX_GIDS];
 	size_t n16 = 0, len = HEAD_LEN, at32[3], at16[3];

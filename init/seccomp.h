@@ -32,8 +32,7 @@
  * the primary gid; order and duplicates change the length, not the rule)
  * into out (cap entries); returns its length, or 0 when n > LOCK_MAX_GIDS
  * or cap is too small. Pure. */
-size_t lock_filter_build(const gid_t *allowed, size_t n,
-			 struct sock_filter *out, size_t cap);
+size_t lock_filter_build(const gid_t *allowed, size_t n, struct sock_filter *out, size_t cap);
 
 /* Installs the filter and checks that seccomp mode 2 is on. Needs
  * no_new_privs or CAP_SYS_ADMIN. Returns 0, or -1 with errno (E2BIG when

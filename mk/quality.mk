@@ -166,14 +166,9 @@ lint-mutants:
 
 # Every C file of the tree in the style of .clang-format (clang-format 14,
 # Debian's clang-format package); `clang-format -i FILE` mends one.
-FORMAT_SRCS = $(filter-out %/node_modules/% $(FORMAT_NOT_YET),$(wildcard \
+FORMAT_SRCS = $(filter-out %/node_modules/%,$(wildcard \
 	common/*.[ch] init/*.[ch] preload/*.[ch] webhook/*.[ch] webhook/*/*.[ch] \
 	bench/*.c tests/*/*.[ch] tests/*/*/*.[ch]))
-# formatted when the branches that change them now have landed
-FORMAT_NOT_YET := init/% preload/% bench/% tests/integration/% \
-	tests/fuzz/fuzz_config_policy.c tests/unit/test_config.c tests/unit/test_envedit.c \
-	tests/unit/test_gidlist.c tests/unit/test_policy.c tests/unit/test_seccomp.c
-
 lint-format: | $(QUALITY)/.deps
 	@bad=; for f in $(FORMAT_SRCS); do \
 	  clang-format --dry-run --Werror $$f >/dev/null 2>&1 || bad="$$bad $$f"; \

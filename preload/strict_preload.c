@@ -74,7 +74,7 @@ static struct {
 	const char *broken; /* why the set could not be captured, or NULL */
 	gid_t *groups;      /* STRICT_GROUPS as it was at load */
 	size_t ngroups;
-	gid_t primary;      /* getgid() at load */
+	gid_t primary; /* getgid() at load */
 } loaded;
 
 static void capture(void)
@@ -153,7 +153,8 @@ static bool permitted(const char *call, const gid_t *ids, size_t n)
 			continue;
 		if (first_time(ONCE_REFUSED))
 			log_msg("%s refused (EPERM) for gid %u: not in STRICT_GROUPS, not the "
-				"primary gid at start", call, (unsigned int)ids[i]);
+				"primary gid at start",
+				call, (unsigned int)ids[i]);
 		return false;
 	}
 	return true;
@@ -161,8 +162,15 @@ static bool permitted(const char *call, const gid_t *ids, size_t n)
 
 /* ---- the real functions ---- */
 
-enum real_id { REAL_SETGROUPS, REAL_SETGID, REAL_SETEGID, REAL_SETREGID,
-	       REAL_SETRESGID, REAL_SETFSGID, NREAL };
+enum real_id {
+	REAL_SETGROUPS,
+	REAL_SETGID,
+	REAL_SETEGID,
+	REAL_SETREGID,
+	REAL_SETRESGID,
+	REAL_SETFSGID,
+	NREAL
+};
 
 /* POSIX gives dlsym a void *; this is how a function comes out of it. */
 union real_fn {
@@ -201,8 +209,7 @@ static int denied(void)
 
 /* Calls the real setgroups with the gids chosen by pick (at most cap),
  * using a stack buffer for short lists. */
-static int set_filtered(size_t cap, size_t (*pick)(const void *, gid_t *),
-			const void *arg)
+static int set_filtered(size_t cap, size_t (*pick)(const void *, gid_t *), const void *arg)
 {
 	gid_t stack_buf[STACK_GIDS];
 	gid_t *buf = stack_buf;

@@ -62,29 +62,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/gidlist.h"
+#include "common/text.h"
 #include "init/config.h"
 #include "init/envedit.h"
-#include "common/gidlist.h"
 #include "init/policy.h"
 
 #include "fuzz_check.h"
 
 enum { S_GROUPS, S_MODE, S_USER, S_NNP, S_GID, S_PRELOAD, S_LOCK, S_N };
 
-static const char *const option_name[S_N] = {
-	"groups", "mode", "user", "no-new-privs", "gid", "preload", "lock"};
-static const char *const env_name[S_N] = {
-	"STRICT_GROUPS", "STRICT_GROUPS_MODE", "STRICT_GROUPS_USER",
-	"STRICT_GROUPS_NO_NEW_PRIVS", "STRICT_GROUPS_GID", "STRICT_GROUPS_PRELOAD",
-	"STRICT_GROUPS_LOCK"};
+static const char *const option_name[S_N] = {"groups", "mode",    "user", "no-new-privs",
+					     "gid",    "preload", "lock"};
+static const char *const env_name[S_N] = {"STRICT_GROUPS",      "STRICT_GROUPS_MODE",
+					  "STRICT_GROUPS_USER", "STRICT_GROUPS_NO_NEW_PRIVS",
+					  "STRICT_GROUPS_GID",  "STRICT_GROUPS_PRELOAD",
+					  "STRICT_GROUPS_LOCK"};
 
 #define MAX_FIELDS 64
 #define MAX_HELD 32
 #define MAX_VEC 128
 
 static const uint32_t id_table[4] = {0, 1000, 50000, 60000};
-static const uint32_t gid_table[8] = {0, 1000, 50000, 60000, 1, 65534,
-				      4294967294u, 2147483648u};
+static const uint32_t gid_table[8] = {0, 1000, 50000, 60000, 1, 65534, 4294967294u, 2147483648u};
 
 /* ---- input decoding ---- */
 
@@ -167,8 +167,8 @@ static enum ref_error ref_id(const char *s, size_t len, uint32_t *out)
 struct ref_list {
 	enum ref_error error;
 	size_t bad_index;
-	size_t n;     /* elements (all of them, duplicates included) */
-	uint32_t *v;  /* malloc'ed, n elements */
+	size_t n;    /* elements (all of them, duplicates included) */
+	uint32_t *v; /* malloc'ed, n elements */
 };
 
 static struct ref_list ref_parse(const char *s)
@@ -240,7 +240,7 @@ static bool ref_user_ok(const char *s, uint32_t *uid, uint32_t *gid)
 	if (!colon || strchr(colon + 1, ':'))
 		return false;
 	return ref_id(s, (size_t)(colon - s), uid) == REF_OK &&
-	       ref_id(colon + 1, strlen(colon + 1), gid) == REF_OK;
+		ref_id(colon + 1, strlen(colon + 1), gid) == REF_OK;
 }
 
 static bool ref_flag_ok(const char *s)
@@ -250,8 +250,7 @@ static bool ref_flag_ok(const char *s)
 
 static bool ref_mode_ok(const char *s)
 {
-	return strcmp(s, "enforce") == 0 || strcmp(s, "refuse") == 0 ||
-	       strcmp(s, "audit") == 0;
+	return strcmp(s, "enforce") == 0 || strcmp(s, "refuse") == 0 || strcmp(s, "audit") == 0;
 }
 
 /* Absolute, no '$' (glibc's loader expands it), no colon or white space
@@ -379,11 +378,11 @@ static void check_text_roundtrip(const gid_t *v, size_t n)
 
 struct model {
 	bool given[S_N];
-	const char *value[S_N]; /* the effective value (option wins) */
-	bool as_option[S_N];    /* given as an option */
+	const char *value[S_N];    /* the effective value (option wins) */
+	bool as_option[S_N];       /* given as an option */
 	const char *variable[S_N]; /* the variable's value, when one is set */
-	bool other_variable;    /* STRICT_GROUPSX=1 in the environment */
-	const char *seal;       /* a sealed copy: the seal's text, NULL else */
+	bool other_variable;       /* STRICT_GROUPSX=1 in the environment */
+	const char *seal;          /* a sealed copy: the seal's text, NULL else */
 	size_t seal_len;
 	bool duplicate_env;
 	bool help;
@@ -436,8 +435,7 @@ static bool model_accepts(const struct model *m)
 	audit = m->given[S_MODE] && strcmp(m->value[S_MODE], "audit") == 0;
 	if (user_set && m->given[S_MODE] && strcmp(m->value[S_MODE], "enforce") != 0)
 		return false;
-	if (m->given[S_GID] && user_set &&
-	    (uint32_t)strtoul(m->value[S_GID], NULL, 10) != ugid)
+	if (m->given[S_GID] && user_set && (uint32_t)strtoul(m->value[S_GID], NULL, 10) != ugid)
 		return false;
 	if (audit && m->given[S_LOCK] && strcmp(m->value[S_LOCK], "1") == 0)
 		return false;
@@ -446,8 +444,7 @@ static bool model_accepts(const struct model *m)
 	/* README: the lock encodes at most 254 allowed gids (253 groups and
 	 * the primary gid); install refuses to seal more, a run finds out in
 	 * the plan (77) */
-	if (m->command == CMD_INSTALL && m->given[S_LOCK] &&
-	    strcmp(m->value[S_LOCK], "1") == 0 &&
+	if (m->command == CMD_INSTALL && m->given[S_LOCK] && strcmp(m->value[S_LOCK], "1") == 0 &&
 	    ref_distinct(m->value[S_GROUPS]) + 1 > 254)
 		return false;
 	return true;
@@ -524,8 +521,7 @@ static bool ref_same(int s, const char *a, const char *b)
 	if (s == S_USER) {
 		uint32_t u1 = 0, g1 = 0, u2 = 0, g2 = 0;
 
-		return ref_user_ok(a, &u1, &g1) && ref_user_ok(b, &u2, &g2) &&
-		       u1 == u2 && g1 == g2;
+		return ref_user_ok(a, &u1, &g1) && ref_user_ok(b, &u2, &g2) && u1 == u2 && g1 == g2;
 	}
 	if (s == S_GID)
 		return strtoul(a, NULL, 10) == strtoul(b, NULL, 10);
@@ -610,11 +606,12 @@ static int model_result(const struct model *m, struct model *merged)
 		given.seal = NULL;
 		given.given[S_GROUPS] = true; /* the seal provides it */
 		given.value[S_GROUPS] = m->given[S_GROUPS] ? m->value[S_GROUPS] : "";
-		given.given[S_USER] = false;  /* the combinations come later */
+		given.given[S_USER] = false; /* the combinations come later */
 		given.given[S_MODE] = m->given[S_MODE] && !ref_mode_ok(m->value[S_MODE]);
 		given.given[S_GID] = m->given[S_GID] && !ref_id_ok(m->value[S_GID]);
 		given.given[S_LOCK] = m->given[S_LOCK] && !ref_flag_ok(m->value[S_LOCK]);
-		given.given[S_PRELOAD] = m->given[S_PRELOAD] && !ref_preload_ok(m->value[S_PRELOAD]);
+		given.given[S_PRELOAD] =
+			m->given[S_PRELOAD] && !ref_preload_ok(m->value[S_PRELOAD]);
 		if (m->given[S_USER]) {
 			uint32_t u, g;
 
@@ -675,9 +672,10 @@ static void check_fields(const struct model *m, const struct sg_config *cfg)
 	if (m->given[S_MODE]) {
 		const char *v = m->value[S_MODE];
 
-		CHECK(cfg->mode == (strcmp(v, "enforce") == 0 ? MODE_ENFORCE
-				    : strcmp(v, "refuse") == 0 ? MODE_REFUSE
-							       : MODE_AUDIT));
+		CHECK(cfg->mode ==
+		      (strcmp(v, "enforce") == 0        ? MODE_ENFORCE :
+			       strcmp(v, "refuse") == 0 ? MODE_REFUSE :
+							  MODE_AUDIT));
 	} else {
 		CHECK(cfg->mode == MODE_ENFORCE);
 	}
@@ -688,8 +686,7 @@ static void check_fields(const struct model *m, const struct sg_config *cfg)
 		CHECK(ref_user_ok(m->value[S_USER], &uid, &gid));
 		CHECK((uint32_t)cfg->user_uid == uid && (uint32_t)cfg->user_gid == gid);
 	}
-	CHECK(cfg->no_new_privs ==
-	      (!m->given[S_NNP] || strcmp(m->value[S_NNP], "1") == 0));
+	CHECK(cfg->no_new_privs == (!m->given[S_NNP] || strcmp(m->value[S_NNP], "1") == 0));
 	CHECK(cfg->gid_set == m->given[S_GID]);
 	if (m->given[S_GID])
 		CHECK((uint32_t)cfg->gid == (uint32_t)strtoul(m->value[S_GID], NULL, 10));
@@ -751,8 +748,7 @@ static void check_config_shape(const struct sg_config *cfg)
 	} else {
 		CHECK(cfg->ngroups == 0);
 	}
-	CHECK(cfg->mode == MODE_ENFORCE || cfg->mode == MODE_REFUSE ||
-	      cfg->mode == MODE_AUDIT);
+	CHECK(cfg->mode == MODE_ENFORCE || cfg->mode == MODE_REFUSE || cfg->mode == MODE_AUDIT);
 	if (cfg->command == CMD_RUN) {
 		CHECK(cfg->groups_set);
 		CHECK(cfg->argv != NULL && cfg->argv[0] != NULL && cfg->argv[0][0] != '\0');
@@ -771,8 +767,8 @@ static void check_plan(const struct sg_config *cfg, const struct sg_state *st,
 	uint32_t held[MAX_HELD], forbidden[MAX_HELD], kept[MAX_HELD];
 	size_t nheld = 0, nforbidden = 0, nkept = 0;
 	bool root_start = st->ruid == 0 && st->euid == 0 && st->suid == 0;
-	bool consistent = st->ruid == st->euid && st->ruid == st->suid &&
-			  st->rgid == st->egid && st->rgid == st->sgid;
+	bool consistent = st->ruid == st->euid && st->ruid == st->suid && st->rgid == st->egid &&
+		st->rgid == st->sgid;
 	gid_t primary = cfg->user_set ? cfg->user_gid : st->rgid;
 	bool allowed_big = cfg->ngroups > MAX_VEC;
 
@@ -838,8 +834,7 @@ static void check_plan(const struct sg_config *cfg, const struct sg_state *st,
 		CHECK(cfg->user_set && root_start);
 		CHECK(plan->target != NULL);
 		CHECK(plan->ntarget == plan->nallowed);
-		CHECK(memcmp(plan->target, plan->allowed,
-			     plan->ntarget * sizeof(gid_t)) == 0);
+		CHECK(memcmp(plan->target, plan->allowed, plan->ntarget * sizeof(gid_t)) == 0);
 	}
 	if (cfg->user_set && !root_start)
 		CHECK(plan->verdict == VERDICT_REFUSE);
@@ -862,8 +857,7 @@ static void check_plan(const struct sg_config *cfg, const struct sg_state *st,
 	if (cfg->mode == MODE_REFUSE)
 		CHECK(plan->verdict != VERDICT_DROP);
 	if (plan->verdict != VERDICT_REFUSE) {
-		CHECK(plan->set_no_new_privs ==
-		      (cfg->no_new_privs && cfg->mode != MODE_AUDIT));
+		CHECK(plan->set_no_new_privs == (cfg->no_new_privs && cfg->mode != MODE_AUDIT));
 		CHECK(plan->install_lock == cfg->lock);
 	}
 	check_text_roundtrip(plan->forbidden, plan->nforbidden);
@@ -977,8 +971,7 @@ static bool all_zero(const void *p, size_t n)
 }
 
 /* FUZZ_VERBOSE=1: one line per input (to see what a seed exercises). */
-static void trace(int rc, const char *err, const struct sg_config *cfg,
-		  const struct sg_plan *plan)
+static void trace(int rc, const char *err, const struct sg_config *cfg, const struct sg_plan *plan)
 {
 	static const char *const verdicts[] = {"run", "drop", "switch-user", "refuse"};
 	static int verbose = -1;
@@ -1165,7 +1158,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		} else {
 			m.command_argv = &argv[argc];
 			argv[argc++] = "/bin/true";
-			while (next_extra < nfield && argc < (int)(sizeof(argv) / sizeof(argv[0])) - 1)
+			while (next_extra < nfield &&
+			       argc < (int)(sizeof(argv) / sizeof(argv[0])) - 1)
 				argv[argc++] = field[next_extra++];
 		}
 	}
@@ -1188,14 +1182,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		int expect = model_result(&m, &merged);
 
 		if (expect != rc)
-			fprintf(stderr, "config_parse returned %d, the model expected %d: %s\n",
-				rc, expect, rc ? err : "");
+			fprintf(stderr, "config_parse returned %d, the model expected %d: %s\n", rc,
+				expect, rc ? err : "");
 		CHECK(expect == rc);
 		if (rc == 0)
 			check_fields(&merged, &cfg);
 	}
 	if (rc == 0)
-		CHECK(cfg.sealed == (m.seal && (cfg.command == CMD_RUN || cfg.command == CMD_CHECK)));
+		CHECK(cfg.sealed ==
+		      (m.seal && (cfg.command == CMD_RUN || cfg.command == CMD_CHECK)));
 	if (rc == 0 && cfg.command == CMD_INSTALL)
 		check_seal_roundtrip(&cfg);
 

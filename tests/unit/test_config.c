@@ -62,8 +62,8 @@ static void test_env_groups_and_defaults(void **state)
 
 static void test_option_wins_over_env(void **state)
 {
-	char *argv[] = {"strict-init", "--groups=7", "--mode", "audit",
-			"--no-new-privs=0", "--", "--weird-command", NULL};
+	char *argv[] = {"strict-init",      "--groups=7", "--mode",          "audit",
+			"--no-new-privs=0", "--",         "--weird-command", NULL};
 	char *envp[] = {"STRICT_GROUPS=60000", "STRICT_GROUPS_MODE=refuse",
 			"STRICT_GROUPS_NO_NEW_PRIVS=1", NULL};
 	struct sg_config cfg;
@@ -93,9 +93,10 @@ static void test_empty_groups_is_valid(void **state)
 
 static void test_user_gid_lock_preload(void **state)
 {
-	char *argv[] = {"strict-init", "--user=1000:1001", "--gid", "1001",
-			"--lock=1", "--preload=/strict/libstrict-preload.so",
-			"sh", NULL};
+	char *argv[] = {"strict-init", "--user=1000:1001",
+			"--gid",       "1001",
+			"--lock=1",    "--preload=/strict/libstrict-preload.so",
+			"sh",          NULL};
 	char *envp[] = {"STRICT_GROUPS=60000", NULL};
 	struct sg_config cfg;
 
@@ -114,7 +115,8 @@ static void test_user_gid_lock_preload(void **state)
 static void test_subcommands(void **state)
 {
 	char *install[] = {"strict-init", "install", "--groups=60000", "/strict/strict-init", NULL};
-	char *install_before[] = {"strict-init", "--mode=refuse", "install", "--groups=", "--", "/s", NULL};
+	char *install_before[] = {
+		"strict-init", "--mode=refuse", "install", "--groups=", "--", "/s", NULL};
 	char *check[] = {"strict-init", "--groups=1", "check", NULL};
 	char *run_install[] = {"strict-init", "--groups=1", "--", "install", "x", NULL};
 	char *help[] = {"strict-init", "--help", NULL};
@@ -300,8 +302,8 @@ static size_t seal_of(char **argv, char **envp, char *seal, size_t cap)
 	return len;
 }
 
-static int parse_sealed(struct sg_config *cfg, char **argv, char **envp,
-			const char *seal, size_t len)
+static int parse_sealed(struct sg_config *cfg, char **argv, char **envp, const char *seal,
+			size_t len)
 {
 	int argc = 0;
 
@@ -313,15 +315,21 @@ static int parse_sealed(struct sg_config *cfg, char **argv, char **envp,
 
 static void test_seal_compose_every_setting(void **state)
 {
-	char *install[] = {"strict-init", "install", "--groups=60000,1000,60000",
-			   "--user=1000:1000", "--gid=1000", "--preload=/s/g.so",
-			   "--lock=0", "--no-new-privs=0", "/s", NULL};
+	char *install[] = {"strict-init",
+			   "install",
+			   "--groups=60000,1000,60000",
+			   "--user=1000:1000",
+			   "--gid=1000",
+			   "--preload=/s/g.so",
+			   "--lock=0",
+			   "--no-new-privs=0",
+			   "/s",
+			   NULL};
 	char *envp[] = {NULL};
-	static const char want[] =
-		"STRICT_GROUPS=1000,60000\0STRICT_GROUPS_MODE=enforce\0"
-		"STRICT_GROUPS_USER=1000:1000\0STRICT_GROUPS_NO_NEW_PRIVS=0\0"
-		"STRICT_GROUPS_GID=1000\0STRICT_GROUPS_PRELOAD=/s/g.so\0"
-		"STRICT_GROUPS_LOCK=0";
+	static const char want[] = "STRICT_GROUPS=1000,60000\0STRICT_GROUPS_MODE=enforce\0"
+				   "STRICT_GROUPS_USER=1000:1000\0STRICT_GROUPS_NO_NEW_PRIVS=0\0"
+				   "STRICT_GROUPS_GID=1000\0STRICT_GROUPS_PRELOAD=/s/g.so\0"
+				   "STRICT_GROUPS_LOCK=0";
 	char seal[512];
 	size_t len;
 
@@ -381,8 +389,8 @@ static void test_sealed_settings_apply(void **state)
 	config_free(&cfg);
 }
 
-static void expect_contradiction(const char *seal, size_t len, char **argv,
-				 char **envp, const char *needle)
+static void expect_contradiction(const char *seal, size_t len, char **argv, char **envp,
+				 const char *needle)
 {
 	struct sg_config cfg;
 
@@ -396,7 +404,8 @@ static void expect_contradiction(const char *seal, size_t len, char **argv,
 
 static void test_sealed_contradictions_refused(void **state)
 {
-	char *install[] = {"strict-init", "install", "--groups=60000", "--gid=1000", "--lock=0", "/s", NULL};
+	char *install[] = {"strict-init", "install", "--groups=60000", "--gid=1000", "--lock=0",
+			   "/s",          NULL};
 	char *run[] = {"strict-init", "id", NULL};
 	char *groups_opt[] = {"strict-init", "--groups=", "id", NULL};
 	char *user_opt[] = {"strict-init", "--user=0:0", "id", NULL};
@@ -412,11 +421,13 @@ static void test_sealed_contradictions_refused(void **state)
 
 	(void)state;
 	len = seal_of(install, no_env, seal, sizeof(seal));
-	expect_contradiction(seal, len, run, audit,
-			     "STRICT_GROUPS_MODE=audit contradicts the sealed policy (STRICT_GROUPS_MODE=enforce)");
+	expect_contradiction(
+		seal, len, run, audit,
+		"STRICT_GROUPS_MODE=audit contradicts the sealed policy (STRICT_GROUPS_MODE=enforce)");
 	expect_contradiction(seal, len, run, nnp0, "STRICT_GROUPS_NO_NEW_PRIVS=0 contradicts");
-	expect_contradiction(seal, len, run, more,
-			     "STRICT_GROUPS=50000,60000 contradicts the sealed policy (STRICT_GROUPS=60000)");
+	expect_contradiction(
+		seal, len, run, more,
+		"STRICT_GROUPS=50000,60000 contradicts the sealed policy (STRICT_GROUPS=60000)");
 	expect_contradiction(seal, len, groups_opt, no_env,
 			     "--groups= contradicts the sealed policy (STRICT_GROUPS=60000)");
 	expect_contradiction(seal, len, user_opt, no_env, "which has no user switch");
@@ -475,7 +486,8 @@ static void test_sealed_install_takes_its_own_settings(void **state)
 static void test_install_takes_options_only(void **state)
 {
 	char *install[] = {"strict-init", "install", "--groups=60000", "/s", NULL};
-	char *install_mode[] = {"strict-init", "install", "--groups=60000", "--mode=enforce", "/s", NULL};
+	char *install_mode[] = {"strict-init",    "install", "--groups=60000",
+				"--mode=enforce", "/s",      NULL};
 	char *install_none[] = {"strict-init", "install", "/s", NULL};
 	char *groups[] = {"STRICT_GROUPS=50000,60000", NULL};
 	char *mode[] = {"PATH=/bin", "STRICT_GROUPS_MODE=audit", NULL};
@@ -491,15 +503,21 @@ static void test_install_takes_options_only(void **state)
 	expect_usage_error(install, groups,
 			   "install seals its options only, and STRICT_GROUPS=50000,60000 in its "
 			   "environment differs from --groups=60000: unset it");
-	expect_usage_error(install, mode,
-			   "STRICT_GROUPS_MODE=audit is set in its environment: give --mode=audit, or unset it");
-	expect_usage_error(install_mode, mode, "STRICT_GROUPS_MODE=audit in its environment differs from --mode=enforce");
+	expect_usage_error(
+		install, mode,
+		"STRICT_GROUPS_MODE=audit is set in its environment: give --mode=audit, or unset it");
+	expect_usage_error(
+		install_mode, mode,
+		"STRICT_GROUPS_MODE=audit in its environment differs from --mode=enforce");
 	expect_usage_error(install, nnp, "STRICT_GROUPS_NO_NEW_PRIVS=0 is set in its environment");
-	expect_usage_error(install, unknown, "STRICT_GROUPS_MODES is set in its environment: unset it");
+	expect_usage_error(install, unknown,
+			   "STRICT_GROUPS_MODES is set in its environment: unset it");
 	expect_usage_error(install, no_value, "STRICT_GROUPSX is set in its environment");
-	expect_usage_error(install, malformed, "STRICT_GROUPS=x in its environment differs from --groups=60000");
+	expect_usage_error(install, malformed,
+			   "STRICT_GROUPS=x in its environment differs from --groups=60000");
 	/* a variable alone never stands in for --groups */
-	expect_usage_error(install_none, groups, "STRICT_GROUPS=50000,60000 is set in its environment");
+	expect_usage_error(install_none, groups,
+			   "STRICT_GROUPS=50000,60000 is set in its environment");
 	assert_int_equal(parse(&cfg, install_mode, same), 0);
 	assert_int_equal(cfg.command, CMD_INSTALL);
 	assert_int_equal(cfg.ngroups, 1);
@@ -516,8 +534,14 @@ static void test_install_takes_options_only(void **state)
  * settings; a variable is refused either way. */
 static void test_sealed_install_without_options_keeps_its_seal(void **state)
 {
-	char *install1[] = {"strict-init", "install", "--groups=60000,70000", "--mode=refuse",
-			    "--gid=1000", "--lock=1", "/s", NULL};
+	char *install1[] = {"strict-init",
+			    "install",
+			    "--groups=60000,70000",
+			    "--mode=refuse",
+			    "--gid=1000",
+			    "--lock=1",
+			    "/s",
+			    NULL};
 	char *again[] = {"strict-init", "install", "/t", NULL};
 	char *mode_only[] = {"strict-init", "install", "--mode=audit", "/t", NULL};
 	char *no_env[] = {NULL};
@@ -555,11 +579,14 @@ static void test_damaged_seal_refused(void **state)
 		const char *seal;
 		size_t len;
 	} cases[] = {
-		{"STRICT_GROUPS=1", 15},                     /* no terminating NUL */
-		{"STRICT_GROUPS=1\0", 16},                   /* mode and nnp missing */
-		{"STRICT_GROUPS=1\0STRICT_GROUPS_MODE=enforce\0STRICT_GROUPS_NO_NEW_PRIVS=1\0X=1\0", 62},
-		{"STRICT_GROUPS=1\0STRICT_GROUPS=2\0STRICT_GROUPS_MODE=enforce\0STRICT_GROUPS_NO_NEW_PRIVS=1\0", 76},
-		{"STRICT_GROUPS=1\0\0STRICT_GROUPS_MODE=enforce\0STRICT_GROUPS_NO_NEW_PRIVS=1\0", 59},
+		{"STRICT_GROUPS=1", 15},   /* no terminating NUL */
+		{"STRICT_GROUPS=1\0", 16}, /* mode and nnp missing */
+		{"STRICT_GROUPS=1\0STRICT_GROUPS_MODE=enforce\0STRICT_GROUPS_NO_NEW_PRIVS=1\0X=1\0",
+		 62},
+		{"STRICT_GROUPS=1\0STRICT_GROUPS=2\0STRICT_GROUPS_MODE=enforce\0STRICT_GROUPS_NO_NEW_PRIVS=1\0",
+		 76},
+		{"STRICT_GROUPS=1\0\0STRICT_GROUPS_MODE=enforce\0STRICT_GROUPS_NO_NEW_PRIVS=1\0",
+		 59},
 		{"STRICT_GROUPS=x\0STRICT_GROUPS_MODE=enforce\0STRICT_GROUPS_NO_NEW_PRIVS=1\0", 58},
 		{"STRICT_GROUPS=1\0STRICT_GROUPS_MODE=lax\0STRICT_GROUPS_NO_NEW_PRIVS=1\0", 54},
 	};
