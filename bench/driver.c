@@ -136,8 +136,8 @@ static int spawn(const struct identity *id, char *const argv[], char *const envp
 		die("vfork: %s", strerror(errno));
 	if (pid == 0) {
 		/* Raw calls: only the child's credentials change. */
-		if (syscall(SYS_setgroups, id->ngroups,
-			    id->groups) || // NOLINT(clang-analyzer-unix.Vfork)
+		// NOLINTNEXTLINE(clang-analyzer-unix.Vfork)
+		if (syscall(SYS_setgroups, id->ngroups, id->groups) ||
 		    syscall(SYS_setresgid, id->gid, id->gid, id->gid) ||
 		    syscall(SYS_setresuid, id->uid, id->uid, id->uid))
 			_exit(125);
