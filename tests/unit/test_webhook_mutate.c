@@ -1253,6 +1253,73 @@ static void test_ephemeral(void **state)
 	json_decref(plain);
 }
 
+/* An ephemeral containers update: the API server keeps only the new
+ * ephemeral containers of its body and restores the rest from the stored
+ * pod, so what the pod is (mirror, windows, injected) is read from
+ * oldObject; a body that claims otherwise is wrapped all the same. */
+static void test_ephemeral_claims(void **state)
+{
+	json_t *old = injected_pod(POD(SC_1000, "'containers':[" APP("") "]"));
+	static const char *const claims[] = {
+		"/metadata/annotations",
+		"{'kubernetes.io/config.mirror':'x'}",
+		"/spec/os",
+		"{'name':'windows'}",
+	};
+	struct mcase c = {.mode = WH_MODE_ENFORCE};
+	struct wh_settings s = settings_for(&c);
+	struct wh_result res;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(claims) / sizeof(claims[0]); i += 2) {
+		json_t *pod = json_deep_copy(old), *patched;
+		json_t *patch = json_pack(
+			"[{s:s, s:s, s:o}, {s:s, s:s, s:o}]", "op", "add", "path", claims[i],
+			"value", J(claims[i + 1]), "op", "add", "path", "/spec/ephemeralContainers",
+			"value", J("[{'name':'debug','image':'busybox','command':['sh']}]"));
+		struct wh_request req = {.op = WH_OP_EPHEMERAL, .pod = pod, .old_pod = old};
+		json_t *needed;
+
+		assert_int_equal(patch_apply(&pod, patch), 0);
+		req.pod = pod;
+		needed = mutate_images_needed(&req);
+		assert_int_equal(json_array_size(needed), 0);
+		json_decref(needed);
+		assert_int_equal(mutate_pod(&s, &req, &res), 0);
+		if (res.outcome != WH_INJECTED)
+			fail_msg("%s: %s (%s)", claims[i], mutate_outcome_name(res.outcome),
+				 res.message ? res.message : "");
+		patched = json_deep_copy(pod);
+		assert_int_equal(patch_apply(&patched, res.patch), 0);
+		check_pointer(patched,
+			      "/spec/ephemeralContainers/0/command=[" COPY1000 ",'--','sh']");
+		mutate_result_free(&res);
+		json_decref(patched);
+		json_decref(patch);
+		json_decref(pod);
+	}
+	/* a stored mirror pod is left alone, whatever the body says */
+	{
+		json_t *mirror =
+			J("{'metadata':{'annotations':{'kubernetes.io/config.mirror':'x'}},"
+			  "'spec':{'containers':[{'name':'w','image':'w'}]}}");
+		json_t *pod = J("{'metadata':{},'spec':{'containers':[{'name':'w','image':'w'}],"
+				"'ephemeralContainers':[{'name':'d','image':'b'}]}}");
+		struct wh_request req = {.op = WH_OP_EPHEMERAL, .pod = pod, .old_pod = mirror};
+		json_t *needed = mutate_images_needed(&req);
+
+		assert_int_equal(json_array_size(needed), 0);
+		json_decref(needed);
+		assert_int_equal(mutate_pod(&s, &req, &res), 0);
+		assert_int_equal(res.outcome, WH_SKIPPED);
+		assert_non_null(strstr(res.message, "mirror pod"));
+		mutate_result_free(&res);
+		json_decref(mirror);
+		json_decref(pod);
+	}
+	json_decref(old);
+}
+
 /* kubectl debug without a command: the debug image's ENTRYPOINT and CMD,
  * in the copy the pod's installers wrote; the image pinned too. */
 static void test_ephemeral_from_image(void **state)
@@ -1405,20 +1472,26 @@ static void test_modes(void **state)
 
 int main(void)
 {
-	enum { NCASES = sizeof(cases) / sizeof(cases[0]) };
-	struct CMUnitTest tests[NCASES + 6] = {
+	static const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_ephemeral),
 		cmocka_unit_test(test_ephemeral_from_image),
+		cmocka_unit_test(test_ephemeral_claims),
 		cmocka_unit_test(test_images_needed),
 		cmocka_unit_test(test_modes),
 		cmocka_unit_test(test_lock_group_limit),
 	};
+	enum {
+		NCASES = sizeof(cases) / sizeof(cases[0]),
+		NFIXED = sizeof(fixed) / sizeof(fixed[0])
+	};
+	struct CMUnitTest tests[NFIXED + NCASES];
 
+	memcpy(tests, fixed, sizeof(fixed));
 	/* one TAP line per case of the table */
 	for (size_t i = 0; i < NCASES; i++)
-		tests[5 + i] = (struct CMUnitTest){.name = cases[i].name,
-						   .test_func = test_case,
-						   .initial_state = (void *)&cases[i]};
+		tests[NFIXED + i] = (struct CMUnitTest){.name = cases[i].name,
+							.test_func = test_case,
+							.initial_state = (void *)&cases[i]};
 	cmocka_set_message_output(CM_OUTPUT_TAP);
-	return _cmocka_run_group_tests("webhook_mutate", tests, 5 + NCASES, NULL, NULL);
+	return _cmocka_run_group_tests("webhook_mutate", tests, NFIXED + NCASES, NULL, NULL);
 }

@@ -434,6 +434,7 @@ int mutate_pod(const struct wh_settings *settings, const struct wh_request *req,
 			.req = req,
 			.mode = settings->mode,
 			.lock = settings->lock && settings->mode != WH_MODE_AUDIT};
+	const json_t *stored = req->op == WH_OP_CREATE ? req->pod : req->old_pod;
 	json_t *desired = NULL;
 	int rc = -1;
 
@@ -447,10 +448,12 @@ int mutate_pod(const struct wh_settings *settings, const struct wh_request *req,
 		rc = finish(&r, req->pod, NULL, res);
 		goto out;
 	}
-	if (is_mirror(req->pod) || is_windows(req->pod)) {
+	/* what the pod is, the stored pod says: an ephemeral containers update
+	 * keeps only the new containers of its body */
+	if (is_mirror(stored) || is_windows(stored)) {
 		res->outcome = WH_SKIPPED;
 		res->message = strdup(
-			is_mirror(req->pod) ?
+			is_mirror(stored) ?
 				"a mirror pod (kubelet runs the static pod it mirrors, not this object)" :
 				"a windows pod (spec.os.name)");
 		res->patch = json_array();
@@ -538,10 +541,11 @@ json_t *mutate_images_needed(const struct wh_request *req)
 	json_t *images = json_array(), *spec = json_object_get(req->pod, "spec");
 	const json_t *old =
 		json_object_get(json_object_get(req->old_pod, "spec"), "ephemeralContainers");
+	const json_t *stored = req->op == WH_OP_CREATE ? req->pod : req->old_pod;
 
 	if (!images)
 		return NULL;
-	if (!json_is_object(req->pod) || is_mirror(req->pod) || is_windows(req->pod))
+	if (!json_is_object(req->pod) || is_mirror(stored) || is_windows(stored))
 		return images;
 	for (size_t l = 0; l < 3; l++) {
 		size_t i;
