@@ -17,8 +17,11 @@
 #include "webhook/admission/mutate.h"
 #include "webhook_util.h"
 
-#define COPY1000 "'/strict-groups/strict-init-gid-1000'"
-#define MOUNT_RO "{'name':'strict-groups','mountPath':'/strict-groups','readOnly':true}"
+/* The copies are mounted below every other mount of a container: at depth
+ * 3 (/strict-groups/d/d) when the pod mounts nothing deeper than the
+ * runtime's own mounts (2). The installers write them at /strict-groups. */
+#define COPY1000 "'/strict-groups/d/d/strict-init-gid-1000'"
+#define MOUNT_RO "{'name':'strict-groups','mountPath':'/strict-groups/d/d','readOnly':true}"
 #define INSTALL(groups, extra, key) \
 	"['/strict-init','install','--groups=" groups \
 	"','--mode=enforce','--no-new-privs=1'" extra ",'/strict-groups/strict-init-" key "']"
@@ -28,6 +31,7 @@
 	"{'apiVersion':'v1','kind':'Pod','metadata':{'name':'p','namespace':'ns'}," \
 	"'spec':{'securityContext':" sc "," rest "}}"
 #define APP(extra) "{'name':'app','image':'app:1','command':['/app','-x']" extra "}"
+#define APP2(extra) "{'name':'b','image':'b:1','command':['/b']" extra "}"
 #define SC_1000 "{'runAsUser':1000,'runAsGroup':1000,'supplementalGroups':[60000]}"
 
 struct mcase {
@@ -95,7 +99,7 @@ static const struct mcase cases[] = {
 	 {"/spec/initContainers/0/name='strict-groups-install-gid-1000'",
 	  "/spec/initContainers/1/name='strict-groups-install-gid-2000'",
 	  "/spec/initContainers/1/command=" INSTALL("60000", ",'--gid=2000'", "gid-2000"),
-	  "/spec/containers/1/command=['/strict-groups/strict-init-gid-2000','--','b']",
+	  "/spec/containers/1/command=['/strict-groups/d/d/strict-init-gid-2000','--','b']",
 	  "!/spec/initContainers/2"},
 	 NULL,
 	 NULL,
@@ -178,7 +182,7 @@ static const struct mcase cases[] = {
 	 WH_INJECTED,
 	 {"/spec/initContainers/0/command=['/strict-init','install','--groups=60000','--mode=audit',"
 	  "'--no-new-privs=1','/strict-groups/strict-init-any-gid']",
-	  "/spec/containers/0/command=['/strict-groups/strict-init-any-gid','--','/app','-x']"},
+	  "/spec/containers/0/command=['/strict-groups/d/d/strict-init-any-gid','--','/app','-x']"},
 	 NULL,
 	 "container app has no runAsGroup",
 	 NULL},
@@ -425,6 +429,270 @@ static const struct mcase cases[] = {
 				  "{'name':'b','mountPath':'/x/strict-groups'}]") "]"),
 	 WH_INJECTED,
 	 {0},
+	 NULL,
+	 NULL,
+	 ""},
+	{"the copies are mounted below the deepest mount (the service account token at 5): at 6",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(SC_1000,
+	     "'containers':[" APP(
+		     ",'volumeMounts':[{'name':'kube-api-access-x','readOnly':true,"
+		     "'mountPath':'/var/run/secrets/kubernetes.io/serviceaccount'}]") "," APP2("") "]"),
+	 WH_INJECTED,
+	 {"/spec/containers/0/command=['/strict-groups/d/d/d/d/d/strict-init-gid-1000','--','/app','-x']",
+	  "/spec/containers/0/volumeMounts/1={'name':'strict-groups','mountPath':"
+	  "'/strict-groups/d/d/d/d/d','readOnly':true}",
+	  "/spec/containers/0/volumeMounts/0/name='kube-api-access-x'",
+	  "/spec/containers/1/command=[" COPY1000 ",'--','/b']",
+	  "/spec/initContainers/0/volumeMounts=[{'name':'strict-groups','mountPath':'/strict-groups'}]"},
+	 NULL,
+	 NULL,
+	 ""},
+	{"the issue's shadowing pod (an emptyDir at /a, another volume at /a/b): the copies at 3, below both",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(SC_1000,
+	     "'containers':[" APP(",'volumeMounts':[{'name':'data','mountPath':'/a'},"
+				  "{'name':'cm','mountPath':'/a/b'}]") "]"),
+	 WH_INJECTED,
+	 {"/spec/containers/0/command=[" COPY1000 ",'--','/app','-x']",
+	  "/spec/containers/0/volumeMounts/2=" MOUNT_RO},
+	 NULL,
+	 NULL,
+	 ""},
+	{"depth as the runtime counts it: '.', '..', '//' cleaned, a relative path from /, a file mount",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(SC_1000,
+	     "'containers':[" APP(
+		     ",'volumeMounts':[{'name':'a','mountPath':'/x/./y/../y//z/'},"
+		     "{'name':'b','mountPath':'p/q/r/s/../t'}]") "," APP2(",'volumeMounts':[{'name':'c','mountPath':'/etc/x/y/z/f.conf','subPath':'f'}]") "]"),
+	 WH_INJECTED,
+	 {"/spec/containers/0/command=['/strict-groups/d/d/d/d/strict-init-gid-1000','--','/app','-x']",
+	  "/spec/containers/0/volumeMounts/2/mountPath='/strict-groups/d/d/d/d'",
+	  "/spec/containers/1/command=['/strict-groups/d/d/d/d/d/strict-init-gid-1000','--','/b']"},
+	 NULL,
+	 NULL,
+	 ""},
+	{"kubelet's terminationMessagePath is a mount too: below it",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(SC_1000, "'containers':[" APP(",'terminationMessagePath':'/var/log/app/x/end'") "]"),
+	 WH_INJECTED,
+	 {"/spec/containers/0/command=['/strict-groups/d/d/d/d/d/strict-init-gid-1000','--','/app','-x']"},
+	 NULL,
+	 NULL,
+	 ""},
+	{"a terminationMessagePath on the copies is denied",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(SC_1000,
+	     "'containers':[" APP(
+		     ",'terminationMessagePath':'/strict-groups/d/d/strict-init-gid-1000'") "]"),
+	 WH_DENIED,
+	 {0},
+	 "container app puts its terminationMessagePath at /strict-groups/d/d/strict-init-gid-1000, "
+	 "over /strict-groups",
+	 NULL,
+	 NULL},
+	{"a mount too deep to mount the copies below it is denied, naming it",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(SC_1000,
+	     "'containers':[" APP(
+		     ",'volumeMounts':[{'name':'deep','mountPath':'/1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16/17/"
+		     "18/19/20/21/22/23/24/25/26/27/28/29/30/31/32/33/34/35/36/37/38/39/40/41/42/43/44/45/46/47/"
+		     "48/49/50/51/52/53/54/55/56/57/58/59/60/61/62/63/64/65/66/67/68/69/70/71/72/73/74/75/76/77/"
+		     "78/79/80/81/82/83/84/85/86/87/88/89/90/91/92/93/94/95/96/97/98/99/100/101/102/103/104/105/"
+		     "106/107/108/109/110/111/112/113/114/115/116/117/118/119/120/121/122/123/124/125/126/127/128'}]") "]"),
+	 WH_DENIED,
+	 {0},
+	 "container app: volume deep at /1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16/17/18/19/20/21/22/23/24/... "
+	 "is 128 or more levels deep: strict-init's copies are mounted below every other mount, at most "
+	 "128 deep",
+	 NULL,
+	 NULL},
+	{"127 levels deep is still fine: the copies at 128",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(SC_1000,
+	     "'containers':[" APP(
+		     ",'volumeMounts':[{'name':'deep','mountPath':'/1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16/17/"
+		     "18/19/20/21/22/23/24/25/26/27/28/29/30/31/32/33/34/35/36/37/38/39/40/41/42/43/44/45/46/47/"
+		     "48/49/50/51/52/53/54/55/56/57/58/59/60/61/62/63/64/65/66/67/68/69/70/71/72/73/74/75/76/77/"
+		     "78/79/80/81/82/83/84/85/86/87/88/89/90/91/92/93/94/95/96/97/98/99/100/101/102/103/104/105/"
+		     "106/107/108/109/110/111/112/113/114/115/116/117/118/119/120/121/122/123/124/125/126/127'}]") "]"),
+	 WH_INJECTED,
+	 {"/spec/containers/0/volumeMounts/1/name='strict-groups'"},
+	 NULL,
+	 NULL,
+	 ""},
+	{"a mount at /./strict-groups is a mount at /strict-groups: denied",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(SC_1000,
+	     "'containers':[" APP(
+		     ",'volumeMounts':[{'name':'a','mountPath':'/./strict-groups'}]") "]"),
+	 WH_DENIED,
+	 {0},
+	 "container app mounts volume a at /./strict-groups, over /strict-groups",
+	 NULL,
+	 NULL},
+	{"a mount at the copies' own depth-3 path is denied",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(SC_1000,
+	     "'containers':[" APP(
+		     ",'volumeMounts':[{'name':'a','mountPath':'/strict-groups/d/d'}]") "]"),
+	 WH_DENIED,
+	 {0},
+	 "container app mounts volume a at /strict-groups/d/d, over /strict-groups",
+	 NULL,
+	 NULL},
+	{"a pod's own mount of the reserved volume elsewhere is replaced, said",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(SC_1000,
+	     "'containers':[" APP(
+		     ",'volumeMounts':[{'name':'strict-groups','mountPath':'/x/y/z/w'}]") "]"),
+	 WH_INJECTED,
+	 {"/spec/containers/0/volumeMounts=[" MOUNT_RO "]"},
+	 NULL,
+	 "container app: its mount of volume strict-groups (reserved) is replaced by the webhook's",
+	 NULL},
+
+	/* ---- exec probes and lifecycle hooks: kubelet runs them through the
+	 * runtime's exec (CRI ExecSync), never through the entrypoint ---- */
+	{"exec probes and hooks run through the container's copy; httpGet, tcpSocket, grpc, sleep stay",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(SC_1000,
+	     "'containers':[" APP(
+		     ",'livenessProbe':{'exec':{'command':['cat','/tmp/ok']},'periodSeconds':5},"
+		     "'readinessProbe':{'httpGet':{'path':'/','port':80}},"
+		     "'startupProbe':{'exec':{'command':['sh','-c','test -f $(F)']}},"
+		     "'lifecycle':{'postStart':{'exec':{'command':['touch','/tmp/x']}},"
+		     "'preStop':{'sleep':{'seconds':3}}}") "," APP2(",'securityContext':{'runAsGroup':2000},"
+								    "'livenessProbe':{'tcpSocket':{'port':81}},"
+								    "'readinessProbe':{'grpc':{'port':82}},"
+								    "'lifecycle':{'preStop':{'exec':{'command':['/stop']}},"
+								    "'postStart':{'httpGet':{'port':83}}}") "]"),
+	 WH_INJECTED,
+	 {"/spec/containers/0/livenessProbe={'exec':{'command':[" COPY1000
+	  ",'--','cat','/tmp/ok']},'periodSeconds':5}",
+	  "/spec/containers/0/readinessProbe={'httpGet':{'path':'/','port':80}}",
+	  "/spec/containers/0/startupProbe/exec/command=[" COPY1000
+	  ",'--','sh','-c','test -f $(F)']",
+	  "/spec/containers/0/lifecycle={'postStart':{'exec':{'command':[" COPY1000
+	  ",'--','touch','/tmp/x']}},'preStop':{'sleep':{'seconds':3}}}",
+	  "/spec/containers/1/lifecycle/preStop/exec/command=['/strict-groups/d/d/strict-init-gid-2000',"
+	  "'--','/stop']",
+	  "/spec/containers/1/lifecycle/postStart={'httpGet':{'port':83}}",
+	  "/spec/containers/1/livenessProbe={'tcpSocket':{'port':81}}",
+	  "/spec/containers/1/readinessProbe={'grpc':{'port':82}}"},
+	 NULL,
+	 NULL,
+	 ""},
+	{"a restartable init container (sidecar): its probes and hooks through its copy",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(SC_1000,
+	     "'initContainers':[{'name':'proxy','image':'p','command':['p'],'restartPolicy':'Always',"
+	     "'readinessProbe':{'exec':{'command':['p','ready']}},"
+	     "'lifecycle':{'postStart':{'exec':{'command':['p','init']}}}}],"
+	     "'containers':[" APP("") "]"),
+	 WH_INJECTED,
+	 {"/spec/initContainers/1/readinessProbe/exec/command=[" COPY1000 ",'--','p','ready']",
+	  "/spec/initContainers/1/lifecycle/postStart/exec/command=[" COPY1000 ",'--','p','init']"},
+	 NULL,
+	 NULL,
+	 ""},
+	{"a probe already wrapped (another copy, the depth-1 layout) is rewrapped with the container's",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(SC_1000,
+	     "'containers':[" APP(
+		     ",'livenessProbe':{'exec':{'command':['/strict-groups/strict-init-gid-9',"
+		     "'--','true']}}") "]"),
+	 WH_INJECTED,
+	 {"/spec/containers/0/livenessProbe/exec/command=[" COPY1000 ",'--','true']"},
+	 NULL,
+	 NULL,
+	 ""},
+	{"audit mode: a container left as it is keeps its probes as they are",
+	 WH_MODE_AUDIT,
+	 false,
+	 false,
+	 POD(SC_1000,
+	     "'containers':[" APP("") ",{'name':'web','image':'nginx','livenessProbe':{'exec':"
+				      "{'command':['true']}}}]"),
+	 WH_INJECTED,
+	 {"/spec/containers/1/livenessProbe/exec/command=['true']", "!/spec/containers/1/command"},
+	 NULL,
+	 "container web sets no command",
+	 NULL},
+	{"malformed: a probe's exec.command that is not a list of strings",
+	 WH_MODE_AUDIT,
+	 false,
+	 false,
+	 POD(SC_1000, "'containers':[" APP(",'readinessProbe':{'exec':{'command':'true'}}") "]"),
+	 WH_DENIED,
+	 {0},
+	 "container app: readinessProbe.exec.command is not a list of strings",
+	 NULL,
+	 NULL},
+	{"malformed: an exec hook without a command, or with only the copy and --",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(SC_1000,
+	     "'containers':[" APP(
+		     ",'lifecycle':{'preStop':{'exec':{}}}") ",{'name':'b','image':'b',"
+							     "'command':['b'],'lifecycle':{'postStart':{'exec':{'command':[" COPY1000
+							     ",'--']}}}}]"),
+	 WH_DENIED,
+	 {0},
+	 "container app: lifecycle.preStop.exec.command is empty",
+	 NULL,
+	 NULL},
+	{"malformed: lifecycle, a probe or its exec that is not an object",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(SC_1000,
+	     "'containers':[" APP(",'lifecycle':[]") ",{'name':'b','image':'b','command':['b'],"
+						     "'startupProbe':{'exec':'x'}}]"),
+	 WH_DENIED,
+	 {0},
+	 "container app: lifecycle is not an object",
+	 NULL,
+	 NULL},
+	{"null probes, hooks and handlers are no handlers",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(SC_1000,
+	     "'containers':[" APP(
+		     ",'livenessProbe':null,'lifecycle':null,"
+		     "'readinessProbe':{'exec':null,'httpGet':{'port':1}}") ","
+									    "{'name':'b','image':'b','command':['b'],'lifecycle':{'postStart':null}}]"),
+	 WH_INJECTED,
+	 {"/spec/containers/0/livenessProbe=null", "/spec/containers/0/readinessProbe/exec=null",
+	  "/spec/containers/1/lifecycle={'postStart':null}"},
 	 NULL,
 	 NULL,
 	 ""},

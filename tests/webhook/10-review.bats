@@ -33,9 +33,9 @@ setup() {
     [ "$(pod '.pod.spec.initContainers[0].securityContext.runAsUser')" = 0 ]
     # the app's own command after "--", nothing else changed in it but the mount
     [ "$(pod '.input.spec.containers[0].command')" = '["id"]' ]
-    [ "$(pod '.pod.spec.containers[0].command')" = '["/strict-groups/strict-init-gid-1000","--","id"]' ]
+    [ "$(pod '.pod.spec.containers[0].command')" = '["/strict-groups/d/d/strict-init-gid-1000","--","id"]' ]
     [ "$(pod '.pod.spec.containers[0] | del(.command, .volumeMounts)')" = "$(pod '.input.spec.containers[0] | del(.command, .volumeMounts)')" ]
-    [ "$(pod '.pod.spec.containers[0].volumeMounts')" = '[{"name":"strict-groups","mountPath":"/strict-groups","readOnly":true}]' ]
+    [ "$(pod '.pod.spec.containers[0].volumeMounts')" = '[{"name":"strict-groups","mountPath":"/strict-groups/d/d","readOnly":true}]' ]
     [ "$(pod '.pod.spec.volumes')" = '[{"name":"strict-groups","emptyDir":{"sizeLimit":"1Mi"}}]' ]
     # no STRICT_GROUPS* env is needed any more: the policy is sealed
     [ "$(pod '.pod.spec.containers[0].env')" = null ]
@@ -51,17 +51,17 @@ setup() {
     [ "$status" -eq 0 ] || { echo "$output"; false; }
     echo "$output" > "$BATS_TEST_TMPDIR/out.json"
     pod() { jq -c "$1" "$BATS_TEST_TMPDIR/out.json"; }
-    [ "$(pod '.pod.spec.containers[0].command')" = '["/strict-groups/strict-init-gid-1000","--","sleep","3600"]' ]
+    [ "$(pod '.pod.spec.containers[0].command')" = '["/strict-groups/d/d/strict-init-gid-1000","--","sleep","3600"]' ]
     [ "$(pod '.pod.metadata.generateName')" = '"strict-groups-app-"' ]
     [ "$(pod .ephemeral.allowed)" = true ]
-    [ "$(pod '.ephemeralPod.spec.ephemeralContainers[0].command')" = '["/strict-groups/strict-init-gid-1000","--","sh"]' ]
-    [ "$(pod '.ephemeralPod.spec.ephemeralContainers[0].volumeMounts')" = '[{"name":"strict-groups","mountPath":"/strict-groups","readOnly":true}]' ]
+    [ "$(pod '.ephemeralPod.spec.ephemeralContainers[0].command')" = '["/strict-groups/d/d/strict-init-gid-1000","--","sh"]' ]
+    [ "$(pod '.ephemeralPod.spec.ephemeralContainers[0].volumeMounts')" = '[{"name":"strict-groups","mountPath":"/strict-groups/d/d","readOnly":true}]' ]
 }
 
 @test "deploy/pod-image-volume.yaml without its wiring" {
     run wh_client review "$WH_REPO/deploy/pod-image-volume.yaml"
     [ "$status" -eq 0 ] || { echo "$output"; false; }
-    [ "$(echo "$output" | jq -c '.pod.spec.containers[0].command')" = '["/strict-groups/strict-init-gid-1000","--","id"]' ]
+    [ "$(echo "$output" | jq -c '.pod.spec.containers[0].command')" = '["/strict-groups/d/d/strict-init-gid-1000","--","id"]' ]
     [ "$(echo "$output" | jq -c '[.pod.spec.volumes[].name]')" = '["strict-groups"]' ]
 }
 
@@ -99,7 +99,7 @@ setup() {
     run wh_client review "$BATS_TEST_TMPDIR/nogid.yaml" --path /mutate/audit
     [ "$(echo "$output" | jq .response.allowed)" = true ]
     echo "$output" | jq -r '.response.warnings[]' | grep -q 'container app has no runAsGroup'
-    [ "$(echo "$output" | jq -r '.pod.spec.containers[0].command[0]')" = /strict-groups/strict-init-any-gid ]
+    [ "$(echo "$output" | jq -r '.pod.spec.containers[0].command[0]')" = /strict-groups/d/d/strict-init-any-gid ]
 }
 
 @test "a pod that tries to pass for injected, or to bring its own strict-init, gets the webhook's" {
@@ -117,8 +117,8 @@ setup() {
     [ "$(pod '.pod.spec.initContainers | length')" = 1 ]
     [ "$(pod '.pod.spec.initContainers[0].image')" = '"strict-groups:0.1.0"' ]
     [ "$(pod '.pod.spec.volumes')" = '[{"name":"strict-groups","emptyDir":{"sizeLimit":"1Mi"}}]' ]
-    [ "$(pod '.pod.spec.containers[0].volumeMounts')" = '[{"name":"strict-groups","mountPath":"/strict-groups","readOnly":true}]' ]
-    [ "$(pod '.pod.spec.containers[0].command')" = '["/strict-groups/strict-init-gid-1000","--","$(SH)","-c","id"]' ]
+    [ "$(pod '.pod.spec.containers[0].volumeMounts')" = '[{"name":"strict-groups","mountPath":"/strict-groups/d/d","readOnly":true}]' ]
+    [ "$(pod '.pod.spec.containers[0].command')" = '["/strict-groups/d/d/strict-init-gid-1000","--","$(SH)","-c","id"]' ]
     pod '.response.warnings[]' | grep -q 'reserved'
 }
 

@@ -115,8 +115,20 @@ struct copy *parts_find_copy(struct run *r, bool any_gid, unsigned int gid);
 struct copy *parts_add_copy(struct run *r, bool any_gid, unsigned int gid);
 /* Orders r->copies as the installers are written: by gid, any-gid last. */
 void parts_sort_copies(struct run *r);
-/* The webhook's mount of its volume (read-only in the wrapped containers). */
-json_t *parts_mount(bool read_only);
+/* The webhook's mount of its volume in its installers (writable, at
+ * WH_MOUNT_PATH), and in a wrapped container (read-only, at depth: see
+ * parts_mount_path). */
+json_t *parts_mount_rw(void);
+json_t *parts_copy_mount(unsigned int depth);
+/* WH_MOUNT_PATH followed by depth - 1 WH_MOUNT_PAD (malloc'ed). */
+char *parts_mount_path(unsigned int depth);
+/* A copy's path as a wrapped container runs it, at any depth (depth 1 is
+ * WH_MOUNT_PATH itself, as the webhook wrote it before it mounted deeper):
+ * 0 with *c and *depth set, or -1. */
+int parts_parse_copy_path(const char *path, struct copy *c, unsigned int *depth);
+/* A mount path's depth as containerd and CRI-O sort mounts: the "/" of
+ * the cleaned path, at least 1, at most WH_MAX_DEPTH. */
+unsigned int parts_path_depth(const char *path);
 /* The emptyDir volume for ncopies copies. */
 json_t *parts_volume(size_t ncopies);
 /* The init container that installs copy c. */
