@@ -1188,6 +1188,59 @@ static const struct mcase cases[] = {
 	 NULL,
 	 "{'reg.test/web:1':{'error':'timeout','message':'image reg.test/web:1: deadline passed'}}",
 	 OPT_SKIP},
+	{"--on-lookup-failure=skip takes out what a pod put under the webhook's names: installers, "
+	 "volume, copies, annotation",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 "{'metadata':{'annotations':{'strict-groups/injected':'{}','keep':'k'}},'spec':{"
+	 "'securityContext':" SC_1000 ",'volumes':[{'name':'strict-groups','emptyDir':{}},"
+	 "{'name':'data','emptyDir':{}}],'initContainers':[{'name':'strict-groups-install-gid-1000',"
+	 "'image':'evil','command':['plant']}],'containers':[{'name':'app','image':'a','command':["
+	 "'/strict-groups/strict-init-gid-1000','--','id'],'args':['-G'],'volumeMounts':[{'name':"
+	 "'strict-groups','mountPath':'/strict-groups'},{'name':'data','mountPath':'/data'}],"
+	 "'livenessProbe':{'exec':{'command':[" COPY1000 ",'--','true']}}}," WEB("") "]}}",
+	 WH_SKIPPED,
+	 {"!/spec/initContainers/0", "/spec/volumes=[{'name':'data','emptyDir':{}}]",
+	  "/spec/containers/0/command=['id']", "/spec/containers/0/args=['-G']",
+	  "/spec/containers/0/volumeMounts=[{'name':'data','mountPath':'/data'}]",
+	  "/spec/containers/0/livenessProbe/exec/command=['true']",
+	  "!/metadata/annotations/strict-groups~1injected", "/metadata/annotations/keep='k'",
+	  "/metadata/annotations/strict-groups~1skipped='{\\'images\\':[\\'reg.test/web:1\\'],"
+	  "\\'reason\\':\\'image lookup failed\\'}'"},
+	 "admitted without strict-init",
+	 "the pod's own strict-groups parts (installers, volume strict-groups, copies, annotation: "
+	 "reserved) are taken out",
+	 NULL,
+	 "{'reg.test/web:1':{'error':'timeout','message':'t'}}",
+	 OPT_SKIP},
+	{"audit mode, nothing wrapped: a pod's own strict-groups/injected annotation is taken out",
+	 WH_MODE_AUDIT,
+	 false,
+	 false,
+	 "{'metadata':{'annotations':{'strict-groups/injected':'{\\'mode\\':\\'enforce\\'}'}},"
+	 "'spec':{'securityContext':" SC_1000
+	 ",'containers':[" APP("") ",{'name':"
+				   "'strict-groups-install-x','image':'x','command':['x']}]}}",
+	 WH_SKIPPED,
+	 {"!/metadata/annotations/strict-groups~1injected",
+	  "/spec/containers/0/command=['/app','-x']"},
+	 "audit mode: nothing wrapped",
+	 "is reserved",
+	 NULL},
+	{"a command read from the image is recorded (fromImage), for updates of its image",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(SC_1000, "'containers':[" APP("") "," WEB("") "]"),
+	 WH_INJECTED,
+	 {"/metadata/annotations/strict-groups~1injected='{\\'copies\\':{\\'gid-1000\\':[\\'app\\',"
+	  "\\'web\\']},\\'fromImage\\':[\\'web\\'],\\'groups\\':\\'60000\\',\\'mode\\':"
+	  "\\'enforce\\',\\'version\\':\\'0.1.0\\'}'"},
+	 NULL,
+	 NULL,
+	 "",
+	 WEB_IMAGE(EP_CMD)},
 	{"--on-lookup-failure=skip does not admit what the policy refuses anyway (no runAsGroup)",
 	 WH_MODE_ENFORCE,
 	 false,
@@ -1360,8 +1413,11 @@ static void run_case(const struct mcase *c)
 			      json_array_size(res.warnings) > 0))
 		fail_msg("unexpected warning: %s",
 			 json_string_value(json_array_get(res.warnings, 0)));
-	assert_int_equal(json_array_size(res.patch) > 0,
-			 c->outcome == WH_INJECTED || res.lookup_skipped);
+	/* a patch injects, or (skipped) takes out what the pod put under the
+	 * webhook's names and says why */
+	if (c->outcome != WH_SKIPPED || res.lookup_skipped)
+		assert_int_equal(json_array_size(res.patch) > 0,
+				 c->outcome == WH_INJECTED || res.lookup_skipped);
 	assert_int_equal(res.lookup_skipped, c->outcome == WH_SKIPPED && (c->opts & OPT_SKIP));
 	if (c->outcome == WH_DENIED)
 		assert_true(res.code == 400 || res.code == 403);
@@ -1372,6 +1428,13 @@ static void run_case(const struct mcase *c)
 	/* Sent again, as the API server does with reinvocationPolicy
 	 * IfNeeded: unchanged, and with no image to look up (a wrapped
 	 * container sets a command). */
+	if (c->outcome == WH_SKIPPED && json_array_size(res.patch)) {
+		/* sent again (with the same lookups): nothing more to take out */
+		req.pod = patched;
+		assert_int_equal(mutate_pod(&s, &req, &again), 0);
+		assert_int_equal(json_array_size(again.patch), 0);
+		mutate_result_free(&again);
+	}
 	if (c->outcome == WH_INJECTED) {
 		json_t *needed;
 
@@ -1588,6 +1651,160 @@ static void test_ephemeral_claims(void **state)
 	json_decref(old);
 }
 
+/* An update (UPDATE pods) of old into old patched by change (a JSONPatch,
+ * single-quoted): its outcome and, when denied, the message holds text. */
+static void update(const struct wh_settings *s, const json_t *old, const char *change,
+		   enum wh_outcome want, const char *text)
+{
+	json_t *pod = json_deep_copy(old), *patch = J(change);
+	struct wh_request req = {.op = WH_OP_UPDATE, .old_pod = old};
+	struct wh_result res;
+	json_t *needed;
+
+	assert_int_equal(patch_apply(&pod, patch), 0);
+	req.pod = pod;
+	needed = mutate_images_needed(&req);
+	assert_int_equal(json_array_size(needed), 0);
+	json_decref(needed);
+	assert_int_equal(mutate_pod(s, &req, &res), 0);
+	if (res.outcome != want)
+		fail_msg("%s: %s (%s)", change, mutate_outcome_name(res.outcome),
+			 res.message ? res.message : "");
+	assert_int_equal(json_array_size(res.patch), 0);
+	if (text && !(res.message && strstr(res.message, text)))
+		fail_msg("%s: '%s' lacks '%s'", change, res.message ? res.message : "", text);
+	if (want == WH_DENIED)
+		assert_int_equal(res.code, 403);
+	mutate_result_free(&res);
+	json_decref(patch);
+	json_decref(pod);
+}
+
+/* What the webhook put in a pod cannot change by an update, in any mode;
+ * the rest of what an update may change passes. */
+static void test_update(void **state)
+{
+	struct mcase c = {.mode = WH_MODE_ENFORCE};
+	struct wh_settings s = settings_for(&c), audit = s;
+	json_t *lookups = J(WEB_IMAGE(EP_CMD)),
+	       *old = J(POD(
+		       SC_1000,
+		       "'containers':[" APP("") "," WEB(
+			       "") "],'initContainers':[{'name':'i','image':'i','command':['i']}]"));
+	json_t *plain = J(POD(SC_1000, "'containers':[" APP("") "]"));
+	struct test_images images;
+	struct wh_request req = {.op = WH_OP_CREATE, .pod = old};
+	struct wh_result res;
+
+	(void)state;
+	audit.mode = WH_MODE_AUDIT;
+	assert_int_equal(test_images_load(lookups, &images), 0);
+	req.images = images.v;
+	req.n_images = images.n;
+	assert_int_equal(mutate_pod(&s, &req, &res), 0);
+	assert_int_equal(res.outcome, WH_INJECTED);
+	assert_int_equal(patch_apply(&old, res.patch), 0);
+	mutate_result_free(&res);
+	/* passes: nothing, an app's image whose command is its own, what an
+	 * update may change besides */
+	update(&s, old, "[]", WH_UNCHANGED, NULL);
+	update(&s, old, "[{'op':'replace','path':'/spec/containers/0/image','value':'app:2'}]",
+	       WH_UNCHANGED, NULL);
+	update(&s, old, "[{'op':'replace','path':'/spec/initContainers/1/image','value':'i:2'}]",
+	       WH_UNCHANGED, NULL);
+	update(&s, old,
+	       "[{'op':'add','path':'/spec/tolerations','value':[{'key':'k','operator':'Exists'}]},"
+	       "{'op':'add','path':'/spec/activeDeadlineSeconds','value':60},"
+	       "{'op':'add','path':'/metadata/labels','value':{'a':'b'}},"
+	       "{'op':'add','path':'/metadata/annotations/other','value':'x'}]",
+	       WH_UNCHANGED, NULL);
+	/* the installer's image, above all: denied in every mode */
+	update(&s, old, "[{'op':'replace','path':'/spec/initContainers/0/image','value':'evil:1'}]",
+	       WH_DENIED,
+	       "spec.initContainers[0].image: the installer strict-groups-install-gid-1000 cannot "
+	       "change");
+	update(&audit, old,
+	       "[{'op':'replace','path':'/spec/initContainers/0/image','value':'evil:1'}]",
+	       WH_DENIED, "the installer strict-groups-install-gid-1000 cannot change");
+	update(&s, old, "[{'op':'remove','path':'/spec/initContainers/0'}]", WH_DENIED,
+	       "the installer strict-groups-install-gid-1000 cannot be removed");
+	update(&s, old,
+	       "[{'op':'add','path':'/spec/initContainers/-','value':{'name':"
+	       "'strict-groups-install-gid-2','image':'x'}}]",
+	       WH_DENIED, "spec.initContainers[2]: an update cannot add an installer");
+	/* a command read from the image: its image stays */
+	update(&s, old,
+	       "[{'op':'replace','path':'/spec/containers/1/image','value':'reg.test/web:2'}]",
+	       WH_DENIED,
+	       "spec.containers[1].image: container web runs the ENTRYPOINT and CMD the webhook "
+	       "read from its image");
+	/* the annotation, the volume, what the webhook wrote in a container */
+	update(&s, old,
+	       "[{'op':'replace','path':'/metadata/annotations/strict-groups~1injected','value':'{}'}]",
+	       WH_DENIED,
+	       "metadata.annotations[strict-groups/injected] is written by "
+	       "strict-groups-webhook alone: an update cannot change it");
+	update(&s, old, "[{'op':'remove','path':'/metadata/annotations/strict-groups~1injected'}]",
+	       WH_DENIED, "cannot remove it");
+	update(&s, old,
+	       "[{'op':'add','path':'/metadata/annotations/strict-groups~1skipped','value':'x'}]",
+	       WH_DENIED, "metadata.annotations[strict-groups/skipped] is written by");
+	update(&s, old, "[{'op':'add','path':'/spec/volumes/0/emptyDir/medium','value':'Memory'}]",
+	       WH_DENIED, "spec.volumes: the volume strict-groups cannot change");
+	update(&s, old, "[{'op':'replace','path':'/spec/containers/0/command/2','value':'/evil'}]",
+	       WH_DENIED,
+	       "spec.containers[0].command: what strict-groups-webhook wrote in container app "
+	       "cannot change");
+	update(&s, old,
+	       "[{'op':'add','path':'/spec/containers/0/livenessProbe','value':{'exec':{'command':"
+	       "['id']}}}]",
+	       WH_DENIED, "spec.containers[0].livenessProbe: what strict-groups-webhook wrote");
+	/* a pod the webhook did not inject: it cannot be made to look injected */
+	update(&s, plain,
+	       "[{'op':'add','path':'/metadata/annotations','value':{'strict-groups/injected':'{}'}}]",
+	       WH_DENIED, "an update cannot add it");
+	update(&s, plain, "[{'op':'replace','path':'/spec/containers/0/image','value':'x'}]",
+	       WH_UNCHANGED, NULL);
+	/* a pod injected before commands were read from images were recorded
+	 * (no fromImage), in the depth-1 layout: its images may change */
+	{
+		json_t *earlier = json_deep_copy(old);
+		json_t *annotations =
+			json_object_get(json_object_get(earlier, "metadata"), "annotations");
+		json_t *web = json_array_get(
+			json_object_get(json_object_get(earlier, "spec"), "containers"), 1);
+
+		json_object_set_new(annotations, "strict-groups/injected",
+				    json_string("{\"copies\":{\"gid-1000\":[\"app\",\"web\"]}}"));
+		json_object_set_new(
+			web, "command",
+			J("['/strict-groups/strict-init-gid-1000','--','/bin/sh','-c']"));
+		update(&s, earlier,
+		       "[{'op':'replace','path':'/spec/containers/1/image','value':'reg.test/web:2'}]",
+		       WH_UNCHANGED, NULL);
+		update(&s, earlier,
+		       "[{'op':'replace','path':'/spec/containers/1/command/0','value':'/x'}]",
+		       WH_DENIED, "spec.containers[1].command");
+		json_decref(earlier);
+	}
+	/* a stored mirror pod: left alone */
+	{
+		json_t *mirror =
+			J("{'metadata':{'annotations':{'kubernetes.io/config.mirror':'x'}},"
+			  "'spec':{'containers':[{'name':'w','image':'w'}]}}");
+
+		update(&s, mirror,
+		       "[{'op':'add','path':'/metadata/annotations/strict-groups~1injected',"
+		       "'value':'{}'}]",
+		       WH_SKIPPED, "mirror pod");
+		json_decref(mirror);
+	}
+	test_images_free(&images);
+	json_decref(lookups);
+	json_decref(plain);
+	json_decref(old);
+}
+
 /* kubectl debug without a command: the debug image's ENTRYPOINT and CMD,
  * in the copy the pod's installers wrote; the image pinned too. */
 static void test_ephemeral_from_image(void **state)
@@ -1744,6 +1961,7 @@ int main(void)
 		cmocka_unit_test(test_ephemeral),
 		cmocka_unit_test(test_ephemeral_from_image),
 		cmocka_unit_test(test_ephemeral_claims),
+		cmocka_unit_test(test_update),
 		cmocka_unit_test(test_images_needed),
 		cmocka_unit_test(test_modes),
 		cmocka_unit_test(test_lock_group_limit),

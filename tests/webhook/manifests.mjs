@@ -42,5 +42,8 @@ for (const w of kinds.MutatingWebhookConfiguration.webhooks) {
   if (!ns || ns.operator !== "NotIn" || !ns.values.includes("kube-system") || !ns.values.includes("strict-groups"))
     fail(`${w.name}: kube-system and the webhook's namespace are excluded`);
   if (!/^\/mutate\/(enforce|refuse|audit)$/.test(w.clientConfig.service.path)) fail(`${w.name}: path`);
+  const ops = (res) => w.rules.filter((r) => r.resources.includes(res)).flatMap((r) => r.operations);
+  if (!ops("pods").includes("CREATE") || !ops("pods").includes("UPDATE") || !ops("pods/ephemeralcontainers").includes("UPDATE"))
+    fail(`${w.name}: CREATE and UPDATE of pods, UPDATE of pods/ephemeralcontainers`);
 }
 console.log("manifests: ok");

@@ -559,6 +559,7 @@ int container_wrap(struct run *r, json_t *ctr, const char *kind, size_t index)
 	char name[NAME_SHOWN + 4], who[2 * NAME_SHOWN];
 	const char *raw_name = json_string_value(json_object_get(ctr, "name"));
 	json_t *sc, *command_in, *args_in, *original = NULL, *kept = NULL, *image_args = NULL;
+	bool looked_up = false;
 	json_t *exec[HANDLERS], *handler_original[HANDLERS] = {NULL};
 	char *pinned = NULL, *mount = NULL, *path = NULL;
 	bool ok = true, gid_set;
@@ -626,6 +627,7 @@ int container_wrap(struct run *r, json_t *ctr, const char *kind, size_t index)
 			goto out;
 		if (!original)
 			ok = false;
+		looked_up = true;
 	} else if (json_array_size(original) == 0 && json_array_size(args_in) == 0) {
 		problem(r,
 			"%s runs strict-init with nothing after \"--\" and no args: nothing to run",
@@ -639,6 +641,14 @@ int container_wrap(struct run *r, json_t *ctr, const char *kind, size_t index)
 		goto out;
 	}
 	if (!c && !(c = parts_add_copy(r, !gid_set, gid)))
+		goto out;
+	/* where its command came from, for an update of its image: the lookup,
+	 * or (sent again) what the annotation said of a command wrapped */
+	if ((looked_up ||
+	     (json_array_size(original) < json_array_size(command_in) &&
+	      parts_listed(r->from_image_before, raw_name))) &&
+	    !parts_listed(r->from_image, raw_name) &&
+	    json_array_append_new(r->from_image, json_string(raw_name)) != 0)
 		goto out;
 	/* below every other mount of the container: mounted last */
 	parts_copy_key(c, key, sizeof(key));
@@ -669,4 +679,64 @@ out:
 	free(mount);
 	free(path);
 	return rc;
+}
+
+/* The copy and "--" taken off the front of a command list (a list that is
+ * nothing but those is removed: the container ran its image's ENTRYPOINT,
+ * which was empty). 1 when changed, -1 when out of memory. */
+static int unwrap(json_t *parent, const char *key)
+{
+	json_t *command = json_object_get(parent, key), *original;
+
+	if (!json_is_array(command) || !podread_strings(command))
+		return 0;
+	if (original_command(command, &original) != 0)
+		return -1;
+	if (json_array_size(original) == json_array_size(command)) {
+		json_decref(original);
+		return 0;
+	}
+	if (json_array_size(original) == 0) {
+		json_decref(original);
+		return json_object_del(parent, key) == 0 ? 1 : -1;
+	}
+	return json_object_set_new(parent, key, original) == 0 ? 1 : -1;
+}
+
+int container_strip(json_t *ctr)
+{
+	json_t *mounts = json_object_get(ctr, "volumeMounts");
+	int changed = 0, rc;
+
+	if (!json_is_object(ctr))
+		return 0;
+	for (size_t i = 0; json_is_array(mounts) && i < json_array_size(mounts); i++) {
+		const char *vol =
+			json_string_value(json_object_get(json_array_get(mounts, i), "name"));
+
+		if (vol && strcmp(vol, WH_VOLUME) == 0) {
+			if (json_array_remove(mounts, i--) != 0)
+				return -1;
+			changed = 1;
+		}
+	}
+	if ((rc = unwrap(ctr, "command")) < 0)
+		return -1;
+	changed |= rc;
+	for (size_t i = 0; i < HANDLERS; i++) {
+		json_t *parent = exec_handlers[i].parent ?
+			json_object_get(ctr, exec_handlers[i].parent) :
+			ctr;
+		json_t *exec =
+			json_object_get(json_object_get(parent, exec_handlers[i].member), "exec");
+
+		/* a handler needs a command: one that is nothing but the copy
+		 * and "--" stays, for the API server to refuse */
+		if (json_array_size(json_object_get(exec, "command")) <= 2)
+			continue;
+		if ((rc = unwrap(exec, "command")) < 0)
+			return -1;
+		changed |= rc;
+	}
+	return changed;
 }

@@ -1,7 +1,7 @@
 /* The pod: its creation (every container wrapped, the installers and the
- * volume added) or an ephemeral containers update (the new ones wrapped
- * with the copies the pod has), then the patch (mutate.h). The parts:
- * mutate_int.h. */
+ * volume added), an ephemeral containers update (the new ones wrapped with
+ * the copies the pod has) or an update (update.c), then the patch
+ * (mutate.h). The parts: mutate_int.h. */
 #include "mutate.h"
 
 #include <stdio.h>
@@ -196,17 +196,87 @@ static int set_annotation(struct run *r, json_t *pod)
 	return 0;
 }
 
-/* --on-lookup-failure=skip: the pod as it came, with the images named in
- * WH_SKIP_ANNOTATION (a pod creation only: an ephemeral containers update
- * changes nothing but those). NULL when out of memory. */
-static json_t *skipped_pod(const struct run *r, const json_t *pod)
+/* The pod with the webhook's reserved parts taken out (its installers, its
+ * volume, the copies in commands, probes and hooks, its annotation): what a
+ * pod the webhook admits without injecting it keeps, so that nothing in it
+ * says strict-groups protects it. *changed: whether any was there. NULL
+ * when out of memory. */
+static json_t *stripped_pod(const json_t *pod, bool *changed)
 {
-	json_t *desired = json_deep_copy(pod), *annotations, *value;
+	json_t *desired = json_deep_copy(pod), *spec = json_object_get(desired, "spec");
+	json_t *inits = json_object_get(spec, "initContainers");
+	json_t *volumes = json_object_get(spec, "volumes");
+	json_t *annotations = json_object_get(json_object_get(desired, "metadata"), "annotations");
+
+	*changed = false;
+	if (!desired)
+		return NULL;
+	for (size_t i = 0; json_is_array(inits) && i < json_array_size(inits); i++) {
+		const char *name =
+			json_string_value(json_object_get(json_array_get(inits, i), "name"));
+
+		if (name && parts_reserved_name(name)) {
+			if (json_array_remove(inits, i--) != 0)
+				goto oom;
+			*changed = true;
+		}
+	}
+	for (size_t i = 0; json_is_array(volumes) && i < json_array_size(volumes); i++) {
+		const char *name =
+			json_string_value(json_object_get(json_array_get(volumes, i), "name"));
+
+		if (name && strcmp(name, WH_VOLUME) == 0) {
+			if (json_array_remove(volumes, i--) != 0)
+				goto oom;
+			*changed = true;
+		}
+	}
+	for (size_t l = 0; l < 3; l++) {
+		json_t *list = json_object_get(spec, container_lists[l]);
+
+		for (size_t i = 0; json_is_array(list) && i < json_array_size(list); i++) {
+			int rc = container_strip(json_array_get(list, i));
+
+			if (rc < 0)
+				goto oom;
+			*changed |= rc > 0;
+		}
+	}
+	if (json_is_object(annotations) && json_object_get(annotations, WH_ANNOTATION)) {
+		if (json_object_del(annotations, WH_ANNOTATION) != 0)
+			goto oom;
+		*changed = true;
+	}
+	return desired;
+oom:
+	json_decref(desired);
+	return NULL;
+}
+
+/* A pod admitted without being injected: with --on-lookup-failure=skip,
+ * or in audit mode with nothing to wrap. A pod creation loses the
+ * webhook's reserved parts (stripped_pod), and a skip names its images in
+ * WH_SKIP_ANNOTATION; an ephemeral containers update changes nothing. NULL
+ * when out of memory. */
+static json_t *not_injected(struct run *r, const json_t *pod)
+{
+	json_t *desired, *annotations, *value;
 	const char *bad;
+	bool changed;
 	char *text;
 	int rc;
 
-	if (!desired || r->req->op != WH_OP_CREATE)
+	if (r->req->op != WH_OP_CREATE)
+		return json_deep_copy(pod);
+	desired = stripped_pod(pod, &changed);
+	if (!desired)
+		return NULL;
+	if (changed)
+		warn(r,
+		     "the pod's own strict-groups parts (installers, volume " WH_VOLUME
+		     ", copies, annotation: reserved) are taken out: it runs without "
+		     "strict-init");
+	if (!json_array_size(r->skipped_images))
 		return desired;
 	rc = annotations_made(desired, &annotations, &bad);
 	if (rc < 0)
@@ -248,6 +318,7 @@ static int create(struct run *r, json_t *desired)
 
 	if (check_lists(r, spec) != 0)
 		return 0;
+	r->from_image_before = parts_annotated_from_image(desired);
 	if (podread_groups(r, spec) != 0)
 		return -1;
 	if (r->code == 400)
@@ -420,10 +491,16 @@ static int finish(struct run *r, const json_t *pod, json_t *desired, struct wh_r
 		res->patch = json_array();
 		return res->message && res->patch ? 0 : -1;
 	}
-	res->patch = r->abandon ? json_array() : jsondiff_patch(pod, desired);
+	res->patch = jsondiff_patch(pod, desired);
 	if (!res->patch)
 		return -1;
-	res->outcome = json_array_size(res->patch) ? WH_INJECTED : WH_UNCHANGED;
+	res->outcome = !json_array_size(res->patch) ? WH_UNCHANGED :
+		r->abandon                          ? WH_SKIPPED :
+						      WH_INJECTED;
+	if (res->outcome == WH_SKIPPED &&
+	    !(res->message = strdup("audit mode: nothing wrapped; the pod's own strict-groups "
+				    "parts taken out")))
+		return -1;
 	return 0;
 }
 
@@ -441,7 +518,8 @@ int mutate_pod(const struct wh_settings *settings, const struct wh_request *req,
 	memset(res, 0, sizeof(*res));
 	r.warnings = json_array();
 	r.skipped_images = json_array();
-	if (!r.warnings || !r.skipped_images)
+	r.from_image = json_array();
+	if (!r.warnings || !r.skipped_images || !r.from_image)
 		goto out;
 	if (!json_is_object(req->pod) || !json_is_object(json_object_get(req->pod, "spec"))) {
 		malformed(&r, "the object is not a pod with a spec");
@@ -465,13 +543,16 @@ int mutate_pod(const struct wh_settings *settings, const struct wh_request *req,
 	desired = json_deep_copy(req->pod);
 	if (!desired)
 		goto out;
-	if ((req->op == WH_OP_CREATE ? create(&r, desired) :
-				       ephemeral(&r, desired, req->old_pod)) != 0 ||
-	    r.oom)
+	if (req->op == WH_OP_UPDATE)
+		update_check(&r, req->pod, req->old_pod);
+	else if ((req->op == WH_OP_CREATE ? create(&r, desired) :
+					    ephemeral(&r, desired, req->old_pod)) != 0)
 		goto out;
-	if (!r.code && json_array_size(r.skipped_images)) {
+	if (r.oom)
+		goto out;
+	if (!r.code && (json_array_size(r.skipped_images) || r.abandon)) {
 		json_decref(desired);
-		if (!(desired = skipped_pod(&r, req->pod)))
+		if (!(desired = not_injected(&r, req->pod)))
 			goto out;
 	}
 	rc = finish(&r, req->pod, desired, res);
@@ -481,6 +562,8 @@ out:
 	json_decref(desired);
 	json_decref(r.warnings);
 	json_decref(r.skipped_images);
+	json_decref(r.from_image);
+	json_decref(r.from_image_before);
 	for (size_t i = 0; i < r.ncopies; i++)
 		json_decref(r.copies[i].containers);
 	free(r.copies);
@@ -545,7 +628,8 @@ json_t *mutate_images_needed(const struct wh_request *req)
 
 	if (!images)
 		return NULL;
-	if (!json_is_object(req->pod) || is_mirror(stored) || is_windows(stored))
+	if (!json_is_object(req->pod) || req->op == WH_OP_UPDATE || is_mirror(stored) ||
+	    is_windows(stored))
 		return images;
 	for (size_t l = 0; l < 3; l++) {
 		size_t i;

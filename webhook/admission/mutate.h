@@ -88,19 +88,20 @@ struct wh_image_config {
 enum wh_operation {
 	WH_OP_CREATE,    /* CREATE pods */
 	WH_OP_EPHEMERAL, /* UPDATE pods/ephemeralcontainers */
+	WH_OP_UPDATE,    /* UPDATE pods: allowed unchanged, or denied */
 };
 
 struct wh_request {
 	enum wh_operation op;
 	const json_t *pod;     /* request.object */
-	const json_t *old_pod; /* request.oldObject: WH_OP_EPHEMERAL only */
+	const json_t *old_pod; /* request.oldObject (the stored pod): not for CREATE */
 	const struct wh_image_config *images;
 	size_t n_images;
 };
 
 enum wh_outcome {
 	WH_INJECTED,  /* allowed, with a patch */
-	WH_UNCHANGED, /* allowed, nothing to change (already injected) */
+	WH_UNCHANGED, /* allowed, nothing to change (already injected; an update) */
 	WH_SKIPPED,   /* allowed unchanged on purpose (mirror, windows pod) */
 	WH_DENIED,    /* refused: message says why */
 	WH_OUTCOMES

@@ -5,6 +5,7 @@
  *   parts.c      the webhook's own parts: sealed copies, their installers,
  *                the volume and its mounts, the annotation
  *   container.c  one container wrapped: its command, mounts, env, image
+ *   update.c     an update of the pod: the webhook's parts stay as they are
  *   mutate.c     the pod: creation and ephemeral containers, the patch
  *
  * One struct run carries a call's state through all of them. Pure: no
@@ -59,6 +60,11 @@ struct run {
 	size_t ncopies;
 	bool copies_fixed;      /* ephemeral: only existing copies */
 	json_t *skipped_images; /* images whose lookup failed (--on-lookup-failure=skip) */
+	/* containers whose command the webhook read from their image (the
+	 * annotation's "fromImage"), and those the pod's annotation names
+	 * (reinvocation: read back for wrapped containers only) */
+	json_t *from_image;
+	json_t *from_image_before;
 	bool oom;
 };
 
@@ -74,6 +80,7 @@ enum report_kind {
 	REPORT_MALFORMED, /* the pod is not what the API server sends: refused in every mode */
 	REPORT_POLICY,    /* refused in enforce and refuse modes; in audit mode a
 			   * warning, and the container concerned is left as it is */
+	REPORT_FORBIDDEN, /* refused in every mode (403): the webhook's own parts */
 };
 
 /* name, printable ASCII only and cut at NAME_SHOWN bytes, into dst. */
@@ -88,6 +95,7 @@ void message_report(struct run *r, enum report_kind kind, const char *fmt, ...)
 #define warn(r, ...) message_report(r, REPORT_WARNING, __VA_ARGS__)
 #define malformed(r, ...) message_report(r, REPORT_MALFORMED, __VA_ARGS__)
 #define problem(r, ...) message_report(r, REPORT_POLICY, __VA_ARGS__)
+#define forbidden(r, ...) message_report(r, REPORT_FORBIDDEN, __VA_ARGS__)
 
 /* ---- podread.c ---- */
 
@@ -139,11 +147,25 @@ bool parts_reaches_mount(const char *path);
 bool parts_reserved_name(const char *name);
 /* The value of WH_ANNOTATION for what r did. */
 json_t *parts_annotation(const struct run *r);
+/* The "fromImage" of the pod's WH_ANNOTATION (a new reference), or NULL. */
+json_t *parts_annotated_from_image(const json_t *pod);
+/* Whether the list holds the string name. */
+bool parts_listed(const json_t *names, const char *name);
+
+/* ---- update.c ---- */
+
+/* An UPDATE of the pod (old: the stored pod): refuses what changes the
+ * webhook's parts, said through r. */
+void update_check(struct run *r, const json_t *pod, const json_t *old);
 
 /* ---- container.c ---- */
 
 /* Wraps one container (ctr is the desired pod's copy, changed in place);
  * kind and index name it in messages. -1 only when out of memory. */
 int container_wrap(struct run *r, json_t *ctr, const char *kind, size_t index);
+/* Takes the webhook's parts out of a container: its mounts of WH_VOLUME,
+ * the copy and "--" in front of its command, probes and hooks. 1 when
+ * something changed, 0 when not, -1 when out of memory. */
+int container_strip(json_t *ctr);
 
 #endif

@@ -278,6 +278,11 @@ json_t *parts_annotation(const struct run *r)
 			  mutate_mode_name(r->s->mode), "groups", r->groups_text, "copies", copies);
 	if (!record)
 		return NULL;
+	if (json_array_size(r->from_image) &&
+	    json_object_set(record, "fromImage", r->from_image) != 0) {
+		json_decref(record);
+		return NULL;
+	}
 
 	text = json_dumps(record, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(record);
@@ -286,4 +291,26 @@ json_t *parts_annotation(const struct run *r)
 	record = json_string(text);
 	free(text);
 	return record;
+}
+
+json_t *parts_annotated_from_image(const json_t *pod)
+{
+	const char *text = json_string_value(json_object_get(
+		json_object_get(json_object_get(pod, "metadata"), "annotations"), WH_ANNOTATION));
+	json_t *record = text ? json_loads(text, 0, NULL) : NULL;
+	json_t *names = json_incref(json_object_get(record, "fromImage"));
+
+	json_decref(record);
+	return names;
+}
+
+bool parts_listed(const json_t *names, const char *name)
+{
+	size_t i;
+	const json_t *v;
+
+	json_array_foreach(names, i, v)
+		if (json_is_string(v) && strcmp(json_string_value(v), name) == 0)
+			return true;
+	return false;
 }
