@@ -143,6 +143,19 @@ metric() {
     [ "$(out .again.patch)" = null ]
 }
 
+@test "an update of the image of a container whose command came from its image is denied: recreate the pod" {
+    image_pod "$BASIC/e2e/single:1" | admit --update \
+        "[{\"op\":\"replace\",\"path\":\"/spec/containers/0/image\",\"value\":\"$BASIC/e2e/cmdonly:1\"}]"
+    [ "$(out .response.allowed)" = true ]
+    [ "$(out -c '.pod.metadata.annotations["strict-groups/injected"] | fromjson | .fromImage')" = '["web"]' ] ||
+        { out '.pod.metadata.annotations'; false; }
+    [ "$(out .update.allowed)" = false ]
+    [[ "$(out .update.status.message)" == *"spec.containers[0].image: container web runs the ENTRYPOINT and CMD the webhook read from its image"*"recreate the pod"* ]]
+    # its other fields as an update may change them: allowed
+    image_pod "$BASIC/e2e/single:1" | admit --update '[{"op":"add","path":"/spec/activeDeadlineSeconds","value":60}]'
+    [ "$(out .update.allowed)" = true ]
+}
+
 @test "args set: ENTRYPOINT + the pod's args; CMD only; neither: denied" {
     image_pod "$BASIC/e2e/single:1" '.spec.containers[0].args = ["exec id $(HOME)"]' | admit
     [ "$(out -c '.pod.spec.containers[0].command')" = '["/strict-groups/d/d/strict-init-gid-1000","--","/bin/sh","-c"]' ]
