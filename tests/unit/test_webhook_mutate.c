@@ -115,6 +115,40 @@ static const struct mcase cases[] = {
 	 NULL,
 	 NULL,
 	 ""},
+	{"fsGroup 0 is a group like any other: sealed",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD("{'runAsGroup':1000,'fsGroup':0}", "'containers':[" APP("") "]"),
+	 WH_INJECTED,
+	 {"/spec/initContainers/0/command=" INSTALL("0", ",'--gid=1000'", "gid-1000")},
+	 NULL,
+	 NULL,
+	 ""},
+	{"null fields are unset: securityContext, groups, a container's runAsGroup (the pod's then)",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD("{'runAsGroup':1000,'supplementalGroups':null,'fsGroup':null}",
+	     "'containers':[" APP(",'securityContext':{'runAsGroup':null},'env':null,"
+				  "'volumeMounts':null,'args':null") "," APP2(",'securityContext':null") "]"),
+	 WH_INJECTED,
+	 {"/spec/initContainers/0/command=" INSTALL("", ",'--gid=1000'", "gid-1000"),
+	  "/spec/containers/0/command=[" COPY1000 ",'--','/app','-x']",
+	  "/spec/containers/1/command=[" COPY1000 ",'--','/b']", "!/spec/initContainers/1"},
+	 NULL,
+	 NULL,
+	 ""},
+	{"spec.os.name linux (or any but windows) is wrapped",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(SC_1000, "'os':{'name':'linux'},'containers':[" APP("") "]"),
+	 WH_INJECTED,
+	 {"/spec/containers/0/command=[" COPY1000 ",'--','/app','-x']"},
+	 NULL,
+	 NULL,
+	 ""},
 	{"no groups at all: --groups= (none but the primary gid)",
 	 WH_MODE_ENFORCE,
 	 false,
@@ -263,6 +297,17 @@ static const struct mcase cases[] = {
 	 WH_DENIED,
 	 {0},
 	 "env STRICT_GROUPS=60000,50000 contradicts the sealed policy (60000)",
+	 NULL,
+	 NULL},
+	{"env STRICT_GROUPS narrower than the seal is denied (strict-init compares sets)",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD("{'runAsGroup':1000,'supplementalGroups':[60000,70000]}",
+	     "'containers':[" APP(",'env':[{'name':'STRICT_GROUPS','value':'60000'}]") "]"),
+	 WH_DENIED,
+	 {0},
+	 "env STRICT_GROUPS=60000 contradicts the sealed policy (60000,70000)",
 	 NULL,
 	 NULL},
 	{"env STRICT_GROUPS_USER, _GID and _NO_NEW_PRIVS that contradict are denied, each named",
@@ -1579,6 +1624,29 @@ static void test_ephemeral(void **state)
 			  "'STRICT_GROUPS_LOCK','value':'0'}]}",
 			  WH_MODE_ENFORCE, WH_INJECTED, NULL, NULL);
 		json_decref(locked);
+	}
+	/* likewise the mode: a pod created in audit mode, the webhook now
+	 * enforcing: the copies say audit */
+	{
+		struct mcase ac = {.mode = WH_MODE_AUDIT};
+		struct wh_settings as = settings_for(&ac);
+		json_t *audited = J(POD(SC_1000, "'containers':[" APP("") "]"));
+		struct wh_request creq = {.op = WH_OP_CREATE, .pod = audited};
+		struct wh_result cres;
+
+		assert_int_equal(mutate_pod(&as, &creq, &cres), 0);
+		assert_int_equal(patch_apply(&audited, cres.patch), 0);
+		mutate_result_free(&cres);
+		ephemeral(audited,
+			  "{'name':'debug','image':'b','command':['sh'],'env':[{'name':"
+			  "'STRICT_GROUPS_MODE','value':'audit'}]}",
+			  WH_MODE_ENFORCE, WH_INJECTED, NULL, NULL);
+		ephemeral(audited,
+			  "{'name':'debug','image':'b','command':['sh'],'env':[{'name':"
+			  "'STRICT_GROUPS_MODE','value':'enforce'}]}",
+			  WH_MODE_ENFORCE, WH_DENIED, NULL,
+			  "env STRICT_GROUPS_MODE=enforce contradicts the sealed policy (audit)");
+		json_decref(audited);
 	}
 	json_decref(old);
 	json_decref(plain);

@@ -447,6 +447,15 @@ out:
 	return rc;
 }
 
+/* The pod as it is, for what it is (mirror, windows, injected): an
+ * ephemeral containers update or an update sends the stored pod as
+ * oldObject, and only part of the body counts (the new ephemeral
+ * containers) or nothing is taken from it unchecked. */
+static const json_t *stored_pod(const struct wh_request *req)
+{
+	return req->op == WH_OP_CREATE ? req->pod : req->old_pod;
+}
+
 static bool is_mirror(const json_t *pod)
 {
 	const json_t *annotations =
@@ -511,7 +520,7 @@ int mutate_pod(const struct wh_settings *settings, const struct wh_request *req,
 			.req = req,
 			.mode = settings->mode,
 			.lock = settings->lock && settings->mode != WH_MODE_AUDIT};
-	const json_t *stored = req->op == WH_OP_CREATE ? req->pod : req->old_pod;
+	const json_t *stored = stored_pod(req);
 	json_t *desired = NULL;
 	int rc = -1;
 
@@ -526,8 +535,6 @@ int mutate_pod(const struct wh_settings *settings, const struct wh_request *req,
 		rc = finish(&r, req->pod, NULL, res);
 		goto out;
 	}
-	/* what the pod is, the stored pod says: an ephemeral containers update
-	 * keeps only the new containers of its body */
 	if (is_mirror(stored) || is_windows(stored)) {
 		res->outcome = WH_SKIPPED;
 		res->message = strdup(
@@ -624,7 +631,7 @@ json_t *mutate_images_needed(const struct wh_request *req)
 	json_t *images = json_array(), *spec = json_object_get(req->pod, "spec");
 	const json_t *old =
 		json_object_get(json_object_get(req->old_pod, "spec"), "ephemeralContainers");
-	const json_t *stored = req->op == WH_OP_CREATE ? req->pod : req->old_pod;
+	const json_t *stored = stored_pod(req);
 
 	if (!images)
 		return NULL;
