@@ -20,7 +20,7 @@ QUALITY_PACKAGES := clang libclang-rt-14-dev cppcheck clang-tidy valgrind \
 BENCH_PACKAGES := gosu tini catatonit dumb-init util-linux coreutils musl-tools
 
 .PHONY: bench bench-profile fuzz sanitize sanitize-asan sanitize-valgrind \
-	lint lint-cppcheck lint-clang-tidy
+	lint lint-cppcheck lint-clang-tidy lint-format lint-mutants
 
 $(QUALITY)/.deps: | $(BUILD)/.deps-build
 	@mkdir -p $(QUALITY)
@@ -158,7 +158,11 @@ CPPCHECK := cppcheck --enable=warning,style,performance,portability \
 	--library=posix --library=gnu --quiet \
 	--suppress=missingIncludeSystem --suppressions-list=mk/cppcheck.supp
 
-lint: lint-cppcheck lint-clang-tidy lint-format
+lint: lint-cppcheck lint-clang-tidy lint-format lint-mutants
+
+# Every mutant of make mutate still applies to the code (tests/mutate/).
+lint-mutants:
+	tests/mutate/check-lists.sh $(wildcard tests/mutate/*mutants) tests/mutate/decisions
 
 # Every C file of the tree in the style of .clang-format (clang-format 14,
 # Debian's clang-format package); `clang-format -i FILE` mends one.

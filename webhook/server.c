@@ -280,7 +280,8 @@ static enum MHD_Result answer_review(struct MHD_Connection *c, struct upload *u)
 		if (review_finish(&s, &u->pending, images, n, &out) != 0)
 			return out_of_memory(c, u);
 	}
-	if (out.outcome == WH_DENIED || out.outcome == WH_ERROR || out.lookup_skipped)
+	if (out.outcome == WH_DENIED || out.outcome == WH_WOULD_DENY || out.outcome == WH_ERROR ||
+	    out.lookup_skipped)
 		log_msg("%s", out.summary);
 	if (out.lookup_skipped)
 		metrics_lookup_skipped();

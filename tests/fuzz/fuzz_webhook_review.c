@@ -361,6 +361,16 @@ static void check_answer(const struct wh_settings *s, const uint8_t *body, size_
 	CHECK(sent && answer);
 	CHECK(json_equal(json_object_get(resp, "uid"), json_object_get(request, "uid")));
 	CHECK(json_is_boolean(json_object_get(resp, "allowed")));
+	/* would deny: audit mode only, allowed, and said in auditAnnotations */
+	CHECK((out->outcome == WH_WOULD_DENY) ==
+	      (json_object_get(resp, "auditAnnotations") != NULL));
+	if (out->outcome == WH_WOULD_DENY) {
+		const char *why = json_string_value(
+			json_object_get(json_object_get(resp, "auditAnnotations"), "would-deny"));
+
+		CHECK(s->mode == WH_MODE_AUDIT && json_is_true(json_object_get(resp, "allowed")));
+		CHECK(why && *why && printable(why));
+	}
 	if (json_is_false(json_object_get(resp, "allowed"))) {
 		const char *msg = json_string_value(
 			json_object_get(json_object_get(resp, "status"), "message"));
@@ -391,6 +401,9 @@ static void check_answer(const struct wh_settings *s, const uint8_t *body, size_
 		CHECK(again.http_status == 200);
 		if (out->lookup_skipped) {
 			CHECK(again.outcome == WH_SKIPPED && !strstr(again.body, "\"patch\""));
+		} else if (out->outcome == WH_WOULD_DENY) {
+			/* the same reasons, the pod's annotation already says them */
+			CHECK(again.outcome == WH_WOULD_DENY && !strstr(again.body, "\"patch\""));
 		} else {
 			CHECK(again.outcome == WH_UNCHANGED);
 			if (s->mode != WH_MODE_AUDIT) {

@@ -14,6 +14,8 @@
 
 static inline int kubernetes_argv_push(struct image_strv *out, const char *const *v, size_t n)
 {
+	if (!v)
+		return n ? -1 : 0;
 	for (size_t i = 0; i < n; i++)
 		if (image_strv_push(out, v[i]) != 0)
 			return -1;
@@ -24,7 +26,9 @@ static inline int kubernetes_argv(const struct imageargv_pod *pod, const struct 
 				  struct image_strv *out)
 {
 	size_t n_entrypoint =
-		img->n_entrypoint == 1 && img->entrypoint[0][0] == '\0' ? 0 : img->n_entrypoint;
+		img->entrypoint && img->n_entrypoint == 1 && img->entrypoint[0][0] == '\0' ?
+		0 :
+		img->n_entrypoint;
 	int rc;
 
 	out->v = NULL;

@@ -21,6 +21,7 @@
  * 3 (/strict-groups/d/d) when the pod mounts nothing deeper than the
  * runtime's own mounts (2). The installers write them at /strict-groups. */
 #define COPY1000 "'/strict-groups/d/d/strict-init-gid-1000'"
+#define AUDIT_POINTER "/metadata/annotations/strict-groups~1audit"
 #define MOUNT_RO "{'name':'strict-groups','mountPath':'/strict-groups/d/d','readOnly':true}"
 #define INSTALL(groups, extra, key) \
 	"['/strict-init','install','--groups=" groups \
@@ -130,8 +131,9 @@ static const struct mcase cases[] = {
 	 false,
 	 false,
 	 POD("{'runAsGroup':1000,'supplementalGroups':null,'fsGroup':null}",
-	     "'containers':[" APP(",'securityContext':{'runAsGroup':null},'env':null,"
-				  "'volumeMounts':null,'args':null") "," APP2(",'securityContext':null") "]"),
+	     "'containers':[" APP(
+		     ",'securityContext':{'runAsGroup':null},'env':null,"
+		     "'volumeMounts':null,'args':null") "," APP2(",'securityContext':null") "]"),
 	 WH_INJECTED,
 	 {"/spec/initContainers/0/command=" INSTALL("", ",'--gid=1000'", "gid-1000"),
 	  "/spec/containers/0/command=[" COPY1000 ",'--','/app','-x']",
@@ -213,11 +215,12 @@ static const struct mcase cases[] = {
 	 false,
 	 false,
 	 POD("{'supplementalGroups':[60000]}", "'containers':[" APP("") "]"),
-	 WH_INJECTED,
-	 {"/spec/initContainers/0/command=['/strict-init','install','--groups=60000','--mode=audit',"
+	 WH_WOULD_DENY,
+	 {"/metadata/annotations/strict-groups~1audit='would deny: container app has no runAsGroup (nor has the pod): its image would choose the primary gid'",
+	  "/spec/initContainers/0/command=['/strict-init','install','--groups=60000','--mode=audit',"
 	  "'--no-new-privs=1','/strict-groups/strict-init-any-gid']",
 	  "/spec/containers/0/command=['/strict-groups/d/d/strict-init-any-gid','--','/app','-x']"},
-	 NULL,
+	 "container app has no runAsGroup",
 	 "container app has no runAsGroup",
 	 NULL},
 	{"no runAsGroup, allowed by the admin: injected without --gid, no warning",
@@ -256,10 +259,10 @@ static const struct mcase cases[] = {
 	 false,
 	 false,
 	 POD(SC_1000, "'containers':[" APP("") ",{'name':'web','image':'nginx'}]"),
-	 WH_INJECTED,
+	 WH_WOULD_DENY,
 	 {"/spec/containers/0/command=[" COPY1000 ",'--','/app','-x']",
 	  "!/spec/containers/1/command", "!/spec/containers/1/volumeMounts"},
-	 NULL,
+	 "container web sets no command",
 	 "container web sets no command",
 	 NULL},
 	{"env STRICT_GROUPS_MODE=audit in an enforce pod is denied",
@@ -382,9 +385,9 @@ static const struct mcase cases[] = {
 	 POD(SC_1000,
 	     "'containers':[" APP("") ",{'name':'strict-groups-install-x','image':'x',"
 				      "'command':['x']}]"),
-	 WH_UNCHANGED,
+	 WH_WOULD_DENY,
 	 {0},
-	 NULL,
+	 "is reserved for strict-groups' installers",
 	 "is reserved",
 	 NULL},
 	{"a volume named like the webhook's is replaced by its emptyDir; mounts of it too",
@@ -685,9 +688,9 @@ static const struct mcase cases[] = {
 	 POD(SC_1000,
 	     "'containers':[" APP("") ",{'name':'web','image':'nginx','livenessProbe':{'exec':"
 				      "{'command':['true']}}}]"),
-	 WH_INJECTED,
+	 WH_WOULD_DENY,
 	 {"/spec/containers/1/livenessProbe/exec/command=['true']", "!/spec/containers/1/command"},
-	 NULL,
+	 "container web sets no command",
 	 "container web sets no command",
 	 NULL},
 	{"malformed: a probe's exec.command that is not a list of strings",
@@ -848,9 +851,9 @@ static const struct mcase cases[] = {
 	 false,
 	 POD(SC_1000,
 	     "'containers':[" APP(",'env':[{'name':'STRICT_GROUPS_LOCK','value':'1'}]") "]"),
-	 WH_UNCHANGED,
+	 WH_WOULD_DENY,
 	 {"/spec/containers/0/command=['/app','-x']"},
-	 NULL,
+	 "env STRICT_GROUPS_LOCK=1 contradicts the sealed policy (audit mode: 0 or unset)",
 	 "env STRICT_GROUPS_LOCK=1 contradicts the sealed policy (audit mode: 0 or unset)",
 	 NULL},
 	{"audit mode: env STRICT_GROUPS_PRELOAD likewise",
@@ -859,9 +862,9 @@ static const struct mcase cases[] = {
 	 false,
 	 POD(SC_1000,
 	     "'containers':[" APP(",'env':[{'name':'STRICT_GROUPS_PRELOAD','value':'/g.so'}]") "]"),
-	 WH_UNCHANGED,
+	 WH_WOULD_DENY,
 	 {0},
-	 NULL,
+	 "env STRICT_GROUPS_PRELOAD=/g.so contradicts",
 	 "env STRICT_GROUPS_PRELOAD=/g.so contradicts the sealed policy",
 	 NULL},
 	{"enforce mode, lock not sealed: env STRICT_GROUPS_LOCK=1 adds it",
@@ -1267,10 +1270,13 @@ static const struct mcase cases[] = {
 	 "'spec':{'securityContext':" SC_1000
 	 ",'containers':[" APP("") ",{'name':"
 				   "'strict-groups-install-x','image':'x','command':['x']}]}}",
-	 WH_SKIPPED,
+	 WH_WOULD_DENY,
 	 {"!/metadata/annotations/strict-groups~1injected",
-	  "/spec/containers/0/command=['/app','-x']"},
-	 "audit mode: nothing wrapped",
+	  "/spec/containers/0/command=['/app','-x']",
+	  AUDIT_POINTER
+	  "='would deny: container name "
+	  "strict-groups-install-x is reserved for strict-groups\\u0027 installers (strict-groups-install-*)'"},
+	 "container name strict-groups-install-x is reserved",
 	 "is reserved",
 	 NULL},
 	{"a command read from the image is recorded (fromImage), for updates of its image",
@@ -1317,10 +1323,11 @@ static const struct mcase cases[] = {
 	 false,
 	 false,
 	 POD(SC_1000, "'containers':[" APP("") "," WEB("") "]"),
-	 WH_INJECTED,
-	 {"/spec/containers/0/command=[" COPY1000 ",'--','/app','-x']",
+	 WH_WOULD_DENY,
+	 {"/metadata/annotations/strict-groups~1audit='would deny: container web sets no command, and what its image runs could not be read'",
+	  "/spec/containers/0/command=[" COPY1000 ",'--','/app','-x']",
 	  "!/spec/containers/1/command", "/spec/containers/1/image='reg.test/web:1'"},
-	 NULL,
+	 "could not be read: registry says 503",
 	 "could not be read: registry says 503 (audit mode: left as it is)",
 	 NULL,
 	 "{'reg.test/web:1':{'error':'registry','message':'registry says 503'}}"},
@@ -1380,6 +1387,52 @@ static const struct mcase cases[] = {
 	 NULL,
 	 NULL,
 	 WEB_IMAGE(EP_CMD)},
+	{"a pod's own strict-groups/audit annotation goes: the webhook's name",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 "{'apiVersion':'v1','kind':'Pod','metadata':{'name':'p','annotations':{"
+	 "'strict-groups/audit':'would deny: nothing'}},'spec':{'securityContext':" SC_1000 ","
+	 "'containers':[" APP("") "]}}",
+	 WH_INJECTED,
+	 {"!/metadata/annotations/strict-groups~1audit"},
+	 NULL,
+	 NULL,
+	 ""},
+	{"audit mode, nothing enforce would refuse: injected, no audit annotation, no warning",
+	 WH_MODE_AUDIT,
+	 false,
+	 false,
+	 POD(SC_1000, "'containers':[" APP("") "]"),
+	 WH_INJECTED,
+	 {"/spec/containers/0/command=[" COPY1000 ",'--','/app','-x']"},
+	 NULL,
+	 NULL,
+	 ""},
+	{"audit mode, several reasons: each in the annotation, in order",
+	 WH_MODE_AUDIT,
+	 false,
+	 false,
+	 POD("{'supplementalGroups':[60000]}",
+	     "'containers':[" APP(",'env':[{'name':'STRICT_GROUPS_LOCK','value':'1'}]") "]"),
+	 WH_WOULD_DENY,
+	 {"/metadata/annotations/strict-groups~1audit='would deny: container app has no "
+	  "runAsGroup (nor has the pod): its image would choose the primary gid; container app: "
+	  "env STRICT_GROUPS_LOCK=1 contradicts the sealed policy (audit mode: 0 or unset)'"},
+	 "container app: env STRICT_GROUPS_LOCK=1",
+	 NULL,
+	 NULL},
+	{"a lookup's message with a control character is said on one line",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(SC_1000, "'containers':[" WEB("") "]"),
+	 WH_DENIED,
+	 {0},
+	 "could not be read: registry?says 503",
+	 NULL,
+	 NULL,
+	 "{'reg.test/web:1':{'error':'registry','message':'registry\\rsays 503'}}"},
 };
 #pragma GCC diagnostic pop
 
@@ -1458,11 +1511,13 @@ static void run_case(const struct mcase *c)
 			      json_array_size(res.warnings) > 0))
 		fail_msg("unexpected warning: %s",
 			 json_string_value(json_array_get(res.warnings, 0)));
-	/* a patch injects, or (skipped) takes out what the pod put under the
-	 * webhook's names and says why */
+	/* a patch injects, or would deny (the pod carries why:
+	 * WH_AUDIT_ANNOTATION), or (skipped) takes out what the pod put under
+	 * the webhook's names and says why */
 	if (c->outcome != WH_SKIPPED || res.lookup_skipped)
 		assert_int_equal(json_array_size(res.patch) > 0,
-				 c->outcome == WH_INJECTED || res.lookup_skipped);
+				 c->outcome == WH_INJECTED || c->outcome == WH_WOULD_DENY ||
+					 res.lookup_skipped);
 	assert_int_equal(res.lookup_skipped, c->outcome == WH_SKIPPED && (c->opts & OPT_SKIP));
 	if (c->outcome == WH_DENIED)
 		assert_true(res.code == 400 || res.code == 403);
@@ -1470,6 +1525,18 @@ static void run_case(const struct mcase *c)
 	assert_int_equal(patch_apply(&patched, res.patch), 0);
 	for (size_t i = 0; i < sizeof(c->checks) / sizeof(c->checks[0]) && c->checks[i]; i++)
 		check_pointer(patched, c->checks[i]);
+	if (c->outcome == WH_WOULD_DENY) {
+		const char *said = json_string_value(pointer_get(patched, AUDIT_POINTER));
+
+		assert_non_null(said);
+		/* the reasons of the denial, but for the lookups' (which can
+		 * change from one try to the next) */
+		assert_true(strncmp(said, "would deny: ", 12) == 0);
+		assert_true(strstr(res.message, said + 12) == res.message ||
+			    (c->images && strstr(said, "could not be read")));
+	} else {
+		assert_null(pointer_get(patched, AUDIT_POINTER));
+	}
 	/* Sent again, as the API server does with reinvocationPolicy
 	 * IfNeeded: unchanged, and with no image to look up (a wrapped
 	 * container sets a command). */
@@ -1480,7 +1547,7 @@ static void run_case(const struct mcase *c)
 		assert_int_equal(json_array_size(again.patch), 0);
 		mutate_result_free(&again);
 	}
-	if (c->outcome == WH_INJECTED) {
+	if (c->outcome == WH_INJECTED || c->outcome == WH_WOULD_DENY) {
 		json_t *needed;
 
 		req.pod = patched;
@@ -1491,7 +1558,8 @@ static void run_case(const struct mcase *c)
 			assert_int_equal(json_array_size(needed), 0);
 		json_decref(needed);
 		assert_int_equal(mutate_pod(&s, &req, &again), 0);
-		if (again.outcome != WH_UNCHANGED) {
+		if (again.outcome != (c->outcome == WH_INJECTED ? WH_UNCHANGED : WH_WOULD_DENY) ||
+		    json_array_size(again.patch)) {
 			char *p = json_dumps(again.patch, JSON_COMPACT);
 
 			fail_msg("second pass: %s %s", mutate_outcome_name(again.outcome), p);
@@ -1589,8 +1657,10 @@ static void test_ephemeral(void **state)
 		  "ephemeral container debug sets no command");
 	ephemeral(plain, "{'name':'debug','image':'busybox','command':['sh']}", WH_MODE_ENFORCE,
 		  WH_DENIED, NULL, "was not injected");
+	/* audit: enforce would refuse it; said, and the update has nothing to
+	 * patch (its metadata is the stored pod's) */
 	ephemeral(plain, "{'name':'debug','image':'busybox','command':['sh']}", WH_MODE_AUDIT,
-		  WH_UNCHANGED, NULL, "was not injected");
+		  WH_WOULD_DENY, NULL, "was not injected");
 	/* an old ephemeral container is left alone: the API server refuses
 	 * changes to it */
 	{

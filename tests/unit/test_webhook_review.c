@@ -139,6 +139,61 @@ static void test_denied_has_status(void **state)
 	review_free(&out);
 }
 
+/* Audit mode, a pod enforce would refuse: allowed, the reason in the
+ * warnings, in auditAnnotations (the API server's audit log), in the pod's
+ * annotation (the patch) and in the log line (summary). */
+static void test_would_deny_in_audit(void **state)
+{
+	struct wh_settings audit = settings;
+	struct wh_review out;
+	json_t *r, *resp, *patch, *ann;
+	const char *why;
+	char body[2048];
+
+	(void)state;
+	audit.mode = WH_MODE_AUDIT;
+	snprintf(body, sizeof(body), "%s", REQUEST("CREATE", "", ""));
+	snprintf(strstr(body, ",'command':['a']"), 16, "}]}}}}"); /* no command */
+	for (char *p = body; *p; p++)
+		if (*p == '\'')
+			*p = '"';
+	assert_int_equal(test_review(&audit, body, strlen(body), NULL, 0, &out), 0);
+	assert_int_equal(out.outcome, WH_WOULD_DENY);
+	assert_non_null(strstr(out.summary,
+			       "CREATE pods ns/web-*: would_deny: container a sets no "
+			       "command"));
+	r = response_of(&out);
+	resp = json_object_get(r, "response");
+	assert_true(json_is_true(json_object_get(resp, "allowed")));
+	assert_null(json_object_get(resp, "status"));
+	why = json_string_value(
+		json_object_get(json_object_get(resp, "auditAnnotations"), "would-deny"));
+	assert_non_null(why);
+	assert_non_null(strstr(why, "container a sets no command"));
+	assert_int_equal(json_object_size(json_object_get(resp, "auditAnnotations")), 1);
+	assert_non_null(
+		strstr(json_string_value(json_array_get(json_object_get(resp, "warnings"), 0)),
+		       "(audit mode: left as it is)"));
+	patch = decoded_patch(resp);
+	ann = json_array_get(patch, 0);
+	assert_string_equal(json_string_value(json_object_get(ann, "path")),
+			    "/metadata/annotations");
+	assert_non_null(strstr(json_string_value(json_object_get(json_object_get(ann, "value"),
+								 "strict-groups/audit")),
+			       "would deny: container a sets no command"));
+	json_decref(patch);
+	json_decref(r);
+	review_free(&out);
+
+	/* a pod enforce admits: nothing for the audit log */
+	snprintf(body, sizeof(body), "%s", REQUEST("CREATE", "", ""));
+	review(body, false, &out);
+	r = response_of(&out);
+	assert_null(json_object_get(json_object_get(r, "response"), "auditAnnotations"));
+	json_decref(r);
+	review_free(&out);
+}
+
 static void test_other_operations_skipped(void **state)
 {
 	static const char *const bodies[] = {REQUEST("DELETE", "", ""),
@@ -397,6 +452,7 @@ int main(void)
 		cmocka_unit_test(test_create_injected),
 		cmocka_unit_test(test_dry_run_same_answer),
 		cmocka_unit_test(test_denied_has_status),
+		cmocka_unit_test(test_would_deny_in_audit),
 		cmocka_unit_test(test_other_operations_skipped),
 		cmocka_unit_test(test_ephemeral_routed),
 		cmocka_unit_test(test_update_routed),

@@ -102,6 +102,33 @@ setup() {
     [ "$(echo "$output" | jq -r '.pod.spec.containers[0].command[0]')" = /strict-groups/d/d/strict-init-any-gid ]
 }
 
+@test "audit mode: a pod enforce would refuse is admitted, and said in a warning, auditAnnotations, the pod's annotation, one log line and the would_deny count" {
+    jq -n '{apiVersion:"v1",kind:"Pod",metadata:{name:"wouldbe"},spec:{containers:[{name:"app",image:"a:1",command:["a"]}]}}' \
+        > "$BATS_TEST_TMPDIR/wouldbe.yaml"
+    sample='strict_groups_webhook_admissions_total{operation="CREATE",mode="audit",result="would_deny"}'
+    before=$(wh_curl "$WEBHOOK_URL/metrics" | awk -v s="$sample" '$1 == s { print $2 }')
+    lines_before=$(grep -c 'CREATE pods strict-e2e/wouldbe: would_deny' "$WH_DIR/log" || true)
+    run wh_client review "$BATS_TEST_TMPDIR/wouldbe.yaml" --path /mutate/audit
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
+    pod() { echo "$output" | jq -r "$1"; }
+    [ "$(pod .response.allowed)" = true ]
+    pod '.response.warnings[]' | grep -q 'container app has no runAsGroup .* (audit mode: left as it is)'
+    [ "$(pod '.response.auditAnnotations | keys | join(",")')" = would-deny ]
+    pod '.response.auditAnnotations["would-deny"]' | grep -q '^container app has no runAsGroup'
+    [ "$(pod '.pod.metadata.annotations["strict-groups/audit"]')" = \
+        'would deny: container app has no runAsGroup (nor has the pod): its image would choose the primary gid' ]
+    # sent again (reinvocation): the annotation stays as it is, no patch
+    [ "$(pod .again.patch)" = null ]
+    # one log line per review (the client sends the pod twice), naming the pod and why
+    [ "$(grep -c 'strict-groups-webhook: CREATE pods strict-e2e/wouldbe: would_deny: container app has no runAsGroup' "$WH_DIR/log")" = $((lines_before + 2)) ]
+    after=$(wh_curl "$WEBHOOK_URL/metrics" | awk -v s="$sample" '$1 == s { print $2 }')
+    [ "$after" = $((before + 2)) ]
+    # the same pod in enforce mode: denied, and nothing said for the audit log
+    run wh_client review "$BATS_TEST_TMPDIR/wouldbe.yaml"
+    [ "$(pod .response.allowed)" = false ]
+    [ "$(pod .response.auditAnnotations)" = null ]
+}
+
 @test "a pod that tries to pass for injected, or to bring its own strict-init, gets the webhook's" {
     jq -n '{apiVersion:"v1",kind:"Pod",metadata:{name:"forged",annotations:{"strict-groups/injected":"{}"}},
         spec:{securityContext:{runAsGroup:1000,supplementalGroups:[60000]},

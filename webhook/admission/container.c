@@ -349,8 +349,12 @@ static void lookup_failed(struct run *r, const char *who, const char *image, con
 
 	message_shown(img, sizeof(img), image);
 	if (!r->s->skip_on_lookup_failure) {
-		problem(r, "%s sets no command, and what its image runs could not be read: %s", who,
-			why);
+		char detail[MESSAGE_MAX];
+
+		snprintf(detail, sizeof(detail), ": %s", why);
+		problem_because(r, detail,
+				"%s sets no command, and what its image runs could not be read",
+				who);
 		return;
 	}
 	warn(r, "%s: %s: the pod is admitted without strict-init (--on-lookup-failure=skip)", who,
@@ -475,7 +479,7 @@ static const char *user_hint(const struct run *r, const json_t *ctr, const json_
 
 	if (json_array_size(command) > 0 || !found || !found->config || !found->config->user ||
 	    imageconfig_user_parse(found->config->user, &u) != 0 || !u.has_group)
-		return "";
+		return NULL;
 	return " (the group in its image's USER does not count: kubelet gives the runtime only "
 	       "the user, whose gid then comes from the image's /etc/passwd)";
 }
@@ -604,10 +608,11 @@ int container_wrap(struct run *r, json_t *ctr, const char *kind, size_t index)
 		gid = r->pod_gid;
 	}
 	if (!gid_set && !r->s->allow_image_gid) {
-		problem(r,
+		problem_because(
+			r, user_hint(r, ctr, command_in),
 			"%s has no runAsGroup (nor has the pod): its image would choose the "
-			"primary gid%s",
-			who, user_hint(r, ctr, command_in));
+			"primary gid",
+			who);
 		if (r->s->mode != WH_MODE_AUDIT)
 			ok = false;
 	}

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/text.h"
 #include "mutate_int.h"
 
 static void vappend(char *buf, size_t cap, size_t *len, const char *fmt, va_list ap)
@@ -51,17 +52,32 @@ void message_append(char *buf, size_t cap, size_t *len, const char *fmt, ...)
 	va_end(ap);
 }
 
-void message_report(struct run *r, enum report_kind kind, const char *fmt, ...)
+void message_report(struct run *r, enum report_kind kind, const char *detail, const char *fmt, ...)
 {
 	char text[MESSAGE_MAX];
 	size_t len = 0;
 	int code = kind == REPORT_MALFORMED ? 400 : 403;
+	bool would_deny = kind == REPORT_POLICY && r->s->mode == WH_MODE_AUDIT;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vappend(text, sizeof(text), &len, fmt, ap);
 	va_end(ap);
-	if (kind == REPORT_POLICY && r->s->mode == WH_MODE_AUDIT) {
+	/* Printable ASCII only: the names in it went through message_shown, but
+	 * a detail is what a registry said (the image client makes that one
+	 * line; the core does not count on it). */
+	text_one_line(text);
+	if (would_deny)
+		message_append(r->would_deny_stable, sizeof(r->would_deny_stable),
+			       &r->would_deny_stable_len, "%s%s",
+			       r->would_deny_stable_len ? "; " : "", text);
+	if (detail) {
+		message_append(text, sizeof(text), &len, "%s", detail);
+		text_one_line(text);
+	}
+	if (would_deny) {
+		message_append(r->would_deny, sizeof(r->would_deny), &r->would_deny_len, "%s%s",
+			       r->would_deny_len ? "; " : "", text);
 		kind = REPORT_WARNING;
 		message_append(text, sizeof(text), &len, " (audit mode: left as it is)");
 	}

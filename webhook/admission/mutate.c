@@ -196,6 +196,28 @@ static int set_annotation(struct run *r, json_t *pod)
 	return 0;
 }
 
+/* Audit mode: WH_AUDIT_ANNOTATION says why enforce would refuse the pod;
+ * otherwise it is not there (whoever else wrote it). A pod creation only:
+ * an ephemeral containers update cannot change the pod's metadata. */
+static int set_audit_annotation(struct run *r, json_t *pod)
+{
+	json_t *annotations;
+	const char *bad;
+	int rc;
+
+	if (!r->would_deny_len) {
+		annotations = json_object_get(json_object_get(pod, "metadata"), "annotations");
+		if (json_is_object(annotations))
+			(void)json_object_del(annotations, WH_AUDIT_ANNOTATION);
+		return 0;
+	}
+	rc = annotations_made(pod, &annotations, &bad);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0; /* metadata not an object: left as it is */
+	return json_object_set_new(annotations, WH_AUDIT_ANNOTATION,
+				   json_sprintf("would deny: %s", r->would_deny_stable));
+}
+
 /* The pod with the webhook's reserved parts taken out (its installers, its
  * volume, the copies in commands, probes and hooks, its annotation): what a
  * pod the webhook admits without injecting it keeps, so that nothing in it
@@ -203,6 +225,7 @@ static int set_annotation(struct run *r, json_t *pod)
  * when out of memory. */
 static json_t *stripped_pod(const json_t *pod, bool *changed)
 {
+	static const char *const reserved[] = {WH_ANNOTATION, WH_AUDIT_ANNOTATION};
 	json_t *desired = json_deep_copy(pod), *spec = json_object_get(desired, "spec");
 	json_t *inits = json_object_get(spec, "initContainers");
 	json_t *volumes = json_object_get(spec, "volumes");
@@ -242,11 +265,12 @@ static json_t *stripped_pod(const json_t *pod, bool *changed)
 			*changed |= rc > 0;
 		}
 	}
-	if (json_is_object(annotations) && json_object_get(annotations, WH_ANNOTATION)) {
-		if (json_object_del(annotations, WH_ANNOTATION) != 0)
-			goto oom;
-		*changed = true;
-	}
+	for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
+		if (json_is_object(annotations) && json_object_get(annotations, reserved[i])) {
+			if (json_object_del(annotations, reserved[i]) != 0)
+				goto oom;
+			*changed = true;
+		}
 	return desired;
 oom:
 	json_decref(desired);
@@ -503,13 +527,12 @@ static int finish(struct run *r, const json_t *pod, json_t *desired, struct wh_r
 	res->patch = jsondiff_patch(pod, desired);
 	if (!res->patch)
 		return -1;
-	res->outcome = !json_array_size(res->patch) ? WH_UNCHANGED :
-		r->abandon                          ? WH_SKIPPED :
-						      WH_INJECTED;
-	if (res->outcome == WH_SKIPPED &&
-	    !(res->message = strdup("audit mode: nothing wrapped; the pod's own strict-groups "
-				    "parts taken out")))
-		return -1;
+	if (r->would_deny_len) {
+		res->outcome = WH_WOULD_DENY;
+		res->message = strdup(r->would_deny);
+		return res->message ? 0 : -1;
+	}
+	res->outcome = json_array_size(res->patch) ? WH_INJECTED : WH_UNCHANGED;
 	return 0;
 }
 
@@ -557,11 +580,16 @@ int mutate_pod(const struct wh_settings *settings, const struct wh_request *req,
 		goto out;
 	if (r.oom)
 		goto out;
+	/* a skip, or audit with nothing wrapped: the pod as it came, but for
+	 * the webhook's names and what the webhook says of it */
 	if (!r.code && (json_array_size(r.skipped_images) || r.abandon)) {
 		json_decref(desired);
 		if (!(desired = not_injected(&r, req->pod)))
 			goto out;
 	}
+	if (!r.code && !json_array_size(r.skipped_images) && req->op == WH_OP_CREATE &&
+	    set_audit_annotation(&r, desired) != 0)
+		goto out;
 	rc = finish(&r, req->pod, desired, res);
 out:
 	if (rc != 0)
@@ -687,7 +715,8 @@ const char *mutate_outcome_name(enum wh_outcome outcome)
 	static const char *const names[WH_OUTCOMES] = {[WH_INJECTED] = "injected",
 						       [WH_UNCHANGED] = "unchanged",
 						       [WH_SKIPPED] = "skipped",
-						       [WH_DENIED] = "denied"};
+						       [WH_DENIED] = "denied",
+						       [WH_WOULD_DENY] = "would_deny"};
 
 	return outcome < WH_OUTCOMES ? names[outcome] : "error";
 }

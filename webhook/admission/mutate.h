@@ -57,6 +57,8 @@
 /* On a pod admitted unchanged because an image lookup failed
  * (--on-lookup-failure=skip). */
 #define WH_SKIP_ANNOTATION "strict-groups/skipped"
+/* On a pod admitted in audit mode that enforce mode would refuse: why. */
+#define WH_AUDIT_ANNOTATION "strict-groups/audit"
 /* Where the installer image keeps the (unsealed) strict-init. */
 #define WH_INSTALLER_BINARY "/strict-init"
 
@@ -100,10 +102,12 @@ struct wh_request {
 };
 
 enum wh_outcome {
-	WH_INJECTED,  /* allowed, with a patch */
-	WH_UNCHANGED, /* allowed, nothing to change (already injected; an update) */
-	WH_SKIPPED,   /* allowed unchanged on purpose (mirror, windows pod) */
-	WH_DENIED,    /* refused: message says why */
+	WH_INJECTED,   /* allowed, with a patch */
+	WH_UNCHANGED,  /* allowed, nothing to change (already injected; an update) */
+	WH_SKIPPED,    /* allowed unchanged on purpose (mirror, windows pod) */
+	WH_DENIED,     /* refused: message says why */
+	WH_WOULD_DENY, /* audit mode: allowed (maybe with a patch), but enforce would refuse:
+			* message says why */
 	WH_OUTCOMES
 };
 
@@ -112,7 +116,7 @@ struct wh_result {
 	int code;            /* WH_DENIED: 403 (policy) or 400 (malformed pod) */
 	json_t *patch;       /* JSONPatch operations; empty unless WH_INJECTED */
 	json_t *warnings;    /* array of strings, maybe empty */
-	char *message;       /* why (denied, skipped); NULL otherwise */
+	char *message;       /* why (denied, would deny, skipped); NULL otherwise */
 	bool lookup_skipped; /* WH_SKIPPED because a lookup failed (--on-lookup-failure=skip) */
 };
 

@@ -47,6 +47,10 @@ struct run {
 	bool lock;         /* --lock=1 sealed (never in audit mode) */
 	char message[MESSAGE_MAX];
 	size_t message_len;
+	/* audit mode: what enforce would refuse the pod for, as the denial would
+	 * say it, and without the lookups' reasons (the pod's annotation) */
+	char would_deny[MESSAGE_MAX], would_deny_stable[MESSAGE_MAX];
+	size_t would_deny_len, would_deny_stable_len;
 	int code;     /* 0, 403 or 400 */
 	bool abandon; /* audit: leave the whole pod as it is */
 	json_t *warnings;
@@ -79,7 +83,8 @@ enum report_kind {
 	REPORT_WARNING,   /* said, nothing else */
 	REPORT_MALFORMED, /* the pod is not what the API server sends: refused in every mode */
 	REPORT_POLICY,    /* refused in enforce and refuse modes; in audit mode a
-			   * warning, and the container concerned is left as it is */
+			   * warning, and the container concerned is left as it is
+			   * (r->would_deny says why enforce would refuse) */
 	REPORT_FORBIDDEN, /* refused in every mode (403): the webhook's own parts */
 };
 
@@ -88,14 +93,19 @@ void message_shown(char *dst, size_t cap, const char *name);
 /* Appends to buf (cap bytes, *len used), ending in "..." when cut. */
 void message_append(char *buf, size_t cap, size_t *len, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-/* A warning, or a reason to refuse the pod (r->code, r->message). */
-void message_report(struct run *r, enum report_kind kind, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+/* A warning, or a reason to refuse the pod (r->code, r->message). detail,
+ * when not NULL, is appended to the text in what is said now, but not in
+ * r->would_deny_stable: what a lookup found can differ from one try to the
+ * next (or be gone once the container is wrapped), and the pod's
+ * WH_AUDIT_ANNOTATION must not (reinvocation). */
+void message_report(struct run *r, enum report_kind kind, const char *detail, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
-#define warn(r, ...) message_report(r, REPORT_WARNING, __VA_ARGS__)
-#define malformed(r, ...) message_report(r, REPORT_MALFORMED, __VA_ARGS__)
-#define problem(r, ...) message_report(r, REPORT_POLICY, __VA_ARGS__)
-#define forbidden(r, ...) message_report(r, REPORT_FORBIDDEN, __VA_ARGS__)
+#define warn(r, ...) message_report(r, REPORT_WARNING, NULL, __VA_ARGS__)
+#define malformed(r, ...) message_report(r, REPORT_MALFORMED, NULL, __VA_ARGS__)
+#define problem(r, ...) message_report(r, REPORT_POLICY, NULL, __VA_ARGS__)
+#define problem_because(r, detail, ...) message_report(r, REPORT_POLICY, detail, __VA_ARGS__)
+#define forbidden(r, ...) message_report(r, REPORT_FORBIDDEN, NULL, __VA_ARGS__)
 
 /* ---- podread.c ---- */
 

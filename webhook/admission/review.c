@@ -153,6 +153,12 @@ static int answer(struct wh_review *out, const char *uid, const struct wh_result
 	if (json_array_size(res->warnings) &&
 	    json_object_set(response, "warnings", res->warnings) != 0)
 		goto oom;
+	/* the API server's audit log gets it as
+	 * "<webhook name>/would-deny" on the request's event */
+	if (res->outcome == WH_WOULD_DENY &&
+	    json_object_set_new(response, "auditAnnotations",
+				json_pack("{s:s}", "would-deny", res->message)) != 0)
+		goto oom;
 	if (res->outcome == WH_DENIED &&
 	    json_object_set_new(response, "status",
 				json_pack("{s:i, s:s, s:s}", "code", res->code, "message",

@@ -8,7 +8,8 @@
  *   ... look them up ...
  *   review_finish(&settings, &p, configs, n, &out); review_pending_free(&p)
  *
- * wh_review does all three with the configs given (tests, fuzzing). */
+ * (tests/unit/webhook_util.c's test_review does all three with the configs
+ * given, for the tests and the fuzz target.) */
 #ifndef STRICT_WEBHOOK_REVIEW_H
 #define STRICT_WEBHOOK_REVIEW_H
 

@@ -50,7 +50,7 @@ static bool same(const json_t *a, const json_t *b)
 
 static void check_annotations(struct run *r, const json_t *pod, const json_t *old)
 {
-	static const char *const ours[] = {WH_ANNOTATION, WH_SKIP_ANNOTATION};
+	static const char *const ours[] = {WH_ANNOTATION, WH_SKIP_ANNOTATION, WH_AUDIT_ANNOTATION};
 	const json_t *now = json_object_get(json_object_get(pod, "metadata"), "annotations");
 	const json_t *was = json_object_get(json_object_get(old, "metadata"), "annotations");
 
