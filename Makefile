@@ -108,8 +108,16 @@ include tests/e2e/e2e.mk
 # mk/*.mk: quality targets and the parts each add (webhook, registry, ...)
 include $(sort $(wildcard mk/*.mk))
 
+# The demo runs containers with runc (tools/demo.sh uses the integration
+# suite's helpers): it installs what they need, as `make test` does.
+DEMO_PACKAGES := runc busybox-static libcap2-bin acl jq
+
+$(BUILD)/.deps-demo: $(BUILD)/.deps-build
+	tools/ensure-packages.sh $(DEMO_PACKAGES)
+	@touch $@
+
 .PHONY: demo
-demo: all
+demo: all $(BUILD)/.deps-demo
 	tools/demo.sh
 
 clean:

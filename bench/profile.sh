@@ -15,16 +15,17 @@ dir=$2
 args=$3
 driver=$dir/driver
 work=$(mktemp -d)
-chmod 0777 "$work"
 trap 'rm -rf "$work"' EXIT
 
 # Only a sealed copy drops groups for a non-root start: seal the debug build.
 # valgrind refuses to run a file with a capability, so the copy loses it
 # (the seal is in the file's contents and stays); CAP_SETGID comes as an
-# ambient capability instead.
+# ambient capability instead. Before the folder is opened to uid 1000 (for
+# callgrind's output): install closes a folder others can write.
 "$bin" install --groups=1000 "$work/strict-init.debug"
 setcap -r "$work/strict-init.debug"
 bin=$work/strict-init.debug
+chmod 0777 "$work"
 
 echo "== user-space instructions up to the payload's execve (callgrind)"
 for path in common no-op; do

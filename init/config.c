@@ -248,8 +248,10 @@ static int parse_values(struct sg_config *cfg, const struct raw_value raw[SET_CO
 		if (raw[SET_PRELOAD].text[0] == '\0')
 			return fail(err, errlen, "%s: empty path",
 				    raw[SET_PRELOAD].source);
-		/* LD_PRELOAD splits at colons and white space */
-		if (strpbrk(raw[SET_PRELOAD].text, ": \t\n"))
+		/* LD_PRELOAD's separators: ' ' and ':' for glibc's loader,
+		 * ':' and every isspace() character (\t \n \v \f \r) for
+		 * musl's (docs/design.md, "The loaders and LD_PRELOAD") */
+		if (strpbrk(raw[SET_PRELOAD].text, ": \t\n\v\f\r"))
 			return fail(err, errlen, "%s: a path with a colon or white space cannot go into LD_PRELOAD",
 				    raw[SET_PRELOAD].source);
 		/* The loaders resolve anything else their own way: a bare
@@ -282,7 +284,7 @@ static int check_combinations(const struct sg_config *cfg, char *err,
 			    "STRICT_GROUPS (or --groups) is required to run a command");
 	if (cfg->command == CMD_INSTALL && !cfg->groups_set)
 		return fail(err, errlen,
-			    "install: --groups (or STRICT_GROUPS) is required; --groups= seals none but the primary gid");
+			    "install: --groups is required; --groups= seals none but the primary gid");
 	if (cfg->user_set && cfg->mode != MODE_ENFORCE)
 		return fail(err, errlen,
 			    "STRICT_GROUPS_USER needs mode enforce: a user switch sets the groups");
@@ -447,23 +449,114 @@ static int apply_seal(struct sg_config *cfg, const struct raw_value raw[SET_COUN
 	return rc ? CONFIG_CONTRADICTS : 0;
 }
 
+/* Whether the option of setting s says what its variable says: both well
+ * formed and equal (lists as sets). */
+static bool option_repeats(int s, const struct raw_value *variable,
+			   const struct raw_value *option)
+{
+	struct raw_value one[SET_COUNT];
+	struct sg_config a, b;
+	char scratch[8];
+	bool same;
+
+	memset(one, 0, sizeof(one));
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	one[s] = *variable;
+	same = parse_values(&a, one, scratch, sizeof(scratch)) == 0;
+	one[s] = *option;
+	same = parse_values(&b, one, scratch, sizeof(scratch)) == 0 && same &&
+	       same_value(s, &a, &b);
+	config_free(&a);
+	config_free(&b);
+	return same;
+}
+
+/* install seals what its command line says, never a variable it inherited:
+ * in a Dockerfile's RUN step the base image's ENV is in its environment
+ * (with the classic builder even over the build arguments). Any variable
+ * named STRICT_GROUPS* must be repeated by its option. */
+static int install_environment_repeated(const struct raw_value variables[SET_COUNT],
+					const struct raw_value options[SET_COUNT],
+					char **envp, char *err, size_t errlen)
+{
+	static const char prefix[] = "STRICT_GROUPS";
+
+	for (char **e = envp; e && *e; e++) {
+		size_t n = strcspn(*e, "=");
+		bool known = false;
+
+		if (strncmp(*e, prefix, sizeof(prefix) - 1) != 0)
+			continue;
+		for (int s = 0; s < SET_COUNT && !known; s++)
+			known = strlen(settings[s].env) == n &&
+				strncmp(settings[s].env, *e, n) == 0;
+		if (!known)
+			return fail(err, errlen,
+				    "install seals its options only, and %.*s is set in its environment: unset it",
+				    (int)(n < 64 ? n : 64), *e);
+	}
+	for (int s = 0; s < SET_COUNT; s++) {
+		if (!variables[s].text)
+			continue;
+		if (!options[s].text)
+			return fail(err, errlen,
+				    "install seals its options only, and %s=%s is set in its environment: give %s=%s, or unset it",
+				    settings[s].env, variables[s].text, settings[s].option,
+				    variables[s].text);
+		if (!option_repeats(s, &variables[s], &options[s]))
+			return fail(err, errlen,
+				    "install seals its options only, and %s=%s in its environment differs from %s=%s: unset it",
+				    settings[s].env, variables[s].text, settings[s].option,
+				    options[s].text);
+	}
+	return 0;
+}
+
+/* install: the options; from a sealed copy given none, its own seal (so
+ * that a copy whose capability a COPY lost can install itself again). */
+static int install_settings(struct sg_config *cfg, struct raw_value options[SET_COUNT],
+			    const struct raw_value variables[SET_COUNT], char **envp,
+			    const char *seal, size_t seal_len, char *err, size_t errlen)
+{
+	bool any = false;
+
+	if (install_environment_repeated(variables, options, envp, err, errlen))
+		return -1;
+	for (int s = 0; s < SET_COUNT; s++)
+		any = any || options[s].text;
+	if (seal && !any && read_seal(options, seal, seal_len, err, errlen))
+		return -1;
+	if (parse_values(cfg, options, err, errlen))
+		return -1;
+	return check_combinations(cfg, err, errlen);
+}
+
 static int parse_all(struct sg_config *cfg, int argc, char **argv, char **envp,
 		     const char *seal, size_t seal_len, char *err, size_t errlen)
 {
-	struct raw_value raw[SET_COUNT];
+	struct raw_value variables[SET_COUNT], raw[SET_COUNT];
 	bool after_dashdash;
 	int i;
 
+	memset(variables, 0, sizeof(variables));
 	memset(raw, 0, sizeof(raw));
 	if (argc < 1 || !argv || !argv[0])
 		return fail(err, errlen, "started without argv[0]");
-	if (read_environment(raw, envp, err, errlen))
+	if (read_environment(variables, envp, err, errlen))
 		return -1;
 	i = read_options(cfg, raw, argc, argv, 1, &after_dashdash, err, errlen);
 	if (i < 0)
 		return -1;
 	if (read_operands(cfg, raw, argc, argv, i, after_dashdash, err, errlen))
 		return -1;
+	if (cfg->command == CMD_INSTALL)
+		return install_settings(cfg, raw, variables, envp, seal, seal_len,
+					err, errlen);
+	/* the option wins over its variable */
+	for (int s = 0; s < SET_COUNT; s++)
+		if (!raw[s].text)
+			raw[s] = variables[s];
 	if (seal && (cfg->command == CMD_RUN || cfg->command == CMD_CHECK)) {
 		int rc = apply_seal(cfg, raw, seal, seal_len, err, errlen);
 

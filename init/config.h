@@ -39,7 +39,9 @@ struct sg_config {
  * copy. A sealed copy runs and checks with the sealed settings: a variable
  * or option that says otherwise is refused (CONFIG_CONTRADICTS), except
  * that STRICT_GROUPS_GID, _PRELOAD and _LOCK may be given when the seal
- * leaves them unset. `install` takes its settings from argv and envp only.
+ * leaves them unset. `install` takes its settings from its options only: a
+ * STRICT_GROUPS* variable its options do not repeat is refused
+ * (CONFIG_USAGE); a sealed copy given no setting installs its own seal.
  * Returns 0, or CONFIG_USAGE / CONFIG_CONTRADICTS with a one-line reason in
  * err (no prefix, no newline) and cfg all zero (never a partial result).
  * Release cfg with config_free either way. */

@@ -33,12 +33,13 @@ static const char usage[] =
 	"\n"
 	"Reduces the supplementary groups to STRICT_GROUPS plus the primary gid,\n"
 	"hardens the process and execs COMMAND (PATH lookup for a bare name).\n"
-	"install writes a copy with the file capability cap_setgid=p and the\n"
-	"settings given sealed into it (as root); that copy applies them on every\n"
-	"start and refuses a variable or option that says otherwise. A copy\n"
-	"without a seal drops groups only when started as root.\n"
+	"install writes a copy with the settings of its options sealed into it\n"
+	"(a STRICT_GROUPS* variable they do not repeat is refused) and, in mode\n"
+	"enforce, the file capability cap_setgid=p (as root); that copy applies\n"
+	"them on every start and refuses a variable or option that says\n"
+	"otherwise. A copy without a seal drops groups only when started as root.\n"
 	"\n"
-	"options (each overrides its environment variable):\n"
+	"options (each overrides its environment variable; install reads none):\n"
 	"  --groups=LIST        STRICT_GROUPS               allowed gids, comma-separated (required)\n"
 	"  --mode=MODE          STRICT_GROUPS_MODE          enforce (default), refuse or audit\n"
 	"  --user=UID:GID       STRICT_GROUPS_USER          switch user; only from a root start\n"
@@ -317,6 +318,9 @@ static int check(const struct sg_config *cfg)
 	print_gids("forbidden", plan.forbidden, plan.nforbidden, "");
 	if (!cfg->sealed && !plan.root_start)
 		printf("can drop: no (this copy has no sealed policy and was not started as root)\n");
+	else if (cfg->mode != MODE_ENFORCE)
+		printf("can drop: not needed (mode %s never changes groups)\n",
+		       cfg->mode == MODE_REFUSE ? "refuse" : "audit");
 	else
 		printf("can drop: %s\n", caps_setgid_available()
 			? "yes (CAP_SETGID available)" : "no (CAP_SETGID not available)");

@@ -15,20 +15,25 @@
  * of it would more than double strict-init's size. The filter is written
  * out here instead, in two parts:
  *
- *   a fixed dispatch (43 instructions): the architecture, then the system
+ *   a fixed dispatch (47 instructions): the architecture, then the system
  *     call number. Native numbers outside the gid calls' range leave after
- *     7 to 10 instructions, those between them after 12; setgroups gets
+ *     7 to 11 instructions, those between them after 12; setgroups gets
  *     EPERM; an architecture this build does not know is killed, as
  *     libseccomp's default would;
  *
- *   new user namespaces: unshare and clone with CLONE_NEWUSER get EPERM,
+ *   user namespaces: unshare and clone with CLONE_NEWUSER get EPERM,
  *     clone3 (whose flags the filter cannot read) ENOSYS, so that libc
  *     falls back to clone. In a namespace of its own, root maps an allowed
  *     gid (0) to any outside gid and setgid(0) passes every check
  *     (measured: with only the gid calls checked, root under the lock read
- *     a group-50000 file that way). setns is left alone: joining a user
- *     namespace needs CAP_SYS_ADMIN in it, which a locked process has only
- *     in namespaces it created;
+ *     a group-50000 file that way). Joining one is the same escape:
+ *     setns needs CAP_SYS_ADMIN in the target namespace, and a process
+ *     whose euid owns a child namespace of its own holds every capability
+ *     there, whoever made it (measured: locked root joined one an unlocked
+ *     root process made and read the file). So setns gets EPERM for
+ *     CLONE_NEWUSER (a pidfd with it included), and for nstype 0, "any
+ *     type", where the filter cannot see which namespace the descriptor
+ *     names;
  *
  *   the gid checks: for each argument position 2, 1, 0 a check that the
  *     argument is -1 or one of the allowed gids, else EPERM; setresgid
@@ -54,9 +59,11 @@
 #define NATIVE_GID_LAST NATIVE_SETFSGID
 #define NATIVE_NS_BELOW 56u  /* clone */
 #define NATIVE_NS_ABOVE 272u /* unshare */
+#define NATIVE_SETNS 308u
 #define X32_BIT 0x40000000u /* x32 calls run under AUDIT_ARCH_X86_64 */
 #define COMPAT_ARCH AUDIT_ARCH_I386
 #define COMPAT_UNSHARE 310u
+#define COMPAT_SETNS 346u
 #elif defined(__aarch64__)
 #define NATIVE_ARCH AUDIT_ARCH_AARCH64
 #define NATIVE_SETREGID 143u
@@ -68,8 +75,10 @@
 #define NATIVE_GID_LAST NATIVE_SETGROUPS
 #define NATIVE_NS_BELOW 97u  /* unshare */
 #define NATIVE_NS_ABOVE 220u /* clone */
+#define NATIVE_SETNS 268u
 #define COMPAT_ARCH AUDIT_ARCH_ARM
 #define COMPAT_UNSHARE 337u
+#define COMPAT_SETNS 375u
 #else
 #error "the seccomp lock knows x86_64 and aarch64 only; add this architecture's gid call numbers"
 #endif
@@ -98,8 +107,8 @@ _Static_assert(IN_GID_RANGE(NATIVE_SETGID) && IN_GID_RANGE(NATIVE_SETREGID) &&
 		       IN_GID_RANGE(NATIVE_SETFSGID),
 	       "the range test of instructions 4-5 must cover every native gid call");
 _Static_assert(NATIVE_NS_BELOW < NATIVE_GID_FIRST && NATIVE_NS_ABOVE > NATIVE_GID_LAST &&
-		       CLONE3 > NATIVE_NS_ABOVE,
-	       "instructions 11-14 look for clone and unshare on either side of the gid calls");
+		       NATIVE_SETNS > NATIVE_NS_ABOVE && CLONE3 > NATIVE_SETNS,
+	       "instructions 11-15 look for clone and unshare on either side of the gid calls, setns and clone3 above");
 _Static_assert(LOCK_MAX_GIDS + 1 <= 255, "a check's first jump must reach its end");
 
 #define GID_UNCHANGED 0xFFFFFFFFu   /* (gid_t)-1 */
@@ -142,6 +151,7 @@ enum {
 	H_NS_BELOW,
 	H_BELOW_NS_ABOVE,
 	H_NS_ABOVE,
+	H_SETNS,
 	H_CLONE3,
 	H_ALLOW_NATIVE,
 	H_IS_COMPAT,
@@ -158,7 +168,10 @@ enum {
 	H_SETRESGID16,
 	H_COMPAT_CLONE,
 	H_COMPAT_UNSHARE,
+	H_COMPAT_SETNS,
 	H_COMPAT_CLONE3,
+	H_LOAD_NSTYPE,
+	H_NSTYPE_ANY,
 	H_LOAD_FLAGS,
 	H_NEWUSER,
 	H_ALLOW,
@@ -202,6 +215,7 @@ static const struct sock_filter head[HEAD_LEN] = {
 	[H_BELOW_NS_ABOVE] = JUMP(BPF_JGE, NATIVE_NS_ABOVE, 0,
 				  FWD(H_BELOW_NS_ABOVE, H_ALLOW_NATIVE)),
 	[H_NS_ABOVE] = JEQ(NATIVE_NS_ABOVE, FWD(H_NS_ABOVE, H_LOAD_FLAGS), 0),
+	[H_SETNS] = JEQ(NATIVE_SETNS, FWD(H_SETNS, H_LOAD_NSTYPE), 0),
 	[H_CLONE3] = JEQ(CLONE3, FWD(H_CLONE3, H_ENOSYS), 0),
 	[H_ALLOW_NATIVE] = RET(SECCOMP_RET_ALLOW),
 
@@ -219,9 +233,14 @@ static const struct sock_filter head[HEAD_LEN] = {
 	[H_SETRESGID16] = JEQ(COMPAT_SETRESGID16, FWD(H_SETRESGID16, H_TO_CHECK16_ARG2), 0),
 	[H_COMPAT_CLONE] = JEQ(COMPAT_CLONE, FWD(H_COMPAT_CLONE, H_LOAD_FLAGS), 0),
 	[H_COMPAT_UNSHARE] = JEQ(COMPAT_UNSHARE, FWD(H_COMPAT_UNSHARE, H_LOAD_FLAGS), 0),
+	[H_COMPAT_SETNS] = JEQ(COMPAT_SETNS, FWD(H_COMPAT_SETNS, H_LOAD_NSTYPE), 0),
 	[H_COMPAT_CLONE3] = JEQ(CLONE3, FWD(H_COMPAT_CLONE3, H_ENOSYS),
 				FWD(H_COMPAT_CLONE3, H_ALLOW)),
 
+	/* setns: nstype is argument 1 (an int); 0 means any type, then the
+	 * same test as clone's flags */
+	[H_LOAD_NSTYPE] = LOAD(ARG_LOW(1)),
+	[H_NSTYPE_ANY] = JEQ(0, FWD(H_NSTYPE_ANY, H_EPERM), FWD(H_NSTYPE_ANY, H_NEWUSER)),
 	/* clone and unshare: the flags are argument 0 in every ABI */
 	[H_LOAD_FLAGS] = LOAD(ARG_LOW(0)),
 	[H_NEWUSER] = JUMP(BPF_JSET, CLONE_NEWUSER_FLAG, FWD(H_NEWUSER, H_EPERM), 0),

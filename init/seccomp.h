@@ -5,8 +5,9 @@
  *     gid they are given is allowed (STRICT_GROUPS + the primary gid) or -1
  *     ("unchanged");
  *   - no new user namespace, where an allowed gid could be mapped to any
- *     other: unshare and clone with CLONE_NEWUSER fail with EPERM, clone3
- *     with ENOSYS (libc then uses clone).
+ *     other, and no joining one: unshare and clone with CLONE_NEWUSER fail
+ *     with EPERM, clone3 with ENOSYS (libc then uses clone), setns with
+ *     EPERM for CLONE_NEWUSER or nstype 0 (any type).
  * Native, x32 and the 32-bit compat ABI (16- and 32-bit gid calls); a system
  * call from an architecture this build does not know kills the process. */
 #ifndef STRICT_SECCOMP_H
@@ -21,10 +22,10 @@
 #include "common/lock_limit.h"
 
 /* The program's length for n allowed gids (n <= LOCK_MAX_GIDS): a fixed
- * dispatch of 43 instructions, then a 32-bit check of three arguments
+ * dispatch of 47 instructions, then a 32-bit check of three arguments
  * (n + 3 each) and a 16-bit one (at most n + 4 each), each ending in
  * ALLOW. init/seccomp.c checks this against its layout. */
-#define LOCK_FILTER_LEN(n) (43 + 3 * ((n) + 3) + 1 + 3 * ((n) + 4) + 1)
+#define LOCK_FILTER_LEN(n) (47 + 3 * ((n) + 3) + 1 + 3 * ((n) + 4) + 1)
 #define LOCK_FILTER_MAX LOCK_FILTER_LEN(LOCK_MAX_GIDS)
 
 /* Writes the program for the allowed gids (sorted, unique: STRICT_GROUPS +

@@ -21,12 +21,12 @@ WEBHOOK_IMAGE_CORE_SRCS := webhook/image/image.c webhook/image/imagedigest.c \
 	webhook/image/imageref.c webhook/image/imageconfig.c webhook/image/imageargv.c
 WEBHOOK_ADMISSION_SRCS := webhook/admission/jsondiff.c webhook/admission/message.c \
 	webhook/admission/podread.c webhook/admission/parts.c webhook/admission/container.c \
-	webhook/admission/update.c webhook/admission/mutate.c \
+	webhook/admission/update.c webhook/admission/mutate.c webhook/admission/exec.c \
 	webhook/admission/review.c
 # the code strict-init, the preload and the webhook share (common/)
 WEBHOOK_COMMON_SRCS := common/gidlist.c common/text.c
 WEBHOOK_CORE_SRCS := $(WEBHOOK_ADMISSION_SRCS) $(WEBHOOK_IMAGE_CORE_SRCS) $(WEBHOOK_COMMON_SRCS)
-WEBHOOK_SYS_SRCS := webhook/options.c webhook/metrics.c webhook/tlscreds.c webhook/lookups.c \
+WEBHOOK_SYS_SRCS := webhook/options.c webhook/metrics.c webhook/tlscreds.c webhook/lookups.c webhook/kubeapi.c \
 	webhook/server.c webhook/main.c
 WEBHOOK_NET_SRCS := $(filter-out $(WEBHOOK_IMAGE_CORE_SRCS),$(REGISTRY_SRCS))
 # the one-line logger, with the webhook's prefix
@@ -161,7 +161,7 @@ sanitize: sanitize-webhook
 
 # ---- bench ----------------------------------------------------------------
 
-bench-webhook: $(WEBHOOK) registry-e2e-deps | $(BUILD)/.deps-webhook-test
+bench-webhook: $(WEBHOOK) registry-e2e-deps $(WEBHOOK_TEST_DIR)/node_modules/.package-lock.json | $(BUILD)/.deps-webhook-test
 	bench/webhook.sh $(abspath $(WEBHOOK)) $(abspath $(BUILD)/bench-webhook) $(WEBHOOK_BENCH_SECONDS)
 WEBHOOK_BENCH_SECONDS ?= 10
 

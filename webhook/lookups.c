@@ -132,8 +132,11 @@ static void *lookup_thread(void *arg)
 
 	it->rc = imagecache_lookup_until(cache, it->image, it->always, j->deadline_ns, &it->config,
 					 it->err, sizeof(it->err));
-	atomic_fetch_sub(&running, 1);
+	/* the connection is resumed (finished) before the count drops:
+	 * shutdown stops the daemon once it reads 0, and libmicrohttpd
+	 * aborts when a connection is still suspended then */
 	finished(j);
+	atomic_fetch_sub(&running, 1);
 	return NULL;
 }
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "kubeapi.h"
 #include "lookups.h"
 #include "metrics.h"
 #include "options.h"
@@ -106,6 +107,12 @@ int main(int argc, char **argv)
 		options_free(&o);
 		return 64;
 	}
+	if (kubeapi_init(&o, err, sizeof(err)) != 0) {
+		log_msg("%s", err);
+		lookups_free();
+		options_free(&o);
+		return 64;
+	}
 	if (tlscreds_init(o.tls_cert, o.tls_key, err, sizeof(err)) != 0) {
 		log_msg("%s", err);
 		lookups_free();
@@ -152,19 +159,21 @@ int main(int argc, char **argv)
 	 * libmicrohttpd cannot stop with one: the lookups end by their
 	 * deadline (--lookup-timeout), and resume it. */
 	waited_ms = 0;
-	while (lookups_running() > 0 && waited_ms < (o.lookup_timeout + 5) * 1000) {
+	while (lookups_running() + kubeapi_running() > 0 &&
+	       waited_ms < (o.lookup_timeout + 5) * 1000) {
 		nanosleep(&tick, NULL);
 		waited_ms += 50;
 	}
-	if (lookups_running() > 0) {
-		log_msg("%ld image lookups still running past their deadline: exiting without "
-			"closing connections",
-			lookups_running());
+	if (lookups_running() + kubeapi_running() > 0) {
+		log_msg("%ld image lookups and pod reads still running past their deadline: exiting "
+			"without closing connections",
+			lookups_running() + kubeapi_running());
 		return 0;
 	}
 	server_stop();
 	tlscreds_free();
 	lookups_free();
+	kubeapi_free();
 	options_free(&o);
 	log_msg("stopped");
 	return 0;

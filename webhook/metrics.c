@@ -21,6 +21,15 @@ static atomic_ullong latency_sum_ns;
 static atomic_ullong http_errors[NCODES];
 static atomic_ullong cert_reloads[2];
 static atomic_ullong lookup_skips;
+static atomic_ullong pod_reads[POD_READ_RESULTS];
+static const char *const pod_read_names[POD_READ_RESULTS] = {[POD_READ_OK] = "ok",
+							     [POD_READ_NOT_FOUND] = "not_found",
+							     [POD_READ_UNAUTHORIZED] =
+								     "unauthorized",
+							     [POD_READ_FORBIDDEN] = "forbidden",
+							     [POD_READ_TIMEOUT] = "timeout",
+							     [POD_READ_UNREACHABLE] = "unreachable",
+							     [POD_READ_ERROR] = "error"};
 static atomic_llong cert_not_after;
 static atomic_long connections, inflight;
 static atomic_int ready;
@@ -54,6 +63,12 @@ void metrics_cert_reload(int ok, long long not_after)
 void metrics_lookup_skipped(void)
 {
 	atomic_fetch_add(&lookup_skips, 1);
+}
+
+void metrics_pod_read(enum metrics_pod_read result)
+{
+	if ((unsigned int)result < POD_READ_RESULTS)
+		atomic_fetch_add(&pod_reads[result], 1);
 }
 
 void metrics_connections(int delta)
@@ -226,6 +241,13 @@ char *metrics_render(const struct imagecache_counters *images, size_t *len)
 	    "# TYPE strict_groups_webhook_lookup_skipped_total counter\n"
 	    "strict_groups_webhook_lookup_skipped_total %llu\n",
 	    atomic_load(&lookup_skips));
+	put(&t,
+	    "# HELP strict_groups_webhook_pod_reads_total Pods read from the API server for "
+	    "kubectl exec reviews, by result.\n"
+	    "# TYPE strict_groups_webhook_pod_reads_total counter\n");
+	for (int r = 0; r < POD_READ_RESULTS; r++)
+		put(&t, "strict_groups_webhook_pod_reads_total{result=\"%s\"} %llu\n",
+		    pod_read_names[r], atomic_load(&pod_reads[r]));
 	put(&t,
 	    "# HELP strict_groups_webhook_http_errors_total Requests answered with an HTTP "
 	    "error instead of a review.\n# TYPE strict_groups_webhook_http_errors_total counter\n");

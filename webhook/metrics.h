@@ -16,6 +16,18 @@ void metrics_cert_reload(int ok, long long not_after);
 /* A pod admitted unchanged because an image lookup failed
  * (--on-lookup-failure=skip). */
 void metrics_lookup_skipped(void);
+/* A pod read for a kubectl exec review (kubeapi.h), by result. */
+enum metrics_pod_read {
+	POD_READ_OK,
+	POD_READ_NOT_FOUND,
+	POD_READ_UNAUTHORIZED,
+	POD_READ_FORBIDDEN,
+	POD_READ_TIMEOUT,
+	POD_READ_UNREACHABLE,
+	POD_READ_ERROR,
+	POD_READ_RESULTS
+};
+void metrics_pod_read(enum metrics_pod_read result);
 void metrics_connections(int delta);
 void metrics_inflight(int delta);
 long metrics_inflight_now(void);

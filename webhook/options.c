@@ -10,7 +10,7 @@
 #include "common/text.h"
 #include "webhook/image/imageref.h"
 
-enum kind { K_STRING, K_UINT, K_BOOL, K_MODE, K_PULL, K_LISTEN, K_FAILURE, K_LIST, K_FLAG };
+enum kind { K_STRING, K_UINT, K_BOOL, K_MODE, K_PULL, K_LISTEN, K_FAILURE, K_EXEC, K_LIST, K_FLAG };
 
 struct flag {
 	const char *name; /* without "--" */
@@ -33,7 +33,9 @@ static const struct flag flags[] = {
 	 "Always|IfNotPresent|Never", "the installer's imagePullPolicy (IfNotPresent)"},
 	{"listen", K_LISTEN, OFF(listen), 0, 0, "ADDR:PORT", "HTTPS address (0.0.0.0:8443)"},
 	{"mode", K_MODE, OFF(settings.mode), 0, 0, "enforce|refuse|audit",
-	 "mode sealed by /mutate (enforce); /mutate/MODE seals MODE"},
+	 "mode of the path /mutate alone (enforce); /mutate/MODE always seals MODE, so a "
+	 "configuration that calls those (deploy/ does: the namespace's label picks MODE) is not "
+	 "changed by this flag"},
 	{"allow-image-gid", K_BOOL, OFF(settings.allow_image_gid), 0, 1, "0|1",
 	 "admit containers without runAsGroup in enforce and refuse modes (0)"},
 	{"no-new-privs", K_BOOL, OFF(settings.no_new_privs), 0, 1, "0|1",
@@ -44,7 +46,7 @@ static const struct flag flags[] = {
 	{"max-body-bytes", K_UINT, OFF(max_body_bytes), 1024, 64u << 20, "N",
 	 "largest AdmissionReview accepted, larger: 413 (4194304)"},
 	{"max-buffered-bytes", K_UINT, OFF(max_buffered_bytes), 1024, 1u << 30, "N",
-	 "request bodies held at once, beyond: 503 (67108864)"},
+	 "request bodies held at once, and their parsed form, beyond: 503 (33554432)"},
 	{"max-connections", K_UINT, OFF(max_connections), 1, 65536, "N",
 	 "open connections at once (1024)"},
 	{"idle-timeout", K_UINT, OFF(idle_timeout), 1, 3600, "SECONDS",
@@ -78,6 +80,16 @@ static const struct flag flags[] = {
 	 "look up only images of these registries (as images name them: registry.example:5000, "
 	 "docker.io, *.registry.example); others are lookup failures (repeatable; default: every "
 	 "registry, with a warning)"},
+	{"exec-unwrapped", K_EXEC, OFF(settings.exec_unwrapped_allow), 0, 0, "deny|allow",
+	 "kubectl exec and cp into a container the webhook did not wrap: deny, or allow with a "
+	 "warning (deny)"},
+	{"kube-api", K_STRING, OFF(kube_api), 0, 0, "URL",
+	 "the API server that exec reviews read pods from (in a pod: its own, "
+	 "KUBERNETES_SERVICE_HOST)"},
+	{"kube-token-file", K_STRING, OFF(kube_token_file), 0, 0, "FILE",
+	 "its bearer token, read at every request (" WH_SERVICEACCOUNT_DIR "/token)"},
+	{"kube-ca", K_STRING, OFF(kube_ca), 0, 0, "FILE",
+	 "the CA it is trusted with (" WH_SERVICEACCOUNT_DIR "/ca.crt)"},
 	{"help", K_FLAG, OFF(help), 0, 0, NULL, "this text"},
 	{"version", K_FLAG, OFF(version), 0, 0, NULL, "the version"},
 };
@@ -182,6 +194,11 @@ static int set_value(struct wh_options *o, const struct flag *f, const char *sou
 			return fail(err, errlen, "%s=%s: deny or skip", source, value);
 		*(bool *)(void *)field = strcmp(value, "skip") == 0;
 		return 0;
+	case K_EXEC:
+		if (strcmp(value, "deny") != 0 && strcmp(value, "allow") != 0)
+			return fail(err, errlen, "%s=%s: deny or allow", source, value);
+		*(bool *)(void *)field = strcmp(value, "allow") == 0;
+		return 0;
 	case K_LIST: {
 		const char **list = (const char **)(void *)field;
 		size_t *count = list_count(o, f);
@@ -221,7 +238,9 @@ static void defaults(struct wh_options *o)
 	o->settings.version = STRICT_VERSION;
 	(void)options_listen_parse("0.0.0.0:8443", &o->listen);
 	o->max_body_bytes = 4u << 20;
-	o->max_buffered_bytes = 64u << 20;
+	/* with 1024 connections and the image cache, 128 MiB of memory hold
+	 * it with a tenth to spare (README, "Sizing") */
+	o->max_buffered_bytes = 32u << 20;
 	o->max_connections = 1024;
 	o->idle_timeout = 60;
 	o->request_timeout = 10;

@@ -13,6 +13,8 @@
 /* Entries of a repeatable flag (--insecure-registry, --registry-endpoint,
  * --registry-allow). */
 #define WH_LIST_MAX 64
+/* Where kubelet puts a pod's ServiceAccount token and the cluster's CA. */
+#define WH_SERVICEACCOUNT_DIR "/var/run/secrets/kubernetes.io/serviceaccount"
 
 struct wh_listen {
 	char host[64]; /* numeric IPv4 or IPv6 (without brackets) */
@@ -45,6 +47,10 @@ struct wh_options {
 	size_t n_endpoints;
 	const char *allow[WH_LIST_MAX]; /* --registry-allow; none: every registry */
 	size_t n_allow;
+	/* kubectl exec reviews: where the pod is read (kubeapi.h) */
+	const char *kube_api;        /* https://HOST[:PORT]; NULL: in-cluster */
+	const char *kube_token_file; /* NULL: the ServiceAccount's */
+	const char *kube_ca;         /* NULL: the ServiceAccount's */
 	unsigned int tag_ttl;        /* seconds */
 	unsigned int lookup_timeout; /* seconds */
 	/* copies of comma-separated values (list variables, --registry-allow's

@@ -1,6 +1,7 @@
 #include "server.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -16,6 +17,7 @@
 #include <microhttpd.h>
 
 #include "common/log.h"
+#include "kubeapi.h"
 #include "lookups.h"
 #include "metrics.h"
 #include "tlscreds.h"
@@ -27,6 +29,19 @@
 static const struct wh_options *opts;
 static struct MHD_Daemon *https_daemon, *metrics_daemon;
 static atomic_bool draining;
+
+/* The HTTPS listener is ours, not libmicrohttpd's: one thread accepts and
+ * hands each connection to the daemon (MHD_add_connection), and stopping
+ * is shutdown(2) of the socket, then a join. libmicrohttpd 0.9.75 cannot
+ * stop listening safely with a thread pool in epoll mode: MHD_quiesce_daemon
+ * takes the listening socket out of each worker's epoll set from the
+ * calling thread while the workers do the same from theirs, unlocked, and
+ * either side panics (abort, SIGABRT) when the other got there first
+ * (daemon.c:5531 and :4940 in Debian's source; measured with epoll_ctl
+ * slowed down: docs/quality.md, "The SIGABRT on SIGTERM"). */
+static int listen_fd = -1;
+static pthread_t acceptor;
+static atomic_bool accept_stopping;
 static atomic_ullong buffered; /* request body bytes held now, all connections */
 
 /* Every open connection, for what libmicrohttpd 0.9.75 does not do itself
@@ -60,11 +75,13 @@ struct upload {
 	char *buf;
 	size_t len, cap;
 	size_t reserved; /* counted in `buffered` */
+	size_t charged;  /* its parsed form, counted in `buffered` too */
 	bool too_large;  /* over --max-body-bytes */
 	bool no_room;    /* over --max-buffered-bytes */
 	bool begun;      /* the review was read (pending) */
 	struct wh_pending pending;
-	struct lookups_job *job; /* its images' lookups, while the connection is suspended */
+	struct lookups_job *job;       /* its images' lookups, while the connection is suspended */
+	struct kubeapi_read *pod_read; /* a kubectl exec's pod, likewise */
 };
 
 static double seconds_since(const struct timespec *start)
@@ -188,11 +205,30 @@ static int reserve(struct upload *u, size_t n)
 	return 0;
 }
 
+/* What answering a review holds beyond its body, estimated from above
+ * without parsing it: jansson's values (and the pod copied to compute the
+ * patch) took up to 233 bytes each, measured with a review of empty
+ * objects, 179 with one of one-letter strings (tests/webhook/60-memory.bats
+ * prints both); every value but the first follows a '[', ',' or ':', and
+ * every object key a '{' or ','. So 256 bytes for each such byte, and the
+ * bytes twice more for the strings' copies. */
+#define PARSED_BYTES_PER_VALUE 256u
+
+static size_t parse_cost(const char *buf, size_t len)
+{
+	size_t values = 1;
+
+	for (size_t i = 0; i < len; i++)
+		values += buf[i] == '[' || buf[i] == '{' || buf[i] == ',' || buf[i] == ':';
+	return 2 * len + values * PARSED_BYTES_PER_VALUE;
+}
+
 static void upload_free(struct upload *u)
 {
-	atomic_fetch_sub(&buffered, u->reserved);
+	atomic_fetch_sub(&buffered, u->reserved + u->charged);
 	review_pending_free(&u->pending);
 	lookups_job_free(u->job);
+	kubeapi_read_free(u->pod_read);
 	free(u->buf);
 	free(u);
 }
@@ -212,7 +248,8 @@ static uint64_t lookup_deadline(struct MHD_Connection *c, const struct upload *u
 		(uint64_t)(budget * 1e9);
 }
 
-/* Called by the last lookup thread of a job (or by lookups_job_run). */
+/* Called by the last lookup thread of a job (or by lookups_job_run), or
+ * by a pod's read. */
 static void resume(void *connection)
 {
 	MHD_resume_connection(connection);
@@ -225,19 +262,38 @@ static enum MHD_Result out_of_memory(struct MHD_Connection *c, struct upload *u)
 	return send_text(c, 500, "out of memory\n");
 }
 
-/* Reads the review and starts the lookups its pod needs. Returns 1 when
- * the connection was suspended for them (the answer comes when they end),
- * 0 to answer now (*out set when it is a bad request), -1 when out of
- * memory. */
+/* Reads the review and starts the lookups its pod needs (or, for a
+ * kubectl exec, the read of its pod). Returns 1 when the connection was
+ * suspended for them (the answer comes when they end), 0 to answer now
+ * (*out set when it is a bad request), -1 when out of memory, -2 when
+ * --max-buffered-bytes has no room for its parsed form now, -3 when it
+ * never has. */
 static int begin_review(struct MHD_Connection *c, struct upload *u, struct wh_review *out)
 {
 	json_t *images;
+	const char *ns, *name;
+	size_t cost = parse_cost(u->buf ? u->buf : "", u->len);
 
+	if (cost > opts->max_buffered_bytes)
+		return -3;
+	if (atomic_fetch_add(&buffered, cost) + cost > opts->max_buffered_bytes) {
+		atomic_fetch_sub(&buffered, cost);
+		return -2;
+	}
+	u->charged = cost;
 	u->begun = true;
 	if (review_begin(u->buf ? u->buf : "", u->len, &u->pending, out) != 0)
 		return -1;
 	if (out->body)
 		return 0;
+	if (review_exec_pod(&u->pending, &ns, &name)) {
+		u->pod_read = kubeapi_read_new(ns, name, lookup_deadline(c, u));
+		if (!u->pod_read)
+			return -1;
+		MHD_suspend_connection(c);
+		kubeapi_read_run(u->pod_read, resume, c);
+		return 1;
+	}
 	images = review_images(&u->pending);
 	if (!images)
 		return -1;
@@ -266,6 +322,13 @@ static enum MHD_Result answer_review(struct MHD_Connection *c, struct upload *u)
 	if (!u->begun) {
 		int begun = begin_review(c, u, &out);
 
+		if (begun == -3)
+			return send_text(c, 413,
+					 "the AdmissionReview would take more than "
+					 "--max-buffered-bytes once parsed\n");
+		if (begun == -2)
+			return send_text(c, 503,
+					 "too many request bodies held at once: try again\n");
 		if (begun < 0)
 			return out_of_memory(c, u);
 		if (begun > 0)
@@ -277,6 +340,9 @@ static enum MHD_Result answer_review(struct MHD_Connection *c, struct upload *u)
 
 		if (u->job)
 			images = lookups_job_results(u->job, &n);
+		if (u->pod_read)
+			review_exec_pod_read(&u->pending, kubeapi_read_pod(u->pod_read),
+					     kubeapi_read_error(u->pod_read));
 		if (review_finish(&s, &u->pending, images, n, &out) != 0)
 			return out_of_memory(c, u);
 	}
@@ -512,34 +578,98 @@ static enum MHD_Result handle_metrics_only(
 	return serve_get(c, url, method);
 }
 
+/* Accepts until server_quiesce() shuts the socket down (accept4 then fails
+ * with EINVAL); libmicrohttpd takes over each connection, and closes it
+ * when it refuses it (over its own limit). */
+static void *accept_loop(void *arg)
+{
+	time_t said = 0;
+
+	(void)arg;
+	for (;;) {
+		struct sockaddr_storage peer;
+		socklen_t len = sizeof(peer);
+		int fd = accept4(listen_fd, (struct sockaddr *)&peer, &len,
+				 SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int e = errno;
+
+		if (fd >= 0) {
+			MHD_add_connection(https_daemon, fd, (struct sockaddr *)&peer, len);
+			continue;
+		}
+		if (atomic_load(&accept_stopping))
+			return NULL;
+		if (e == EINTR || e == EAGAIN || e == ECONNABORTED || e == EPROTO)
+			continue;
+		/* out of descriptors or memory: the connection waits in the
+		 * backlog; try again in a moment, saying so at most once a second */
+		if (time(NULL) != said) {
+			said = time(NULL);
+			log_msg("cannot accept a connection: %s", strerror(e));
+		}
+		nanosleep(&(struct timespec){0, 100L * 1000 * 1000}, NULL);
+	}
+}
+
+/* The listening socket for --listen: as libmicrohttpd made it (address
+ * reuse, IPv6 only for an IPv6 address, a backlog of 1024). */
+static int open_listener(const struct wh_listen *l, char *err, size_t errlen)
+{
+	struct sockaddr_storage addr;
+	int on = 1, fd;
+
+	to_sockaddr(l, &addr);
+	fd = socket(l->ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) != 0 ||
+	    (l->ipv6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on)) != 0) ||
+	    bind(fd, (struct sockaddr *)&addr,
+		 l->ipv6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in)) != 0 ||
+	    listen(fd, 1024) != 0) {
+		snprintf(err, errlen, "cannot serve HTTPS on %s%s%s:%u: %s", l->ipv6 ? "[" : "",
+			 l->host, l->ipv6 ? "]" : "", l->port, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 int server_start(const struct wh_options *o, char *err, size_t errlen)
 {
 	struct sockaddr_storage addr;
 	/* suspend/resume: a connection waits for its image lookups without
 	 * holding its worker thread (lookups.h) */
 	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TLS |
-		MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
+		MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME |
+		MHD_USE_NO_LISTEN_SOCKET;
 
 	opts = o;
-	to_sockaddr(&o->listen, &addr);
-	if (o->listen.ipv6)
-		flags |= MHD_USE_IPv6;
+	listen_fd = open_listener(&o->listen, err, errlen);
+	if (listen_fd < 0)
+		return -1;
 	https_daemon = MHD_start_daemon(
-		flags, (uint16_t)o->listen.port, NULL, NULL, handle, NULL,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
-		(struct sockaddr *)&addr, MHD_OPTION_HTTPS_CERT_CALLBACK, tlscreds_retrieve,
-		MHD_OPTION_HTTPS_PRIORITIES, TLS_PRIORITIES, MHD_OPTION_THREAD_POOL_SIZE,
-		thread_count(),
+		flags, 0, NULL, NULL, handle, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+		MHD_OPTION_HTTPS_CERT_CALLBACK, tlscreds_retrieve, MHD_OPTION_HTTPS_PRIORITIES,
+		TLS_PRIORITIES, MHD_OPTION_THREAD_POOL_SIZE, thread_count(),
 		/* per worker thread: the total is enforced in connection_event() */
 		MHD_OPTION_CONNECTION_LIMIT, o->max_connections * thread_count(),
 		MHD_OPTION_CONNECTION_TIMEOUT, o->idle_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-		(size_t)32768, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_COMPLETED,
-		completed, NULL, MHD_OPTION_NOTIFY_CONNECTION, connection_event, NULL,
-		MHD_OPTION_END);
+		(size_t)32768, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+		MHD_OPTION_NOTIFY_CONNECTION, connection_event, NULL, MHD_OPTION_END);
 	if (!https_daemon) {
 		snprintf(err, errlen, "cannot serve HTTPS on %s%s%s:%u (see above)",
 			 o->listen.ipv6 ? "[" : "", o->listen.host, o->listen.ipv6 ? "]" : "",
 			 o->listen.port);
+		close(listen_fd);
+		listen_fd = -1;
+		return -1;
+	}
+	if (pthread_create(&acceptor, NULL, accept_loop, NULL) != 0) {
+		snprintf(err, errlen, "cannot start the thread that accepts connections");
+		MHD_stop_daemon(https_daemon);
+		https_daemon = NULL;
+		close(listen_fd);
+		listen_fd = -1;
 		return -1;
 	}
 	if (!o->metrics_listen_set)
@@ -568,14 +698,20 @@ void server_set_draining(void)
 
 void server_quiesce(void)
 {
-	MHD_socket s = https_daemon ? MHD_quiesce_daemon(https_daemon) : MHD_INVALID_SOCKET;
-
-	if (s != MHD_INVALID_SOCKET)
-		close(s);
+	if (listen_fd < 0)
+		return;
+	/* new connections are refused from here on, and those not yet
+	 * accepted are reset; the accept thread wakes with EINVAL */
+	atomic_store(&accept_stopping, true);
+	shutdown(listen_fd, SHUT_RDWR);
+	pthread_join(acceptor, NULL);
+	close(listen_fd);
+	listen_fd = -1;
 }
 
 void server_stop(void)
 {
+	server_quiesce();
 	if (https_daemon)
 		MHD_stop_daemon(https_daemon);
 	if (metrics_daemon)

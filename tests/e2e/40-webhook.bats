@@ -212,7 +212,7 @@ forged_pod() {
     assert_contains "$(pod '.containers[0].stderr')" "contradicts the sealed policy"
 }
 
-# The webhook's own Deployment (deploy/webhook/deployment.yaml) run from
+# The webhook's own Deployment (deploy/webhook/server/deployment.yaml) run from
 # its image as kubelet would: user 65532, read-only root filesystem, every
 # capability dropped, the TLS secret mounted read-only. Deviation: the CRI
 # client gives every pod the node's network, so the listen addresses become
@@ -225,7 +225,7 @@ forged_pod() {
     cp "$WH_CERTS/server.crt" "$tls/tls.crt"
     cp "$WH_CERTS/server.key" "$tls/tls.key"
     chmod 0644 "$tls/tls.crt" "$tls/tls.key" # kubelet's default for secret files
-    manifest deploy/webhook/deployment.yaml | jq --arg l "127.0.0.1:$port" --arg m "127.0.0.1:$mport" \
+    manifest deploy/webhook/server/deployment.yaml | jq --arg l "127.0.0.1:$port" --arg m "127.0.0.1:$mport" \
         --arg img "$STRICT_IMAGE_DOCKER" '.spec.containers[0].args |= map(
             if startswith("--listen=") then "--listen=" + $l
             elif startswith("--metrics-listen=") then "--metrics-listen=" + $m

@@ -31,7 +31,10 @@
  *    of a sealed copy (seal text from the input) is accepted, refused as
  *    malformed, or refused as contradicting the seal exactly as a model
  *    written from the README says, and then holds the sealed values; a
- *    copy without a seal never drops for a non-root start.
+ *    copy without a seal never drops for a non-root start;
+ *  - install seals its options only (or, from a sealed copy given none, its
+ *    own seal): a STRICT_GROUPS* variable its options do not repeat is
+ *    refused.
  *
  * Input layout (missing bytes read as 0):
  *   h[0]  bits 0-6: setting i is given (GROUPS MODE USER NNP GID PRELOAD
@@ -255,7 +258,8 @@ static bool ref_mode_ok(const char *s)
  * (LD_PRELOAD's separators). */
 static bool ref_preload_ok(const char *s)
 {
-	return s[0] == '/' && !strpbrk(s, ": \t\n$");
+	/* musl's loader splits LD_PRELOAD at every isspace() character */
+	return s[0] == '/' && !strpbrk(s, ": \t\n\v\f\r$");
 }
 
 static int cmp_u32(const void *x, const void *y)
@@ -376,6 +380,9 @@ static void check_text_roundtrip(const gid_t *v, size_t n)
 struct model {
 	bool given[S_N];
 	const char *value[S_N]; /* the effective value (option wins) */
+	bool as_option[S_N];    /* given as an option */
+	const char *variable[S_N]; /* the variable's value, when one is set */
+	bool other_variable;    /* STRICT_GROUPSX=1 in the environment */
 	const char *seal;       /* a sealed copy: the seal's text, NULL else */
 	size_t seal_len;
 	bool duplicate_env;
@@ -525,6 +532,63 @@ static bool ref_same(int s, const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
+/* A well-formed value of setting s. */
+static bool ref_value_ok(int s, const char *v)
+{
+	uint32_t a, b;
+
+	switch (s) {
+	case S_GROUPS: {
+		struct ref_list l = ref_parse(v);
+
+		free(l.v);
+		return l.error == REF_OK;
+	}
+	case S_MODE:
+		return ref_mode_ok(v);
+	case S_USER:
+		return ref_user_ok(v, &a, &b);
+	case S_GID:
+		return ref_id_ok(v);
+	case S_PRELOAD:
+		return ref_preload_ok(v);
+	default:
+		return ref_flag_ok(v);
+	}
+}
+
+/* install (issue 18): the options are the settings, or, from a sealed copy
+ * given none, the seal's; every STRICT_GROUPS* variable must be repeated by
+ * its option (both well formed, the same meaning), any other is refused. */
+static int model_install(const struct model *m, struct model *merged)
+{
+	bool any = false;
+
+	if (m->duplicate_env || m->other_variable)
+		return CONFIG_USAGE;
+	for (int s = 0; s < S_N; s++) {
+		if (!m->variable[s])
+			continue;
+		if (!m->as_option[s] || !ref_value_ok(s, m->variable[s]) ||
+		    !ref_value_ok(s, m->value[s]) || !ref_same(s, m->variable[s], m->value[s]))
+			return CONFIG_USAGE;
+	}
+	for (int s = 0; s < S_N; s++)
+		any = any || m->as_option[s];
+	if (m->seal && !any) {
+		struct seal_ref r = ref_seal(m->seal, m->seal_len);
+
+		if (!r.ok)
+			return CONFIG_USAGE;
+		for (int s = 0; s < S_N; s++) {
+			merged->given[s] = r.has[s];
+			merged->value[s] = r.value[s];
+		}
+	}
+	merged->seal = NULL;
+	return model_accepts(merged) ? 0 : CONFIG_USAGE;
+}
+
 /* What config_parse returns for a model (0, CONFIG_USAGE or
  * CONFIG_CONTRADICTS); for a sealed run, *merged gets the settings the
  * copy runs with: the seal's, plus GID, PRELOAD and LOCK given at start
@@ -534,6 +598,8 @@ static int model_result(const struct model *m, struct model *merged)
 	struct seal_ref r;
 
 	*merged = *m;
+	if (m->command == CMD_INSTALL && !m->help && !m->command_missing)
+		return model_install(m, merged);
 	if (!m->seal || m->help || m->command_missing ||
 	    (m->command != CMD_RUN && m->command != CMD_CHECK))
 		return model_accepts(m) ? 0 : CONFIG_USAGE;
@@ -1019,8 +1085,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(&m, 0, sizeof(m));
 	argv[argc++] = "strict-init";
-	if (h[3] & 0x40)
+	if (h[3] & 0x40) {
 		envp[envc++] = "STRICT_GROUPSX=1";
+		m.other_variable = true;
+	}
 	for (int s = 0; s < S_N; s++) {
 		bool as_option = !raw && (h[1] >> s & 1);
 
@@ -1028,6 +1096,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		m.given[s] = true;
 		m.value[s] = field[s];
+		m.as_option[s] = as_option;
 		if (as_option) {
 			if (h[2] >> s & 1) {
 				argv[argc++] = concat(&arena, "--", option_name[s], "");
@@ -1037,11 +1106,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				argv[argc - 1] = concat(&arena, argv[argc - 1], field[s], "");
 				m.value[s] = argv[argc - 1] + 2 + strlen(option_name[s]) + 1;
 			}
-			if (h[3] & 0x80) /* the variable too: the option wins */
+			if (h[3] & 0x80) { /* the variable too: the option wins */
 				envp[envc++] = concat(&arena, env_name[s], "=", EXTRA());
+				m.variable[s] = envp[envc - 1] + strlen(env_name[s]) + 1;
+			}
 		} else {
 			envp[envc++] = concat(&arena, env_name[s], "=", field[s]);
 			m.value[s] = envp[envc - 1] + strlen(env_name[s]) + 1;
+			m.variable[s] = m.value[s];
 			if ((h[3] & 1) && !m.duplicate_env) {
 				envp[envc++] = concat(&arena, env_name[s], "=", EXTRA());
 				m.duplicate_env = true;

@@ -4,11 +4,12 @@
  *
  * Input: byte 0 chooses the settings (bits 0-1 mode, 2 allow-image-gid,
  * 3 lock, 4 no-new-privs off, 5 --on-lookup-failure=skip, 6
- * --pin-digest=0); the rest is the request body. A top-level member
- * "x-images" of the body (which the review ignores) holds what the lookups
- * found, as tests/unit/webhook_util.h's test_images_load reads it (each
- * config through the module's own parser). Invariants, abort() on a
- * violation:
+ * --pin-digest=0, 7 --exec-unwrapped=allow); the rest is the request body.
+ * A top-level member "x-images" of the body (which the review ignores)
+ * holds what the lookups found, as tests/unit/webhook_util.h's
+ * test_images_load reads it (each config through the module's own parser);
+ * "x-pod", for a kubectl exec review, the pod the API server returned
+ * (absent: the read failed). Invariants, abort() on a violation:
  *  - an answer always comes: 200 with an AdmissionReview that echoes the
  *    uid, or 400 with a plain-text reason; the log summary is one line;
  *  - a denial carries a status with a message of printable characters;
@@ -31,7 +32,10 @@
  *    webhook's own installers (it never adds a capability), and in enforce
  *    and refuse modes every container of the patched pod starts through a
  *    sealed copy, after the installers (unless a failed lookup admitted
- *    it unchanged: --on-lookup-failure=skip). */
+ *    it unchanged: --on-lookup-failure=skip);
+ *  - an exec review's patch changes only the PodExecOptions' command (to
+ *    a sealed copy, "--", then exactly the command sent) and, when none
+ *    was named, its container; never stdin, stdout, stderr or tty. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -348,6 +352,44 @@ static void all_wrapped(const json_t *pod)
 	}
 }
 
+/* A kubectl exec review's patch, applied to its PodExecOptions. */
+static void check_exec_patch(const json_t *options, const json_t *patch)
+{
+	json_t *patched = json_deep_copy(options), *before = json_deep_copy(options);
+	const json_t *cmd, *sent = json_object_get(options, "command");
+	const char *first;
+	const char *named = json_string_value(json_object_get(options, "container"));
+
+	CHECK(patched && before && patch_apply(&patched, patch) == 0);
+	cmd = json_object_get(patched, "command");
+	first = json_string_value(json_array_get(cmd, 0));
+	CHECK(first && strncmp(first, WH_COPY_PREFIX, strlen(WH_COPY_PREFIX)) == 0);
+	CHECK(json_is_string(json_array_get(cmd, 1)) &&
+	      strcmp(json_string_value(json_array_get(cmd, 1)), "--") == 0);
+	for (size_t i = 0; i < json_array_size(sent); i++)
+		CHECK(json_equal(json_array_get(cmd, i + 2), json_array_get(sent, i)) ||
+		      json_equal(cmd, sent));
+	CHECK(json_array_size(cmd) == json_array_size(sent) + 2 || json_equal(cmd, sent));
+	if (named && *named)
+		CHECK(json_equal(json_object_get(patched, "container"),
+				 json_object_get(options, "container")));
+	json_object_del(patched, "command");
+	json_object_del(patched, "container");
+	json_object_del(before, "command");
+	json_object_del(before, "container");
+	CHECK(json_equal(patched, before));
+	json_decref(patched);
+	json_decref(before);
+}
+
+static bool is_exec(const json_t *request)
+{
+	const char *op = json_string_value(json_object_get(request, "operation"));
+	const char *sub = json_string_value(json_object_get(request, "subResource"));
+
+	return op && sub && strcmp(op, "CONNECT") == 0 && strcmp(sub, "exec") == 0;
+}
+
 static void check_answer(const struct wh_settings *s, const uint8_t *body, size_t len,
 			 const struct wh_review *out, const struct test_images *images)
 {
@@ -377,7 +419,13 @@ static void check_answer(const struct wh_settings *s, const uint8_t *body, size_
 
 		CHECK(msg && *msg && printable(msg) && !b64);
 	}
-	if (b64) {
+	if (b64 && is_exec(request)) {
+		json_t *patch = decode_patch(b64);
+
+		CHECK(patch && json_is_array(patch) && json_array_size(patch) > 0);
+		check_exec_patch(pod, patch);
+		json_decref(patch);
+	} else if (b64) {
 		json_t *patch = decode_patch(b64), *patched = json_deep_copy(pod), *again_body;
 		struct wh_review again;
 		char *text;
@@ -440,9 +488,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s.no_new_privs = !(flags & 16);
 	s.skip_on_lookup_failure = flags & 32;
 	s.pin_digest = !(flags & 64);
+	s.exec_unwrapped_allow = flags & 128;
 	body = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, NULL);
 	CHECK(test_images_load(json_object_get(body, "x-images"), &images) == 0);
-	CHECK(test_review(&s, (const char *)data, size, images.v, images.n, &out) == 0);
+	if (is_exec(json_object_get(body, "request")))
+		CHECK(test_review_with_pod(&s, (const char *)data, size,
+					   json_object_get(body, "x-pod"), "HTTP 404: not found",
+					   &out) == 0);
+	else
+		CHECK(test_review(&s, (const char *)data, size, images.v, images.n, &out) == 0);
 	CHECK(out.body && out.body_len > 0);
 	CHECK(out.http_status == 200 || out.http_status == 400);
 	CHECK(!strchr(out.summary, '\n') && printable(out.summary));

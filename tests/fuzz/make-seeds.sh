@@ -37,13 +37,17 @@ seed lock               '\111\000\000\000\005\000\000\002'"$H_1000_50000"       
 seed preload            '\041\000\000\000\021\000\000\002'"$H_1000_50000"           '60000' '' '' '' '' '/strict/libstrict-preload.so' '' '/a.so' '/b.so:/c.so'
 seed preload-bad        '\041\000\000\000\001\000\000\002'"$H_1000_50000"           '60000' '' '' '' '' '/x:y.so'
 seed check              '\001\000\000\004\001\000\000\002'"$H_1000_50000"           '60000'
-seed install            '\001\000\000\010\000\000\000\000'                           '60000' '' '' '' '' '' '' '/dest'
+# install seals its options only (issue 18): the settings as options (h1)
+seed install            '\001\001\000\010\000\000\000\000'                           '60000' '' '' '' '' '' '' '/dest'
 # install with the lock: 253 groups and the primary gid are the filter's
 # limit; one more is refused by install (64)
-seed install-lock-limit '\101\000\000\010\000\000\000\000'                           "$(seq -s, 2001 2253)" '' '' '' '' '' '1' '/dest'
-seed install-lock-over  '\101\000\000\010\000\000\000\000'                           "$(seq -s, 2001 2254)" '' '' '' '' '' '1' '/dest'
+seed install-lock-limit '\101\101\000\010\000\000\000\000'                           "$(seq -s, 2001 2253)" '' '' '' '' '' '1' '/dest'
+seed install-lock-over  '\101\101\000\010\000\000\000\000'                           "$(seq -s, 2001 2254)" '' '' '' '' '' '1' '/dest'
 seed install-no-groups  '\000\000\000\010\000\000\000\000'                           '' '' '' '' '' '' '' '/dest'
-seed install-every      '\177\000\000\010\000\000\000\000'                           '1,60000' 'enforce' '0:5' '1' '5' '/s/g.so' '0' '/dest'
+seed install-every      '\177\177\000\010\000\000\000\000'                           '1,60000' 'enforce' '0:5' '1' '5' '/s/g.so' '0' '/dest'
+# a variable its option does not repeat is refused; one it repeats is fine
+seed install-variable   '\001\000\000\010\000\000\000\000'                           '60000' '' '' '' '' '' '' '/dest'
+seed install-repeated   '\001\001\000\210\000\000\000\000'                           '60000' '' '' '' '' '' '' '60000,60000' '/dest'
 seed help               '\001\000\000\020\000\000\000\000'                           '5'
 seed no-command         '\001\000\000\040\000\000\000\000'                           '5'
 seed dashdash-check     '\001\000\000\006\001\000\000\000'                           '5'
@@ -76,4 +80,6 @@ seed sealed-user        '\004\000\000\000\040\000\000\000'                      
 seed sealed-switch      '\000\000\000\000\040\000\000\001\200\000'                   '' '' '' '' '' '' '' "$(printf 'STRICT_GROUPS=1000\001STRICT_GROUPS_MODE=enforce\001STRICT_GROUPS_USER=1000:1000\001STRICT_GROUPS_NO_NEW_PRIVS=1\001STRICT_GROUPS_LOCK=0')"
 seed sealed-damaged     '\000\000\000\000\041\000\000\002'"$H_1000_50000"           '' '' '' '' '' '' '' "$(printf 'STRICT_GROUPS=60000\001STRICT_GROUPS=1')"
 seed sealed-check       '\000\000\000\004\041\000\000\002'"$H_1000_50000"           '' '' '' '' '' '' '' "$(printf "$SEAL")"
+# a sealed copy given no setting installs its own seal
+seed install-sealed-own '\000\000\000\010\040\000\000\000'                           '' '' '' '' '' '' '' "$(printf "$SEAL")" '/dest'
 echo "wrote $(ls "$dir" | wc -l) seeds to $dir"

@@ -83,12 +83,20 @@ sg_fixtures_build() {
 	printf '\001\002not an executable\n' >"$root/bin/garbage"
 	chmod 0755 "$root/bin/garbage"
 
-	"$SG_INIT" install $SG_DEFAULT_SEAL "$d/strict/strict-init" || return
+	sg_install_quietly $SG_DEFAULT_SEAL "$d/strict/strict-init" || return
 	# Plain cp drops the security.capability xattr (docs/design.md,
 	# "Where the xattr survives").
 	cp "$d/strict/strict-init" "$d/strict-plain/strict-init"
 	cp "$SG_INIT" "$d/strict-unsealed/strict-init" &&
 		setcap cap_setgid=p "$d/strict-unsealed/strict-init"
+}
+
+# sg_install_quietly OPTION... DEST: `strict-init install` for the fixtures,
+# its line (what it sealed) shown only when it fails, so that it never mixes
+# with what a test captures.
+sg_install_quietly() {
+	local out
+	out=$("$SG_INIT" install "$@" 2>&1) || { printf '%s\n' "$out" >&2; return 1; }
 }
 
 # sg_sealed_dir VAR OPTIONS: a directory holding strict-init installed with
@@ -99,7 +107,7 @@ sg_sealed_dir() {
 	_sg_key=$(printf '%s' "$2" | sha256sum) || return
 	_sg_dir=$SG_IT_DIR/sealed/${_sg_key:0:16}
 	if [ ! -x "$_sg_dir/strict-init" ]; then
-		mkdir -p "$_sg_dir" && "$SG_INIT" install $2 "$_sg_dir/strict-init" ||
+		mkdir -p "$_sg_dir" && sg_install_quietly $2 "$_sg_dir/strict-init" ||
 			sg_die "cannot seal a copy with: $2" || return
 		# the guard next to it, as in the default /strict
 		install -m 0644 "$SG_REPO/build/libstrict-preload.so" "$_sg_dir/" || return

@@ -207,6 +207,38 @@ userns_or_skip() {
 	expect_lines 'userns:50000:/data/only-50000: setgid(0) ok, read ok'
 }
 
+# --- joining a user namespace that an unlocked root process made ---
+
+# The container's command (root, through strict-init, locked or not) waits
+# for a user namespace that an exec session of the same container (unlocked
+# root, as `kubectl exec` runs) makes and maps, its gid 0 to 50000; joins
+# it (root holds every capability in a namespace its euid owns), setgid(0)
+# there, and reads the file. Its lines in $SG_OUT/joined.
+join_from_exec() {
+	local lock=()
+	[ "$1" = locked ] && lock=(-e STRICT_GROUPS_LOCK=1)
+	sg_ctr -d -u $ROOT_USER -c no-dac-override -e STRICT_GROUPS=60000 "${lock[@]}" -- \
+		/strict/strict-init sh -c 'gidcall setns-user:/out/ns.pid setgid:0 read:/data/only-50000 >/out/joined 2>&1; touch /out/ns.pid.done; exec sleep 60' ||
+		return
+	exec_run "$SG_CTR_ID" gidcall userns-hold:50000:/out/ns.pid
+	expect_lines 'userns-hold:50000:/out/ns.pid: ok' || return
+	output=$(<"$SG_OUT/joined")
+}
+
+@test "lock control: without it, the command joins a user namespace an exec session made, and setgid(0) there reads the file" {
+	userns_or_skip
+	join_from_exec unlocked
+	[ "$output" = $'setns-user:/out/ns.pid: ok\nsetgid:0: ok\nread:/data/only-50000: ok' ] ||
+		sg_die "joined: $output"
+}
+
+@test "lock: no joining a user namespace an exec session made (setns EPERM); the file stays unreadable" {
+	userns_or_skip
+	join_from_exec locked
+	[ "$output" = $'setns-user:/out/ns.pid: Operation not permitted\nsetgid:0: ok\nread:/data/only-50000: Permission denied' ] ||
+		sg_die "joined: $output"
+}
+
 # --- a root daemon dropping to a gid: only to an allowed one ---
 
 @test "lock: a root daemon cannot drop to gid 1000 unless STRICT_GROUPS allows it" {

@@ -62,8 +62,8 @@ static void test_env_groups_and_defaults(void **state)
 
 static void test_option_wins_over_env(void **state)
 {
-	char *argv[] = {"strict-init", "--groups=7", "--mode", "audit",
-			"--no-new-privs=0", "--", "--weird-command", NULL};
+	char *argv[] = {"strict-init",      "--groups=7", "--mode",          "audit",
+			"--no-new-privs=0", "--",         "--weird-command", NULL};
 	char *envp[] = {"STRICT_GROUPS=60000", "STRICT_GROUPS_MODE=refuse",
 			"STRICT_GROUPS_NO_NEW_PRIVS=1", NULL};
 	struct sg_config cfg;
@@ -93,9 +93,10 @@ static void test_empty_groups_is_valid(void **state)
 
 static void test_user_gid_lock_preload(void **state)
 {
-	char *argv[] = {"strict-init", "--user=1000:1001", "--gid", "1001",
-			"--lock=1", "--preload=/strict/libstrict-preload.so",
-			"sh", NULL};
+	char *argv[] = {"strict-init", "--user=1000:1001",
+			"--gid",       "1001",
+			"--lock=1",    "--preload=/strict/libstrict-preload.so",
+			"sh",          NULL};
 	char *envp[] = {"STRICT_GROUPS=60000", NULL};
 	struct sg_config cfg;
 
@@ -114,7 +115,8 @@ static void test_user_gid_lock_preload(void **state)
 static void test_subcommands(void **state)
 {
 	char *install[] = {"strict-init", "install", "--groups=60000", "/strict/strict-init", NULL};
-	char *install_before[] = {"strict-init", "--mode=refuse", "install", "--groups=", "--", "/s", NULL};
+	char *install_before[] = {
+		"strict-init", "--mode=refuse", "install", "--groups=", "--", "/s", NULL};
 	char *check[] = {"strict-init", "--groups=1", "check", NULL};
 	char *run_install[] = {"strict-init", "--groups=1", "--", "install", "x", NULL};
 	char *help[] = {"strict-init", "--help", NULL};
@@ -180,6 +182,12 @@ static void test_bad_values(void **state)
 		{"STRICT_GROUPS_PRELOAD=", "empty path"},
 		{"STRICT_GROUPS_PRELOAD=/a.so:/b.so", "colon or white space"},
 		{"STRICT_GROUPS_PRELOAD=/a b.so", "colon or white space"},
+		/* musl's loader also splits at \r, \v and \f (isspace) */
+		{"STRICT_GROUPS_PRELOAD=/a\r/b.so", "colon or white space"},
+		{"STRICT_GROUPS_PRELOAD=/a\v/b.so", "colon or white space"},
+		{"STRICT_GROUPS_PRELOAD=/a\f/b.so", "colon or white space"},
+		{"STRICT_GROUPS_PRELOAD=/a\t/b.so", "colon or white space"},
+		{"STRICT_GROUPS_PRELOAD=/a\n/b.so", "colon or white space"},
 		{"STRICT_GROUPS_PRELOAD=libstrict-preload.so", "absolute"},
 		{"STRICT_GROUPS_PRELOAD=strict/libstrict-preload.so", "absolute"},
 		{"STRICT_GROUPS_PRELOAD=/strict/$LIB/guard.so", "'$'"},
@@ -214,6 +222,7 @@ static void test_usage_errors(void **state)
 	char *install_nogroups[] = {"strict-init", "install", "/s", NULL};
 	char *install_twice[] = {"strict-init", "--groups=1", "install", "--groups=2", "/s", NULL};
 	char *install_two_dests[] = {"strict-init", "install", "--groups=1", "/s", "/t", NULL};
+	char *install_ok[] = {"strict-init", "install", "--groups=1", "/s", NULL};
 	char *check_extra[] = {"strict-init", "check", "x", NULL};
 	char *empty_cmd[] = {"strict-init", "", NULL};
 	char *dup_env[] = {"STRICT_GROUPS=1", "STRICT_GROUPS=50000", NULL};
@@ -227,9 +236,10 @@ static void test_usage_errors(void **state)
 	expect_usage_error(dangling, envp, "needs a value");
 	expect_usage_error(twice, envp, "given twice");
 	expect_usage_error(install_noarg, envp, "install --groups=LIST [OPTIONS] DEST");
-	expect_usage_error(install_nogroups, no_env, "install: --groups (or STRICT_GROUPS) is required");
-	expect_usage_error(install_twice, envp, "given twice");
-	expect_usage_error(install_two_dests, envp, "install --groups=LIST [OPTIONS] DEST");
+	expect_usage_error(install_nogroups, no_env, "install: --groups is required");
+	expect_usage_error(install_twice, no_env, "given twice");
+	expect_usage_error(install_two_dests, no_env, "install --groups=LIST [OPTIONS] DEST");
+	expect_usage_error(install_ok, dup_env, "set twice");
 	expect_usage_error(check_extra, envp, "usage: strict-init check");
 	expect_usage_error(empty_cmd, envp, "empty COMMAND");
 	expect_usage_error(missing_value, dup_env, "set twice");
@@ -292,8 +302,8 @@ static size_t seal_of(char **argv, char **envp, char *seal, size_t cap)
 	return len;
 }
 
-static int parse_sealed(struct sg_config *cfg, char **argv, char **envp,
-			const char *seal, size_t len)
+static int parse_sealed(struct sg_config *cfg, char **argv, char **envp, const char *seal,
+			size_t len)
 {
 	int argc = 0;
 
@@ -305,15 +315,21 @@ static int parse_sealed(struct sg_config *cfg, char **argv, char **envp,
 
 static void test_seal_compose_every_setting(void **state)
 {
-	char *install[] = {"strict-init", "install", "--groups=60000,1000,60000",
-			   "--user=1000:1000", "--gid=1000", "--preload=/s/g.so",
-			   "--lock=0", "/s", NULL};
-	char *envp[] = {"STRICT_GROUPS_NO_NEW_PRIVS=0", NULL};
-	static const char want[] =
-		"STRICT_GROUPS=1000,60000\0STRICT_GROUPS_MODE=enforce\0"
-		"STRICT_GROUPS_USER=1000:1000\0STRICT_GROUPS_NO_NEW_PRIVS=0\0"
-		"STRICT_GROUPS_GID=1000\0STRICT_GROUPS_PRELOAD=/s/g.so\0"
-		"STRICT_GROUPS_LOCK=0";
+	char *install[] = {"strict-init",
+			   "install",
+			   "--groups=60000,1000,60000",
+			   "--user=1000:1000",
+			   "--gid=1000",
+			   "--preload=/s/g.so",
+			   "--lock=0",
+			   "--no-new-privs=0",
+			   "/s",
+			   NULL};
+	char *envp[] = {NULL};
+	static const char want[] = "STRICT_GROUPS=1000,60000\0STRICT_GROUPS_MODE=enforce\0"
+				   "STRICT_GROUPS_USER=1000:1000\0STRICT_GROUPS_NO_NEW_PRIVS=0\0"
+				   "STRICT_GROUPS_GID=1000\0STRICT_GROUPS_PRELOAD=/s/g.so\0"
+				   "STRICT_GROUPS_LOCK=0";
 	char seal[512];
 	size_t len;
 
@@ -373,8 +389,8 @@ static void test_sealed_settings_apply(void **state)
 	config_free(&cfg);
 }
 
-static void expect_contradiction(const char *seal, size_t len, char **argv,
-				 char **envp, const char *needle)
+static void expect_contradiction(const char *seal, size_t len, char **argv, char **envp,
+				 const char *needle)
 {
 	struct sg_config cfg;
 
@@ -388,7 +404,8 @@ static void expect_contradiction(const char *seal, size_t len, char **argv,
 
 static void test_sealed_contradictions_refused(void **state)
 {
-	char *install[] = {"strict-init", "install", "--groups=60000", "--gid=1000", "--lock=0", "/s", NULL};
+	char *install[] = {"strict-init", "install", "--groups=60000", "--gid=1000", "--lock=0",
+			   "/s",          NULL};
 	char *run[] = {"strict-init", "id", NULL};
 	char *groups_opt[] = {"strict-init", "--groups=", "id", NULL};
 	char *user_opt[] = {"strict-init", "--user=0:0", "id", NULL};
@@ -404,11 +421,13 @@ static void test_sealed_contradictions_refused(void **state)
 
 	(void)state;
 	len = seal_of(install, no_env, seal, sizeof(seal));
-	expect_contradiction(seal, len, run, audit,
-			     "STRICT_GROUPS_MODE=audit contradicts the sealed policy (STRICT_GROUPS_MODE=enforce)");
+	expect_contradiction(
+		seal, len, run, audit,
+		"STRICT_GROUPS_MODE=audit contradicts the sealed policy (STRICT_GROUPS_MODE=enforce)");
 	expect_contradiction(seal, len, run, nnp0, "STRICT_GROUPS_NO_NEW_PRIVS=0 contradicts");
-	expect_contradiction(seal, len, run, more,
-			     "STRICT_GROUPS=50000,60000 contradicts the sealed policy (STRICT_GROUPS=60000)");
+	expect_contradiction(
+		seal, len, run, more,
+		"STRICT_GROUPS=50000,60000 contradicts the sealed policy (STRICT_GROUPS=60000)");
 	expect_contradiction(seal, len, groups_opt, no_env,
 			     "--groups= contradicts the sealed policy (STRICT_GROUPS=60000)");
 	expect_contradiction(seal, len, user_opt, no_env, "which has no user switch");
@@ -461,17 +480,113 @@ static void test_sealed_install_takes_its_own_settings(void **state)
 	config_free(&cfg);
 }
 
+/* install seals its options, never a variable it inherited (a base
+ * image's ENV in a Dockerfile's RUN step): a STRICT_GROUPS* variable that
+ * no option repeats is refused, naming it. */
+static void test_install_takes_options_only(void **state)
+{
+	char *install[] = {"strict-init", "install", "--groups=60000", "/s", NULL};
+	char *install_mode[] = {"strict-init",    "install", "--groups=60000",
+				"--mode=enforce", "/s",      NULL};
+	char *install_none[] = {"strict-init", "install", "/s", NULL};
+	char *groups[] = {"STRICT_GROUPS=50000,60000", NULL};
+	char *mode[] = {"PATH=/bin", "STRICT_GROUPS_MODE=audit", NULL};
+	char *nnp[] = {"STRICT_GROUPS_NO_NEW_PRIVS=0", NULL};
+	char *unknown[] = {"STRICT_GROUPS_MODES=audit", NULL};
+	char *no_value[] = {"STRICT_GROUPSX", NULL};
+	char *malformed[] = {"STRICT_GROUPS=x", NULL};
+	/* repeated: the same value, a list as a set */
+	char *same[] = {"STRICT_GROUPS=60000,60000", "STRICT_GROUPS_MODE=enforce", "HOME=/", NULL};
+	struct sg_config cfg;
+
+	(void)state;
+	expect_usage_error(install, groups,
+			   "install seals its options only, and STRICT_GROUPS=50000,60000 in its "
+			   "environment differs from --groups=60000: unset it");
+	expect_usage_error(
+		install, mode,
+		"STRICT_GROUPS_MODE=audit is set in its environment: give --mode=audit, or unset it");
+	expect_usage_error(
+		install_mode, mode,
+		"STRICT_GROUPS_MODE=audit in its environment differs from --mode=enforce");
+	expect_usage_error(install, nnp, "STRICT_GROUPS_NO_NEW_PRIVS=0 is set in its environment");
+	expect_usage_error(install, unknown,
+			   "STRICT_GROUPS_MODES is set in its environment: unset it");
+	expect_usage_error(install, no_value, "STRICT_GROUPSX is set in its environment");
+	expect_usage_error(install, malformed,
+			   "STRICT_GROUPS=x in its environment differs from --groups=60000");
+	/* a variable alone never stands in for --groups */
+	expect_usage_error(install_none, groups,
+			   "STRICT_GROUPS=50000,60000 is set in its environment");
+	assert_int_equal(parse(&cfg, install_mode, same), 0);
+	assert_int_equal(cfg.command, CMD_INSTALL);
+	assert_int_equal(cfg.ngroups, 1);
+	assert_int_equal(cfg.mode, MODE_ENFORCE);
+	config_free(&cfg);
+	/* a run still reads them */
+	assert_int_equal(parse(&cfg, (char *[]){"strict-init", "id", NULL}, groups), 0);
+	assert_int_equal(cfg.ngroups, 2);
+	config_free(&cfg);
+}
+
+/* A sealed copy given no setting installs its own seal (a COPY that lost
+ * the capability, installed again); given any, the options are the
+ * settings; a variable is refused either way. */
+static void test_sealed_install_without_options_keeps_its_seal(void **state)
+{
+	char *install1[] = {"strict-init",
+			    "install",
+			    "--groups=60000,70000",
+			    "--mode=refuse",
+			    "--gid=1000",
+			    "--lock=1",
+			    "/s",
+			    NULL};
+	char *again[] = {"strict-init", "install", "/t", NULL};
+	char *mode_only[] = {"strict-init", "install", "--mode=audit", "/t", NULL};
+	char *no_env[] = {NULL};
+	char *groups[] = {"STRICT_GROUPS=60000,70000", NULL};
+	char seal[512], seal2[512];
+	size_t len, len2, need;
+	struct sg_config cfg;
+
+	(void)state;
+	len = seal_of(install1, no_env, seal, sizeof(seal));
+	assert_int_equal(parse_sealed(&cfg, again, no_env, seal, len), 0);
+	assert_int_equal(cfg.command, CMD_INSTALL);
+	assert_false(cfg.sealed);
+	assert_int_equal(cfg.mode, MODE_REFUSE);
+	assert_true(cfg.gid_set && cfg.lock && cfg.lock_set);
+	len2 = config_seal_compose(&cfg, seal2, sizeof(seal2), &need);
+	config_free(&cfg);
+	assert_int_equal(len2, len);
+	assert_memory_equal(seal2, seal, len);
+	/* even a variable that says the same is refused: install names no option */
+	assert_int_equal(parse_sealed(&cfg, again, groups, seal, len), CONFIG_USAGE);
+	if (!strstr(err, "STRICT_GROUPS=60000,70000 is set in its environment"))
+		fail_msg("error '%s'", err);
+	config_free(&cfg);
+	/* an option: the options are the settings, --groups required */
+	assert_int_equal(parse_sealed(&cfg, mode_only, no_env, seal, len), CONFIG_USAGE);
+	if (!strstr(err, "install: --groups is required"))
+		fail_msg("error '%s'", err);
+	config_free(&cfg);
+}
+
 static void test_damaged_seal_refused(void **state)
 {
 	static const struct {
 		const char *seal;
 		size_t len;
 	} cases[] = {
-		{"STRICT_GROUPS=1", 15},                     /* no terminating NUL */
-		{"STRICT_GROUPS=1\0", 16},                   /* mode and nnp missing */
-		{"STRICT_GROUPS=1\0STRICT_GROUPS_MODE=enforce\0STRICT_GROUPS_NO_NEW_PRIVS=1\0X=1\0", 62},
-		{"STRICT_GROUPS=1\0STRICT_GROUPS=2\0STRICT_GROUPS_MODE=enforce\0STRICT_GROUPS_NO_NEW_PRIVS=1\0", 76},
-		{"STRICT_GROUPS=1\0\0STRICT_GROUPS_MODE=enforce\0STRICT_GROUPS_NO_NEW_PRIVS=1\0", 59},
+		{"STRICT_GROUPS=1", 15},   /* no terminating NUL */
+		{"STRICT_GROUPS=1\0", 16}, /* mode and nnp missing */
+		{"STRICT_GROUPS=1\0STRICT_GROUPS_MODE=enforce\0STRICT_GROUPS_NO_NEW_PRIVS=1\0X=1\0",
+		 62},
+		{"STRICT_GROUPS=1\0STRICT_GROUPS=2\0STRICT_GROUPS_MODE=enforce\0STRICT_GROUPS_NO_NEW_PRIVS=1\0",
+		 76},
+		{"STRICT_GROUPS=1\0\0STRICT_GROUPS_MODE=enforce\0STRICT_GROUPS_NO_NEW_PRIVS=1\0",
+		 59},
 		{"STRICT_GROUPS=x\0STRICT_GROUPS_MODE=enforce\0STRICT_GROUPS_NO_NEW_PRIVS=1\0", 58},
 		{"STRICT_GROUPS=1\0STRICT_GROUPS_MODE=lax\0STRICT_GROUPS_NO_NEW_PRIVS=1\0", 54},
 	};
@@ -508,6 +623,8 @@ int main(void)
 		cmocka_unit_test(test_sealed_contradictions_refused),
 		cmocka_unit_test(test_sealed_unset_checks_may_be_added),
 		cmocka_unit_test(test_sealed_install_takes_its_own_settings),
+		cmocka_unit_test(test_install_takes_options_only),
+		cmocka_unit_test(test_sealed_install_without_options_keeps_its_seal),
 		cmocka_unit_test(test_damaged_seal_refused),
 	};
 

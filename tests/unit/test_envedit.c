@@ -36,8 +36,13 @@ static void test_adds_preload_and_groups(void **state)
 
 static void test_keeps_earlier_preloads_once(void **state)
 {
-	char *envp[] = {"LD_PRELOAD=/a.so", "X=1", "LD_PRELOAD=", "LD_PRELOAD=/b.so:/c.so",
-			"STRICT_GROUPS=1", "STRICT_GROUPS=50000", NULL};
+	char *envp[] = {"LD_PRELOAD=/a.so",
+			"X=1",
+			"LD_PRELOAD=",
+			"LD_PRELOAD=/b.so:/c.so",
+			"STRICT_GROUPS=1",
+			"STRICT_GROUPS=50000",
+			NULL};
 	char **env = env_with_preload(envp, "/g.so", "60000,70000");
 
 	(void)state;
@@ -64,8 +69,8 @@ static void test_empty_environment(void **state)
 }
 
 /* A 64-byte ELF header with the fields the check reads. */
-static void elf_header(unsigned char *h, unsigned char cls, unsigned char data,
-		       uint16_t type, uint16_t machine)
+static void elf_header(unsigned char *h, unsigned char cls, unsigned char data, uint16_t type,
+		       uint16_t machine)
 {
 	Elf64_Ehdr eh;
 
@@ -95,11 +100,14 @@ static void test_preload_must_be_a_shared_object_for_this_machine(void **state)
 	elf_header(h, ELFCLASS64, ELFDATA2LSB, ET_EXEC, here);
 	assert_string_equal(preload_elf_problem(h, sizeof(h)), "not an ELF shared object");
 	elf_header(h, ELFCLASS64, ELFDATA2LSB, ET_DYN, other);
-	assert_string_equal(preload_elf_problem(h, sizeof(h)), "an ELF shared object for another machine");
+	assert_string_equal(preload_elf_problem(h, sizeof(h)),
+			    "an ELF shared object for another machine");
 	elf_header(h, ELFCLASS32, ELFDATA2LSB, ET_DYN, here);
-	assert_string_equal(preload_elf_problem(h, sizeof(h)), "not a 64-bit little-endian ELF file");
+	assert_string_equal(preload_elf_problem(h, sizeof(h)),
+			    "not a 64-bit little-endian ELF file");
 	elf_header(h, ELFCLASS64, ELFDATA2MSB, ET_DYN, here);
-	assert_string_equal(preload_elf_problem(h, sizeof(h)), "not a 64-bit little-endian ELF file");
+	assert_string_equal(preload_elf_problem(h, sizeof(h)),
+			    "not a 64-bit little-endian ELF file");
 	memcpy(h, "#!/bin/sh\n", 10);
 	assert_string_equal(preload_elf_problem(h, sizeof(h)), "not an ELF file");
 	assert_string_equal(preload_elf_problem(h, 0), "not an ELF file");

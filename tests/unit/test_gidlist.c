@@ -11,8 +11,7 @@
 
 #include "common/gidlist.h"
 
-static void expect_error(const char *text, enum gid_parse_error want,
-			 size_t want_index)
+static void expect_error(const char *text, enum gid_parse_error want, size_t want_index)
 {
 	size_t count = 99, bad = 99;
 

@@ -17,9 +17,14 @@ static const gid_t alice_held[] = {1000, 50000, 60000}; /* as a CRI merges */
 static struct sg_state alice(void)
 {
 	struct sg_state st = {
-		.ruid = 1000, .euid = 1000, .suid = 1000,
-		.rgid = 1000, .egid = 1000, .sgid = 1000,
-		.held = alice_held, .nheld = 3,
+		.ruid = 1000,
+		.euid = 1000,
+		.suid = 1000,
+		.rgid = 1000,
+		.egid = 1000,
+		.sgid = 1000,
+		.held = alice_held,
+		.nheld = 3,
 	};
 	return st;
 }
@@ -30,8 +35,7 @@ static struct sg_state root_with(const gid_t *held, size_t n)
 	return st;
 }
 
-static void config_with(struct sg_config *cfg, const char *groups_env,
-			char **extra_args)
+static void config_with(struct sg_config *cfg, const char *groups_env, char **extra_args)
 {
 	char *argv[16] = {"strict-init"};
 	char *envp[] = {(char *)groups_env, NULL};
@@ -57,8 +61,7 @@ static void assert_gids(const gid_t *got, size_t n, const gid_t *want, size_t m)
 
 #define GIDS(...) ((const gid_t[]){__VA_ARGS__}), (sizeof((gid_t[]){__VA_ARGS__}) / sizeof(gid_t))
 
-static void plan_for(struct sg_plan *plan, const char *env, char **args,
-		     const struct sg_state *st)
+static void plan_for(struct sg_plan *plan, const char *env, char **args, const struct sg_state *st)
 {
 	struct sg_config cfg;
 
@@ -309,7 +312,8 @@ static void test_refusals_name_the_ids(void **state)
 	config_with(&cfg, "STRICT_GROUPS=60000", NULL);
 	assert_int_equal(policy_plan(&cfg, &st, &plan), 0);
 	refusal_describe(&plan, &cfg, &st, why, sizeof(why));
-	assert_string_equal(why, "real, effective and saved ids differ (uid 1000/1000/1000, "
+	assert_string_equal(why,
+			    "real, effective and saved ids differ (uid 1000/1000/1000, "
 			    "gid 1000/50000/50000), so the primary gid is unclear");
 	plan_free(&plan);
 	config_free(&cfg);

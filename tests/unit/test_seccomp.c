@@ -13,17 +13,18 @@
  *
  * Runs as root (the kernel cases need CAP_SETGID to show that a call the
  * filter lets through really changes the gid). */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/seccomp.h>
 #include <pthread.h>
 #include <sched.h>
+#include <setjmp.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -46,13 +47,25 @@
 
 /* ---- the ABIs, numbered from the kernel's tables (not from seccomp.c) ---- */
 
-/* The gid calls, then the calls that make a user namespace (arg 0 is the
- * flags of clone and unshare). */
-enum call { SETGID, SETREGID, SETRESGID, SETFSGID, SETGROUPS, CLONE, UNSHARE, CLONE3, NCALLS };
+/* The gid calls, then the calls that make or join a user namespace (arg 0
+ * is the flags of clone and unshare, arg 1 setns's nstype). */
+enum call {
+	SETGID,
+	SETREGID,
+	SETRESGID,
+	SETFSGID,
+	SETGROUPS,
+	CLONE,
+	UNSHARE,
+	CLONE3,
+	SETNS,
+	NCALLS
+};
 #define NGIDCALLS CLONE
-static const char *const call_names[NCALLS] = {"setgid", "setregid", "setresgid", "setfsgid",
-					       "setgroups", "clone", "unshare", "clone3"};
-static const unsigned int call_args[NCALLS] = {1, 2, 3, 1, 0, 1, 1, 0};
+static const char *const call_names[NCALLS] = {"setgid",   "setregid",  "setresgid",
+					       "setfsgid", "setgroups", "clone",
+					       "unshare",  "clone3",    "setns"};
+static const unsigned int call_args[NCALLS] = {1, 2, 3, 1, 0, 1, 1, 0, 2};
 
 struct abi {
 	const char *name;
@@ -63,23 +76,25 @@ struct abi {
 
 #define X32 0x40000000
 #if defined(__x86_64__)
-static const struct abi native = {"x86_64", AUDIT_ARCH_X86_64, false,
-				  {106, 114, 119, 123, 116, 56, 272, 435}};
-static const struct abi x32 = {"x32", AUDIT_ARCH_X86_64, false,
+static const struct abi native = {
+	"x86_64", AUDIT_ARCH_X86_64, false, {106, 114, 119, 123, 116, 56, 272, 435, 308}};
+static const struct abi x32 = {"x32",
+			       AUDIT_ARCH_X86_64,
+			       false,
 			       {X32 | 106, X32 | 114, X32 | 119, X32 | 123, X32 | 116, X32 | 56,
-				X32 | 272, X32 | 435}};
-static const struct abi compat16 = {"i386 16-bit", AUDIT_ARCH_I386, true,
-				    {46, 71, 170, 139, 81, 120, 310, 435}};
-static const struct abi compat32 = {"i386 32-bit", AUDIT_ARCH_I386, false,
-				    {214, 204, 210, 216, 206, 120, 310, 435}};
+				X32 | 272, X32 | 435, X32 | 308}};
+static const struct abi compat16 = {
+	"i386 16-bit", AUDIT_ARCH_I386, true, {46, 71, 170, 139, 81, 120, 310, 435, 346}};
+static const struct abi compat32 = {
+	"i386 32-bit", AUDIT_ARCH_I386, false, {214, 204, 210, 216, 206, 120, 310, 435, 346}};
 static const struct abi *const abis[] = {&native, &x32, &compat16, &compat32};
 #elif defined(__aarch64__)
-static const struct abi native = {"aarch64", AUDIT_ARCH_AARCH64, false,
-				  {144, 143, 149, 152, 159, 220, 97, 435}};
-static const struct abi compat16 = {"arm 16-bit", AUDIT_ARCH_ARM, true,
-				    {46, 71, 170, 139, 81, 120, 337, 435}};
-static const struct abi compat32 = {"arm 32-bit", AUDIT_ARCH_ARM, false,
-				    {214, 204, 210, 216, 206, 120, 337, 435}};
+static const struct abi native = {
+	"aarch64", AUDIT_ARCH_AARCH64, false, {144, 143, 149, 152, 159, 220, 97, 435, 268}};
+static const struct abi compat16 = {
+	"arm 16-bit", AUDIT_ARCH_ARM, true, {46, 71, 170, 139, 81, 120, 337, 435, 375}};
+static const struct abi compat32 = {
+	"arm 32-bit", AUDIT_ARCH_ARM, false, {214, 204, 210, 216, 206, 120, 337, 435, 375}};
 static const struct abi *const abis[] = {&native, &compat16, &compat32};
 #endif
 #define NABIS (sizeof(abis) / sizeof(abis[0]))
@@ -91,20 +106,20 @@ static const uint64_t values[] = {
 	0, /* root's primary gid, allowed in the kernel cases */
 	FORBIDDEN,
 	UNCHANGED,
-	0xFFFFFFFFFFFFFFFFull,  /* -1 as a long: the low word is -1 */
-	0x1FFFFFFFFull,         /* -1 in the low word only */
-	0x10000C350ull,         /* low word 50000: sets 50000 */
-	0xFFFFFFFF0000C350ull,  /* the same with every upper bit */
-	0x10000EA60ull,         /* low word 60000: sets 60000 */
-	0xFFFFu,                /* -1 for the 16-bit calls, 65535 for the others */
-	0x1C350u,               /* 115536; 16-bit: 50000 */
-	0x1EA60u,               /* 125536; 16-bit: 60000 */
-	0xFFFFC350u,            /* 16-bit: 50000 */
-	0x11u,                  /* clone flags: SIGCHLD */
-	0x10000000u,            /* CLONE_NEWUSER */
-	0x10000011u,            /* CLONE_NEWUSER | SIGCHLD */
-	0x100000011ull,         /* SIGCHLD and bit 32 */
-	0xFFFFFFFF00000000ull,  /* upper bits only */
+	0xFFFFFFFFFFFFFFFFull, /* -1 as a long: the low word is -1 */
+	0x1FFFFFFFFull,        /* -1 in the low word only */
+	0x10000C350ull,        /* low word 50000: sets 50000 */
+	0xFFFFFFFF0000C350ull, /* the same with every upper bit */
+	0x10000EA60ull,        /* low word 60000: sets 60000 */
+	0xFFFFu,               /* -1 for the 16-bit calls, 65535 for the others */
+	0x1C350u,              /* 115536; 16-bit: 50000 */
+	0x1EA60u,              /* 125536; 16-bit: 60000 */
+	0xFFFFC350u,           /* 16-bit: 50000 */
+	0x11u,                 /* clone flags: SIGCHLD */
+	0x10000000u,           /* CLONE_NEWUSER */
+	0x10000011u,           /* CLONE_NEWUSER | SIGCHLD */
+	0x100000011ull,        /* SIGCHLD and bit 32 */
+	0xFFFFFFFF00000000ull, /* upper bits only */
 };
 #define NVALUES (sizeof(values) / sizeof(values[0]))
 
@@ -250,8 +265,14 @@ static uint32_t expected(const struct abi *abi, enum call c, const uint64_t args
 		return EPERM_RET;
 	if (c == CLONE3) /* its flags are in memory: libc falls back to clone */
 		return ENOSYS_RET;
-	if (c == CLONE || c == UNSHARE) /* the kernel reads all 64 bits; the flag is in the low word */
+	if (c == CLONE ||
+	    c == UNSHARE) /* the kernel reads all 64 bits; the flag is in the low word */
 		return (args[0] & NEWUSER) ? EPERM_RET : ALLOW;
+	if (c == SETNS) { /* int nstype: the low word; 0 is any type, a user namespace too */
+		uint32_t nstype = (uint32_t)args[1];
+
+		return (nstype == 0 || (nstype & NEWUSER)) ? EPERM_RET : ALLOW;
+	}
 	for (unsigned int i = 0; i < call_args[c]; i++)
 		if (!gid_arg_ok(abi, args[i], allowed, n))
 			return EPERM_RET;
@@ -270,8 +291,8 @@ static void build(struct filter *f, const gid_t *allowed, size_t n)
 	assert_loadable(f->prog, f->len);
 }
 
-static uint32_t verdict(const struct filter *f, const struct abi *abi, enum call c,
-			uint64_t a0, uint64_t a1, uint64_t a2)
+static uint32_t verdict(const struct filter *f, const struct abi *abi, enum call c, uint64_t a0,
+			uint64_t a1, uint64_t a2)
 {
 	const uint64_t args[3] = {a0, a1, a2};
 	struct seccomp_data d = call_data(abi->arch, abi->nr[c], args);
@@ -294,16 +315,21 @@ static size_t compare_all(const struct filter *f, const gid_t *allowed, size_t n
 						uint64_t args[3];
 						uint32_t want, got;
 
-						args[0] = args[1] = args[2] = other ? allowed[0] : UNCHANGED;
+						args[0] = args[1] = args[2] =
+							other ? allowed[0] : UNCHANGED;
 						args[pos] = values[v];
-						want = expected(abis[a], (enum call)c, args, allowed, n);
-						got = verdict(f, abis[a], (enum call)c, args[0], args[1], args[2]);
+						want = expected(abis[a], (enum call)c, args,
+								allowed, n);
+						got = verdict(f, abis[a], (enum call)c, args[0],
+							      args[1], args[2]);
 						if (want != got)
-							fail_msg("%s %s(%#llx, %#llx, %#llx): filter %#x, rule %#x",
-								 abis[a]->name, call_names[c],
-								 (unsigned long long)args[0],
-								 (unsigned long long)args[1],
-								 (unsigned long long)args[2], got, want);
+							fail_msg(
+								"%s %s(%#llx, %#llx, %#llx): filter %#x, rule %#x",
+								abis[a]->name, call_names[c],
+								(unsigned long long)args[0],
+								(unsigned long long)args[1],
+								(unsigned long long)args[2], got,
+								want);
 						compared++;
 					}
 	return compared;
@@ -335,9 +361,12 @@ static void test_interp_named_cases(void **state)
 	assert_int_equal(verdict(&f, &compat16, SETGROUPS, 0, 0, 0), EPERM_RET);
 	assert_int_equal(verdict(&f, &compat32, SETGROUPS, 0, 0, 0), EPERM_RET);
 	/* each argument position of setresgid */
-	assert_int_equal(verdict(&f, &native, SETRESGID, FORBIDDEN, UNCHANGED, UNCHANGED), EPERM_RET);
-	assert_int_equal(verdict(&f, &native, SETRESGID, UNCHANGED, FORBIDDEN, UNCHANGED), EPERM_RET);
-	assert_int_equal(verdict(&f, &native, SETRESGID, UNCHANGED, UNCHANGED, FORBIDDEN), EPERM_RET);
+	assert_int_equal(verdict(&f, &native, SETRESGID, FORBIDDEN, UNCHANGED, UNCHANGED),
+			 EPERM_RET);
+	assert_int_equal(verdict(&f, &native, SETRESGID, UNCHANGED, FORBIDDEN, UNCHANGED),
+			 EPERM_RET);
+	assert_int_equal(verdict(&f, &native, SETRESGID, UNCHANGED, UNCHANGED, FORBIDDEN),
+			 EPERM_RET);
 	assert_int_equal(verdict(&f, &native, SETRESGID, ALLOWED, 1000, 0), ALLOW);
 	assert_int_equal(verdict(&f, &native, SETRESGID, UNCHANGED, UNCHANGED, UNCHANGED), ALLOW);
 	/* setgid reads one argument: the others hold anything */
@@ -355,7 +384,8 @@ static void test_interp_named_cases(void **state)
 	assert_int_equal(verdict(&f, &compat16, SETREGID, ALLOWED, 1000, 0), ALLOW);
 	assert_int_equal(verdict(&f, &compat32, SETGID, 70000, 0, 0), ALLOW);
 	assert_int_equal(verdict(&f, &compat32, SETGID, 0xFFFF, 0, 0), EPERM_RET);
-	assert_int_equal(verdict(&f, &compat32, SETRESGID, UNCHANGED, UNCHANGED, FORBIDDEN), EPERM_RET);
+	assert_int_equal(verdict(&f, &compat32, SETRESGID, UNCHANGED, UNCHANGED, FORBIDDEN),
+			 EPERM_RET);
 	assert_int_equal(verdict(&f, &compat16, SETFSGID, FORBIDDEN, 0, 0), EPERM_RET);
 	assert_int_equal(verdict(&f, &compat32, SETFSGID, FORBIDDEN, 0, 0), EPERM_RET);
 	/* no new user namespace; other namespaces and plain clones are fine */
@@ -368,7 +398,20 @@ static void test_interp_named_cases(void **state)
 	assert_int_equal(verdict(&f, &compat32, UNSHARE, NEWUSER, 0, 0), EPERM_RET);
 	assert_int_equal(verdict(&f, &compat32, UNSHARE, 0, 0, 0), ALLOW);
 	assert_int_equal(verdict(&f, &compat32, CLONE3, 0, 0, 0), ENOSYS_RET);
+	/* no joining a user namespace: CLONE_NEWUSER (a pidfd's flags too) or
+	 * nstype 0, which names any type; other types are fine */
+	assert_int_equal(verdict(&f, &native, SETNS, 3, NEWUSER, 0), EPERM_RET);
+	assert_int_equal(verdict(&f, &native, SETNS, 3, 0, 0), EPERM_RET);
+	assert_int_equal(verdict(&f, &native, SETNS, 3, 0x100000000ull, 0), EPERM_RET);
+	assert_int_equal(verdict(&f, &native, SETNS, 3, NEWUSER | 0x40000000u /* NEWNET */, 0),
+			 EPERM_RET);
+	assert_int_equal(verdict(&f, &native, SETNS, 3, 0x40000000u, 0), ALLOW);
+	assert_int_equal(verdict(&f, &native, SETNS, NEWUSER, 0x20000, NEWUSER), ALLOW);
+	assert_int_equal(verdict(&f, &compat32, SETNS, 3, NEWUSER, 0), EPERM_RET);
+	assert_int_equal(verdict(&f, &compat16, SETNS, 3, 0, 0), EPERM_RET);
+	assert_int_equal(verdict(&f, &compat32, SETNS, 3, 0x40000000u, 0), ALLOW);
 #ifdef __x86_64__
+	assert_int_equal(verdict(&f, &x32, SETNS, 3, NEWUSER, 0), EPERM_RET);
 	assert_int_equal(verdict(&f, &x32, UNSHARE, NEWUSER, 0, 0), EPERM_RET);
 	assert_int_equal(verdict(&f, &x32, CLONE3, 0, 0, 0), ENOSYS_RET);
 	assert_int_equal(verdict(&f, &x32, SETGID, FORBIDDEN, 0, 0), EPERM_RET);
@@ -413,8 +456,10 @@ static void test_interp_every_abi_matrix(void **state)
 	compared += compare_all(&f, longest, LOCK_MAX_GIDS);
 	/* and every gid of the longest list, in each position */
 	for (size_t i = 0; i < LOCK_MAX_GIDS; i++) {
-		assert_int_equal(verdict(&f, &native, SETRESGID, UNCHANGED, UNCHANGED, longest[i]), ALLOW);
-		assert_int_equal(verdict(&f, &native, SETRESGID, longest[i], longest[i], longest[i]), ALLOW);
+		assert_int_equal(verdict(&f, &native, SETRESGID, UNCHANGED, UNCHANGED, longest[i]),
+				 ALLOW);
+		assert_int_equal(
+			verdict(&f, &native, SETRESGID, longest[i], longest[i], longest[i]), ALLOW);
 		assert_int_equal(verdict(&f, &compat32, SETREGID, UNCHANGED, longest[i], 0), ALLOW);
 		assert_int_equal(verdict(&f, &native, SETGID, longest[i] + 1, 0, 0), EPERM_RET);
 	}
@@ -460,9 +505,9 @@ static void test_interp_other_calls_cheap(void **state)
 			most[range] = r.steps > most[range] ? r.steps : most[range];
 		}
 	print_message("# instructions a native system call that the lock does not check runs: "
-		      "%u below %d, %u up to %d, %u up to %d, %u from there\n", most[0], first,
-		      most[1], last, most[2], ns_above - 1, most[3]);
-	assert_true(most[0] <= 7 && most[1] <= 12 && most[2] <= 8 && most[3] <= 10);
+		      "%u below %d, %u up to %d, %u up to %d, %u from there\n",
+		      most[0], first, most[1], last, most[2], ns_above - 1, most[3]);
+	assert_true(most[0] <= 7 && most[1] <= 12 && most[2] <= 8 && most[3] <= 11);
 }
 
 static void test_interp_sizes(void **state)
@@ -481,8 +526,8 @@ static void test_interp_sizes(void **state)
 	assert_int_equal(lenmax, LOCK_FILTER_MAX);
 	assert_true(lenmax <= BPF_MAXINSNS);
 	assert_loadable(prog, lenmax);
-	print_message("# filter length: %zu instructions for 1 gid, %zu for %d\n", len1,
-		      lenmax, LOCK_MAX_GIDS);
+	print_message("# filter length: %zu instructions for 1 gid, %zu for %d\n", len1, lenmax,
+		      LOCK_MAX_GIDS);
 	/* one gid too many, or no room: nothing written that could be used */
 	assert_int_equal(lock_filter_build(gids, LOCK_MAX_GIDS + 1, prog, LOCK_FILTER_MAX), 0);
 	assert_int_equal(lock_filter_build(gids, 1, prog, LOCK_FILTER_LEN(1) - 1), 0);
@@ -490,13 +535,15 @@ static void test_interp_sizes(void **state)
 	/* no gid at all: everything but -1 is refused */
 	build(&none, gids, 0);
 	assert_int_equal(verdict(&none, &native, SETGID, 0, 0, 0), EPERM_RET);
-	assert_int_equal(verdict(&none, &native, SETRESGID, UNCHANGED, UNCHANGED, UNCHANGED), ALLOW);
+	assert_int_equal(verdict(&none, &native, SETRESGID, UNCHANGED, UNCHANGED, UNCHANGED),
+			 ALLOW);
 	assert_int_equal(verdict(&none, &compat16, SETREGID, 0xFFFF, UNCHANGED, 0), ALLOW);
 	/* gids a 16-bit call cannot name (0xFFFF is its -1) are left out of
 	 * the 16-bit checks */
 	gids[0] = 0xFFFF;
 	gids[1] = 70000;
-	assert_int_equal(lock_filter_build(gids, 2, prog, LOCK_FILTER_MAX), LOCK_FILTER_LEN(2) - 3 * 2);
+	assert_int_equal(lock_filter_build(gids, 2, prog, LOCK_FILTER_MAX),
+			 LOCK_FILTER_LEN(2) - 3 * 2);
 }
 
 static void test_lock_refuses_too_long_list(void **state)
@@ -598,7 +645,9 @@ static int unlocked_calls_reach_forbidden(void)
 	EXPECT(rgids_are(FORBIDDEN, FORBIDDEN, FORBIDDEN), 5);
 	EXPECT(raw(SYS_setgid, 0, 0, 0) == 0, 6);
 	EXPECT(raw(SYS_setfsgid, FORBIDDEN, 0, 0) == 0 && current_fsgid() == FORBIDDEN, 7);
-	EXPECT(raw(SYS_setregid, UNCHANGED, FORBIDDEN, 0) == 0 && rgids_are(0, FORBIDDEN, FORBIDDEN), 8);
+	EXPECT(raw(SYS_setregid, UNCHANGED, FORBIDDEN, 0) == 0 &&
+		       rgids_are(0, FORBIDDEN, FORBIDDEN),
+	       8);
 	EXPECT(raw(SYS_setgroups, 0, 0, 0) == 0, 9);
 	return 0;
 }
@@ -682,7 +731,8 @@ static int longest_lock_works(void)
 		gids[i] = (gid_t)(1000 + i);
 	EXPECT(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0, 1);
 	EXPECT(lock_gid_calls(gids, LOCK_MAX_GIDS) == 0, 2);
-	EXPECT(raw(SYS_setresgid, gids[0], gids[LOCK_MAX_GIDS / 2], gids[LOCK_MAX_GIDS - 1]) == 0, 3);
+	EXPECT(raw(SYS_setresgid, gids[0], gids[LOCK_MAX_GIDS / 2], gids[LOCK_MAX_GIDS - 1]) == 0,
+	       3);
 	EXPECT(rgids_are(gids[0], gids[LOCK_MAX_GIDS / 2], gids[LOCK_MAX_GIDS - 1]), 4);
 	errno = 0;
 	EXPECT(DENIED(raw(SYS_setgid, FORBIDDEN, 0, 0)), 5);
@@ -724,8 +774,10 @@ static const char *userns_unavailable(void)
 	if (WEXITSTATUS(status) == 255)
 		return "clone3 does not answer EINVAL to a short size on this kernel";
 	if (WEXITSTATUS(status) != 0) {
-		snprintf(why, sizeof(why), "unshare(CLONE_NEWUSER) fails on this kernel without "
-			 "the lock: %s", strerror(WEXITSTATUS(status)));
+		snprintf(why, sizeof(why),
+			 "unshare(CLONE_NEWUSER) fails on this kernel without "
+			 "the lock: %s",
+			 strerror(WEXITSTATUS(status)));
 		return why;
 	}
 	return NULL;
@@ -764,7 +816,8 @@ static int locked_userns_refused(void)
 	if (pid == 0)
 		_exit(marker);
 	EXPECT(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
-		       WEXITSTATUS(status) == marker, 8);
+		       WEXITSTATUS(status) == marker,
+	       8);
 	EXPECT(pthread_create(&t, NULL, thread_body, &marker) == 0, 9);
 	EXPECT(pthread_join(t, &back) == 0 && back == &marker, 10);
 	return 0;
@@ -775,6 +828,88 @@ static void test_userns_refused(void **state)
 	(void)state;
 	skip_if(userns_unavailable());
 	assert_int_equal(in_child(locked_userns_refused, true), 0);
+}
+
+/* A user namespace another (unlocked) root process made and keeps: its
+ * owner is uid 0, so a root process holds every capability there and may
+ * join it, where setgid(0) can mean any gid outside. */
+static pid_t userns_holder = -1;
+
+static int open_holders_userns(void)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)userns_holder);
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+static int locked_setns_userns_refused(void)
+{
+	int fd = open_holders_userns(), pidfd;
+
+	EXPECT(fd >= 0, 1);
+	errno = 0;
+	EXPECT(DENIED(setns(fd, CLONE_NEWUSER)), 2);
+	EXPECT(DENIED(setns(fd, 0)), 3);
+	pidfd = (int)syscall(SYS_pidfd_open, userns_holder, 0);
+	EXPECT(pidfd < 0 || DENIED(setns(pidfd, CLONE_NEWUSER | CLONE_NEWNET)), 4);
+	return 0;
+}
+
+/* the control: unlocked, a root process joins it */
+static int unlocked_setns_userns_works(void)
+{
+	int fd = open_holders_userns();
+
+	EXPECT(fd >= 0, 1);
+	EXPECT(setns(fd, CLONE_NEWUSER) == 0, 2);
+	return 0;
+}
+
+/* setns to another type still works under the lock: this process's own
+ * network namespace */
+static int setns_netns_works(void)
+{
+	int fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+
+	EXPECT(fd >= 0 && setns(fd, CLONE_NEWNET) == 0, 1);
+	return 0;
+}
+
+static void test_setns_userns_refused(void **state)
+{
+	int ready[2], status;
+	char c;
+
+	(void)state;
+	skip_if(userns_unavailable());
+	assert_int_equal(pipe(ready), 0);
+	userns_holder = fork();
+	if (userns_holder == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		child_signals_default();
+		close(ready[0]);
+		/* nothing of the test's output held open; gone in a minute at worst */
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+		alarm(60);
+		if (unshare(CLONE_NEWUSER))
+			_exit(1);
+		(void)!write(ready[1], "u", 1);
+		pause(); /* until killed */
+		_exit(0);
+	}
+	assert_true(userns_holder > 0);
+	close(ready[1]);
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	close(ready[0]);
+	assert_int_equal(in_child(unlocked_setns_userns_works, false), 0);
+	assert_int_equal(in_child(locked_setns_userns_refused, true), 0);
+	assert_int_equal(in_child(setns_netns_works, true), 0);
+	kill(userns_holder, SIGKILL);
+	assert_int_equal(waitpid(userns_holder, &status, 0), userns_holder);
+	userns_holder = -1;
 }
 
 /* ---- the interpreter against the kernel, on the same calls ---- */
@@ -863,11 +998,12 @@ static void cross_check(const struct abi *abi, syscall_fn call)
 				if (interp != EPERM_RET && interp != ALLOW)
 					fail_msg("unexpected verdict %#x", interp);
 				if (kernel[k] != want)
-					fail_msg("%s %s(%#llx, %#llx, %#llx): kernel %s, interpreter %s",
-						 abi->name, call_names[i], (unsigned long long)a[0],
-						 (unsigned long long)a[1], (unsigned long long)a[2],
-						 kernel[k] == 'E' ? "EPERM" : "ran it",
-						 want == 'E' ? "EPERM" : "ALLOW");
+					fail_msg(
+						"%s %s(%#llx, %#llx, %#llx): kernel %s, interpreter %s",
+						abi->name, call_names[i], (unsigned long long)a[0],
+						(unsigned long long)a[1], (unsigned long long)a[2],
+						kernel[k] == 'E' ? "EPERM" : "ran it",
+						want == 'E' ? "EPERM" : "ALLOW");
 			}
 	}
 }
@@ -911,7 +1047,8 @@ static int x32_locked_calls(void)
 		EXPECT(raw(X32 | SYS_setresgid, ALLOWED, ALLOWED, ALLOWED) == 0, 8);
 		EXPECT(rgids_are(ALLOWED, ALLOWED, ALLOWED), 9);
 	} else {
-		EXPECT(raw(X32 | SYS_setresgid, ALLOWED, ALLOWED, ALLOWED) == -1 && errno == ENOSYS, 10);
+		EXPECT(raw(X32 | SYS_setresgid, ALLOWED, ALLOWED, ALLOWED) == -1 && errno == ENOSYS,
+		       10);
 		EXPECT(raw(X32 | SYS_setgid, 0, 0, 0) == -1 && errno == ENOSYS, 11);
 	}
 	return 0;
@@ -1048,6 +1185,7 @@ int main(void)
 		cmocka_unit_test(test_kernel_takes_longest),
 		cmocka_unit_test(test_other_calls_allowed),
 		cmocka_unit_test(test_userns_refused),
+		cmocka_unit_test(test_setns_userns_refused),
 		cmocka_unit_test(test_cross_check_native),
 #ifdef __x86_64__
 		cmocka_unit_test(test_cross_check_x32),

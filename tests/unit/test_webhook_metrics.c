@@ -79,6 +79,9 @@ static void test_webhook_counters(void **state)
 	metrics_admission(WH_LABEL_CREATE, WH_MODE_AUDIT, WH_INJECTED, 0.01);
 	metrics_admission(WH_LABEL_CREATE, WH_MODE_AUDIT, WH_ERROR, 3.0);
 	metrics_http_error(413);
+	metrics_pod_read(POD_READ_NOT_FOUND);
+	metrics_pod_read(POD_READ_NOT_FOUND);
+	metrics_pod_read(POD_READ_RESULTS); /* out of range: not counted */
 	metrics_set_ready(1);
 	text = render(&m);
 	assert_true(has_line(text,
@@ -91,6 +94,8 @@ static void test_webhook_counters(void **state)
 	assert_true(has_line(text, P "admission_duration_seconds_bucket{le=\"0.025\"} 1"));
 	assert_true(has_line(text, P "admission_duration_seconds_bucket{le=\"+Inf\"} 2"));
 	assert_true(has_line(text, P "http_errors_total{code=\"413\"} 1"));
+	assert_true(has_line(text, P "pod_reads_total{result=\"not_found\"} 2"));
+	assert_true(has_line(text, P "pod_reads_total{result=\"ok\"} 0"));
 	assert_true(has_line(text, P "ready 1"));
 	assert_true(has_line(text, P "build_info{version=\"test\"} 1"));
 	free(text);
@@ -126,7 +131,7 @@ static void test_each_family_once(void **state)
 		assert_int_equal(count(text, type), 1);
 	}
 	assert_int_equal(families, count(text, "# TYPE "));
-	assert_int_equal(families, 19);
+	assert_int_equal(families, 20);
 	free(copy);
 	free(text);
 }

@@ -27,6 +27,20 @@
 	"['/strict-init','install','--groups=" groups \
 	"','--mode=enforce','--no-new-privs=1'" extra ",'/strict-groups/strict-init-" key "']"
 
+#define INSTALL_MODE(groups, mode, extra, key) \
+	"['/strict-init','install','--groups=" groups "','--mode=" mode \
+	"','--no-new-privs=1'" extra ",'/strict-groups/strict-init-" key "']"
+/* Pod Security restricted, as the pod and its containers write it. */
+#define RESTRICTED_SC \
+	"{'runAsNonRoot':true,'runAsUser':1000,'runAsGroup':1000,'supplementalGroups':[60000]," \
+	"'seccompProfile':{'type':'RuntimeDefault'}}"
+#define RESTRICTED_CTR "{'allowPrivilegeEscalation':false,'capabilities':{'drop':['ALL']}}"
+/* The installer of a copy without capability (refuse, audit). */
+#define UNPRIVILEGED(uid, gid) \
+	"{'allowPrivilegeEscalation':false,'capabilities':{'drop':['ALL']}," \
+	"'readOnlyRootFilesystem':true,'runAsGroup':" gid ",'runAsNonRoot':true,'runAsUser':" uid \
+	",'seccompProfile':{'type':'RuntimeDefault'}}"
+
 /* A pod: pod-level securityContext, then the containers (JSON fragments). */
 #define POD(sc, rest) \
 	"{'apiVersion':'v1','kind':'Pod','metadata':{'name':'p','namespace':'ns'}," \
@@ -799,17 +813,145 @@ static const struct mcase cases[] = {
 	 "mirror pod",
 	 NULL,
 	 ""},
-	{"CAP_SETGID dropped (drop ALL): a warning, and no capability added",
+	{"CAP_SETGID dropped (drop ALL) where another container keeps it: enforce, a warning, and "
+	 "no capability added",
 	 WH_MODE_ENFORCE,
 	 false,
 	 false,
 	 POD(SC_1000,
-	     "'containers':[" APP(",'securityContext':{'capabilities':{'drop':['ALL']}}") "]"),
+	     "'containers':[" APP(
+		     ",'securityContext':{'capabilities':{'drop':['ALL']}}") ","
+									     "{'name':'b','image':'b','command':['b']}]"),
 	 WH_INJECTED,
-	 {"/spec/containers/0/securityContext={'capabilities':{'drop':['ALL']}}"},
+	 {"/spec/containers/0/securityContext={'capabilities':{'drop':['ALL']}}",
+	  "/spec/initContainers/0/command=" INSTALL("60000", ",'--gid=1000'", "gid-1000"),
+	  "/spec/initContainers/0/securityContext/runAsUser=0"},
 	 NULL,
 	 "container app drops CAP_SETGID",
+	 "no container of the pod can hold CAP_SETGID"},
+	/* Pod Security restricted: no container can hold CAP_SETGID, so enforce
+	 * could drop nothing; refuse needs no capability, nor does its
+	 * installer. */
+	{"restricted: every container drops ALL: sealed refuse, the installer runs as the pod's "
+	 "user with no privilege",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(RESTRICTED_SC, "'containers':[" APP(",'securityContext':" RESTRICTED_CTR) "]"),
+	 WH_INJECTED,
+	 {"/spec/initContainers/0/command=" INSTALL_MODE("60000", "refuse", ",'--gid=1000'",
+							 "gid-1000"),
+	  "/spec/initContainers/0/securityContext=" UNPRIVILEGED("1000", "1000"),
+	  "/spec/containers/0/command=[" COPY1000 ",'--','/app','-x']",
+	  "/spec/containers/0/securityContext=" RESTRICTED_CTR,
+	  "/metadata/annotations/strict-groups~1injected='{\\'copies\\':{\\'gid-1000\\':[\\'app\\']},"
+	  "\\'groups\\':\\'60000\\',\\'mode\\':\\'refuse\\',\\'version\\':\\'0.1.0\\'}'"},
+	 NULL,
+	 "no container of the pod can hold CAP_SETGID",
+	 "drops CAP_SETGID"},
+	{"restricted: NET_BIND_SERVICE added, SETGID dropped by name, init containers too; no "
+	 "runAsUser in the pod: the installer runs as 65532",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD("{'runAsGroup':1000,'supplementalGroups':[60000]}",
+	     "'initContainers':[{'name':'i','image':'i','command':['i'],'securityContext':"
+	     "{'capabilities':{'drop':['CAP_SETGID']}}}],"
+	     "'containers':[" APP(",'securityContext':{'runAsUser':1000,'capabilities':{'drop':['"
+				  "ALL'],'add':['NET_BIND_SERVICE']}}") "]"),
+	 WH_INJECTED,
+	 {"/spec/initContainers/0/command=" INSTALL_MODE("60000", "refuse", ",'--gid=1000'",
+							 "gid-1000"),
+	  "/spec/initContainers/0/securityContext=" UNPRIVILEGED("65532", "1000"),
+	  "/spec/initContainers/1/command=[" COPY1000 ",'--','i']"},
+	 NULL,
+	 "no container of the pod can hold CAP_SETGID",
 	 NULL},
+	{"restricted in audit mode: stays audit, the installer has no privilege",
+	 WH_MODE_AUDIT,
+	 false,
+	 false,
+	 POD(RESTRICTED_SC, "'containers':[" APP(",'securityContext':" RESTRICTED_CTR) "]"),
+	 WH_INJECTED,
+	 {"/spec/initContainers/0/command=" INSTALL_MODE("60000", "audit", ",'--gid=1000'",
+							 "gid-1000"),
+	  "/spec/initContainers/0/securityContext=" UNPRIVILEGED("1000", "1000")},
+	 NULL,
+	 NULL,
+	 ""},
+	{"refuse mode, any pod: the copy needs no capability, the installer no privilege",
+	 WH_MODE_REFUSE,
+	 false,
+	 false,
+	 POD(SC_1000, "'containers':[" APP("") "]"),
+	 WH_INJECTED,
+	 {"/spec/initContainers/0/command=" INSTALL_MODE("60000", "refuse", ",'--gid=1000'",
+							 "gid-1000"),
+	  "/spec/initContainers/0/securityContext=" UNPRIVILEGED("1000", "1000")},
+	 NULL,
+	 NULL,
+	 ""},
+	{"runAsUser 0 in the pod: an unprivileged installer runs as 65532",
+	 WH_MODE_REFUSE,
+	 false,
+	 false,
+	 POD("{'runAsUser':0,'runAsGroup':0}", "'containers':[" APP("") "]"),
+	 WH_INJECTED,
+	 {"/spec/initContainers/0/securityContext=" UNPRIVILEGED("65532", "0")},
+	 NULL,
+	 NULL,
+	 ""},
+	{"restricted but for one init container that keeps SETGID: enforce, root installer",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(RESTRICTED_SC,
+	     "'initContainers':[{'name':'i','image':'i','command':['i']}],"
+	     "'containers':[" APP(",'securityContext':" RESTRICTED_CTR) "]"),
+	 WH_INJECTED,
+	 {"/spec/initContainers/0/command=" INSTALL("60000", ",'--gid=1000'", "gid-1000"),
+	  "/spec/initContainers/0/securityContext/capabilities/add=['SETFCAP']"},
+	 NULL,
+	 "container app drops CAP_SETGID",
+	 "no container of the pod can hold CAP_SETGID"},
+	{"restricted but privileged, or SETGID added back, or ALL added: enforce",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(RESTRICTED_SC,
+	     "'containers':[" APP(
+		     ",'securityContext':" RESTRICTED_CTR) ","
+							   "{'name':'p','image':'p','command':['p'],'securityContext':{'privileged':true,"
+							   "'capabilities':{'drop':['ALL']}}}]"),
+	 WH_INJECTED,
+	 {"/spec/initContainers/0/command=" INSTALL("60000", ",'--gid=1000'", "gid-1000")},
+	 NULL,
+	 NULL,
+	 "no container of the pod can hold CAP_SETGID"},
+	{"restricted but SETGID added back: enforce",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(RESTRICTED_SC,
+	     "'containers':[" APP(",'securityContext':{'capabilities':{'drop':['ALL'],'add':["
+				  "'CAP_SETGID']}}") "]"),
+	 WH_INJECTED,
+	 {"/spec/initContainers/0/command=" INSTALL("60000", ",'--gid=1000'", "gid-1000")},
+	 NULL,
+	 NULL,
+	 ""},
+	{"restricted but ALL added: enforce",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(RESTRICTED_SC,
+	     "'containers':[" APP(",'securityContext':{'capabilities':{'drop':['"
+				  "ALL'],'add':['ALL']}}") "]"),
+	 WH_INJECTED,
+	 {"/spec/initContainers/0/command=" INSTALL("60000", ",'--gid=1000'", "gid-1000")},
+	 NULL,
+	 NULL,
+	 ""},
 	{"CAP_SETGID dropped but added back: no warning",
 	 WH_MODE_ENFORCE,
 	 false,

@@ -305,13 +305,47 @@ static void test_security_flags(void **state)
 	options_free(&o);
 }
 
+/* kubectl exec reviews (issue 16): --exec-unwrapped, the API server's
+ * address and credentials (flags and variables); none by default. */
+static void test_exec_flags(void **state)
+{
+	char *argv[] = {(char *)"w",
+			(char *)"--tls-cert=c",
+			(char *)"--tls-key=k",
+			(char *)"--image=i",
+			(char *)"--exec-unwrapped=allow",
+			(char *)"--kube-api=https://10.0.0.1:6443",
+			(char *)"--kube-ca=/ca.crt"};
+	char *envp[] = {(char *)"STRICT_GROUPS_WEBHOOK_KUBE_TOKEN_FILE=/token", NULL};
+	char *bad[] = {(char *)"w", (char *)"--tls-cert=c", (char *)"--tls-key=k",
+		       (char *)"--image=i", (char *)"--exec-unwrapped=yes"};
+	char err[256];
+	struct wh_options o;
+
+	(void)state;
+	assert_int_equal(options_parse(&o, 4, argv, NULL, err, sizeof(err)), 0);
+	assert_false(o.settings.exec_unwrapped_allow);
+	assert_null(o.kube_api);
+	assert_null(o.kube_token_file);
+	assert_null(o.kube_ca);
+	options_free(&o);
+	assert_int_equal(options_parse(&o, 7, argv, envp, err, sizeof(err)), 0);
+	assert_true(o.settings.exec_unwrapped_allow);
+	assert_string_equal(o.kube_api, "https://10.0.0.1:6443");
+	assert_string_equal(o.kube_ca, "/ca.crt");
+	assert_string_equal(o.kube_token_file, "/token");
+	options_free(&o);
+	assert_int_equal(options_parse(&o, 5, bad, NULL, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "--exec-unwrapped=yes: deny or allow"));
+	options_free(&o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_security_flags),
-		cmocka_unit_test(test_registry_allow),
-		cmocka_unit_test(test_registry_allow_many),
-		cmocka_unit_test(test_other_lists),
+		cmocka_unit_test(test_security_flags),      cmocka_unit_test(test_registry_allow),
+		cmocka_unit_test(test_registry_allow_many), cmocka_unit_test(test_other_lists),
+		cmocka_unit_test(test_exec_flags),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);

@@ -253,3 +253,19 @@ int test_review(const struct wh_settings *settings, const char *body, size_t len
 	review_pending_free(&p);
 	return rc;
 }
+
+int test_review_with_pod(const struct wh_settings *settings, const char *body, size_t len,
+			 const json_t *pod, const char *why, struct wh_review *out)
+{
+	struct wh_pending p;
+	const char *ns, *name;
+	int rc = review_begin(body, len, &p, out);
+
+	if (rc != 0 || out->body)
+		return rc;
+	if (review_exec_pod(&p, &ns, &name))
+		review_exec_pod_read(&p, pod, why);
+	rc = review_finish(settings, &p, NULL, 0, out);
+	review_pending_free(&p);
+	return rc;
+}

@@ -46,4 +46,9 @@ void test_images_free(struct test_images *t);
 int test_review(const struct wh_settings *settings, const char *body, size_t len,
 		const struct wh_image_config *images, size_t n_images, struct wh_review *out);
 
+/* The same for a review that may be a kubectl exec: the pod its read
+ * found (NULL: not found, why says so) is handed over in between. */
+int test_review_with_pod(const struct wh_settings *settings, const char *body, size_t len,
+			 const json_t *pod, const char *why, struct wh_review *out);
+
 #endif

@@ -73,6 +73,16 @@ setup() {
     done
 }
 
+@test "--mode is the mode of /mutate alone: /mutate/MODE seals MODE whatever it says" {
+    wh_start mode-audit --mode=audit
+    run wh_client review "$WH_REPO/deploy/pod.yaml" --path /mutate
+    [ "$(echo "$output" | jq -r '.pod.spec.initContainers[0].command[3]')" = --mode=audit ]
+    for mode in enforce refuse; do
+        run wh_client review "$WH_REPO/deploy/pod.yaml" --path "/mutate/$mode"
+        [ "$(echo "$output" | jq -r '.pod.spec.initContainers[0].command[3]')" = "--mode=$mode" ]
+    done
+}
+
 @test "dryRun gets the same answer" {
     run wh_client review "$WH_REPO/deploy/pod.yaml"
     a=$(echo "$output" | jq -c '.response | del(.uid)')
@@ -248,4 +258,27 @@ setup() {
         [ "$(echo "$output" | jq -c '.ephemeralPod.spec.ephemeralContainers[0].command')" = \
             '["/strict-groups/d/d/strict-init-gid-1000","--","sh"]' ]
     done
+}
+
+# Pod Security restricted (pss-restricted.mjs: the profile's published rules,
+# as the API server's PodSecurity admission applies them).
+@test "a pod shaped for Pod Security restricted comes out passing it (refuse, an installer without privilege); the usual wiring fails it" {
+    cat > "$BATS_TEST_TMPDIR/restricted.json" <<'POD'
+{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "restricted"},
+ "spec": {"securityContext": {"runAsNonRoot": true, "runAsUser": 1000, "runAsGroup": 1000,
+                              "supplementalGroups": [60000], "seccompProfile": {"type": "RuntimeDefault"}},
+          "containers": [{"name": "app", "image": "your-app:1.0", "command": ["id"],
+                          "securityContext": {"allowPrivilegeEscalation": false, "capabilities": {"drop": ["ALL"]}}}]}}
+POD
+    run wh_client review "$BATS_TEST_TMPDIR/restricted.json"
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
+    echo "$output" > "$BATS_TEST_TMPDIR/out.json"
+    jq .input "$BATS_TEST_TMPDIR/out.json" | node "$WH_REPO/tests/webhook/pss-restricted.mjs"
+    jq .pod "$BATS_TEST_TMPDIR/out.json" | node "$WH_REPO/tests/webhook/pss-restricted.mjs"
+    [ "$(jq -r '.pod.spec.initContainers[0].command[3]' "$BATS_TEST_TMPDIR/out.json")" = --mode=refuse ]
+    [ "$(jq -c '.pod.spec.initContainers[0].securityContext' "$BATS_TEST_TMPDIR/out.json")" = '{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]},"readOnlyRootFilesystem":true,"runAsGroup":1000,"runAsNonRoot":true,"runAsUser":1000,"seccompProfile":{"type":"RuntimeDefault"}}' ]
+    run wh_client review "$WH_REPO/deploy/pod.yaml"
+    run node "$WH_REPO/tests/webhook/pss-restricted.mjs" < <(jq .pod <<< "$output")
+    [ "$status" -eq 1 ]
+    [[ $output == *"Capabilities (restricted): initContainers strict-groups-install-gid-1000 adds SETFCAP"* ]]
 }

@@ -15,6 +15,12 @@
 //       --update: then an UPDATE of that pod (the stored one) into it with
 //       the JSONPatch applied ({"update": response}); --ephemeral-body: a
 //       JSONPatch applied to the ephemeral containers update's body.
+//   node client.mjs exec NS POD OPTIONS [--path P] [--timeout D]
+//       the API server's admission call for `kubectl exec` / `kubectl cp`:
+//       a CONNECT review of the PodExecOptions OPTIONS (JSON: container,
+//       command, stdin, stdout, stderr, tty), POSTed with ?timeout=D (10s),
+//       the answer's JSONPatch applied to OPTIONS by fast-json-patch; prints
+//       {"response":..., "options":..., "ms":...}
 //   node client.mjs post PATH FILE [CONTENT-TYPE]   one raw POST: prints status and body
 //   node client.mjs load SECONDS CONCURRENCY        keep-alive and new-connection load:
 //       prints {"ok":N,"failed":N,"errors":[...],"fingerprints":{...}}
@@ -23,7 +29,11 @@
 //   node client.mjs idle SECONDS                    when the server closes silent clients
 //   node client.mjs fingerprint                     the certificate a new handshake gets
 //
-// Environment: WEBHOOK_URL (https://127.0.0.1:PORT), WEBHOOK_CA (PEM file).
+//   node client.mjs burst N FULL BODY HEADER SECONDS   the worst burst of unfinished requests
+//
+// Environment: WEBHOOK_URL (https://127.0.0.1:PORT), WEBHOOK_CA (PEM file: the
+// only CA trusted), WEBHOOK_SERVERNAME (the name the certificate must carry,
+// sent as SNI; default: the URL's host, and localhost for raw TLS).
 import fs from "node:fs";
 import https from "node:https";
 import tls from "node:tls";
@@ -36,12 +46,14 @@ import { validate } from "./schema.mjs";
 
 const url = new URL(process.env.WEBHOOK_URL);
 const ca = fs.readFileSync(process.env.WEBHOOK_CA);
-const agent = new https.Agent({ keepAlive: true, maxSockets: 64, ca });
+const servername = process.env.WEBHOOK_SERVERNAME || undefined;
+const tlsName = servername || "localhost";
+const agent = new https.Agent({ keepAlive: true, maxSockets: 64, ca, servername });
 
 function request(path, body, { contentType = "application/json", method = "POST", ag = agent } = {}) {
   return new Promise((resolve, reject) => {
     const req = https.request(
-      { host: url.hostname, port: url.port, path, method, agent: ag, ca,
+      { host: url.hostname, port: url.port, path, method, agent: ag, ca, servername,
         headers: { "Content-Type": contentType, "Content-Length": Buffer.byteLength(body) } },
       (res) => {
         const chunks = [];
@@ -107,8 +119,28 @@ export function review(pod, { uid = crypto.randomUUID(), dryRun = false, operati
   return { apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", request };
 }
 
-async function admit(body, path) {
-  const res = await request(`${path}?timeout=10s`, JSON.stringify(body));
+// What the API server sends for `kubectl exec -i POD -c CTR -- CMD...` (and
+// `kubectl cp`, tar over exec): the options object is the versioned
+// PodExecOptions built from the request's query (false fields left out, as
+// Go's omitempty does), resource pods, subResource exec, operation
+// CONNECT, no oldObject and no options.
+export function execReview(ns, name, options, { uid = crypto.randomUUID() } = {}) {
+  const object = { kind: "PodExecOptions", apiVersion: "v1" };
+  for (const k of ["stdin", "stdout", "stderr", "tty"]) if (options[k]) object[k] = true;
+  if (options.container) object.container = options.container;
+  object.command = options.command;
+  return { apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", request: {
+    uid, kind: { group: "", version: "v1", kind: "PodExecOptions" },
+    resource: { group: "", version: "v1", resource: "pods" }, subResource: "exec",
+    requestKind: { group: "", version: "v1", kind: "PodExecOptions" },
+    requestResource: { group: "", version: "v1", resource: "pods" }, requestSubResource: "exec",
+    name, namespace: ns, operation: "CONNECT",
+    userInfo: { username: "alice", groups: ["team-a", "system:authenticated"] },
+    object, oldObject: null, dryRun: false, options: null } };
+}
+
+async function admit(body, path, timeout = "10s") {
+  const res = await request(`${path}?timeout=${timeout}`, JSON.stringify(body));
   if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${res.body}`);
   const answer = JSON.parse(res.body);
   if (answer.apiVersion !== "admission.k8s.io/v1" || answer.kind !== "AdmissionReview")
@@ -171,6 +203,19 @@ async function cmdReview(args) {
   console.log(JSON.stringify(out));
 }
 
+async function cmdExec(args) {
+  const [ns, name, optionsText] = args;
+  const path = args.includes("--path") ? args[args.indexOf("--path") + 1] : "/mutate";
+  const timeout = args.includes("--timeout") ? args[args.indexOf("--timeout") + 1] : "10s";
+  const body = execReview(ns, name, JSON.parse(optionsText));
+  const t = process.hrtime.bigint();
+  const { answer } = await admit(body, path, timeout);
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  const out = { response: answer, ms: Math.round(ms) };
+  if (answer.allowed) out.options = applied(body.request.object, answer);
+  console.log(JSON.stringify(out));
+}
+
 async function cmdPost(args) {
   const [path, file, type] = args;
   const res = await request(path, fs.readFileSync(file), { contentType: type || "application/json" });
@@ -191,7 +236,7 @@ async function cmdLoad(args) {
   const stats = { ok: 0, failed: 0, errors: [], fingerprints: {} };
   async function worker(i) {
     // odd workers open a new connection (a handshake) for every request
-    const ag = i % 2 ? new https.Agent({ keepAlive: false, ca }) : agent;
+    const ag = i % 2 ? new https.Agent({ keepAlive: false, ca, servername }) : agent;
     while (Date.now() < until) {
       try {
         const body = review(pod);
@@ -217,7 +262,7 @@ async function cmdHold(args) {
   const body = JSON.stringify(review(samplePod()));
   let served = 0, closed = 0;
   const sockets = await Promise.all([...Array(n).keys()].map(() => new Promise((resolve, reject) => {
-    const s = tls.connect({ host: url.hostname, port: Number(url.port), ca, servername: "localhost" }, () => {
+    const s = tls.connect({ host: url.hostname, port: Number(url.port), ca, servername: tlsName }, () => {
       s.write(`POST /mutate?timeout=10s HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
     });
     let got = "";
@@ -241,8 +286,8 @@ async function cmdIdle(args) {
   const closedAt = (s) => new Promise((r) => { s.on("data", () => {}); s.on("close", () => r(Date.now() - t0)); s.on("error", () => {}); setTimeout(() => r(null), seconds * 1000); });
   const body = JSON.stringify(review(samplePod()));
   const tcp = net.connect(Number(url.port), url.hostname);
-  const quiet = tls.connect({ host: url.hostname, port: Number(url.port), ca, servername: "localhost" });
-  const used = tls.connect({ host: url.hostname, port: Number(url.port), ca, servername: "localhost" }, () => {
+  const quiet = tls.connect({ host: url.hostname, port: Number(url.port), ca, servername: tlsName });
+  const used = tls.connect({ host: url.hostname, port: Number(url.port), ca, servername: tlsName }, () => {
     used.write(`POST /mutate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
   });
   const [a, b, c] = await Promise.all([closedAt(tcp), closedAt(quiet), closedAt(used)]);
@@ -250,8 +295,54 @@ async function cmdIdle(args) {
   for (const s of [tcp, quiet, used]) s.destroy();
 }
 
+// The worst burst of unfinished requests the limits allow: N TLS connections
+// at once; the first FULL of them each send the headers of a review of
+// BODY+1 bytes and BODY bytes of it (never the last), the others the start of
+// a request whose headers never end (HEADER bytes of one header line). Then
+// all of them wait SECONDS. Prints how many connected, finished sending, were
+// answered before the end (a 503 or 413 when over a limit) or closed.
+async function cmdBurst(args) {
+  const [n, full, body, header, seconds] = args.map(Number);
+  const stats = { connected: 0, sent: 0, answered: {}, closed: 0 };
+  const sockets = [];
+  const connect = () => new Promise((resolve) => {
+    const s = tls.connect({ host: url.hostname, port: Number(url.port), ca, servername: tlsName });
+    s.on("secureConnect", () => { stats.connected++; resolve(s); });
+    s.on("error", () => resolve(s));
+    s.on("close", () => { stats.closed++; resolve(s); });
+    let got = "";
+    s.on("data", (d) => {
+      if (got.length < 64) got += d;
+      const m = /^HTTP\/1\.1 (\d+)/.exec(got);
+      if (m && !s.answered) { s.answered = true; stats.answered[m[1]] = (stats.answered[m[1]] || 0) + 1; }
+    });
+  });
+  // connections first, a few hundred at a time (the listen backlog)
+  for (let i = 0; i < n; i += 256)
+    sockets.push(...await Promise.all([...Array(Math.min(256, n - i)).keys()].map(connect)));
+  const write = (s, data) => new Promise((resolve) => {
+    if (s.destroyed) return resolve(false);
+    s.write(data, (err) => resolve(!err));
+  });
+  const chunk = Buffer.alloc(64 << 10, 0x20); // spaces: inside the JSON, but never a complete review
+  // the bodies first, one connection after the other: each reserves its room
+  // from the headers' Content-Length
+  for (const s of sockets.slice(0, full)) {
+    let ok = await write(s, `POST /mutate?timeout=10s HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body + 1}\r\n\r\n{`);
+    for (let left = body - 1; ok && left > 0; left -= chunk.length)
+      ok = await write(s, left >= chunk.length ? chunk : chunk.subarray(0, left));
+    if (ok) stats.sent++;
+  }
+  const line = `POST /mutate?timeout=10s HTTP/1.1\r\nHost: localhost\r\nX-Pad: ${"x".repeat(Math.max(0, header - 60))}`;
+  const rest = await Promise.all(sockets.slice(full).map((s) => write(s, line)));
+  stats.sent += rest.filter(Boolean).length;
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  console.log(JSON.stringify(stats));
+  sockets.forEach((s) => s.destroy());
+}
+
 async function cmdFingerprint() {
-  const s = tls.connect({ host: url.hostname, port: Number(url.port), ca, servername: "localhost" });
+  const s = tls.connect({ host: url.hostname, port: Number(url.port), ca, servername: tlsName });
   await new Promise((r, j) => { s.on("secureConnect", r); s.on("error", j); });
   console.log(fingerprintOf(s));
   s.destroy();
@@ -259,7 +350,7 @@ async function cmdFingerprint() {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const [cmd, ...rest] = process.argv.slice(2);
-  const commands = { review: cmdReview, post: cmdPost, load: cmdLoad, hold: cmdHold, idle: cmdIdle, fingerprint: cmdFingerprint };
+  const commands = { review: cmdReview, exec: cmdExec, post: cmdPost, load: cmdLoad, hold: cmdHold, idle: cmdIdle, burst: cmdBurst, fingerprint: cmdFingerprint };
   if (!commands[cmd]) { console.error(`usage: client.mjs ${Object.keys(commands).join("|")} ...`); process.exit(64); }
   commands[cmd](rest).then(() => { agent.destroy(); }, (e) => { console.error(`client: ${e.stack || e}`); process.exit(1); });
 }

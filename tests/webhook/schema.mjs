@@ -13,6 +13,9 @@ import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
+import { ClusterRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole";
+import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding";
+import { PriorityClass } from "kubernetes-models/scheduling.k8s.io/v1/PriorityClass";
 import { MutatingWebhookConfiguration } from "kubernetes-models/admissionregistration.k8s.io/v1/MutatingWebhookConfiguration";
 
 const modelsDir = new URL("./node_modules/kubernetes-models/", import.meta.url);
@@ -25,6 +28,10 @@ const models = {
   "v1/ServiceAccount": [ServiceAccount, "v1/ServiceAccount.d.ts"],
   "apps/v1/Deployment": [Deployment, "apps/v1/Deployment.d.ts"],
   "policy/v1/PodDisruptionBudget": [PodDisruptionBudget, "policy/v1/PodDisruptionBudget.d.ts"],
+  "rbac.authorization.k8s.io/v1/ClusterRole": [ClusterRole, "rbac.authorization.k8s.io/v1/ClusterRole.d.ts"],
+  "rbac.authorization.k8s.io/v1/ClusterRoleBinding":
+    [ClusterRoleBinding, "rbac.authorization.k8s.io/v1/ClusterRoleBinding.d.ts"],
+  "scheduling.k8s.io/v1/PriorityClass": [PriorityClass, "scheduling.k8s.io/v1/PriorityClass.d.ts"],
   "admissionregistration.k8s.io/v1/MutatingWebhookConfiguration":
     [MutatingWebhookConfiguration, "admissionregistration.k8s.io/v1/MutatingWebhookConfiguration.d.ts"],
 };

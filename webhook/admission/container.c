@@ -152,6 +152,15 @@ static bool list_has_setgid(const json_t *caps, const char *key)
 	return false;
 }
 
+bool container_may_setgid(const json_t *ctr)
+{
+	const json_t *sc = json_object_get(ctr, "securityContext");
+	const json_t *caps = json_object_get(sc, "capabilities");
+
+	return json_is_true(json_object_get(sc, "privileged")) || !list_has_setgid(caps, "drop") ||
+		list_has_setgid(caps, "add");
+}
+
 /* strict-init drops groups with CAP_SETGID from its file capability, which
  * needs the capability in the bounding set; it never gets one it lacks. */
 static void check_setgid(struct run *r, const char *who, const json_t *sc)

@@ -335,6 +335,23 @@ static int wrap_lists(struct run *r, json_t *spec, size_t first, size_t last)
 	return 0;
 }
 
+/* Pod Security restricted (drop ALL, no SETGID added): then enforce cannot
+ * drop anything, and refuse, which needs no capability, is what enforce
+ * would do (docs/design.md, "Restricted pods"). The webhook's installers
+ * are out of the lists by now. */
+static bool pod_may_setgid(const json_t *spec)
+{
+	for (size_t l = 0; l < 3; l++) {
+		size_t i;
+		const json_t *ctr;
+
+		json_array_foreach(json_object_get(spec, container_lists[l]), i, ctr)
+			if (container_may_setgid(ctr))
+				return true;
+	}
+	return false;
+}
+
 static int create(struct run *r, json_t *desired)
 {
 	json_t *spec = json_object_get(desired, "spec"), *removed = NULL;
@@ -358,6 +375,13 @@ static int create(struct run *r, json_t *desired)
 	}
 	if (remove_ours(r, spec, &removed) != 0)
 		goto out;
+	if (r->mode == WH_MODE_ENFORCE && !pod_may_setgid(spec)) {
+		r->mode = WH_MODE_REFUSE;
+		warn(r,
+		     "no container of the pod can hold CAP_SETGID (each drops ALL or SETGID and "
+		     "adds neither), which strict-init needs to drop a group: sealed in refuse "
+		     "mode, so a container whose image adds a group does not start (77)");
+	}
 	if (r->abandon || wrap_lists(r, spec, 0, 2) != 0) {
 		rc = r->abandon ? 0 : -1;
 		goto out;
@@ -480,7 +504,7 @@ static const json_t *stored_pod(const struct wh_request *req)
 	return req->op == WH_OP_CREATE ? req->pod : req->old_pod;
 }
 
-static bool is_mirror(const json_t *pod)
+bool mutate_is_mirror(const json_t *pod)
 {
 	const json_t *annotations =
 		json_object_get(json_object_get(pod, "metadata"), "annotations");
@@ -488,7 +512,7 @@ static bool is_mirror(const json_t *pod)
 	return json_object_get(annotations, "kubernetes.io/config.mirror") != NULL;
 }
 
-static bool is_windows(const json_t *pod)
+bool mutate_is_windows(const json_t *pod)
 {
 	const char *os = json_string_value(
 		json_object_get(json_object_get(json_object_get(pod, "spec"), "os"), "name"));
@@ -558,10 +582,10 @@ int mutate_pod(const struct wh_settings *settings, const struct wh_request *req,
 		rc = finish(&r, req->pod, NULL, res);
 		goto out;
 	}
-	if (is_mirror(stored) || is_windows(stored)) {
+	if (mutate_is_mirror(stored) || mutate_is_windows(stored)) {
 		res->outcome = WH_SKIPPED;
 		res->message = strdup(
-			is_mirror(stored) ?
+			mutate_is_mirror(stored) ?
 				"a mirror pod (kubelet runs the static pod it mirrors, not this object)" :
 				"a windows pod (spec.os.name)");
 		res->patch = json_array();
@@ -663,8 +687,8 @@ json_t *mutate_images_needed(const struct wh_request *req)
 
 	if (!images)
 		return NULL;
-	if (!json_is_object(req->pod) || req->op == WH_OP_UPDATE || is_mirror(stored) ||
-	    is_windows(stored))
+	if (!json_is_object(req->pod) || req->op == WH_OP_UPDATE || mutate_is_mirror(stored) ||
+	    mutate_is_windows(stored))
 		return images;
 	for (size_t l = 0; l < 3; l++) {
 		size_t i;

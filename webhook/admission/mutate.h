@@ -13,7 +13,8 @@
  *     "gid-1000", or "any-gid" where the admin lets the image choose the
  *     primary gid), running `/strict-init install --groups=... --mode=...
  *     --no-new-privs=... [--lock=1] [--gid=G] WH_MOUNT_PATH/strict-init-KEY`
- *     as root with only CAP_SETFCAP;
+ *     as root with only CAP_SETFCAP (enforce), or with no privilege at all
+ *     (refuse and audit copies carry no file capability);
  *   - every container, init container and (new) ephemeral container:
  *     command = [MOUNT/strict-init-KEY, "--", original command...], args
  *     unchanged, and each exec probe and lifecycle hook the same way;
@@ -61,6 +62,10 @@
 #define WH_AUDIT_ANNOTATION "strict-groups/audit"
 /* Where the installer image keeps the (unsealed) strict-init. */
 #define WH_INSTALLER_BINARY "/strict-init"
+/* The uid of an installer that needs no privilege (a refuse or audit copy)
+ * when the pod sets no non-root runAsUser: "nonroot", as the webhook's own
+ * image. */
+#define WH_INSTALLER_UID 65532
 
 enum wh_mode { WH_MODE_ENFORCE, WH_MODE_REFUSE, WH_MODE_AUDIT };
 
@@ -74,7 +79,8 @@ struct wh_settings {
 	bool lock;                     /* seal --lock=1 (enforce and refuse modes) */
 	bool pin_digest;               /* --pin-digest: pin a looked-up image to its digest */
 	bool skip_on_lookup_failure;   /* --on-lookup-failure=skip: admit such a pod unchanged */
-	const char *version;           /* recorded in the annotation */
+	bool exec_unwrapped_allow; /* --exec-unwrapped=allow: exec into an unwrapped container */
+	const char *version;       /* recorded in the annotation */
 };
 
 /* What the lookup of one image found (imagecache.h): the caller passes one

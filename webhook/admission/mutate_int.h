@@ -7,6 +7,8 @@
  *   container.c  one container wrapped: its command, mounts, env, image
  *   update.c     an update of the pod: the webhook's parts stay as they are
  *   mutate.c     the pod: creation and ephemeral containers, the patch
+ *   exec.c       kubectl exec: the session's command through the sealed copy
+ *                (exec.h), with the parts above
  *
  * One struct run carries a call's state through all of them. Pure: no
  * system calls, no global state. */
@@ -168,11 +170,21 @@ bool parts_listed(const json_t *names, const char *name);
  * webhook's parts, said through r. */
 void update_check(struct run *r, const json_t *pod, const json_t *old);
 
+/* ---- mutate.c ---- */
+
+/* A mirror pod (kubelet runs the static pod it mirrors), and a windows pod
+ * (spec.os.name): both left alone. */
+bool mutate_is_mirror(const json_t *pod);
+bool mutate_is_windows(const json_t *pod);
+
 /* ---- container.c ---- */
 
 /* Wraps one container (ctr is the desired pod's copy, changed in place);
  * kind and index name it in messages. -1 only when out of memory. */
 int container_wrap(struct run *r, json_t *ctr, const char *kind, size_t index);
+/* Whether the container may hold CAP_SETGID: privileged, or not dropping
+ * it (SETGID or ALL), or adding it back. */
+bool container_may_setgid(const json_t *ctr);
 /* Takes the webhook's parts out of a container: its mounts of WH_VOLUME,
  * the copy and "--" in front of its command, probes and hooks. 1 when
  * something changed, 0 when not, -1 when out of memory. */

@@ -133,6 +133,37 @@ json_t *parts_volume(size_t ncopies)
 	return json_pack("{s:s, s:{s:s}}", "name", WH_VOLUME, "emptyDir", "sizeLimit", size);
 }
 
+/* The installer's securityContext. Only an enforce copy carries the file
+ * capability (cap_setgid=p), which only root with CAP_SETFCAP can write; a
+ * refuse or audit copy carries none (strict-init install), so its installer
+ * holds no privilege at all: non-root (the pod's runAsUser, or
+ * WH_INSTALLER_UID), every capability dropped, no privilege escalation,
+ * RuntimeDefault seccomp, what Pod Security restricted asks of every
+ * container (docs/design.md, "Restricted pods"). */
+static json_t *installer_security(const struct run *r)
+{
+	const json_t *psc =
+		json_object_get(json_object_get(r->req->pod, "spec"), "securityContext");
+	unsigned int uid = WH_INSTALLER_UID, gid = WH_INSTALLER_UID, v;
+	bool set;
+
+	if (r->mode == WH_MODE_ENFORCE)
+		return json_pack("{s:b, s:{s:[s], s:[s]}, s:b, s:i, s:b, s:i, s:{s:s}}",
+				 "allowPrivilegeEscalation", 0, "capabilities", "add", "SETFCAP",
+				 "drop", "ALL", "readOnlyRootFilesystem", 1, "runAsGroup", 0,
+				 "runAsNonRoot", 0, "runAsUser", 0, "seccompProfile", "type",
+				 "RuntimeDefault");
+	if (podread_id(json_object_get(psc, "runAsUser"), &set, &v) == 0 && set && v != 0)
+		uid = v;
+	if (podread_id(json_object_get(psc, "runAsGroup"), &set, &v) == 0 && set)
+		gid = v;
+	return json_pack("{s:b, s:{s:[s]}, s:b, s:I, s:b, s:I, s:{s:s}}",
+			 "allowPrivilegeEscalation", 0, "capabilities", "drop", "ALL",
+			 "readOnlyRootFilesystem", 1, "runAsGroup", (json_int_t)gid, "runAsNonRoot",
+			 1, "runAsUser", (json_int_t)uid, "seccompProfile", "type",
+			 "RuntimeDefault");
+}
+
 /* Requests equal to limits: a Guaranteed pod stays Guaranteed. The API
  * server's defaults are all written out (imagePullPolicy, termination
  * message), so that the defaulted pod it sends back on reinvocation is
@@ -145,7 +176,7 @@ json_t *parts_installer(const struct run *r, const struct copy *c)
 	parts_copy_key(c, key, sizeof(key));
 	snprintf(name, sizeof(name), WH_INSTALLER_PREFIX "%s", key);
 	snprintf(dest, sizeof(dest), WH_COPY_PREFIX "%s", key);
-	snprintf(mode_opt, sizeof(mode_opt), "--mode=%s", mutate_mode_name(r->s->mode));
+	snprintf(mode_opt, sizeof(mode_opt), "--mode=%s", mutate_mode_name(r->mode));
 	snprintf(nnp_opt, sizeof(nnp_opt), "--no-new-privs=%d", r->s->no_new_privs ? 1 : 0);
 	command = json_pack("[s, s, o, s, s]", WH_INSTALLER_BINARY, "install",
 			    json_sprintf("--groups=%s", r->groups_text), mode_opt, nnp_opt);
@@ -162,19 +193,15 @@ json_t *parts_installer(const struct run *r, const struct copy *c)
 	}
 	if (json_array_append_new(command, json_string(dest)) != 0)
 		goto fail;
-	container =
-		json_pack("{s:s, s:s, s:s, s:o,"
-			  " s:{s:{s:s, s:s}, s:{s:s, s:s}},"
-			  " s:{s:b, s:{s:[s], s:[s]}, s:b, s:i, s:b, s:i, s:{s:s}},"
-			  " s:s, s:s, s:[o]}",
-			  "name", name, "image", r->s->image, "imagePullPolicy",
-			  r->s->image_pull_policy, "command", command, "resources", "limits", "cpu",
-			  "100m", "memory", "32Mi", "requests", "cpu", "100m", "memory", "32Mi",
-			  "securityContext", "allowPrivilegeEscalation", 0, "capabilities", "add",
-			  "SETFCAP", "drop", "ALL", "readOnlyRootFilesystem", 1, "runAsGroup", 0,
-			  "runAsNonRoot", 0, "runAsUser", 0, "seccompProfile", "type",
-			  "RuntimeDefault", "terminationMessagePath", "/dev/termination-log",
-			  "terminationMessagePolicy", "File", "volumeMounts", parts_mount_rw());
+	container = json_pack("{s:s, s:s, s:s, s:o,"
+			      " s:{s:{s:s, s:s}, s:{s:s, s:s}},"
+			      " s:o, s:s, s:s, s:[o]}",
+			      "name", name, "image", r->s->image, "imagePullPolicy",
+			      r->s->image_pull_policy, "command", command, "resources", "limits",
+			      "cpu", "100m", "memory", "32Mi", "requests", "cpu", "100m", "memory",
+			      "32Mi", "securityContext", installer_security(r),
+			      "terminationMessagePath", "/dev/termination-log",
+			      "terminationMessagePolicy", "File", "volumeMounts", parts_mount_rw());
 	return container;
 fail:
 	json_decref(command);
@@ -273,9 +300,8 @@ json_t *parts_annotation(const struct run *r)
 			return NULL;
 		}
 	}
-	record =
-		json_pack("{s:s, s:s, s:s, s:o}", "version", r->s->version, "mode",
-			  mutate_mode_name(r->s->mode), "groups", r->groups_text, "copies", copies);
+	record = json_pack("{s:s, s:s, s:s, s:o}", "version", r->s->version, "mode",
+			   mutate_mode_name(r->mode), "groups", r->groups_text, "copies", copies);
 	if (!record)
 		return NULL;
 	if (json_array_size(r->from_image) &&

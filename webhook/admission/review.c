@@ -129,6 +129,23 @@ static bool about_pods(const json_t *request)
 		is(json_object_get(resource, "resource"), "pods");
 }
 
+/* A kubectl exec as the API server sends it: CONNECT pods/exec, the object
+ * a v1 PodExecOptions. */
+static bool about_exec(const json_t *request)
+{
+	const json_t *kind = json_object_get(request, "kind");
+	const json_t *resource = json_object_get(request, "resource");
+
+	return is(json_object_get(request, "operation"), "CONNECT") &&
+		is(json_object_get(request, "subResource"), "exec") &&
+		is(json_object_get(kind, "group"), "") &&
+		is(json_object_get(kind, "version"), "v1") &&
+		is(json_object_get(kind, "kind"), "PodExecOptions") &&
+		is(json_object_get(resource, "group"), "") &&
+		is(json_object_get(resource, "version"), "v1") &&
+		is(json_object_get(resource, "resource"), "pods");
+}
+
 static int answer(struct wh_review *out, const char *uid, const struct wh_result *res)
 {
 	json_t *response =
@@ -251,7 +268,18 @@ int review_begin(const char *body, size_t len, struct wh_pending *p, struct wh_r
 	p->review = review;
 	p->uid = uid;
 	p->what = WH_PENDING_OTHER;
-	if (!about_pods(request)) {
+	if (about_exec(request)) {
+		p->what = WH_PENDING_EXEC;
+		p->exec.options = json_object_get(request, "object");
+		p->exec.ns = json_string_value(json_object_get(request, "namespace"));
+		p->exec.name = json_string_value(json_object_get(request, "name"));
+		if (!p->exec.ns)
+			p->exec.ns = "";
+		if (!p->exec.name)
+			p->exec.name = "";
+		snprintf(p->exec_error, sizeof(p->exec_error), "not read");
+		p->exec.pod_error = p->exec_error;
+	} else if (!about_pods(request)) {
 		p->what = WH_PENDING_NOT_PODS;
 	} else if (out->operation == WH_LABEL_CREATE && (!sub || !*sub)) {
 		p->what = WH_PENDING_MUTATE;
@@ -273,6 +301,20 @@ json_t *review_images(const struct wh_pending *p)
 	return p->what == WH_PENDING_MUTATE ? mutate_images_needed(&p->req) : json_array();
 }
 
+bool review_exec_pod(const struct wh_pending *p, const char **ns, const char **name)
+{
+	*ns = p->exec.ns;
+	*name = p->exec.name;
+	return p->what == WH_PENDING_EXEC;
+}
+
+void review_exec_pod_read(struct wh_pending *p, const json_t *pod, const char *why)
+{
+	p->exec.pod = pod;
+	snprintf(p->exec_error, sizeof(p->exec_error), "%s", pod ? "" : why ? why : "not read");
+	text_one_line(p->exec_error);
+}
+
 int review_finish(const struct wh_settings *settings, struct wh_pending *p,
 		  const struct wh_image_config *images, size_t n_images, struct wh_review *out)
 {
@@ -291,13 +333,19 @@ int review_finish(const struct wh_settings *settings, struct wh_pending *p,
 		p->req.n_images = n_images;
 		rc = mutate_pod(settings, &p->req, &res);
 		break;
+	case WH_PENDING_EXEC:
+		rc = exec_review(settings, &p->exec, &res);
+		break;
 	case WH_PENDING_OTHER:
 	default:
 		rc = leave(&res, WH_SKIPPED, 0,
-			   "only pod creation and new ephemeral containers are rewritten, "
+			   "only pod creation, new ephemeral containers and exec are rewritten, "
 			   "and pod updates checked");
 		break;
 	}
+	/* (out may be another struct than review_begin's: a server answers
+	 * a suspended connection from a later call) */
+	out->operation = op_label(json_string_value(json_object_get(request, "operation")));
 	if (rc == 0) {
 		summarise(out, request, &res);
 		out->outcome = (int)res.outcome;

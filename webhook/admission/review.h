@@ -8,13 +8,21 @@
  *   ... look them up ...
  *   review_finish(&settings, &p, configs, n, &out); review_pending_free(&p)
  *
+ * A kubectl exec review (CONNECT pods/exec) needs the pod instead, read
+ * from the API server (exec.h):
+ *
+ *   if (review_exec_pod(&p, &ns, &name)) ... read it ...
+ *   review_exec_pod_read(&p, pod_or_NULL, why); review_finish(..., NULL, 0, &out)
+ *
  * (tests/unit/webhook_util.c's test_review does all three with the configs
- * given, for the tests and the fuzz target.) */
+ * given, for the tests and the fuzz target; test_review_with_pod with a
+ * pod.) */
 #ifndef STRICT_WEBHOOK_REVIEW_H
 #define STRICT_WEBHOOK_REVIEW_H
 
 #include <stddef.h>
 
+#include "exec.h"
 #include "mutate.h"
 
 /* Metrics labels for request.operation. */
@@ -44,8 +52,10 @@ struct wh_review {
 struct wh_pending {
 	json_t *review; /* the parsed body (owned) */
 	const char *uid;
-	enum { WH_PENDING_MUTATE, WH_PENDING_NOT_PODS, WH_PENDING_OTHER } what;
-	struct wh_request req; /* what mutate_pod gets (images filled by finish) */
+	char exec_error[256]; /* why the exec's pod was not read */
+	enum { WH_PENDING_MUTATE, WH_PENDING_EXEC, WH_PENDING_NOT_PODS, WH_PENDING_OTHER } what;
+	struct wh_request req;       /* what mutate_pod gets (images filled by finish) */
+	struct wh_exec_request exec; /* what exec_review gets (the pod filled by the caller) */
 };
 
 /* Reads a review. Returns 0, either with out->body set (not a review: a
@@ -53,6 +63,13 @@ struct wh_pending {
 int review_begin(const char *body, size_t len, struct wh_pending *p, struct wh_review *out);
 /* The images to look up first (mutate_images_needed); NULL when out of memory. */
 json_t *review_images(const struct wh_pending *p);
+/* Whether the review is a kubectl exec (CONNECT pods/exec), whose pod,
+ * named by request.namespace and request.name (*ns and *name, maybe ""), the caller
+ * reads before review_finish. */
+bool review_exec_pod(const struct wh_pending *p, const char **ns, const char **name);
+/* What that read found: the pod (borrowed: it must live until
+ * review_finish returns), or NULL and why not (copied). */
+void review_exec_pod_read(struct wh_pending *p, const json_t *pod, const char *why);
 /* The answer, given the lookups of those images. 0, or -1 when out of memory. */
 int review_finish(const struct wh_settings *settings, struct wh_pending *p,
 		  const struct wh_image_config *images, size_t n_images, struct wh_review *out);

@@ -16,6 +16,14 @@
 //                             exit and remove the pod
 //       --timeout SECONDS     for each container to finish (default 30)
 //   cri.js --socket SOCK exec [--timeout S] CONTAINER_ID CMD [ARG...]   ExecSync
+//   cri.js --socket SOCK exec-stream [--timeout S] [--stdin FILE [--close]] --stdout FILE CONTAINER_ID CMD [ARG...]
+//                                                         Exec as kubelet serves kubectl exec: the
+//                                                         runtime's streaming server over WebSocket
+//                                                         (v4.channel.k8s.io), stdin from FILE, stdout
+//                                                         byte for byte into FILE; prints
+//                                                         {exitCode, stderr, stdoutBytes}; --close:
+//                                                         close the session once stdin is sent
+//                                                         (exitCode null: see execStream)
 //   cri.js --socket SOCK wait [--timeout S] CONTAINER_ID  wait for the exit, print a report
 //   cri.js --socket SOCK image-status REF                 the runtime's view of an image:
 //                                                         {id, repoTags, repoDigests, uid, username}
@@ -259,6 +267,60 @@ async function runPod(cri, pod, opts) {
   }
 }
 
+// kubectl exec's session as kubelet proxies it: CRI Exec gives the URL of
+// the runtime's streaming server; the WebSocket protocol v4.channel.k8s.io
+// carries each stream in binary messages whose first byte is the channel
+// (0 stdin, 1 stdout, 2 stderr, 3 the final status, a metav1.Status whose
+// cause ExitCode holds a non-zero exit status). v4 has no way to close
+// stdin but to close the session (kubectl's v5 adds one; containerd 1.6
+// speaks v4): the server writes every frame it read into the process's
+// stdin before it sees the close, then closes stdin, so the process reads
+// all of it and then EOF, but its exit status has nowhere to go (--close).
+async function execStream(cri, id, argv, opts) {
+  const WebSocket = require('ws');
+  const stdin = opts.stdinFile ? fs.readFileSync(opts.stdinFile) : null;
+  const { url } = await cri.rt('Exec', {
+    container_id: id, cmd: argv, tty: false, stdin: !!stdin, stdout: true, stderr: true,
+  });
+  const out = fs.openSync(opts.stdoutFile, 'w');
+  let stdoutBytes = 0;
+  let stderr = '';
+  let status = null;
+  await new Promise((resolve, reject) => {
+    const ws = new WebSocket(url.replace(/^http/, 'ws'), ['v4.channel.k8s.io']);
+    const timer = setTimeout(() => { ws.terminate(); reject(new Error(`exec: no end after ${opts.timeout}s`)); },
+      opts.timeout * 1000);
+    ws.on('open', () => {
+      if (ws.protocol !== 'v4.channel.k8s.io') reject(new Error(`exec: protocol ${ws.protocol}`));
+      for (let i = 0; stdin && i < stdin.length; i += 16384) {
+        const last = i + 16384 >= stdin.length;
+        ws.send(Buffer.concat([Buffer.from([0]), stdin.subarray(i, i + 16384)]),
+          last && opts.close ? () => ws.close() : undefined);
+      }
+    });
+    ws.on('message', (data) => {
+      const buf = Buffer.from(data);
+      if (buf.length <= 1) return; // a channel's first, empty, message
+      const body = buf.subarray(1);
+      if (buf[0] === 1) { fs.writeSync(out, body); stdoutBytes += body.length; }
+      else if (buf[0] === 2) stderr += body.toString();
+      else if (buf[0] === 3) status = JSON.parse(body.toString());
+    });
+    ws.on('error', (e) => { clearTimeout(timer); reject(e); });
+    ws.on('close', () => { clearTimeout(timer); resolve(); });
+  });
+  fs.closeSync(out);
+  if (!status && opts.close) return { exitCode: null, stderr, stdoutBytes };
+  if (!status) throw new Error('exec: the session ended without a status');
+  let exitCode = 0;
+  if (status.status !== 'Success') {
+    const cause = ((status.details || {}).causes || []).find((c) => c.reason === 'ExitCode');
+    if (!cause) throw new Error(`exec: ${status.message || JSON.stringify(status)}`);
+    exitCode = Number(cause.message);
+  }
+  return { exitCode, stderr, stdoutBytes };
+}
+
 async function cleanup(cri) {
   const res = await cri.rt('ListPodSandbox', { filter: { label_selector: { [TEST_LABEL]: '1' } } });
   const removed = [];
@@ -278,7 +340,7 @@ function parseArgs(argv) {
       if (i + 1 >= argv.length) die(`${a} needs a value`);
       return argv[++i];
     };
-    if (rest.length && rest[0] === 'exec' && rest.length >= 2) { rest.push(a); continue; }
+    if (rest.length && (rest[0] === 'exec' || rest[0] === 'exec-stream') && rest.length >= 2) { rest.push(a); continue; }
     switch (a) {
       case '--socket': opts.socket = val(); break;
       case '--root': opts.root = val(); break;
@@ -289,6 +351,9 @@ function parseArgs(argv) {
       case '--cgroup-parent': opts.cgroupParent = val(); break;
       case '--timeout': opts.timeout = Number(val()); break;
       case '--keep': opts.keep = true; break;
+      case '--stdin': opts.stdinFile = val(); break;
+      case '--stdout': opts.stdoutFile = val(); break;
+      case '--close': opts.close = true; break;
       default: rest.push(a);
     }
   }
@@ -332,6 +397,12 @@ async function main() {
         const res = await cri.rt('ExecSync', { container_id: id, cmd: argv, timeout: opts.timeout },
           (opts.timeout + 10) * 1000);
         result = { stdout: res.stdout.toString(), stderr: res.stderr.toString(), exitCode: res.exit_code };
+        break;
+      }
+      case 'exec-stream': {
+        if (rest.length < 2 || !opts.stdoutFile) die('exec-stream --stdout FILE CONTAINER_ID CMD [ARG...]');
+        const [id, ...argv] = rest;
+        result = await execStream(cri, id, argv, opts);
         break;
       }
       case 'wait':
