@@ -21,7 +21,7 @@ WEBHOOK_IMAGE_CORE_SRCS := webhook/image/image.c webhook/image/imagedigest.c \
 	webhook/image/imageref.c webhook/image/imageconfig.c webhook/image/imageargv.c
 WEBHOOK_ADMISSION_SRCS := webhook/admission/jsondiff.c webhook/admission/message.c \
 	webhook/admission/podread.c webhook/admission/parts.c webhook/admission/container.c \
-	webhook/admission/mutate.c webhook/admission/exec.c \
+	webhook/admission/update.c webhook/admission/mutate.c webhook/admission/exec.c \
 	webhook/admission/review.c
 # the code strict-init, the preload and the webhook share (common/)
 WEBHOOK_COMMON_SRCS := common/gidlist.c common/text.c

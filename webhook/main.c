@@ -131,6 +131,10 @@ int main(int argc, char **argv)
 		log_msg("warning: no --registry-allow: the images of containers without command are "
 			"looked up in whatever registry they name, so pod authors choose the hosts this "
 			"webhook connects to (README, Limits)");
+	if (!o.image_pinned)
+		log_msg("warning: --image=%s names no digest: the installers run whatever the tag "
+			"names when a node pulls it, as root with CAP_SETFCAP; give REPO@sha256:...",
+			o.settings.image);
 	metrics_set_ready(1);
 	log_msg("serving on %s%s%s:%u, /mutate in %s mode, installer %s", o.listen.ipv6 ? "[" : "",
 		o.listen.host, o.listen.ipv6 ? "]" : "", o.listen.port,

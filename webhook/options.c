@@ -28,7 +28,7 @@ static const struct flag flags[] = {
 	 "serving certificate (PEM, chain allowed); re-read when it changes"},
 	{"tls-key", K_STRING, OFF(tls_key), 0, 0, "FILE", "its private key (PEM)"},
 	{"image", K_STRING, OFF(settings.image), 0, 0, "REF",
-	 "the strict-groups image the installer init container runs"},
+	 "the strict-groups image the installer init container runs (REPO@sha256:...)"},
 	{"image-pull-policy", K_PULL, OFF(settings.image_pull_policy), 0, 0,
 	 "Always|IfNotPresent|Never", "the installer's imagePullPolicy (IfNotPresent)"},
 	{"listen", K_LISTEN, OFF(listen), 0, 0, "ADDR:PORT", "HTTPS address (0.0.0.0:8443)"},
@@ -364,6 +364,16 @@ int options_parse(struct wh_options *o, int argc, char **argv, char **envp, char
 	for (const char *p = o->settings.image; *p; p++)
 		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
 			return fail(err, errlen, "--image: no white space or control characters");
+	{
+		struct imageref ref;
+		char why[256];
+
+		/* the installers run it as root with CAP_SETFCAP: REPO@sha256:...
+		 * names exactly the image the admin checked */
+		if (imageref_parse(o->settings.image, &ref, why, sizeof(why)) != 0)
+			return fail(err, errlen, "--image=%s: %s", o->settings.image, why);
+		o->image_pinned = ref.digest[0] != '\0';
+	}
 	return 0;
 }
 

@@ -57,6 +57,7 @@ struct wh_options {
 	 * values), split in place */
 	char *owned[WH_LIST_MAX + 4];
 	size_t n_owned;
+	bool image_pinned; /* --image names a digest */
 	bool help;
 	bool version;
 };

@@ -70,7 +70,7 @@ teardown_file() {
     admit --template < "$REPO_ROOT/deploy/deployment.yaml"
     assert_eq "$(admitted .response.allowed)" true
     assert_eq "$(admitted .pod.metadata.generateName)" strict-groups-app-
-    assert_eq "$(admitted -c '.pod.spec.containers[0].command')" '["/strict-groups/strict-init-gid-1000","--","sleep","3600"]'
+    assert_eq "$(admitted -c '.pod.spec.containers[0].command')" '["/strict-groups/d/d/strict-init-gid-1000","--","sleep","3600"]'
     # The API server names the pod after admission.
     admitted '.input | .metadata.name = "strict-groups-app-base"' | run_kept base
     admitted '.pod | .metadata.name = "strict-groups-app-wh"' | run_kept wh
@@ -115,7 +115,7 @@ multi_pod() {
         '["strict-groups-install-gid-1000","strict-groups-install-gid-2000","prepare"]'
     assert_eq "$(admitted -c '[.pod.spec.initContainers[0,1].command[2]] | unique')" '["--groups=60000,70000"]'
     assert_eq "$(admitted -c '.pod.spec.containers[1].command')" \
-        '["/strict-groups/strict-init-gid-2000","--","sh","-c","exec sleep \"$0\"","3601"]'
+        '["/strict-groups/d/d/strict-init-gid-2000","--","sh","-c","exec sleep \"$0\"","3601"]'
     assert_eq "$(admitted -c '.pod.spec.containers[0].args')" '["3600"]'
     admitted .input | run_kept base
     admitted .pod | run_kept wh
@@ -138,7 +138,7 @@ multi_pod() {
     multi_pod | admit --ephemeral-debug id --ephemeral-image "$E2E_BUSYBOX"
     assert_eq "$(admitted .ephemeral.allowed)" true
     assert_eq "$(admitted -c '.ephemeralPod.spec.ephemeralContainers[0].command')" \
-        '["/strict-groups/strict-init-gid-1000","--","id"]'
+        '["/strict-groups/d/d/strict-init-gid-1000","--","id"]'
     # Control: the same debug container in the pod without the webhook.
     admitted '.input | .spec.ephemeralContainers = [{name: "debugger", image: "'"$E2E_BUSYBOX"'", command: ["id"]}]' |
         run_pod --keep

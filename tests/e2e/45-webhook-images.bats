@@ -84,7 +84,7 @@ compare() {
 @test "webhook+cri: no command, OCI image (Basic auth): ENTRYPOINT + CMD with \$(VAR) and \$\$ reach PID 1 as the image wrote them; pinned digest pulled; strict groups" {
     compare escaped "$E2E_BASIC/e2e/app:1"
     assert_eq "$(admitted -c '.pod.spec.containers[0].command')" \
-        '["/strict-groups/strict-init-gid-1000","--","/bin/sh","-c"]'
+        '["/strict-groups/d/d/strict-init-gid-1000","--","/bin/sh","-c"]'
     assert_eq "$(admitted -c '.pod.spec.containers[0].args')" \
         '["sleep 3600; true # $$(GREETING) $$$$ $$HOME","$$(GREETING)","$$$$x"]'
     # PID 1 has the image's bytes, unexpanded, with and without the webhook
@@ -118,14 +118,14 @@ $y'
 @test "webhook+cri: ENTRYPOINT only, from an OCI index with two platforms and an attestation" {
     compare entrypoint "$E2E_BASIC/e2e/multi:1"
     assert_eq "$(admitted -c '.pod.spec.containers[0].command')" \
-        '["/strict-groups/strict-init-gid-1000","--","/bin/sleep","3600"]'
+        '["/strict-groups/d/d/strict-init-gid-1000","--","/bin/sleep","3600"]'
     assert_eq "$(admitted '.pod.spec.containers[0].args')" null
     assert_eq "$(section "$(T wh.app)" cmdline | tr '\n' ' ')" "/bin/sleep 3600 "
 }
 
 @test "webhook+cri: CMD only, from a Docker manifest list" {
     compare cmdonly "$E2E_BASIC/e2e/list:1"
-    assert_eq "$(admitted -c '.pod.spec.containers[0].command')" '["/strict-groups/strict-init-gid-1000","--"]'
+    assert_eq "$(admitted -c '.pod.spec.containers[0].command')" '["/strict-groups/d/d/strict-init-gid-1000","--"]'
     assert_eq "$(admitted -c '.pod.spec.containers[0].args')" '["/bin/sh","-c","sleep 3600; true"]'
 }
 

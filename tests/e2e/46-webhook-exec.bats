@@ -80,7 +80,7 @@ session() {
 @test "webhook+cri: kubectl exec: the CONNECT review's answer runs through CRI Exec with the pod's groups only; without it, the image's 50000 too" {
     running_pod exec-groups
     exec_through_webhook exec-groups '{"container":"app","stdout":true,"stderr":true,"command":["id"]}'
-    assert_eq "$(jq -c .options.command "$(T exec.json)")" '["/strict-groups/strict-init-gid-1000","--","id"]'
+    assert_eq "$(jq -c .options.command "$(T exec.json)")" '["/strict-groups/d/d/strict-init-gid-1000","--","id"]'
     local cmd
     mapfile -t cmd < <(jq -r '.options.command[]' "$(T exec.json)")
     session wrapped "${cmd[@]}" || { cri remove-pod "$POD_ID"; false; }
@@ -106,7 +106,7 @@ session() {
     # kubectl cp POD:/bin/busybox ./  ==  kubectl exec POD -- tar cf - /bin/busybox
     exec_through_webhook exec-cp '{"container":"app","stdout":true,"stderr":true,"command":["tar","cf","-","/bin/busybox"]}'
     mapfile -t cmd < <(jq -r '.options.command[]' "$(T exec.json)")
-    assert_eq "${cmd[*]:0:2}" "/strict-groups/strict-init-gid-1000 --"
+    assert_eq "${cmd[*]:0:2}" "/strict-groups/d/d/strict-init-gid-1000 --"
     session out-wrapped "${cmd[@]}" || { cri remove-pod "$POD_ID"; false; }
     session out-plain tar cf - /bin/busybox || { cri remove-pod "$POD_ID"; false; }
     # kubectl cp ./file POD:/data/  ==  tar cf - file | kubectl exec -i POD -- tar xmf - -C /data
@@ -149,7 +149,7 @@ $(sha256sum < "$(T local/random)" | cut -d' ' -f1)  /data/random"
     # the debug container stays up (kubectl debug's own command would be a shell)
     admitted '.ephemeralPod | .spec.ephemeralContainers[0].command += ["3600"]' > "$(T debug-pod.json)"
     assert_eq "$(jq -c '.spec.ephemeralContainers[0].command' "$(T debug-pod.json)")" \
-        '["/strict-groups/strict-init-gid-1000","--","sleep","3600"]'
+        '["/strict-groups/d/d/strict-init-gid-1000","--","sleep","3600"]'
     wh_kube_pod strict-e2e < "$(T debug-pod.json)"
     run_pod --keep < "$(T debug-pod.json)"
     pod_id=$(pod '.pod.id')
@@ -160,7 +160,7 @@ $(sha256sum < "$(T local/random)" | cut -d' ' -f1)  /data/random"
     APP_ID=$id session debug-wrapped "${cmd[@]}" || { cri remove-pod "$pod_id"; false; }
     APP_ID=$id session debug-plain id || { cri remove-pod "$pod_id"; false; }
     cri remove-pod "$pod_id" >/dev/null
-    assert_eq "${cmd[*]}" "/strict-groups/strict-init-gid-1000 -- id"
+    assert_eq "${cmd[*]}" "/strict-groups/d/d/strict-init-gid-1000 -- id"
     assert_eq "$(groups_in "$(cat "$(T debug-plain.out)")")" "1000,50000,60000"
     assert_eq "$(groups_in "$(cat "$(T debug-wrapped.out)")")" "1000,60000"
 }

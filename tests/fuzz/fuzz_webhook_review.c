@@ -24,6 +24,10 @@
  *    the pod's args expanded in place of CMD (Kubernetes' rules);
  *  - an image is changed only to pin a container that sets no command to
  *    the digest its lookup read;
+ *  - the copy it runs is its only mount of the webhook's volume, read-only
+ *    and deeper than every other mount it has (containerd mounts it last),
+ *    and each of its exec probes and hooks runs that copy, "--", then the
+ *    command it had;
  *  - the patch never changes a container's securityContext, except the
  *    webhook's own installers (it never adds a capability), and in enforce
  *    and refuse modes every container of the patched pod starts through a
@@ -92,6 +96,129 @@ static bool same_member(const json_t *x, const json_t *y, const char *key)
 
 static void same_argv(const json_t *b, const json_t *a, const struct test_images *images);
 
+/* A copy's path as the webhook writes it into a container: the mount
+ * path (WH_MOUNT_PATH, then "/d" per level) and strict-init-KEY, KEY
+ * "any-gid" or "gid-" and a gid (decimal, no leading zero, below
+ * 4294967295). */
+static bool is_copy(const char *path)
+{
+	unsigned long long gid = 0;
+
+	if (!path || strncmp(path, WH_MOUNT_PATH, strlen(WH_MOUNT_PATH)) != 0)
+		return false;
+	path += strlen(WH_MOUNT_PATH);
+	while (strncmp(path, "/d/", 3) == 0)
+		path += 2;
+	if (strncmp(path, "/strict-init-", strlen("/strict-init-")) != 0)
+		return false;
+	path += strlen("/strict-init-");
+	if (strcmp(path, "any-gid") == 0)
+		return true;
+	if (strncmp(path, "gid-", 4) != 0 || !path[4] || (path[4] == '0' && path[5]))
+		return false;
+	for (path += 4; *path; path++) {
+		if (*path < '0' || *path > '9' ||
+		    (gid = gid * 10 + (unsigned)(*path - '0')) > 4294967294ULL)
+			return false;
+	}
+	return true;
+}
+
+/* The depth containerd sorts a mount by: the "/" of Go's
+ * filepath.Clean("/" + path) (kubelet makes a relative path absolute),
+ * written here from Go's rules rather than taken from the webhook. */
+static unsigned depth_of(const char *path)
+{
+	unsigned depth = 0;
+	const char *p = path;
+
+	while (*p) {
+		size_t len;
+
+		while (*p == '/')
+			p++;
+		len = strcspn(p, "/");
+		if (len == 2 && p[0] == '.' && p[1] == '.')
+			depth -= depth > 0;
+		else if (len > 0 && !(len == 1 && p[0] == '.'))
+			depth++;
+		p += len;
+	}
+	return depth ? depth : 1;
+}
+
+/* [copy, "--", ...]: what the webhook reads as wrapped before. */
+static bool wrapped_before(const json_t *command)
+{
+	const char *second = json_string_value(json_array_get(command, 1));
+
+	return is_copy(json_string_value(json_array_get(command, 0))) && second &&
+		strcmp(second, "--") == 0;
+}
+
+static const char *const handlers[][2] = {{NULL, "livenessProbe"},
+					  {NULL, "readinessProbe"},
+					  {NULL, "startupProbe"},
+					  {"lifecycle", "postStart"},
+					  {"lifecycle", "preStop"}};
+
+static const json_t *handler_command(const json_t *ctr, size_t i)
+{
+	const json_t *parent = handlers[i][0] ? json_object_get(ctr, handlers[i][0]) : ctr;
+
+	return json_object_get(json_object_get(json_object_get(parent, handlers[i][1]), "exec"),
+			       "command");
+}
+
+/* A wrapped container a (b as sent): the copy it runs is that of its only
+ * mount of the webhook's volume, read-only, deeper than every other mount
+ * it has (kubelet's terminationMessagePath included) and than the
+ * runtime's own (2): containerd mounts it last. Every exec probe and hook
+ * runs the same copy, "--", then what b's ran. */
+static void copy_mounted_last(const json_t *b, const json_t *a, const char *copy)
+{
+	const json_t *mounts = json_object_get(a, "volumeMounts"), *m, *ours = NULL;
+	const char *tpath = json_string_value(json_object_get(a, "terminationMessagePath"));
+	unsigned deepest = 2, depth;
+	size_t i, mlen;
+
+	json_array_foreach(mounts, i, m) {
+		const char *name = json_string_value(json_object_get(m, "name"));
+		const char *path = json_string_value(json_object_get(m, "mountPath"));
+
+		CHECK(name && path);
+		if (strcmp(name, WH_VOLUME) == 0) {
+			CHECK(!ours);
+			ours = m;
+		} else if (depth_of(path) > deepest) {
+			deepest = depth_of(path);
+		}
+	}
+	if (tpath && *tpath && depth_of(tpath) > deepest)
+		deepest = depth_of(tpath);
+	CHECK(ours && json_is_true(json_object_get(ours, "readOnly")));
+	mlen = strlen(json_string_value(json_object_get(ours, "mountPath")));
+	depth = depth_of(json_string_value(json_object_get(ours, "mountPath")));
+	CHECK(depth > deepest);
+	CHECK(strncmp(copy, json_string_value(json_object_get(ours, "mountPath")), mlen) == 0 &&
+	      strncmp(copy + mlen, "/strict-init-", strlen("/strict-init-")) == 0);
+	for (i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++) {
+		const json_t *acmd = handler_command(a, i), *bcmd = handler_command(b, i);
+		size_t skip = wrapped_before(bcmd) ? 2 : 0;
+
+		CHECK(!acmd == !bcmd);
+		if (!acmd)
+			continue;
+		CHECK(json_array_size(acmd) >= 3 &&
+		      strcmp(json_string_value(json_array_get(acmd, 0)), copy) == 0 &&
+		      strcmp(json_string_value(json_array_get(acmd, 1)), "--") == 0);
+		CHECK(json_array_size(acmd) - 2 == json_array_size(bcmd) - skip);
+		for (size_t j = 2; j < json_array_size(acmd); j++)
+			CHECK(json_equal(json_array_get(acmd, j),
+					 json_array_get(bcmd, j - 2 + skip)));
+	}
+}
+
 /* The containers that are not installers are the same ones, in the same
  * order, before and after, each with the same securityContext, running the
  * same argv (same_argv). Matched by position: names may repeat in a review
@@ -154,19 +281,20 @@ static void same_argv(const json_t *b, const json_t *a, const struct test_images
 	const json_t *acmd = json_object_get(a, "command"), *bcmd = json_object_get(b, "command");
 	const json_t *bargs = json_object_get(b, "args");
 	const char *first = json_string_value(json_array_get(acmd, 0));
-	const char *bfirst = json_string_value(json_array_get(bcmd, 0));
 	const char *aimage = json_string_value(json_object_get(a, "image"));
 	const char *bimage = json_string_value(json_object_get(b, "image"));
 	struct image_strv got = {NULL, 0}, want = {NULL, 0};
 
-	if (!first || strncmp(first, WH_COPY_PREFIX, strlen(WH_COPY_PREFIX)) != 0 ||
-	    (bfirst && strncmp(bfirst, WH_COPY_PREFIX, strlen(WH_COPY_PREFIX)) == 0)) {
-		/* not wrapped now, or wrapped before (a reinvocation's shape) */
+	if (!is_copy(first) || wrapped_before(bcmd) || same_member(b, a, "command")) {
+		/* not wrapped now (a command of the pod's own that starts with
+		 * a copy's path, admitted as it is, too), or wrapped before (a
+		 * reinvocation's shape) */
 		CHECK(same_member(b, a, "image"));
 		return;
 	}
 	CHECK(json_array_size(acmd) >= 2 &&
 	      strcmp(json_string_value(json_array_get(acmd, 1)), "--") == 0);
+	copy_mounted_last(b, a, first);
 	push_expanded(&got, acmd, 2);
 	push_expanded(&got, json_object_get(a, "args"), 0);
 	if (json_array_size(bcmd) > 0) {
@@ -219,7 +347,7 @@ static void all_wrapped(const json_t *pod)
 				continue;
 			}
 			past_installers = true;
-			CHECK(first && strncmp(first, WH_COPY_PREFIX, strlen(WH_COPY_PREFIX)) == 0);
+			CHECK(is_copy(first));
 		}
 	}
 }

@@ -1,23 +1,32 @@
 #!/bin/bash
 # Mutation testing (make mutate): does each one-line change to strict-init,
-# the guard or the lock make a test fail?
+# the guard, the lock or the webhook's security decisions make a test fail?
 #
-#   tests/mutate/run.sh [NAME...]     every mutant of tests/mutate/mutants, or these
+#   tests/mutate/run.sh [NAME...]     every mutant of the lists, or these
+#
+# The lists: tests/mutate/mutants (strict-init, the guard, the lock: run
+# against the unit and integration suites) and tests/mutate/webhook-mutants
+# (the webhook's pure core, its flags, the review: run against the webhook's
+# unit tests and tests/webhook/10-review.bats and 40-manifests.bats, the
+# reviews over HTTPS). A list whose file name has "webhook" in it is of the
+# second kind.
 #
 # As root, after `make`. A copy of the tree is built once unchanged and must
 # pass the unit and integration suites (the baseline). Then, per mutant:
 # the copy with the one change, built; the test files the mutant names
 # first, then every other unit test and integration file, stopping at the
 # first failing test (killed) or after all passed (survived). One line per
-# mutant; the last line is `mutants: K killed of N`.
+# mutant; then `webhook mutants: K killed of N` when the webhook's list ran,
+# and the last line is `mutants: K killed of N`, every list together.
 #
 # Exit status 0 when every mutant applied and built, every survivor is one
 # the list expects (`survives REASON`) and every such one survived. The
 # e2e suite is not run (minutes per mutant; everything it shows about
-# strict-init's decisions the integration suite shows in runc).
+# strict-init's decisions the integration suite shows in runc, and about
+# the webhook's the reviews over HTTPS show).
 #
 # Environment: MUTATE_BASELINE=0 skips the baseline (when iterating on the
-# list); MUTATE_LIST names another list. MUTATE_ALL_TESTS=1 runs every test
+# list); MUTATE_LIST names other lists (space-separated). MUTATE_ALL_TESTS=1 runs every test
 # of every mutant (no stop at the first failure) and ends with the tests
 # that passed under every mutant run: for tests/mutate/decisions, the tests
 # that pass whatever strict-init decides (make mutate-controls).
@@ -26,7 +35,7 @@ shopt -u patsub_replacement 2>/dev/null # bash 5.2: '&' in ${x/a/b} is literal
 export LC_ALL=C
 cd "$(dirname "$0")/../.." || exit 1
 repo=$PWD
-list=${MUTATE_LIST:-tests/mutate/mutants}
+lists=${MUTATE_LIST:-tests/mutate/mutants tests/mutate/webhook-mutants}
 work=$repo/build/mutate
 tree=$work/tree
 logs=$work/logs
@@ -47,10 +56,14 @@ git rev-parse --git-dir >/dev/null 2>&1 || die "not a git checkout"
 
 # Blocks separated by blank lines; '#' starts a comment line. Keys:
 #   mutant NAME / file PATH / from FRAGMENT / to REPLACEMENT (may be empty)
-#   tests ITEM... (unit/test_x, integration/x.bats[:REGEX]) / survives REASON
-names=() files=() froms=() tos=() firsts=() survives=()
+#   tests ITEM... (unit/test_x, integration/x.bats[:REGEX],
+#   webhook/x.bats[:REGEX]) / survives REASON
+# kinds[n]: strict-init or webhook, by the list's name.
+names=() files=() froms=() tos=() firsts=() survives=() kinds=()
 parse_list() {
-	local line key value n=-1 lineno=0
+	local list=$1 kind=strict-init line key value n=${#names[@]} lineno=0 first=${#names[@]}
+	[[ ${list##*/} == *webhook* ]] && kind=webhook
+	n=$((n - 1))
 	while IFS= read -r line || [ -n "$line" ]; do
 		lineno=$((lineno + 1))
 		[[ $line =~ ^[[:space:]]*(#|$) ]] && continue
@@ -62,6 +75,7 @@ parse_list() {
 		mutant)
 			n=$((n + 1))
 			names[n]=$value files[n]='' froms[n]='' tos[n]='' firsts[n]='' survives[n]=''
+			kinds[n]=$kind
 			;;
 		file) files[n]=$value ;;
 		from) froms[n]=$value ;;
@@ -70,9 +84,9 @@ parse_list() {
 		survives) survives[n]=$value ;;
 		*) die "$list:$lineno: unknown key '$key'" ;;
 		esac
-		[ "$n" -ge 0 ] || die "$list:$lineno: '$key' before the first 'mutant'"
+		[ "$n" -ge "$first" ] || die "$list:$lineno: '$key' before the first 'mutant'"
 	done <"$list"
-	for ((n = 0; n < ${#names[@]}; n++)); do
+	for ((n = first; n < ${#names[@]}; n++)); do
 		[ -n "${names[n]}" ] && [ -n "${files[n]}" ] && [ -n "${froms[n]}" ] ||
 			die "$list: mutant '${names[n]}' needs file and from"
 	done
@@ -81,9 +95,12 @@ parse_list() {
 # ---- the copy of the tree ----
 
 MAKE_ARGS=(-s -o build/libcap-ng/libcap-ng.a -o build/kernel-headers/.stamp
-	-o build/.deps-build -o build/.deps-test)
+	-o build/.deps-build -o build/.deps-test -o build/.deps-webhook -o build/.deps-registry)
 UNIT_TESTS=()
 INTEGRATION_FILES=()
+# the webhook's: its unit tests and the reviews over HTTPS
+WEBHOOK_UNIT_TESTS=()
+WEBHOOK_FILES=(webhook/10-review.bats webhook/40-manifests.bats)
 
 prepare_tree() {
 	local t
@@ -95,10 +112,16 @@ prepare_tree() {
 	# libcap-ng (from Debian's source package) and the kernel headers are
 	# reused, never rebuilt (make -o): a mutant does not touch them.
 	cp -a build/libcap-ng build/kernel-headers "$tree/build/" || exit 2
-	touch -d 2000-01-01 "$tree/build/.deps-build" "$tree/build/.deps-test"
+	touch -d 2000-01-01 "$tree/build/.deps-build" "$tree/build/.deps-test" \
+		"$tree/build/.deps-webhook" "$tree/build/.deps-registry"
+	# the HTTPS suite's client (npm ci would fetch it again)
+	if [ -d tests/webhook/node_modules ]; then
+		cp -a tests/webhook/node_modules "$tree/tests/webhook/" || exit 2
+	fi
 	for t in "$tree"/tests/unit/test_*.c; do
 		t=${t##*/}
 		UNIT_TESTS+=("unit/${t%.c}")
+		[[ $t == test_webhook_* ]] && WEBHOOK_UNIT_TESTS+=("unit/${t%.c}")
 	done
 	for t in "$tree"/tests/integration/*.bats; do
 		INTEGRATION_FILES+=("integration/${t##*/}")
@@ -106,7 +129,8 @@ prepare_tree() {
 }
 
 build_tree() {
-	make -C "$tree" "${MAKE_ARGS[@]}" all "${UNIT_TESTS[@]/#unit\//build/unit/}" >"$1" 2>&1
+	make -C "$tree" -j"$(nproc)" "${MAKE_ARGS[@]}" all webhook "${UNIT_TESTS[@]/#unit\//build/unit/}" \
+		>"$1" 2>&1
 }
 
 # ---- running tests until one fails ----
@@ -183,12 +207,12 @@ run_item() {
 	unit/*)
 		run_tap "$out" "$tree/build/unit/${item#unit/}"
 		;;
-	integration/*:*)
+	integration/*:* | webhook/*:*)
 		regex=${item#*:}
 		item=${item%%:*}
 		run_tap "$out" bats --tap -f "$regex" "$tree/tests/$item"
 		;;
-	integration/*)
+	integration/* | webhook/*)
 		run_tap "$out" bats --tap "$tree/tests/$item"
 		;;
 	*) die "unknown test item '$item'" ;;
@@ -201,14 +225,19 @@ failed() {
 	[ -z "$all_tests" ]
 }
 
-# run_suites LOG FIRST...: the items first, one run each; then every other
-# unit test, then every other integration file in one run. Sets killed_by
-# (empty when every test passed); returns 2 (bad_item set) when one of the
-# items runs no test: the list is stale.
+# run_suites KIND LOG FIRST...: the items first, one run each; then every
+# other unit test, then every other integration file in one run (of that
+# kind's suites). Sets killed_by (empty when every test passed); returns 2
+# (bad_item set) when one of the items runs no test: the list is stale.
 run_suites() {
-	local out=$1 item rest=() done_items=" " rc
-	shift
+	local kind=$1 out=$2 item rest=() done_items=" " rc units files
+	shift 2
 	killed_by=''
+	if [ "$kind" = webhook ]; then
+		units=("${WEBHOOK_UNIT_TESTS[@]}") files=("${WEBHOOK_FILES[@]}")
+	else
+		units=("${UNIT_TESTS[@]}") files=("${INTEGRATION_FILES[@]}")
+	fi
 	for item; do
 		done_items+="$item "
 		run_item "$out" "$item"
@@ -219,15 +248,15 @@ run_suites() {
 		fi
 		[ "$rc" = 0 ] || ! failed "$item" || return 1
 	done
-	for item in "${UNIT_TESTS[@]}"; do
+	for item in "${units[@]}"; do
 		[[ $done_items == *" $item "* ]] && continue
 		run_item "$out" "$item" || ! failed "$item" || return 1
 	done
-	for item in "${INTEGRATION_FILES[@]}"; do
+	for item in "${files[@]}"; do
 		[[ $done_items == *" $item "* ]] || rest+=("$tree/tests/$item")
 	done
 	if [ ${#rest[@]} -gt 0 ]; then
-		run_tap "$out" bats --tap "${rest[@]}" || failed integration
+		run_tap "$out" bats --tap "${rest[@]}" || failed "${files[0]%%/*}"
 	fi
 	[ -z "$killed_by" ]
 }
@@ -244,7 +273,7 @@ missing_item() {
 	for item; do
 		case $item in
 		unit/*) path=$tree/tests/$item.c ;;
-		integration/*) path=$tree/tests/${item%%:*} ;;
+		integration/* | webhook/*) path=$tree/tests/${item%%:*} ;;
 		*) path='' ;;
 		esac
 		[ -n "$path" ] && [ -f "$path" ] || {
@@ -278,13 +307,19 @@ keep_pristine() {
 }
 
 same_binaries() {
+	if [ "$1" = webhook ]; then
+		cmp -s "$tree/build/strict-groups-webhook" "$work/baseline/strict-groups-webhook"
+		return
+	fi
 	cmp -s "$tree/build/strict-init" "$work/baseline/strict-init" &&
 		cmp -s "$tree/build/libstrict-preload.so" "$work/baseline/libstrict-preload.so"
 }
 
 # ---- main ----
 
-parse_list
+for list in $lists; do
+	parse_list "$list"
+done
 selected=()
 if [ $# -gt 0 ]; then
 	for want; do
@@ -292,7 +327,7 @@ if [ $# -gt 0 ]; then
 		for ((n = 0; n < ${#names[@]}; n++)); do
 			[ "${names[n]}" = "$want" ] && selected+=("$n") && found=1
 		done
-		[ -n "$found" ] || die "no mutant named '$want' in $list"
+		[ -n "$found" ] || die "no mutant named '$want' in $lists"
 	done
 else
 	for ((n = 0; n < ${#names[@]}; n++)); do selected+=("$n"); done
@@ -311,15 +346,19 @@ trap on_signal INT TERM HUP
 prepare_tree
 start=$SECONDS
 build_tree "$logs/baseline.build" || die "the unchanged tree does not build: $logs/baseline.build"
-cp "$tree/build/strict-init" "$tree/build/libstrict-preload.so" "$work/baseline/"
+cp "$tree/build/strict-init" "$tree/build/libstrict-preload.so" \
+	"$tree/build/strict-groups-webhook" "$work/baseline/"
 if [ "${MUTATE_BASELINE:-1}" != 0 ]; then
-	if ! run_suites "$logs/baseline.tap"; then
-		die "the unchanged tree fails its tests ($killed_by); see $logs/baseline.tap"
-	fi
-	echo "baseline: unit and integration suites pass unchanged ($((SECONDS - start)) s)"
+	for kind in strict-init webhook; do
+		[[ " ${kinds[*]} " == *" $kind "* ]] || continue
+		if ! run_suites "$kind" "$logs/baseline-$kind.tap"; then
+			die "the unchanged tree fails its tests ($killed_by); see $logs/baseline-$kind.tap"
+		fi
+		echo "baseline: the $kind suites pass unchanged ($((SECONDS - start)) s)"
+	done
 fi
 
-killed=0 total=0 errors=0 unexpected=0
+killed=0 total=0 errors=0 unexpected=0 wh_killed=0 wh_total=0
 for n in "${selected[@]}"; do
 	name=${names[n]} file=${files[n]} t0=$SECONDS
 	out=$logs/$name
@@ -338,7 +377,10 @@ for n in "${selected[@]}"; do
 		continue
 	fi
 	note=''
-	same_binaries && note=' [strict-init and the guard unchanged]'
+	if same_binaries "${kinds[n]}"; then
+		note=' [strict-init and the guard unchanged]'
+		[ "${kinds[n]}" = webhook ] && note=' [the webhook unchanged]'
+	fi
 	read -r -a first <<<"${firsts[n]}"
 	missing=$(missing_item "${first[@]}")
 	if [ -n "$missing" ]; then
@@ -347,7 +389,7 @@ for n in "${selected[@]}"; do
 		errors=$((errors + 1))
 		continue
 	fi
-	run_suites "$out.tap" "${first[@]}"
+	run_suites "${kinds[n]}" "$out.tap" "${first[@]}"
 	case $? in
 	2)
 		printf '%-9s %-28s %s: %s\n' 'ERROR' "$name" "$file" "$bad_item"
@@ -356,6 +398,7 @@ for n in "${selected[@]}"; do
 		;;
 	esac
 	total=$((total + 1))
+	[ "${kinds[n]}" = webhook ] && wh_total=$((wh_total + 1))
 	passed_tests "$out.tap" 2>/dev/null >"$out.passed"
 	if [ -z "$killed_by" ]; then
 		if [ -n "${survives[n]}" ]; then
@@ -368,6 +411,7 @@ for n in "${selected[@]}"; do
 		fi
 	else
 		killed=$((killed + 1))
+		[ "${kinds[n]}" = webhook ] && wh_killed=$((wh_killed + 1))
 		if [ -n "${survives[n]}" ]; then
 			printf '%-9s %-28s %s (%d s): listed as surviving, killed by %s\n' 'ERROR' \
 				"$name" "$file" $((SECONDS - t0)) "$killed_by"
@@ -393,5 +437,6 @@ fi
 echo "time: $((SECONDS - start)) s; logs in $logs"
 [ "$errors" = 0 ] || echo "$errors mutant(s) did not apply or build, or are listed wrongly"
 [ "$unexpected" = 0 ] || echo "$unexpected mutant(s) survived that the list does not expect to"
+[ "$wh_total" = 0 ] || echo "webhook mutants: $wh_killed killed of $wh_total"
 echo "mutants: $killed killed of $total"
 [ "$errors" = 0 ] && [ "$unexpected" = 0 ]

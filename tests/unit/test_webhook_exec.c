@@ -20,8 +20,8 @@
 #include "webhook/admission/review.h"
 #include "webhook_util.h"
 
-#define COPY1000 "'/strict-groups/strict-init-gid-1000'"
-#define COPY2000 "'/strict-groups/strict-init-gid-2000'"
+#define COPY1000 "'/strict-groups/d/d/strict-init-gid-1000'"
+#define COPY2000 "'/strict-groups/d/d/strict-init-gid-2000'"
 #define SC_1000 "{'runAsUser':1000,'runAsGroup':1000,'supplementalGroups':[60000]}"
 /* app and b (gid 2000), an init container of the author's */
 #define BASE_POD \
@@ -160,7 +160,27 @@ static void edit_debug_wrapped(json_t *pod)
 	json_object_set_new(json_object_get(pod, "spec"), "ephemeralContainers",
 			    J("[{'name':'debugger','image':'busybox','command':[" COPY1000
 			      ",'--','sh'],'volumeMounts':[{'name':'strict-groups',"
-			      "'mountPath':'/strict-groups','readOnly':true}]}]"));
+			      "'mountPath':'/strict-groups/d/d','readOnly':true}]}]"));
+}
+
+/* A pod the webhook admitted before it mounted the copies below every other
+ * mount: the copies at /strict-groups itself. */
+static void edit_depth_one(json_t *pod)
+{
+	json_t *app = container(pod, "containers", 0);
+
+	json_array_set_new(json_object_get(app, "command"), 0,
+			   json_string("/strict-groups/strict-init-gid-1000"));
+	json_object_set_new(json_array_get(json_object_get(app, "volumeMounts"), 0), "mountPath",
+			    json_string("/strict-groups"));
+}
+
+/* The copies no deeper than another mount of the container (a pod the
+ * webhook did not write so). */
+static void edit_mount_as_deep(json_t *pod)
+{
+	json_array_insert_new(json_object_get(container(pod, "containers", 0), "volumeMounts"), 0,
+			      J("{'name':'data','mountPath':'/x/y/z'}"));
 }
 
 static void edit_debug_plain(json_t *pod)
@@ -278,6 +298,12 @@ static const struct ecase cases[] = {
 	{"exec into an ephemeral container the webhook wrapped: its copy", P_INJECTED,
 	 edit_debug_wrapped, OPTS_IN("debugger"), WH_MODE_ENFORCE, 0, WH_INJECTED,
 	 "[" COPY1000 ",'--','tar','cf','-','/data']"},
+	{"a pod of the earlier layout (the copies at /strict-groups): its copy", P_INJECTED,
+	 edit_depth_one, OPTS_IN("app"), WH_MODE_ENFORCE, 0, WH_INJECTED,
+	 "['/strict-groups/strict-init-gid-1000','--','tar','cf','-','/data']"},
+	{"the copies no deeper than another mount of the container: denied", P_INJECTED,
+	 edit_mount_as_deep, OPTS_IN("app"), WH_MODE_ENFORCE, 0, WH_DENIED, NULL, NULL,
+	 "the volume strict-groups or its mounts are not the webhook's", NULL, 403},
 	{"exec into an ephemeral container the webhook never saw: denied", P_INJECTED,
 	 edit_debug_plain, OPTS_IN("debugger"), WH_MODE_ENFORCE, 0, WH_DENIED, NULL, NULL,
 	 "container debugger of pod ns/p does not start through strict-init", NULL, 403},

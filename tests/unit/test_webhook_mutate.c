@@ -17,9 +17,12 @@
 #include "webhook/admission/mutate.h"
 #include "webhook_util.h"
 
-#define COPY1000 "'/strict-groups/strict-init-gid-1000'"
+/* The copies are mounted below every other mount of a container: at depth
+ * 3 (/strict-groups/d/d) when the pod mounts nothing deeper than the
+ * runtime's own mounts (2). The installers write them at /strict-groups. */
+#define COPY1000 "'/strict-groups/d/d/strict-init-gid-1000'"
 #define AUDIT_POINTER "/metadata/annotations/strict-groups~1audit"
-#define MOUNT_RO "{'name':'strict-groups','mountPath':'/strict-groups','readOnly':true}"
+#define MOUNT_RO "{'name':'strict-groups','mountPath':'/strict-groups/d/d','readOnly':true}"
 #define INSTALL(groups, extra, key) \
 	"['/strict-init','install','--groups=" groups \
 	"','--mode=enforce','--no-new-privs=1'" extra ",'/strict-groups/strict-init-" key "']"
@@ -43,6 +46,7 @@
 	"{'apiVersion':'v1','kind':'Pod','metadata':{'name':'p','namespace':'ns'}," \
 	"'spec':{'securityContext':" sc "," rest "}}"
 #define APP(extra) "{'name':'app','image':'app:1','command':['/app','-x']" extra "}"
+#define APP2(extra) "{'name':'b','image':'b:1','command':['/b']" extra "}"
 #define SC_1000 "{'runAsUser':1000,'runAsGroup':1000,'supplementalGroups':[60000]}"
 
 struct mcase {
@@ -110,7 +114,7 @@ static const struct mcase cases[] = {
 	 {"/spec/initContainers/0/name='strict-groups-install-gid-1000'",
 	  "/spec/initContainers/1/name='strict-groups-install-gid-2000'",
 	  "/spec/initContainers/1/command=" INSTALL("60000", ",'--gid=2000'", "gid-2000"),
-	  "/spec/containers/1/command=['/strict-groups/strict-init-gid-2000','--','b']",
+	  "/spec/containers/1/command=['/strict-groups/d/d/strict-init-gid-2000','--','b']",
 	  "!/spec/initContainers/2"},
 	 NULL,
 	 NULL,
@@ -123,6 +127,41 @@ static const struct mcase cases[] = {
 	     "'containers':[" APP("") "]"),
 	 WH_INJECTED,
 	 {"/spec/initContainers/0/command=" INSTALL("60000,70000", ",'--gid=1000'", "gid-1000")},
+	 NULL,
+	 NULL,
+	 ""},
+	{"fsGroup 0 is a group like any other: sealed",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD("{'runAsGroup':1000,'fsGroup':0}", "'containers':[" APP("") "]"),
+	 WH_INJECTED,
+	 {"/spec/initContainers/0/command=" INSTALL("0", ",'--gid=1000'", "gid-1000")},
+	 NULL,
+	 NULL,
+	 ""},
+	{"null fields are unset: securityContext, groups, a container's runAsGroup (the pod's then)",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD("{'runAsGroup':1000,'supplementalGroups':null,'fsGroup':null}",
+	     "'containers':[" APP(
+		     ",'securityContext':{'runAsGroup':null},'env':null,"
+		     "'volumeMounts':null,'args':null") "," APP2(",'securityContext':null") "]"),
+	 WH_INJECTED,
+	 {"/spec/initContainers/0/command=" INSTALL("", ",'--gid=1000'", "gid-1000"),
+	  "/spec/containers/0/command=[" COPY1000 ",'--','/app','-x']",
+	  "/spec/containers/1/command=[" COPY1000 ",'--','/b']", "!/spec/initContainers/1"},
+	 NULL,
+	 NULL,
+	 ""},
+	{"spec.os.name linux (or any but windows) is wrapped",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(SC_1000, "'os':{'name':'linux'},'containers':[" APP("") "]"),
+	 WH_INJECTED,
+	 {"/spec/containers/0/command=[" COPY1000 ",'--','/app','-x']"},
 	 NULL,
 	 NULL,
 	 ""},
@@ -194,7 +233,7 @@ static const struct mcase cases[] = {
 	 {"/metadata/annotations/strict-groups~1audit='would deny: container app has no runAsGroup (nor has the pod): its image would choose the primary gid'",
 	  "/spec/initContainers/0/command=['/strict-init','install','--groups=60000','--mode=audit',"
 	  "'--no-new-privs=1','/strict-groups/strict-init-any-gid']",
-	  "/spec/containers/0/command=['/strict-groups/strict-init-any-gid','--','/app','-x']"},
+	  "/spec/containers/0/command=['/strict-groups/d/d/strict-init-any-gid','--','/app','-x']"},
 	 "container app has no runAsGroup",
 	 "container app has no runAsGroup",
 	 NULL},
@@ -275,6 +314,17 @@ static const struct mcase cases[] = {
 	 WH_DENIED,
 	 {0},
 	 "env STRICT_GROUPS=60000,50000 contradicts the sealed policy (60000)",
+	 NULL,
+	 NULL},
+	{"env STRICT_GROUPS narrower than the seal is denied (strict-init compares sets)",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD("{'runAsGroup':1000,'supplementalGroups':[60000,70000]}",
+	     "'containers':[" APP(",'env':[{'name':'STRICT_GROUPS','value':'60000'}]") "]"),
+	 WH_DENIED,
+	 {0},
+	 "env STRICT_GROUPS=60000 contradicts the sealed policy (60000,70000)",
 	 NULL,
 	 NULL},
 	{"env STRICT_GROUPS_USER, _GID and _NO_NEW_PRIVS that contradict are denied, each named",
@@ -441,6 +491,281 @@ static const struct mcase cases[] = {
 				  "{'name':'b','mountPath':'/x/strict-groups'}]") "]"),
 	 WH_INJECTED,
 	 {0},
+	 NULL,
+	 NULL,
+	 ""},
+	{"the copies are mounted below the deepest mount (the service account token at 5): at 6",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(SC_1000,
+	     "'containers':[" APP(
+		     ",'volumeMounts':[{'name':'kube-api-access-x','readOnly':true,"
+		     "'mountPath':'/var/run/secrets/kubernetes.io/serviceaccount'}]") "," APP2("") "]"),
+	 WH_INJECTED,
+	 {"/spec/containers/0/command=['/strict-groups/d/d/d/d/d/strict-init-gid-1000','--','/app','-x']",
+	  "/spec/containers/0/volumeMounts/1={'name':'strict-groups','mountPath':"
+	  "'/strict-groups/d/d/d/d/d','readOnly':true}",
+	  "/spec/containers/0/volumeMounts/0/name='kube-api-access-x'",
+	  "/spec/containers/1/command=[" COPY1000 ",'--','/b']",
+	  "/spec/initContainers/0/volumeMounts=[{'name':'strict-groups','mountPath':'/strict-groups'}]"},
+	 NULL,
+	 NULL,
+	 ""},
+	{"the issue's shadowing pod (an emptyDir at /a, another volume at /a/b): the copies at 3, below both",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(SC_1000,
+	     "'containers':[" APP(",'volumeMounts':[{'name':'data','mountPath':'/a'},"
+				  "{'name':'cm','mountPath':'/a/b'}]") "]"),
+	 WH_INJECTED,
+	 {"/spec/containers/0/command=[" COPY1000 ",'--','/app','-x']",
+	  "/spec/containers/0/volumeMounts/2=" MOUNT_RO},
+	 NULL,
+	 NULL,
+	 ""},
+	{"depth as the runtime counts it: '.', '..', '//' cleaned, a relative path from /, a file mount",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(SC_1000,
+	     "'containers':[" APP(
+		     ",'volumeMounts':[{'name':'a','mountPath':'/x/./y/../y//z/'},"
+		     "{'name':'b','mountPath':'p/q/r/s/../t'}]") "," APP2(",'volumeMounts':[{'name':'c','mountPath':'/etc/x/y/z/f.conf','subPath':'f'}]") "]"),
+	 WH_INJECTED,
+	 {"/spec/containers/0/command=['/strict-groups/d/d/d/d/strict-init-gid-1000','--','/app','-x']",
+	  "/spec/containers/0/volumeMounts/2/mountPath='/strict-groups/d/d/d/d'",
+	  "/spec/containers/1/command=['/strict-groups/d/d/d/d/d/strict-init-gid-1000','--','/b']"},
+	 NULL,
+	 NULL,
+	 ""},
+	{"a mount one level below the runtime's own (3 deep): the copies at 4, never at the same depth",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(SC_1000,
+	     "'containers':[" APP(",'volumeMounts':[{'name':'a','mountPath':'/x/y/z'}]") "]"),
+	 WH_INJECTED,
+	 {"/spec/containers/0/command=['/strict-groups/d/d/d/strict-init-gid-1000','--','/app','-x']"},
+	 NULL,
+	 NULL,
+	 ""},
+	{"kubelet's terminationMessagePath is a mount too: below it",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(SC_1000, "'containers':[" APP(",'terminationMessagePath':'/var/log/app/x/end'") "]"),
+	 WH_INJECTED,
+	 {"/spec/containers/0/command=['/strict-groups/d/d/d/d/d/strict-init-gid-1000','--','/app','-x']"},
+	 NULL,
+	 NULL,
+	 ""},
+	{"a terminationMessagePath on the copies is denied",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(SC_1000,
+	     "'containers':[" APP(
+		     ",'terminationMessagePath':'/strict-groups/d/d/strict-init-gid-1000'") "]"),
+	 WH_DENIED,
+	 {0},
+	 "container app puts its terminationMessagePath at /strict-groups/d/d/strict-init-gid-1000, "
+	 "over /strict-groups",
+	 NULL,
+	 NULL},
+	{"a mount too deep to mount the copies below it is denied, naming it",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(SC_1000,
+	     "'containers':[" APP(
+		     ",'volumeMounts':[{'name':'deep','mountPath':'/1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16/17/"
+		     "18/19/20/21/22/23/24/25/26/27/28/29/30/31/32/33/34/35/36/37/38/39/40/41/42/43/44/45/46/47/"
+		     "48/49/50/51/52/53/54/55/56/57/58/59/60/61/62/63/64/65/66/67/68/69/70/71/72/73/74/75/76/77/"
+		     "78/79/80/81/82/83/84/85/86/87/88/89/90/91/92/93/94/95/96/97/98/99/100/101/102/103/104/105/"
+		     "106/107/108/109/110/111/112/113/114/115/116/117/118/119/120/121/122/123/124/125/126/127/128'}]") "]"),
+	 WH_DENIED,
+	 {0},
+	 "container app: volume deep at /1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16/17/18/19/20/21/22/23/24/... "
+	 "is 128 or more levels deep: strict-init's copies are mounted below every other mount, at most "
+	 "128 deep",
+	 NULL,
+	 NULL},
+	{"127 levels deep is still fine: the copies at 128",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(SC_1000,
+	     "'containers':[" APP(
+		     ",'volumeMounts':[{'name':'deep','mountPath':'/1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16/17/"
+		     "18/19/20/21/22/23/24/25/26/27/28/29/30/31/32/33/34/35/36/37/38/39/40/41/42/43/44/45/46/47/"
+		     "48/49/50/51/52/53/54/55/56/57/58/59/60/61/62/63/64/65/66/67/68/69/70/71/72/73/74/75/76/77/"
+		     "78/79/80/81/82/83/84/85/86/87/88/89/90/91/92/93/94/95/96/97/98/99/100/101/102/103/104/105/"
+		     "106/107/108/109/110/111/112/113/114/115/116/117/118/119/120/121/122/123/124/125/126/127'}]") "]"),
+	 WH_INJECTED,
+	 {"/spec/containers/0/volumeMounts/1/name='strict-groups'"},
+	 NULL,
+	 NULL,
+	 ""},
+	{"a mount at /./strict-groups is a mount at /strict-groups: denied",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(SC_1000,
+	     "'containers':[" APP(
+		     ",'volumeMounts':[{'name':'a','mountPath':'/./strict-groups'}]") "]"),
+	 WH_DENIED,
+	 {0},
+	 "container app mounts volume a at /./strict-groups, over /strict-groups",
+	 NULL,
+	 NULL},
+	{"a mount at the copies' own depth-3 path is denied",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(SC_1000,
+	     "'containers':[" APP(
+		     ",'volumeMounts':[{'name':'a','mountPath':'/strict-groups/d/d'}]") "]"),
+	 WH_DENIED,
+	 {0},
+	 "container app mounts volume a at /strict-groups/d/d, over /strict-groups",
+	 NULL,
+	 NULL},
+	{"a pod's own mount of the reserved volume elsewhere is replaced, said",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(SC_1000,
+	     "'containers':[" APP(
+		     ",'volumeMounts':[{'name':'strict-groups','mountPath':'/x/y/z/w'}]") "]"),
+	 WH_INJECTED,
+	 {"/spec/containers/0/volumeMounts=[" MOUNT_RO "]"},
+	 NULL,
+	 "container app: its mount of volume strict-groups (reserved) is replaced by the webhook's",
+	 NULL},
+
+	/* ---- exec probes and lifecycle hooks: kubelet runs them through the
+	 * runtime's exec (CRI ExecSync), never through the entrypoint ---- */
+	{"exec probes and hooks run through the container's copy; httpGet, tcpSocket, grpc, sleep stay",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(SC_1000,
+	     "'containers':[" APP(
+		     ",'livenessProbe':{'exec':{'command':['cat','/tmp/ok']},'periodSeconds':5},"
+		     "'readinessProbe':{'httpGet':{'path':'/','port':80}},"
+		     "'startupProbe':{'exec':{'command':['sh','-c','test -f $(F)']}},"
+		     "'lifecycle':{'postStart':{'exec':{'command':['touch','/tmp/x']}},"
+		     "'preStop':{'sleep':{'seconds':3}}}") "," APP2(",'securityContext':{'runAsGroup':2000},"
+								    "'livenessProbe':{'tcpSocket':{'port':81}},"
+								    "'readinessProbe':{'grpc':{'port':82}},"
+								    "'lifecycle':{'preStop':{'exec':{'command':['/stop']}},"
+								    "'postStart':{'httpGet':{'port':83}}}") "]"),
+	 WH_INJECTED,
+	 {"/spec/containers/0/livenessProbe={'exec':{'command':[" COPY1000
+	  ",'--','cat','/tmp/ok']},'periodSeconds':5}",
+	  "/spec/containers/0/readinessProbe={'httpGet':{'path':'/','port':80}}",
+	  "/spec/containers/0/startupProbe/exec/command=[" COPY1000
+	  ",'--','sh','-c','test -f $(F)']",
+	  "/spec/containers/0/lifecycle={'postStart':{'exec':{'command':[" COPY1000
+	  ",'--','touch','/tmp/x']}},'preStop':{'sleep':{'seconds':3}}}",
+	  "/spec/containers/1/lifecycle/preStop/exec/command=['/strict-groups/d/d/strict-init-gid-2000',"
+	  "'--','/stop']",
+	  "/spec/containers/1/lifecycle/postStart={'httpGet':{'port':83}}",
+	  "/spec/containers/1/livenessProbe={'tcpSocket':{'port':81}}",
+	  "/spec/containers/1/readinessProbe={'grpc':{'port':82}}"},
+	 NULL,
+	 NULL,
+	 ""},
+	{"a restartable init container (sidecar): its probes and hooks through its copy",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(SC_1000,
+	     "'initContainers':[{'name':'proxy','image':'p','command':['p'],'restartPolicy':'Always',"
+	     "'readinessProbe':{'exec':{'command':['p','ready']}},"
+	     "'lifecycle':{'postStart':{'exec':{'command':['p','init']}}}}],"
+	     "'containers':[" APP("") "]"),
+	 WH_INJECTED,
+	 {"/spec/initContainers/1/readinessProbe/exec/command=[" COPY1000 ",'--','p','ready']",
+	  "/spec/initContainers/1/lifecycle/postStart/exec/command=[" COPY1000 ",'--','p','init']"},
+	 NULL,
+	 NULL,
+	 ""},
+	{"a probe already wrapped (another copy, the depth-1 layout) is rewrapped with the container's",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(SC_1000,
+	     "'containers':[" APP(
+		     ",'livenessProbe':{'exec':{'command':['/strict-groups/strict-init-gid-9',"
+		     "'--','true']}}") "]"),
+	 WH_INJECTED,
+	 {"/spec/containers/0/livenessProbe/exec/command=[" COPY1000 ",'--','true']"},
+	 NULL,
+	 NULL,
+	 ""},
+	{"audit mode: a container left as it is keeps its probes as they are",
+	 WH_MODE_AUDIT,
+	 false,
+	 false,
+	 POD(SC_1000,
+	     "'containers':[" APP("") ",{'name':'web','image':'nginx','livenessProbe':{'exec':"
+				      "{'command':['true']}}}]"),
+	 WH_WOULD_DENY,
+	 {"/spec/containers/1/livenessProbe/exec/command=['true']", "!/spec/containers/1/command"},
+	 "container web sets no command",
+	 "container web sets no command",
+	 NULL},
+	{"malformed: a probe's exec.command that is not a list of strings",
+	 WH_MODE_AUDIT,
+	 false,
+	 false,
+	 POD(SC_1000, "'containers':[" APP(",'readinessProbe':{'exec':{'command':'true'}}") "]"),
+	 WH_DENIED,
+	 {0},
+	 "container app: readinessProbe.exec.command is not a list of strings",
+	 NULL,
+	 NULL},
+	{"malformed: an exec hook without a command, or with only the copy and --",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(SC_1000,
+	     "'containers':[" APP(
+		     ",'lifecycle':{'preStop':{'exec':{}}}") ",{'name':'b','image':'b',"
+							     "'command':['b'],'lifecycle':{'postStart':{'exec':{'command':[" COPY1000
+							     ",'--']}}}}]"),
+	 WH_DENIED,
+	 {0},
+	 "container app: lifecycle.preStop.exec.command is empty",
+	 NULL,
+	 NULL},
+	{"malformed: lifecycle, a probe or its exec that is not an object",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(SC_1000,
+	     "'containers':[" APP(",'lifecycle':[]") ",{'name':'b','image':'b','command':['b'],"
+						     "'startupProbe':{'exec':'x'}}]"),
+	 WH_DENIED,
+	 {0},
+	 "container app: lifecycle is not an object",
+	 NULL,
+	 NULL},
+	{"null probes, hooks and handlers are no handlers",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(SC_1000,
+	     "'containers':[" APP(
+		     ",'livenessProbe':null,'lifecycle':null,"
+		     "'readinessProbe':{'exec':null,'httpGet':{'port':1}}") ","
+									    "{'name':'b','image':'b','command':['b'],'lifecycle':{'postStart':null}}]"),
+	 WH_INJECTED,
+	 {"/spec/containers/0/livenessProbe=null", "/spec/containers/0/readinessProbe/exec=null",
+	  "/spec/containers/1/lifecycle={'postStart':null}"},
 	 NULL,
 	 NULL,
 	 ""},
@@ -1064,6 +1389,62 @@ static const struct mcase cases[] = {
 	 NULL,
 	 "{'reg.test/web:1':{'error':'timeout','message':'image reg.test/web:1: deadline passed'}}",
 	 OPT_SKIP},
+	{"--on-lookup-failure=skip takes out what a pod put under the webhook's names: installers, "
+	 "volume, copies, annotation",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 "{'metadata':{'annotations':{'strict-groups/injected':'{}','keep':'k'}},'spec':{"
+	 "'securityContext':" SC_1000 ",'volumes':[{'name':'strict-groups','emptyDir':{}},"
+	 "{'name':'data','emptyDir':{}}],'initContainers':[{'name':'strict-groups-install-gid-1000',"
+	 "'image':'evil','command':['plant']}],'containers':[{'name':'app','image':'a','command':["
+	 "'/strict-groups/strict-init-gid-1000','--','id'],'args':['-G'],'volumeMounts':[{'name':"
+	 "'strict-groups','mountPath':'/strict-groups'},{'name':'data','mountPath':'/data'}],"
+	 "'livenessProbe':{'exec':{'command':[" COPY1000 ",'--','true']}}}," WEB("") "]}}",
+	 WH_SKIPPED,
+	 {"!/spec/initContainers/0", "/spec/volumes=[{'name':'data','emptyDir':{}}]",
+	  "/spec/containers/0/command=['id']", "/spec/containers/0/args=['-G']",
+	  "/spec/containers/0/volumeMounts=[{'name':'data','mountPath':'/data'}]",
+	  "/spec/containers/0/livenessProbe/exec/command=['true']",
+	  "!/metadata/annotations/strict-groups~1injected", "/metadata/annotations/keep='k'",
+	  "/metadata/annotations/strict-groups~1skipped='{\\'images\\':[\\'reg.test/web:1\\'],"
+	  "\\'reason\\':\\'image lookup failed\\'}'"},
+	 "admitted without strict-init",
+	 "the pod's own strict-groups parts (installers, volume strict-groups, copies, annotation: "
+	 "reserved) are taken out",
+	 NULL,
+	 "{'reg.test/web:1':{'error':'timeout','message':'t'}}",
+	 OPT_SKIP},
+	{"audit mode, nothing wrapped: a pod's own strict-groups/injected annotation is taken out",
+	 WH_MODE_AUDIT,
+	 false,
+	 false,
+	 "{'metadata':{'annotations':{'strict-groups/injected':'{\\'mode\\':\\'enforce\\'}'}},"
+	 "'spec':{'securityContext':" SC_1000
+	 ",'containers':[" APP("") ",{'name':"
+				   "'strict-groups-install-x','image':'x','command':['x']}]}}",
+	 WH_WOULD_DENY,
+	 {"!/metadata/annotations/strict-groups~1injected",
+	  "/spec/containers/0/command=['/app','-x']",
+	  AUDIT_POINTER
+	  "='would deny: container name "
+	  "strict-groups-install-x is reserved for strict-groups\\u0027 installers (strict-groups-install-*)'"},
+	 "container name strict-groups-install-x is reserved",
+	 "is reserved",
+	 NULL},
+	{"a command read from the image is recorded (fromImage), for updates of its image",
+	 WH_MODE_ENFORCE,
+	 false,
+	 false,
+	 POD(SC_1000, "'containers':[" APP("") "," WEB("") "]"),
+	 WH_INJECTED,
+	 {"/metadata/annotations/strict-groups~1injected='{\\'copies\\':{\\'gid-1000\\':[\\'app\\',"
+	  "\\'web\\']},\\'fromImage\\':[\\'web\\'],\\'groups\\':\\'60000\\',\\'mode\\':"
+	  "\\'enforce\\',\\'version\\':\\'0.1.0\\'}'"},
+	 NULL,
+	 NULL,
+	 "",
+	 WEB_IMAGE(EP_CMD)},
 	{"--on-lookup-failure=skip does not admit what the policy refuses anyway (no runAsGroup)",
 	 WH_MODE_ENFORCE,
 	 false,
@@ -1283,10 +1664,13 @@ static void run_case(const struct mcase *c)
 			      json_array_size(res.warnings) > 0))
 		fail_msg("unexpected warning: %s",
 			 json_string_value(json_array_get(res.warnings, 0)));
-	/* would deny: the pod carries why (WH_AUDIT_ANNOTATION) */
-	assert_int_equal(json_array_size(res.patch) > 0,
-			 c->outcome == WH_INJECTED || c->outcome == WH_WOULD_DENY ||
-				 res.lookup_skipped);
+	/* a patch injects, or would deny (the pod carries why:
+	 * WH_AUDIT_ANNOTATION), or (skipped) takes out what the pod put under
+	 * the webhook's names and says why */
+	if (c->outcome != WH_SKIPPED || res.lookup_skipped)
+		assert_int_equal(json_array_size(res.patch) > 0,
+				 c->outcome == WH_INJECTED || c->outcome == WH_WOULD_DENY ||
+					 res.lookup_skipped);
 	assert_int_equal(res.lookup_skipped, c->outcome == WH_SKIPPED && (c->opts & OPT_SKIP));
 	if (c->outcome == WH_DENIED)
 		assert_true(res.code == 400 || res.code == 403);
@@ -1309,6 +1693,13 @@ static void run_case(const struct mcase *c)
 	/* Sent again, as the API server does with reinvocationPolicy
 	 * IfNeeded: unchanged, and with no image to look up (a wrapped
 	 * container sets a command). */
+	if (c->outcome == WH_SKIPPED && json_array_size(res.patch)) {
+		/* sent again (with the same lookups): nothing more to take out */
+		req.pod = patched;
+		assert_int_equal(mutate_pod(&s, &req, &again), 0);
+		assert_int_equal(json_array_size(again.patch), 0);
+		mutate_result_free(&again);
+	}
 	if (c->outcome == WH_INJECTED || c->outcome == WH_WOULD_DENY) {
 		json_t *needed;
 
@@ -1457,8 +1848,252 @@ static void test_ephemeral(void **state)
 			  WH_MODE_ENFORCE, WH_INJECTED, NULL, NULL);
 		json_decref(locked);
 	}
+	/* likewise the mode: a pod created in audit mode, the webhook now
+	 * enforcing: the copies say audit */
+	{
+		struct mcase ac = {.mode = WH_MODE_AUDIT};
+		struct wh_settings as = settings_for(&ac);
+		json_t *audited = J(POD(SC_1000, "'containers':[" APP("") "]"));
+		struct wh_request creq = {.op = WH_OP_CREATE, .pod = audited};
+		struct wh_result cres;
+
+		assert_int_equal(mutate_pod(&as, &creq, &cres), 0);
+		assert_int_equal(patch_apply(&audited, cres.patch), 0);
+		mutate_result_free(&cres);
+		ephemeral(audited,
+			  "{'name':'debug','image':'b','command':['sh'],'env':[{'name':"
+			  "'STRICT_GROUPS_MODE','value':'audit'}]}",
+			  WH_MODE_ENFORCE, WH_INJECTED, NULL, NULL);
+		ephemeral(audited,
+			  "{'name':'debug','image':'b','command':['sh'],'env':[{'name':"
+			  "'STRICT_GROUPS_MODE','value':'enforce'}]}",
+			  WH_MODE_ENFORCE, WH_DENIED, NULL,
+			  "env STRICT_GROUPS_MODE=enforce contradicts the sealed policy (audit)");
+		json_decref(audited);
+	}
 	json_decref(old);
 	json_decref(plain);
+}
+
+/* An ephemeral containers update: the API server keeps only the new
+ * ephemeral containers of its body and restores the rest from the stored
+ * pod, so what the pod is (mirror, windows, injected) is read from
+ * oldObject; a body that claims otherwise is wrapped all the same. */
+static void test_ephemeral_claims(void **state)
+{
+	json_t *old = injected_pod(POD(SC_1000, "'containers':[" APP("") "]"));
+	static const char *const claims[] = {
+		"/metadata/annotations",
+		"{'kubernetes.io/config.mirror':'x'}",
+		"/spec/os",
+		"{'name':'windows'}",
+	};
+	struct mcase c = {.mode = WH_MODE_ENFORCE};
+	struct wh_settings s = settings_for(&c);
+	struct wh_result res;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(claims) / sizeof(claims[0]); i += 2) {
+		json_t *pod = json_deep_copy(old), *patched;
+		json_t *patch = json_pack(
+			"[{s:s, s:s, s:o}, {s:s, s:s, s:o}]", "op", "add", "path", claims[i],
+			"value", J(claims[i + 1]), "op", "add", "path", "/spec/ephemeralContainers",
+			"value", J("[{'name':'debug','image':'busybox','command':['sh']}]"));
+		struct wh_request req = {.op = WH_OP_EPHEMERAL, .pod = pod, .old_pod = old};
+		json_t *needed;
+
+		assert_int_equal(patch_apply(&pod, patch), 0);
+		req.pod = pod;
+		needed = mutate_images_needed(&req);
+		assert_int_equal(json_array_size(needed), 0);
+		json_decref(needed);
+		assert_int_equal(mutate_pod(&s, &req, &res), 0);
+		if (res.outcome != WH_INJECTED)
+			fail_msg("%s: %s (%s)", claims[i], mutate_outcome_name(res.outcome),
+				 res.message ? res.message : "");
+		patched = json_deep_copy(pod);
+		assert_int_equal(patch_apply(&patched, res.patch), 0);
+		check_pointer(patched,
+			      "/spec/ephemeralContainers/0/command=[" COPY1000 ",'--','sh']");
+		mutate_result_free(&res);
+		json_decref(patched);
+		json_decref(patch);
+		json_decref(pod);
+	}
+	/* a stored mirror pod is left alone, whatever the body says */
+	{
+		json_t *mirror =
+			J("{'metadata':{'annotations':{'kubernetes.io/config.mirror':'x'}},"
+			  "'spec':{'containers':[{'name':'w','image':'w'}]}}");
+		json_t *pod = J("{'metadata':{},'spec':{'containers':[{'name':'w','image':'w'}],"
+				"'ephemeralContainers':[{'name':'d','image':'b'}]}}");
+		struct wh_request req = {.op = WH_OP_EPHEMERAL, .pod = pod, .old_pod = mirror};
+		json_t *needed = mutate_images_needed(&req);
+
+		assert_int_equal(json_array_size(needed), 0);
+		json_decref(needed);
+		assert_int_equal(mutate_pod(&s, &req, &res), 0);
+		assert_int_equal(res.outcome, WH_SKIPPED);
+		assert_non_null(strstr(res.message, "mirror pod"));
+		mutate_result_free(&res);
+		json_decref(mirror);
+		json_decref(pod);
+	}
+	json_decref(old);
+}
+
+/* An update (UPDATE pods) of old into old patched by change (a JSONPatch,
+ * single-quoted): its outcome and, when denied, the message holds text. */
+static void update(const struct wh_settings *s, const json_t *old, const char *change,
+		   enum wh_outcome want, const char *text)
+{
+	json_t *pod = json_deep_copy(old), *patch = J(change);
+	struct wh_request req = {.op = WH_OP_UPDATE, .old_pod = old};
+	struct wh_result res;
+	json_t *needed;
+
+	assert_int_equal(patch_apply(&pod, patch), 0);
+	req.pod = pod;
+	needed = mutate_images_needed(&req);
+	assert_int_equal(json_array_size(needed), 0);
+	json_decref(needed);
+	assert_int_equal(mutate_pod(s, &req, &res), 0);
+	if (res.outcome != want)
+		fail_msg("%s: %s (%s)", change, mutate_outcome_name(res.outcome),
+			 res.message ? res.message : "");
+	assert_int_equal(json_array_size(res.patch), 0);
+	if (text && !(res.message && strstr(res.message, text)))
+		fail_msg("%s: '%s' lacks '%s'", change, res.message ? res.message : "", text);
+	if (want == WH_DENIED)
+		assert_int_equal(res.code, 403);
+	mutate_result_free(&res);
+	json_decref(patch);
+	json_decref(pod);
+}
+
+/* What the webhook put in a pod cannot change by an update, in any mode;
+ * the rest of what an update may change passes. */
+static void test_update(void **state)
+{
+	struct mcase c = {.mode = WH_MODE_ENFORCE};
+	struct wh_settings s = settings_for(&c), audit = s;
+	json_t *lookups = J(WEB_IMAGE(EP_CMD)),
+	       *old = J(POD(
+		       SC_1000,
+		       "'containers':[" APP("") "," WEB(
+			       "") "],'initContainers':[{'name':'i','image':'i','command':['i']}]"));
+	json_t *plain = J(POD(SC_1000, "'containers':[" APP("") "]"));
+	struct test_images images;
+	struct wh_request req = {.op = WH_OP_CREATE, .pod = old};
+	struct wh_result res;
+
+	(void)state;
+	audit.mode = WH_MODE_AUDIT;
+	assert_int_equal(test_images_load(lookups, &images), 0);
+	req.images = images.v;
+	req.n_images = images.n;
+	assert_int_equal(mutate_pod(&s, &req, &res), 0);
+	assert_int_equal(res.outcome, WH_INJECTED);
+	assert_int_equal(patch_apply(&old, res.patch), 0);
+	mutate_result_free(&res);
+	/* passes: nothing, an app's image whose command is its own, what an
+	 * update may change besides */
+	update(&s, old, "[]", WH_UNCHANGED, NULL);
+	update(&s, old, "[{'op':'replace','path':'/spec/containers/0/image','value':'app:2'}]",
+	       WH_UNCHANGED, NULL);
+	update(&s, old, "[{'op':'replace','path':'/spec/initContainers/1/image','value':'i:2'}]",
+	       WH_UNCHANGED, NULL);
+	update(&s, old,
+	       "[{'op':'add','path':'/spec/tolerations','value':[{'key':'k','operator':'Exists'}]},"
+	       "{'op':'add','path':'/spec/activeDeadlineSeconds','value':60},"
+	       "{'op':'add','path':'/metadata/labels','value':{'a':'b'}},"
+	       "{'op':'add','path':'/metadata/annotations/other','value':'x'}]",
+	       WH_UNCHANGED, NULL);
+	/* the installer's image, above all: denied in every mode */
+	update(&s, old, "[{'op':'replace','path':'/spec/initContainers/0/image','value':'evil:1'}]",
+	       WH_DENIED,
+	       "spec.initContainers[0].image: the installer strict-groups-install-gid-1000 cannot "
+	       "change");
+	update(&audit, old,
+	       "[{'op':'replace','path':'/spec/initContainers/0/image','value':'evil:1'}]",
+	       WH_DENIED, "the installer strict-groups-install-gid-1000 cannot change");
+	update(&s, old, "[{'op':'remove','path':'/spec/initContainers/0'}]", WH_DENIED,
+	       "the installer strict-groups-install-gid-1000 cannot be removed");
+	update(&s, old,
+	       "[{'op':'add','path':'/spec/initContainers/-','value':{'name':"
+	       "'strict-groups-install-gid-2','image':'x'}}]",
+	       WH_DENIED, "spec.initContainers[2]: an update cannot add an installer");
+	/* a command read from the image: its image stays */
+	update(&s, old,
+	       "[{'op':'replace','path':'/spec/containers/1/image','value':'reg.test/web:2'}]",
+	       WH_DENIED,
+	       "spec.containers[1].image: container web runs the ENTRYPOINT and CMD the webhook "
+	       "read from its image");
+	/* the annotation, the volume, what the webhook wrote in a container */
+	update(&s, old,
+	       "[{'op':'replace','path':'/metadata/annotations/strict-groups~1injected','value':'{}'}]",
+	       WH_DENIED,
+	       "metadata.annotations[strict-groups/injected] is written by "
+	       "strict-groups-webhook alone: an update cannot change it");
+	update(&s, old, "[{'op':'remove','path':'/metadata/annotations/strict-groups~1injected'}]",
+	       WH_DENIED, "cannot remove it");
+	update(&s, old,
+	       "[{'op':'add','path':'/metadata/annotations/strict-groups~1skipped','value':'x'}]",
+	       WH_DENIED, "metadata.annotations[strict-groups/skipped] is written by");
+	update(&s, old, "[{'op':'add','path':'/spec/volumes/0/emptyDir/medium','value':'Memory'}]",
+	       WH_DENIED, "spec.volumes: the volume strict-groups cannot change");
+	update(&s, old, "[{'op':'replace','path':'/spec/containers/0/command/2','value':'/evil'}]",
+	       WH_DENIED,
+	       "spec.containers[0].command: what strict-groups-webhook wrote in container app "
+	       "cannot change");
+	update(&s, old,
+	       "[{'op':'add','path':'/spec/containers/0/livenessProbe','value':{'exec':{'command':"
+	       "['id']}}}]",
+	       WH_DENIED, "spec.containers[0].livenessProbe: what strict-groups-webhook wrote");
+	/* a pod the webhook did not inject: it cannot be made to look injected */
+	update(&s, plain,
+	       "[{'op':'add','path':'/metadata/annotations','value':{'strict-groups/injected':'{}'}}]",
+	       WH_DENIED, "an update cannot add it");
+	update(&s, plain, "[{'op':'replace','path':'/spec/containers/0/image','value':'x'}]",
+	       WH_UNCHANGED, NULL);
+	/* a pod injected before commands were read from images were recorded
+	 * (no fromImage), in the depth-1 layout: its images may change */
+	{
+		json_t *earlier = json_deep_copy(old);
+		json_t *annotations =
+			json_object_get(json_object_get(earlier, "metadata"), "annotations");
+		json_t *web = json_array_get(
+			json_object_get(json_object_get(earlier, "spec"), "containers"), 1);
+
+		json_object_set_new(annotations, "strict-groups/injected",
+				    json_string("{\"copies\":{\"gid-1000\":[\"app\",\"web\"]}}"));
+		json_object_set_new(
+			web, "command",
+			J("['/strict-groups/strict-init-gid-1000','--','/bin/sh','-c']"));
+		update(&s, earlier,
+		       "[{'op':'replace','path':'/spec/containers/1/image','value':'reg.test/web:2'}]",
+		       WH_UNCHANGED, NULL);
+		update(&s, earlier,
+		       "[{'op':'replace','path':'/spec/containers/1/command/0','value':'/x'}]",
+		       WH_DENIED, "spec.containers[1].command");
+		json_decref(earlier);
+	}
+	/* a stored mirror pod: left alone */
+	{
+		json_t *mirror =
+			J("{'metadata':{'annotations':{'kubernetes.io/config.mirror':'x'}},"
+			  "'spec':{'containers':[{'name':'w','image':'w'}]}}");
+
+		update(&s, mirror,
+		       "[{'op':'add','path':'/metadata/annotations/strict-groups~1injected',"
+		       "'value':'{}'}]",
+		       WH_SKIPPED, "mirror pod");
+		json_decref(mirror);
+	}
+	test_images_free(&images);
+	json_decref(lookups);
+	json_decref(plain);
+	json_decref(old);
 }
 
 /* kubectl debug without a command: the debug image's ENTRYPOINT and CMD,
@@ -1613,20 +2248,27 @@ static void test_modes(void **state)
 
 int main(void)
 {
-	enum { NCASES = sizeof(cases) / sizeof(cases[0]) };
-	struct CMUnitTest tests[NCASES + 6] = {
+	static const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_ephemeral),
 		cmocka_unit_test(test_ephemeral_from_image),
+		cmocka_unit_test(test_ephemeral_claims),
+		cmocka_unit_test(test_update),
 		cmocka_unit_test(test_images_needed),
 		cmocka_unit_test(test_modes),
 		cmocka_unit_test(test_lock_group_limit),
 	};
+	enum {
+		NCASES = sizeof(cases) / sizeof(cases[0]),
+		NFIXED = sizeof(fixed) / sizeof(fixed[0])
+	};
+	struct CMUnitTest tests[NFIXED + NCASES];
 
+	memcpy(tests, fixed, sizeof(fixed));
 	/* one TAP line per case of the table */
 	for (size_t i = 0; i < NCASES; i++)
-		tests[5 + i] = (struct CMUnitTest){.name = cases[i].name,
-						   .test_func = test_case,
-						   .initial_state = (void *)&cases[i]};
+		tests[NFIXED + i] = (struct CMUnitTest){.name = cases[i].name,
+							.test_func = test_case,
+							.initial_state = (void *)&cases[i]};
 	cmocka_set_message_output(CM_OUTPUT_TAP);
-	return _cmocka_run_group_tests("webhook_mutate", tests, 5 + NCASES, NULL, NULL);
+	return _cmocka_run_group_tests("webhook_mutate", tests, NFIXED + NCASES, NULL, NULL);
 }

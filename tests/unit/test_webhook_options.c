@@ -222,6 +222,89 @@ static void test_other_lists(void **state)
 	options_free(&o);
 }
 
+static int parse(struct wh_options *o, const char *const *args, const char *const *env, char *err,
+		 size_t errlen)
+{
+	char *argv[16] = {(char *)"w"}, *envp[8] = {NULL};
+	int argc = 1;
+
+	for (size_t k = 0; args[k]; k++)
+		argv[argc++] = (char *)args[k];
+	for (size_t k = 0; env && env[k]; k++)
+		envp[k] = (char *)env[k];
+	return options_parse(o, argc, argv, envp, err, errlen);
+}
+
+#define DIGEST "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+/* The settings that decide what the webhook seals, their defaults (safe
+ * for a first apply) and their values; --image as a reference, pinned
+ * when it names a digest. */
+static void test_security_flags(void **state)
+{
+	static const char *const none[] = {"--tls-cert=c", "--tls-key=k", "--image=i", NULL};
+	static const char *const set[] = {"--tls-cert=c",
+					  "--tls-key=k",
+					  "--image=reg.example/strict-groups@" DIGEST,
+					  "--mode=audit",
+					  "--lock=1",
+					  "--no-new-privs=0",
+					  "--allow-image-gid=1",
+					  "--on-lookup-failure=skip",
+					  "--pin-digest=0",
+					  NULL};
+	static const char *const env[] = {"STRICT_GROUPS_WEBHOOK_MODE=refuse",
+					  "STRICT_GROUPS_WEBHOOK_LOCK=1", NULL};
+	static const char *const bad[][5] = {
+		{"--tls-cert=c", "--tls-key=k", "--image=Strict-Groups", NULL},
+		{"--tls-cert=c", "--tls-key=k", "--image=x@sha256:0123", NULL},
+		{"--tls-cert=c", "--tls-key=k", "--image=i", "--lock=2", NULL},
+		{"--tls-cert=c", "--tls-key=k", "--image=i", "--no-new-privs=yes", NULL},
+		{"--tls-cert=c", "--tls-key=k", "--image=i", "--mode=Enforce", NULL},
+		{"--tls-cert=c", "--tls-key=k", "--image=i", "--on-lookup-failure=Skip", NULL},
+		{"--tls-cert=c", "--tls-key=k", NULL},
+	};
+	struct wh_options o;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(parse(&o, none, NULL, err, sizeof(err)), 0);
+	assert_int_equal(o.settings.mode, WH_MODE_ENFORCE);
+	assert_true(o.settings.no_new_privs);
+	assert_false(o.settings.lock);
+	assert_false(o.settings.allow_image_gid);
+	assert_false(o.settings.skip_on_lookup_failure);
+	assert_true(o.settings.pin_digest);
+	assert_false(o.image_pinned);
+	assert_string_equal(o.settings.image_pull_policy, "IfNotPresent");
+	options_free(&o);
+	assert_int_equal(parse(&o, set, NULL, err, sizeof(err)), 0);
+	assert_int_equal(o.settings.mode, WH_MODE_AUDIT);
+	assert_true(o.settings.lock);
+	assert_false(o.settings.no_new_privs);
+	assert_true(o.settings.allow_image_gid);
+	assert_true(o.settings.skip_on_lookup_failure);
+	assert_false(o.settings.pin_digest);
+	assert_true(o.image_pinned);
+	options_free(&o);
+	/* the variables, and a flag that wins over one */
+	assert_int_equal(parse(&o, none, env, err, sizeof(err)), 0);
+	assert_int_equal(o.settings.mode, WH_MODE_REFUSE);
+	assert_true(o.settings.lock);
+	options_free(&o);
+	assert_int_equal(parse(&o, set, env, err, sizeof(err)), 0);
+	assert_int_equal(o.settings.mode, WH_MODE_AUDIT);
+	options_free(&o);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(parse(&o, bad[i], NULL, err, sizeof(err)), -1);
+		print_message("# %s\n", err);
+		options_free(&o);
+	}
+	assert_int_equal(parse(&o, bad[0], NULL, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "--image=Strict-Groups: "));
+	options_free(&o);
+}
+
 /* kubectl exec reviews (issue 16): --exec-unwrapped, the API server's
  * address and credentials (flags and variables); none by default. */
 static void test_exec_flags(void **state)
@@ -260,9 +343,8 @@ static void test_exec_flags(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_registry_allow),
-		cmocka_unit_test(test_registry_allow_many),
-		cmocka_unit_test(test_other_lists),
+		cmocka_unit_test(test_security_flags),      cmocka_unit_test(test_registry_allow),
+		cmocka_unit_test(test_registry_allow_many), cmocka_unit_test(test_other_lists),
 		cmocka_unit_test(test_exec_flags),
 	};
 

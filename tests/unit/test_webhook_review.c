@@ -196,7 +196,7 @@ static void test_would_deny_in_audit(void **state)
 
 static void test_other_operations_skipped(void **state)
 {
-	static const char *const bodies[] = {REQUEST("DELETE", "", ""), REQUEST("UPDATE", "", ""),
+	static const char *const bodies[] = {REQUEST("DELETE", "", ""),
 					     REQUEST("CONNECT", "exec", ""),
 					     REQUEST("UPDATE", "status", "")};
 
@@ -236,6 +236,29 @@ static void test_ephemeral_routed(void **state)
 	review(body, false, &out);
 	assert_int_equal(out.outcome, WH_DENIED);
 	assert_int_equal(out.operation, WH_LABEL_UPDATE);
+	review_free(&out);
+}
+
+/* UPDATE pods (no subresource): checked against the stored pod, never
+ * patched; without oldObject it is not what the API server sends. */
+static void test_update_routed(void **state)
+{
+	struct wh_review out;
+	json_t *r, *resp;
+
+	(void)state;
+	review(REQUEST("UPDATE", "", ",'oldObject':" POD), false, &out);
+	assert_int_equal(out.operation, WH_LABEL_UPDATE);
+	assert_int_equal(out.outcome, WH_UNCHANGED);
+	r = response_of(&out);
+	resp = json_object_get(r, "response");
+	assert_true(json_is_true(json_object_get(resp, "allowed")));
+	assert_null(json_object_get(resp, "patch"));
+	json_decref(r);
+	review_free(&out);
+	review(REQUEST("UPDATE", "", ""), false, &out);
+	assert_int_equal(out.outcome, WH_DENIED);
+	assert_non_null(strstr(out.summary, "an update without the stored pod (oldObject)"));
 	review_free(&out);
 }
 
@@ -432,6 +455,7 @@ int main(void)
 		cmocka_unit_test(test_would_deny_in_audit),
 		cmocka_unit_test(test_other_operations_skipped),
 		cmocka_unit_test(test_ephemeral_routed),
+		cmocka_unit_test(test_update_routed),
 		cmocka_unit_test(test_wrong_kind_denied),
 		cmocka_unit_test(test_bad_bodies),
 		cmocka_unit_test(test_no_pod),

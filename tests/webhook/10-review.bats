@@ -33,9 +33,9 @@ setup() {
     [ "$(pod '.pod.spec.initContainers[0].securityContext.runAsUser')" = 0 ]
     # the app's own command after "--", nothing else changed in it but the mount
     [ "$(pod '.input.spec.containers[0].command')" = '["id"]' ]
-    [ "$(pod '.pod.spec.containers[0].command')" = '["/strict-groups/strict-init-gid-1000","--","id"]' ]
+    [ "$(pod '.pod.spec.containers[0].command')" = '["/strict-groups/d/d/strict-init-gid-1000","--","id"]' ]
     [ "$(pod '.pod.spec.containers[0] | del(.command, .volumeMounts)')" = "$(pod '.input.spec.containers[0] | del(.command, .volumeMounts)')" ]
-    [ "$(pod '.pod.spec.containers[0].volumeMounts')" = '[{"name":"strict-groups","mountPath":"/strict-groups","readOnly":true}]' ]
+    [ "$(pod '.pod.spec.containers[0].volumeMounts')" = '[{"name":"strict-groups","mountPath":"/strict-groups/d/d","readOnly":true}]' ]
     [ "$(pod '.pod.spec.volumes')" = '[{"name":"strict-groups","emptyDir":{"sizeLimit":"1Mi"}}]' ]
     # no STRICT_GROUPS* env is needed any more: the policy is sealed
     [ "$(pod '.pod.spec.containers[0].env')" = null ]
@@ -51,17 +51,17 @@ setup() {
     [ "$status" -eq 0 ] || { echo "$output"; false; }
     echo "$output" > "$BATS_TEST_TMPDIR/out.json"
     pod() { jq -c "$1" "$BATS_TEST_TMPDIR/out.json"; }
-    [ "$(pod '.pod.spec.containers[0].command')" = '["/strict-groups/strict-init-gid-1000","--","sleep","3600"]' ]
+    [ "$(pod '.pod.spec.containers[0].command')" = '["/strict-groups/d/d/strict-init-gid-1000","--","sleep","3600"]' ]
     [ "$(pod '.pod.metadata.generateName')" = '"strict-groups-app-"' ]
     [ "$(pod .ephemeral.allowed)" = true ]
-    [ "$(pod '.ephemeralPod.spec.ephemeralContainers[0].command')" = '["/strict-groups/strict-init-gid-1000","--","sh"]' ]
-    [ "$(pod '.ephemeralPod.spec.ephemeralContainers[0].volumeMounts')" = '[{"name":"strict-groups","mountPath":"/strict-groups","readOnly":true}]' ]
+    [ "$(pod '.ephemeralPod.spec.ephemeralContainers[0].command')" = '["/strict-groups/d/d/strict-init-gid-1000","--","sh"]' ]
+    [ "$(pod '.ephemeralPod.spec.ephemeralContainers[0].volumeMounts')" = '[{"name":"strict-groups","mountPath":"/strict-groups/d/d","readOnly":true}]' ]
 }
 
 @test "deploy/pod-image-volume.yaml without its wiring" {
     run wh_client review "$WH_REPO/deploy/pod-image-volume.yaml"
     [ "$status" -eq 0 ] || { echo "$output"; false; }
-    [ "$(echo "$output" | jq -c '.pod.spec.containers[0].command')" = '["/strict-groups/strict-init-gid-1000","--","id"]' ]
+    [ "$(echo "$output" | jq -c '.pod.spec.containers[0].command')" = '["/strict-groups/d/d/strict-init-gid-1000","--","id"]' ]
     [ "$(echo "$output" | jq -c '[.pod.spec.volumes[].name]')" = '["strict-groups"]' ]
 }
 
@@ -109,7 +109,7 @@ setup() {
     run wh_client review "$BATS_TEST_TMPDIR/nogid.yaml" --path /mutate/audit
     [ "$(echo "$output" | jq .response.allowed)" = true ]
     echo "$output" | jq -r '.response.warnings[]' | grep -q 'container app has no runAsGroup'
-    [ "$(echo "$output" | jq -r '.pod.spec.containers[0].command[0]')" = /strict-groups/strict-init-any-gid ]
+    [ "$(echo "$output" | jq -r '.pod.spec.containers[0].command[0]')" = /strict-groups/d/d/strict-init-any-gid ]
 }
 
 @test "audit mode: a pod enforce would refuse is admitted, and said in a warning, auditAnnotations, the pod's annotation, one log line and the would_deny count" {
@@ -154,8 +154,8 @@ setup() {
     [ "$(pod '.pod.spec.initContainers | length')" = 1 ]
     [ "$(pod '.pod.spec.initContainers[0].image')" = '"strict-groups:0.1.0"' ]
     [ "$(pod '.pod.spec.volumes')" = '[{"name":"strict-groups","emptyDir":{"sizeLimit":"1Mi"}}]' ]
-    [ "$(pod '.pod.spec.containers[0].volumeMounts')" = '[{"name":"strict-groups","mountPath":"/strict-groups","readOnly":true}]' ]
-    [ "$(pod '.pod.spec.containers[0].command')" = '["/strict-groups/strict-init-gid-1000","--","$(SH)","-c","id"]' ]
+    [ "$(pod '.pod.spec.containers[0].volumeMounts')" = '[{"name":"strict-groups","mountPath":"/strict-groups/d/d","readOnly":true}]' ]
+    [ "$(pod '.pod.spec.containers[0].command')" = '["/strict-groups/d/d/strict-init-gid-1000","--","$(SH)","-c","id"]' ]
     pod '.response.warnings[]' | grep -q 'reserved'
 }
 
@@ -192,6 +192,71 @@ setup() {
             [ "$lock" = 1 ] && [ "$mode" != audit ] && want="$want STRICT_GROUPS_LOCK=1"
             [ "$("$copy" check | head -1)" = "$want" ]
         done
+    done
+}
+
+# The exec probes and hooks of deploy/pod.yaml's container, and a mount
+# deeper than the runtime's own: what kubelet runs through the runtime's exec
+# goes through the copy, mounted below every other mount.
+@test "exec probes and hooks run through the copy, mounted below the pod's deepest mount" {
+    manifest_pod() {
+        node -e 'const y=require("yaml");process.stdout.write(JSON.stringify(y.parse(require("fs").readFileSync(process.argv[1],"utf8"))))' \
+            "$WH_REPO/deploy/pod.yaml"
+    }
+    (cd "$BATS_TEST_DIRNAME" && manifest_pod) | jq '.spec.containers[0] += {
+        livenessProbe: {exec: {command: ["cat", "/tmp/ok"]}, periodSeconds: 5},
+        readinessProbe: {httpGet: {path: "/", port: 8080}},
+        lifecycle: {postStart: {exec: {command: ["sh", "-c", "touch /tmp/ok"]}}}} |
+        .spec.volumes += [{name: "token", emptyDir: {}}] |
+        .spec.containers[0].volumeMounts += [{name: "token", mountPath: "/var/run/secrets/kubernetes.io/serviceaccount", readOnly: true}]' \
+        > "$BATS_TEST_TMPDIR/probes.json"
+    run wh_client review "$BATS_TEST_TMPDIR/probes.json"
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
+    echo "$output" > "$BATS_TEST_TMPDIR/out.json"
+    pod() { jq -c "$1" "$BATS_TEST_TMPDIR/out.json"; }
+    local copy='"/strict-groups/d/d/d/d/d/strict-init-gid-1000"'
+    [ "$(pod '.pod.spec.containers[0].command[0]')" = "$copy" ]
+    [ "$(pod '.pod.spec.containers[0].livenessProbe')" = "{\"exec\":{\"command\":[$copy,\"--\",\"cat\",\"/tmp/ok\"]},\"periodSeconds\":5}" ]
+    [ "$(pod '.pod.spec.containers[0].readinessProbe')" = '{"httpGet":{"path":"/","port":8080}}' ]
+    [ "$(pod '.pod.spec.containers[0].lifecycle.postStart.exec.command')" = "[$copy,\"--\",\"sh\",\"-c\",\"touch /tmp/ok\"]" ]
+    [ "$(pod '.pod.spec.containers[0].volumeMounts[-1]')" = '{"name":"strict-groups","mountPath":"/strict-groups/d/d/d/d/d","readOnly":true}' ]
+    [ "$(pod '.again.patch')" = null ]
+}
+
+# UPDATE pods as the API server sends it: object (the new pod), oldObject
+# (the stored one, here the webhook's own output), no subresource.
+@test "an update that changes the installer's image is denied, naming the field; an app's image, tolerations, a deadline pass" {
+    run wh_client review "$WH_REPO/deploy/pod.yaml" --update \
+        '[{"op":"replace","path":"/spec/initContainers/0/image","value":"registry.example/evil:1"}]'
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
+    [ "$(echo "$output" | jq .update.allowed)" = false ]
+    [ "$(echo "$output" | jq .update.status.code)" = 403 ]
+    echo "$output" | jq -r .update.status.message |
+        grep -qF 'spec.initContainers[0].image: the installer strict-groups-install-gid-1000 cannot change'
+    run wh_client review "$WH_REPO/deploy/pod.yaml" --update \
+        '[{"op":"replace","path":"/metadata/annotations/strict-groups~1injected","value":"{}"}]'
+    [ "$(echo "$output" | jq .update.allowed)" = false ]
+    echo "$output" | jq -r .update.status.message | grep -qF 'metadata.annotations[strict-groups/injected]'
+    run wh_client review "$WH_REPO/deploy/pod.yaml" --path /mutate/audit --update \
+        '[{"op":"replace","path":"/spec/initContainers/0/image","value":"registry.example/evil:1"}]'
+    [ "$(echo "$output" | jq .update.allowed)" = false ]
+    run wh_client review "$WH_REPO/deploy/pod.yaml" --update \
+        '[{"op":"replace","path":"/spec/containers/0/image","value":"your-app:2.0"},
+          {"op":"add","path":"/spec/tolerations","value":[{"key":"k","operator":"Exists","effect":"NoSchedule"}]},
+          {"op":"add","path":"/spec/activeDeadlineSeconds","value":600}]'
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
+    [ "$(echo "$output" | jq -c '.update | {allowed, patch, status}')" = '{"allowed":true,"patch":null,"status":null}' ]
+}
+
+@test "an ephemeral containers update whose body claims a mirror or windows pod is wrapped all the same" {
+    local body
+    for body in '[{"op":"add","path":"/metadata/annotations/kubernetes.io~1config.mirror","value":"x"}]' \
+        '[{"op":"add","path":"/spec/os","value":{"name":"windows"}}]'; do
+        run wh_client review "$WH_REPO/deploy/pod.yaml" --ephemeral-debug sh --ephemeral-body "$body"
+        [ "$status" -eq 0 ] || { echo "$output"; false; }
+        [ "$(echo "$output" | jq .ephemeral.allowed)" = true ]
+        [ "$(echo "$output" | jq -c '.ephemeralPod.spec.ephemeralContainers[0].command')" = \
+            '["/strict-groups/d/d/strict-init-gid-1000","--","sh"]' ]
     done
 }
 

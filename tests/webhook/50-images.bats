@@ -132,7 +132,7 @@ metric() {
 @test "no command: ENTRYPOINT after --, CMD as args, '\$' escaped for kubelet, pinned to the digest read; sent again unchanged" {
     image_pod "$BASIC/e2e/single:1" | admit
     [ "$(out .response.allowed)" = true ]
-    [ "$(out -c '.pod.spec.containers[0].command')" = '["/strict-groups/strict-init-gid-1000","--","/bin/sh","-c"]' ]
+    [ "$(out -c '.pod.spec.containers[0].command')" = '["/strict-groups/d/d/strict-init-gid-1000","--","/bin/sh","-c"]' ]
     # the image's CMD is 'echo $HOME $(id -u)': every "$" doubled, which
     # kubelet turns back into one
     [ "$(out -c '.pod.spec.containers[0].args')" = '["echo $$HOME $$(id -u)"]' ]
@@ -143,12 +143,25 @@ metric() {
     [ "$(out .again.patch)" = null ]
 }
 
+@test "an update of the image of a container whose command came from its image is denied: recreate the pod" {
+    image_pod "$BASIC/e2e/single:1" | admit --update \
+        "[{\"op\":\"replace\",\"path\":\"/spec/containers/0/image\",\"value\":\"$BASIC/e2e/cmdonly:1\"}]"
+    [ "$(out .response.allowed)" = true ]
+    [ "$(out -c '.pod.metadata.annotations["strict-groups/injected"] | fromjson | .fromImage')" = '["web"]' ] ||
+        { out '.pod.metadata.annotations'; false; }
+    [ "$(out .update.allowed)" = false ]
+    [[ "$(out .update.status.message)" == *"spec.containers[0].image: container web runs the ENTRYPOINT and CMD the webhook read from its image"*"recreate the pod"* ]]
+    # its other fields as an update may change them: allowed
+    image_pod "$BASIC/e2e/single:1" | admit --update '[{"op":"add","path":"/spec/activeDeadlineSeconds","value":60}]'
+    [ "$(out .update.allowed)" = true ]
+}
+
 @test "args set: ENTRYPOINT + the pod's args; CMD only; neither: denied" {
     image_pod "$BASIC/e2e/single:1" '.spec.containers[0].args = ["exec id $(HOME)"]' | admit
-    [ "$(out -c '.pod.spec.containers[0].command')" = '["/strict-groups/strict-init-gid-1000","--","/bin/sh","-c"]' ]
+    [ "$(out -c '.pod.spec.containers[0].command')" = '["/strict-groups/d/d/strict-init-gid-1000","--","/bin/sh","-c"]' ]
     [ "$(out -c '.pod.spec.containers[0].args')" = '["exec id $(HOME)"]' ]
     image_pod "$BASIC/e2e/cmdonly:1" | admit
-    [ "$(out -c '.pod.spec.containers[0].command')" = '["/strict-groups/strict-init-gid-1000","--"]' ]
+    [ "$(out -c '.pod.spec.containers[0].command')" = '["/strict-groups/d/d/strict-init-gid-1000","--"]' ]
     [ "$(out -c '.pod.spec.containers[0].args')" = '["/bin/id","-G"]' ]
     [ "$(out .again.patch)" = null ]
     image_pod "$BASIC/e2e/nothing:1" | admit
@@ -212,7 +225,7 @@ connections() { grep -c connection "$TRAP_LOG" || true; }
 @test "--registry-allow: an allowed registry's image is wrapped; another's is denied naming it, with no connection to it" {
     image_pod "$BASIC/e2e/single:1" | WEBHOOK_URL=$ALLOW_URL admit
     [ "$(out .response.allowed)" = true ]
-    [ "$(out -c '.pod.spec.containers[0].command')" = '["/strict-groups/strict-init-gid-1000","--","/bin/sh","-c"]' ]
+    [ "$(out -c '.pod.spec.containers[0].command')" = '["/strict-groups/d/d/strict-init-gid-1000","--","/bin/sh","-c"]' ]
     [ "$(out '.pod.spec.containers[0].image')" = "$BASIC/e2e/single@$SINGLE_DIGEST" ]
     local requests stalled
     requests=$(metric "$ALLOW_URL" strict_groups_webhook_image_registry_requests_total)
@@ -244,7 +257,7 @@ connections() { grep -c connection "$TRAP_LOG" || true; }
     local before
     before=$(connections)
     image_pod "$BASIC/e2e/cmdonly:1" | WEBHOOK_URL=$ALLOW_SKIP_URL admit
-    [ "$(out -c '.pod.spec.containers[0].command')" = '["/strict-groups/strict-init-gid-1000","--"]' ]
+    [ "$(out -c '.pod.spec.containers[0].command')" = '["/strict-groups/d/d/strict-init-gid-1000","--"]' ]
     image_pod "$TRAP/x:y" | WEBHOOK_URL=$ALLOW_SKIP_URL admit
     [ "$(out .response.allowed)" = true ]
     [[ "$(out '.response.warnings[0]')" == *"container web: image \"$TRAP/x:y\": its registry $TRAP is not in --registry-allow"*"the pod is admitted without strict-init (--on-lookup-failure=skip)"* ]]

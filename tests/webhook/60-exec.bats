@@ -49,7 +49,7 @@ answer() { jq -r "$@" "$BATS_TEST_TMPDIR/exec.json"; }
     : > "$KUBE_DIR/requests.log"
     exec_review team-a app '{"container":"app","stdin":true,"stdout":true,"tty":true,"command":["sh","-c","id"]}'
     [ "$(answer .response.allowed)" = true ]
-    [ "$(answer -c .options)" = '{"kind":"PodExecOptions","apiVersion":"v1","stdin":true,"stdout":true,"tty":true,"container":"app","command":["/strict-groups/strict-init-gid-1000","--","sh","-c","id"]}' ]
+    [ "$(answer -c .options)" = '{"kind":"PodExecOptions","apiVersion":"v1","stdin":true,"stdout":true,"tty":true,"container":"app","command":["/strict-groups/d/d/strict-init-gid-1000","--","sh","-c","id"]}' ]
     [ "$(jq -c 'del(.port)' "$KUBE_DIR/requests.log")" = "{\"method\":\"GET\",\"path\":\"/api/v1/namespaces/team-a/pods/app\",\"auth\":\"Bearer $(cat "$KUBE_DIR/token")\"}" ]
 }
 
@@ -65,15 +65,15 @@ answer() { jq -r "$@" "$BATS_TEST_TMPDIR/exec.json"; }
 
 @test "exec: kubectl cp's tar (from and into the container): wrapped, its arguments exactly as sent" {
     exec_review team-a app '{"container":"app","stdout":true,"command":["tar","cf","-","/data/a b","--","-x"]}'
-    [ "$(answer -c .options.command)" = '["/strict-groups/strict-init-gid-1000","--","tar","cf","-","/data/a b","--","-x"]' ]
+    [ "$(answer -c .options.command)" = '["/strict-groups/d/d/strict-init-gid-1000","--","tar","cf","-","/data/a b","--","-x"]' ]
     exec_review team-a app '{"container":"app","stdin":true,"stdout":true,"command":["tar","xmf","-","-C","/tmp"]}'
-    [ "$(answer -c .options.command)" = '["/strict-groups/strict-init-gid-1000","--","tar","xmf","-","-C","/tmp"]' ]
+    [ "$(answer -c .options.command)" = '["/strict-groups/d/d/strict-init-gid-1000","--","tar","xmf","-","-C","/tmp"]' ]
 }
 
 @test "exec: no container named, the pod has one: that one, named in the patch" {
     exec_review team-a app '{"stdout":true,"command":["id"]}'
     [ "$(answer .options.container)" = app ]
-    [ "$(answer -c .options.command)" = '["/strict-groups/strict-init-gid-1000","--","id"]' ]
+    [ "$(answer -c .options.command)" = '["/strict-groups/d/d/strict-init-gid-1000","--","id"]' ]
 }
 
 @test "exec: a container that is not in the pod, an installer, a pod the webhook did not wrap: denied, saying why" {
@@ -96,7 +96,7 @@ answer() { jq -r "$@" "$BATS_TEST_TMPDIR/exec.json"; }
     [[ $(answer '.response.warnings[0]') == *"(--exec-unwrapped=allow)"* ]]
     # a wrapped one is wrapped all the same
     WEBHOOK_URL=$ALLOW_URL exec_review team-a app '{"container":"app","command":["id"]}'
-    [ "$(answer -c .options.command)" = '["/strict-groups/strict-init-gid-1000","--","id"]' ]
+    [ "$(answer -c .options.command)" = '["/strict-groups/d/d/strict-init-gid-1000","--","id"]' ]
 }
 
 @test "exec: audit namespace (/mutate/audit): a pod the webhook did not wrap is admitted, said as enforce would deny it" {

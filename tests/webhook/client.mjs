@@ -1,7 +1,8 @@
 // An API server's side of the admission call, for tests/webhook/*.bats.
 //
 //   node client.mjs review FILE.yaml|- [--template] [--path P] [--dry-run]
-//                   [--ephemeral-debug CMD [--ephemeral-image IMAGE]]
+//                   [--ephemeral-debug CMD [--ephemeral-image IMAGE] [--ephemeral-body PATCH]]
+//                   [--update PATCH]
 //       builds the AdmissionReview the API server would send for the pod in
 //       FILE (- : standard input; YAML or JSON; a Deployment's template with
 //       --template), with the manual
@@ -11,6 +12,9 @@
 //       kubernetes-models' OpenAPI schemas plus a check that every field is
 //       one the schema knows, sends the result again (must come back without
 //       a patch), and prints {"response":..., "pod":..., "again":...}.
+//       --update: then an UPDATE of that pod (the stored one) into it with
+//       the JSONPatch applied ({"update": response}); --ephemeral-body: a
+//       JSONPatch applied to the ephemeral containers update's body.
 //   node client.mjs exec NS POD OPTIONS [--path P] [--timeout D]
 //       the API server's admission call for `kubectl exec` / `kubectl cp`:
 //       a CONNECT review of the PodExecOptions OPTIONS (JSON: container,
@@ -173,12 +177,24 @@ async function cmdReview(args) {
     out.pod = patched;
     out.again = second.answer;
     out.reused = second.reused;
+    if (args.includes("--update")) {
+      // an UPDATE of the stored (patched) pod: the new object is the stored
+      // one with this JSONPatch applied
+      const ops = JSON.parse(args[args.indexOf("--update") + 1]);
+      const updated = jsonpatch.applyPatch(structuredClone(patched), ops, true, false).newDocument;
+      const upd = await admit(review(updated, { operation: "UPDATE", oldObject: patched }), path);
+      out.update = upd.answer;
+    }
     if (args.includes("--ephemeral-debug")) {
       const cmd = args[args.indexOf("--ephemeral-debug") + 1];
-      const withDebug = structuredClone(patched);
+      let withDebug = structuredClone(patched);
       const image = args.includes("--ephemeral-image") ? args[args.indexOf("--ephemeral-image") + 1] : "busybox";
       withDebug.spec.ephemeralContainers = [{ name: "debugger", image, command: [cmd],
         terminationMessagePath: "/dev/termination-log", terminationMessagePolicy: "File", imagePullPolicy: "IfNotPresent" }];
+      // what else the body says (the API server keeps only the new
+      // ephemeral containers of it)
+      if (args.includes("--ephemeral-body"))
+        withDebug = jsonpatch.applyPatch(withDebug, JSON.parse(args[args.indexOf("--ephemeral-body") + 1]), true, false).newDocument;
       const eph = await admit(review(withDebug, { operation: "UPDATE", subResource: "ephemeralcontainers", oldObject: patched }), path);
       out.ephemeral = eph.answer;
       if (eph.answer.allowed) { out.ephemeralPod = applied(withDebug, eph.answer); validate(out.ephemeralPod); }

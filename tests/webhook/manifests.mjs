@@ -131,9 +131,9 @@ for (const w of mwc.webhooks) {
     fail(`${w.name}: calls the Service ${s.namespace}/${s.name}:${s.port}`);
   if (w.clientConfig.caBundle) fail(`${w.name}: a caBundle in the manifest (it is injected)`);
   const rules = JSON.stringify(w.rules.map((r) => [r.operations, r.resources]).sort());
-  if (rules !== JSON.stringify([[["CONNECT"], ["pods/exec"]], [["CREATE"], ["pods"]],
+  if (rules !== JSON.stringify([[["CONNECT"], ["pods/exec"]], [["CREATE", "UPDATE"], ["pods"]],
                                 [["UPDATE"], ["pods/ephemeralcontainers"]]]))
-    fail(`${w.name}: pods CREATE, pods/ephemeralcontainers UPDATE and pods/exec CONNECT, not ${rules}`);
+    fail(`${w.name}: pods CREATE and UPDATE, pods/ephemeralcontainers UPDATE and pods/exec CONNECT, not ${rules}`);
   // kubectl exec and cp (issue 16): an objectSelector never matches a PodExecOptions
   if (w.objectSelector) fail(`${w.name}: an objectSelector never matches a PodExecOptions`);
 }

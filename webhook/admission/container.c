@@ -12,6 +12,9 @@
 #include "webhook/image/imagedigest.h"
 #include "webhook/image/imageref.h"
 
+/* The exec probes and lifecycle hooks of a container (exec_handlers). */
+#define HANDLERS 5
+
 /* The sealed value of a STRICT_GROUPS* variable for this container, as
  * strict-init compares it; NULL when the seal leaves it open. *text is set
  * for messages. Returns whether the variable contradicts the seal. */
@@ -174,20 +177,66 @@ static void check_setgid(struct run *r, const char *who, const json_t *sc)
 		     who);
 }
 
-static int check_mounts(struct run *r, const char *who, json_t *ctr, json_t **kept, bool *ok)
+/* A mount path of the pod's (or kubelet's terminationMessagePath) that
+ * would land on the copies, said; its depth raises *deepest. */
+static void check_path(struct run *r, const char *who, const char *what, const char *vol,
+		       const char *path, unsigned int *deepest, bool *ok)
 {
-	json_t *mounts, *devices;
+	char v[NAME_SHOWN + 4], p[NAME_SHOWN + 4];
+	unsigned int depth = parts_path_depth(path);
+
+	message_shown(v, sizeof(v), vol ? vol : "");
+	message_shown(p, sizeof(p), path);
+	if (parts_reaches_mount(path)) {
+		if (vol)
+			problem(r,
+				"%s mounts volume %s at %s, over " WH_MOUNT_PATH
+				" (reserved for strict-init)",
+				who, v, p);
+		else
+			problem(r,
+				"%s puts its %s at %s, over " WH_MOUNT_PATH
+				" (reserved for strict-init)",
+				who, what, p);
+		*ok = false;
+	} else if (depth + 1 > WH_MAX_DEPTH) {
+		problem(r,
+			"%s: %s %s%s%s is %u or more levels deep: strict-init's copies are mounted "
+			"below every other mount, at most %u deep",
+			who, what, vol ? v : "", vol ? " at " : "", p, depth, WH_MAX_DEPTH);
+		*ok = false;
+	}
+	if (depth > *deepest)
+		*deepest = depth;
+}
+
+/* The container's mounts but the webhook's own (*kept), checked; *deepest:
+ * the depth of the deepest (the runtime's own are WH_MIN_DEPTH - 1). */
+static int check_mounts(struct run *r, const char *who, json_t *ctr, json_t **kept, bool *ok,
+			unsigned int *deepest)
+{
+	json_t *mounts, *devices, *ours;
+	const json_t *tpath = json_object_get(ctr, "terminationMessagePath");
 	size_t i;
 	json_t *m;
 
+	*deepest = WH_MIN_DEPTH - 1;
 	*kept = json_array();
-	if (!*kept)
+	ours = json_array();
+	if (!*kept || !ours) {
+		json_decref(ours);
 		return -1;
+	}
 	if (podread_array(ctr, "volumeMounts", &mounts) != 0 ||
 	    podread_array(ctr, "volumeDevices", &devices) != 0) {
 		malformed(r, "%s: volumeMounts or volumeDevices is not a list", who);
 		*ok = false;
-		return 0;
+		goto out;
+	}
+	if (tpath && !json_is_null(tpath) && !json_is_string(tpath)) {
+		malformed(r, "%s: terminationMessagePath is not a string", who);
+		*ok = false;
+		goto out;
 	}
 	json_array_foreach(mounts, i, m) {
 		const char *vol = json_string_value(json_object_get(m, "name"));
@@ -196,35 +245,16 @@ static int check_mounts(struct run *r, const char *who, json_t *ctr, json_t **ke
 		if (!json_is_object(m) || !vol || !path) {
 			malformed(r, "%s: volumeMounts[%zu] needs a name and a mountPath", who, i);
 			*ok = false;
-			return 0;
+			goto out;
 		}
 		if (strcmp(vol, WH_VOLUME) == 0) {
-			json_t *ours = parts_mount(true);
-
-			if (!ours)
-				return -1;
-			if (!json_equal(m, ours))
-				warn(r,
-				     "%s: its mount of volume " WH_VOLUME
-				     " (reserved) is replaced by "
-				     "the webhook's",
-				     who);
-			json_decref(ours);
+			if (json_array_append(ours, m) != 0)
+				goto oom;
 			continue;
 		}
-		if (parts_reaches_mount(path)) {
-			char v[NAME_SHOWN + 4], p[NAME_SHOWN + 4];
-
-			message_shown(v, sizeof(v), vol);
-			message_shown(p, sizeof(p), path);
-			problem(r,
-				"%s mounts volume %s at %s, over " WH_MOUNT_PATH
-				" (reserved for strict-init)",
-				who, v, p);
-			*ok = false;
-		}
+		check_path(r, who, "volume", vol, path, deepest, ok);
 		if (json_array_append(*kept, m) != 0)
-			return -1;
+			goto oom;
 	}
 	json_array_foreach(devices, i, m) {
 		const char *path = json_string_value(json_object_get(m, "devicePath"));
@@ -232,8 +262,10 @@ static int check_mounts(struct run *r, const char *who, json_t *ctr, json_t **ke
 		if (!path) {
 			malformed(r, "%s: volumeDevices[%zu] has no devicePath", who, i);
 			*ok = false;
-			return 0;
+			goto out;
 		}
+		/* a device node is made after the mounts, never mounted over
+		 * them: only its path is checked */
 		if (parts_reaches_mount(path)) {
 			char p[NAME_SHOWN + 4];
 
@@ -245,7 +277,29 @@ static int check_mounts(struct run *r, const char *who, json_t *ctr, json_t **ke
 			*ok = false;
 		}
 	}
+	/* kubelet mounts a file there */
+	if (json_string_length(tpath) > 0)
+		check_path(r, who, "terminationMessagePath", NULL, json_string_value(tpath),
+			   deepest, ok);
+	/* a pod's own mount of the reserved volume: replaced, said */
+	json_array_foreach(ours, i, m) {
+		json_t *want = parts_copy_mount(*deepest + 1);
+
+		if (!want)
+			goto oom;
+		if (!json_equal(m, want))
+			warn(r,
+			     "%s: its mount of volume " WH_VOLUME " (reserved) is replaced by "
+			     "the webhook's",
+			     who);
+		json_decref(want);
+	}
+out:
+	json_decref(ours);
 	return 0;
+oom:
+	json_decref(ours);
+	return -1;
 }
 
 /* The command the container runs without the webhook: its own, or, when
@@ -257,12 +311,12 @@ static int original_command(const json_t *command, json_t **out)
 	const char *first = json_string_value(json_array_get(command, 0));
 	const char *second = json_string_value(json_array_get(command, 1));
 	struct copy c;
+	unsigned int depth;
 
 	*out = NULL;
 	if (json_array_size(command) == 0)
 		return 0;
-	if (!first || !has_prefix(first, WH_COPY_PREFIX) ||
-	    parts_parse_key(first + strlen(WH_COPY_PREFIX), &c) != 0 || !second ||
+	if (!first || parts_parse_copy_path(first, &c, &depth) != 0 || !second ||
 	    strcmp(second, "--") != 0) {
 		*out = json_incref((json_t *)command);
 		return 0;
@@ -439,18 +493,93 @@ static const char *user_hint(const struct run *r, const json_t *ctr, const json_
 	       "the user, whose gid then comes from the image's /etc/passwd)";
 }
 
+/* What kubelet runs in the container through the runtime's exec (CRI
+ * ExecSync, which gives the process the container's user and groups, the
+ * image's included): the exec probes and lifecycle hooks. They never pass
+ * the entrypoint, so each runs through the container's copy too. */
+static const struct {
+	const char *parent; /* NULL: a member of the container */
+	const char *member;
+	const char *shown;
+} exec_handlers[HANDLERS] = {
+	{NULL, "livenessProbe", "livenessProbe"},
+	{NULL, "readinessProbe", "readinessProbe"},
+	{NULL, "startupProbe", "startupProbe"},
+	{"lifecycle", "postStart", "lifecycle.postStart"},
+	{"lifecycle", "preStop", "lifecycle.preStop"},
+};
+
+/* Reads the exec handlers of ctr: exec[i] the exec object of handler i (or
+ * NULL), original[i] its command as written, or what follows the copy and
+ * "--" when the webhook wrapped it before. Returns 0, 1 when ctr is
+ * malformed (said), -1 when out of memory. */
+static int read_handlers(struct run *r, const char *who, const json_t *ctr, json_t *exec[HANDLERS],
+			 json_t *original[HANDLERS])
+{
+	for (size_t i = 0; i < HANDLERS; i++) {
+		json_t *parent = (json_t *)ctr, *handler, *command;
+
+		exec[i] = original[i] = NULL;
+		if (exec_handlers[i].parent &&
+		    podread_object(ctr, exec_handlers[i].parent, &parent) != 0) {
+			malformed(r, "%s: %s is not an object", who, exec_handlers[i].parent);
+			return 1;
+		}
+		if (podread_object(parent, exec_handlers[i].member, &handler) != 0 ||
+		    podread_object(handler, "exec", &exec[i]) != 0) {
+			malformed(r, "%s: %s is not an object", who, exec_handlers[i].shown);
+			return 1;
+		}
+		if (!exec[i])
+			continue;
+		if (podread_array(exec[i], "command", &command) != 0 || !podread_strings(command)) {
+			malformed(r, "%s: %s.exec.command is not a list of strings", who,
+				  exec_handlers[i].shown);
+			return 1;
+		}
+		if (original_command(command, &original[i]) != 0)
+			return -1;
+		if (json_array_size(original[i]) == 0) {
+			malformed(r, "%s: %s.exec.command is empty", who, exec_handlers[i].shown);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void free_handlers(json_t *original[HANDLERS])
+{
+	for (size_t i = 0; i < HANDLERS; i++)
+		json_decref(original[i]);
+}
+
+/* [path, "--", original...]; NULL when out of memory. */
+static json_t *wrapped(const char *path, const json_t *original)
+{
+	json_t *command = json_pack("[s, s]", path, "--");
+
+	if (command && json_array_extend(command, (json_t *)original) != 0) {
+		json_decref(command);
+		return NULL;
+	}
+	return command;
+}
+
 /* Wraps one container (ctr is the desired pod's copy, changed in place).
  * Returns -1 only when out of memory. */
 int container_wrap(struct run *r, json_t *ctr, const char *kind, size_t index)
 {
 	char name[NAME_SHOWN + 4], who[2 * NAME_SHOWN];
 	const char *raw_name = json_string_value(json_object_get(ctr, "name"));
-	json_t *sc, *command_in, *args_in, *command, *original, *kept = NULL, *image_args = NULL;
-	char *pinned = NULL;
+	json_t *sc, *command_in, *args_in, *original = NULL, *kept = NULL, *image_args = NULL;
+	bool looked_up = false;
+	json_t *exec[HANDLERS], *handler_original[HANDLERS] = {NULL};
+	char *pinned = NULL, *mount = NULL, *path = NULL;
 	bool ok = true, gid_set;
-	unsigned int gid = 0;
+	unsigned int gid = 0, deepest;
 	struct copy *c;
-	char path[96], key[32];
+	char key[32];
+	int rc = -1;
 
 	if (!json_is_object(ctr) || !raw_name) {
 		malformed(r, "%s %zu has no name", kind, index);
@@ -471,8 +600,18 @@ int container_wrap(struct run *r, json_t *ctr, const char *kind, size_t index)
 		malformed(r, "%s: args is not a list of strings", who);
 		return 0;
 	}
-	if (check_mounts(r, who, ctr, &kept, &ok) != 0)
+	switch (read_handlers(r, who, ctr, exec, handler_original)) {
+	case 0:
+		break;
+	case 1:
+		free_handlers(handler_original);
+		return 0;
+	default:
+		free_handlers(handler_original);
 		return -1;
+	}
+	if (check_mounts(r, who, ctr, &kept, &ok, &deepest) != 0)
+		goto out;
 	if (!gid_set && r->pod_gid_set) {
 		gid_set = true;
 		gid = r->pod_gid;
@@ -494,18 +633,15 @@ int container_wrap(struct run *r, json_t *ctr, const char *kind, size_t index)
 			who, gid_set ? "gid " : "no gid", gid_set ? gid : 0);
 		ok = false;
 	}
-	if (original_command(command_in, &original) != 0) {
-		json_decref(kept);
-		return -1;
-	}
+	if (original_command(command_in, &original) != 0)
+		goto out;
 	if (!original) {
 		if (from_image(r, who, ctr, json_array_size(args_in), &original, &image_args,
-			       &pinned) != 0) {
-			json_decref(kept);
-			return -1;
-		}
+			       &pinned) != 0)
+			goto out;
 		if (!original)
 			ok = false;
+		looked_up = true;
 	} else if (json_array_size(original) == 0 && json_array_size(args_in) == 0) {
 		problem(r,
 			"%s runs strict-init with nothing after \"--\" and no args: nothing to run",
@@ -514,30 +650,107 @@ int container_wrap(struct run *r, json_t *ctr, const char *kind, size_t index)
 	}
 	check_env(r, c ? c : &(struct copy){.any_gid = !gid_set, .gid = gid}, who, ctr, &ok);
 	check_setgid(r, who, sc);
-	if (!ok || r->code || (!c && !(c = parts_add_copy(r, !gid_set, gid)))) {
-		json_decref(original);
-		json_decref(image_args);
-		json_decref(kept);
-		free(pinned);
-		return ok && !r->code ? -1 : 0;
+	if (!ok || r->code) {
+		rc = 0;
+		goto out;
 	}
+	if (!c && !(c = parts_add_copy(r, !gid_set, gid)))
+		goto out;
+	/* where its command came from, for an update of its image: the lookup,
+	 * or (sent again) what the annotation said of a command wrapped */
+	if ((looked_up ||
+	     (json_array_size(original) < json_array_size(command_in) &&
+	      parts_listed(r->from_image_before, raw_name))) &&
+	    !parts_listed(r->from_image, raw_name) &&
+	    json_array_append_new(r->from_image, json_string(raw_name)) != 0)
+		goto out;
+	/* below every other mount of the container: mounted last */
 	parts_copy_key(c, key, sizeof(key));
-	snprintf(path, sizeof(path), WH_COPY_PREFIX "%s", key);
-	command = json_pack("[s, s]", path, "--");
-	if (!command || json_array_extend(command, original) != 0 ||
-	    json_object_set_new(ctr, "command", command) != 0 ||
+	mount = parts_mount_path(deepest + 1);
+	path = mount ? malloc(strlen(mount) + strlen("/strict-init-") + strlen(key) + 1) : NULL;
+	if (!path)
+		goto out;
+	sprintf(path, "%s/strict-init-%s", mount, key);
+	for (size_t i = 0; i < HANDLERS; i++)
+		if (exec[i] &&
+		    json_object_set_new(exec[i], "command", wrapped(path, handler_original[i])) !=
+			    0)
+			goto out;
+	if (json_object_set_new(ctr, "command", wrapped(path, original)) != 0 ||
 	    (image_args && json_object_set(ctr, "args", image_args) != 0) ||
 	    (pinned && json_object_set_new(ctr, "image", json_string(pinned)) != 0) ||
-	    json_array_append_new(kept, parts_mount(true)) != 0 ||
-	    json_object_set_new(ctr, "volumeMounts", kept) != 0 ||
-	    json_array_append_new(c->containers, json_string(raw_name)) != 0) {
-		json_decref(original);
-		json_decref(image_args);
-		free(pinned);
-		return -1;
-	}
+	    json_array_append_new(kept, parts_copy_mount(deepest + 1)) != 0 ||
+	    json_object_set(ctr, "volumeMounts", kept) != 0 ||
+	    json_array_append_new(c->containers, json_string(raw_name)) != 0)
+		goto out;
+	rc = 0;
+out:
+	free_handlers(handler_original);
 	json_decref(original);
 	json_decref(image_args);
+	json_decref(kept);
 	free(pinned);
-	return 0;
+	free(mount);
+	free(path);
+	return rc;
+}
+
+/* The copy and "--" taken off the front of a command list (a list that is
+ * nothing but those is removed: the container ran its image's ENTRYPOINT,
+ * which was empty). 1 when changed, -1 when out of memory. */
+static int unwrap(json_t *parent, const char *key)
+{
+	json_t *command = json_object_get(parent, key), *original;
+
+	if (!json_is_array(command) || !podread_strings(command))
+		return 0;
+	if (original_command(command, &original) != 0)
+		return -1;
+	if (json_array_size(original) == json_array_size(command)) {
+		json_decref(original);
+		return 0;
+	}
+	if (json_array_size(original) == 0) {
+		json_decref(original);
+		return json_object_del(parent, key) == 0 ? 1 : -1;
+	}
+	return json_object_set_new(parent, key, original) == 0 ? 1 : -1;
+}
+
+int container_strip(json_t *ctr)
+{
+	json_t *mounts = json_object_get(ctr, "volumeMounts");
+	int changed = 0, rc;
+
+	if (!json_is_object(ctr))
+		return 0;
+	for (size_t i = 0; json_is_array(mounts) && i < json_array_size(mounts); i++) {
+		const char *vol =
+			json_string_value(json_object_get(json_array_get(mounts, i), "name"));
+
+		if (vol && strcmp(vol, WH_VOLUME) == 0) {
+			if (json_array_remove(mounts, i--) != 0)
+				return -1;
+			changed = 1;
+		}
+	}
+	if ((rc = unwrap(ctr, "command")) < 0)
+		return -1;
+	changed |= rc;
+	for (size_t i = 0; i < HANDLERS; i++) {
+		json_t *parent = exec_handlers[i].parent ?
+			json_object_get(ctr, exec_handlers[i].parent) :
+			ctr;
+		json_t *exec =
+			json_object_get(json_object_get(parent, exec_handlers[i].member), "exec");
+
+		/* a handler needs a command: one that is nothing but the copy
+		 * and "--" stays, for the API server to refuse */
+		if (json_array_size(json_object_get(exec, "command")) <= 2)
+			continue;
+		if ((rc = unwrap(exec, "command")) < 0)
+			return -1;
+		changed |= rc;
+	}
+	return changed;
 }

@@ -96,27 +96,35 @@ static bool is_set(const json_t *v)
 	return v && !json_is_null(v) && !(json_is_string(v) && !*json_string_value(v));
 }
 
-/* ctr mounts WH_VOLUME read-only at WH_MOUNT_PATH, whole (no subPath), and
- * nothing else at or below it; every other container but the installers
- * mounts WH_VOLUME read-only if at all. */
-static bool mounts_are_ours(const json_t *spec, const json_t *ctr)
+/* ctr mounts WH_VOLUME read-only at mount (the folder of the copy its
+ * command runs), whole (no subPath), and nothing else at or below
+ * WH_MOUNT_PATH; below WH_MOUNT_PATH, as the webhook mounts the copies, that
+ * mount is deeper than every other of the container (then mounted last);
+ * every other container but the installers mounts WH_VOLUME read-only if
+ * at all. */
+static bool mounts_are_ours(const json_t *spec, const json_t *ctr, const char *mount,
+			    unsigned int depth)
 {
+	const char *tpath = json_string_value(json_object_get(ctr, "terminationMessagePath"));
 	bool mounted = false;
 	size_t i;
 	const json_t *m;
 
+	if (depth > 1 && tpath && *tpath && parts_path_depth(tpath) >= depth)
+		return false;
 	json_array_foreach(json_object_get(ctr, "volumeMounts"), i, m) {
 		const char *vol = json_string_value(json_object_get(m, "name"));
 		const char *path = json_string_value(json_object_get(m, "mountPath"));
 
 		if (!vol || !path)
 			return false;
-		if (strcmp(vol, WH_VOLUME) == 0 && strcmp(path, WH_MOUNT_PATH) == 0 &&
+		if (strcmp(vol, WH_VOLUME) == 0 && strcmp(path, mount) == 0 &&
 		    json_is_true(json_object_get(m, "readOnly")) &&
 		    !is_set(json_object_get(m, "subPath")) &&
 		    !is_set(json_object_get(m, "subPathExpr")))
 			mounted = true;
-		else if (parts_reaches_mount(path))
+		else if (parts_reaches_mount(path) ||
+			 (depth > 1 && parts_path_depth(path) >= depth))
 			return false;
 	}
 	json_array_foreach(json_object_get(ctr, "volumeDevices"), i, m) {
@@ -154,13 +162,14 @@ const char *exec_wrapped_copy(const struct wh_settings *settings, const json_t *
 	const char *first = json_string_value(json_array_get(command, 0));
 	const char *second = json_string_value(json_array_get(command, 1));
 	const json_t *installer = NULL, *init;
-	char key[32], name[64];
+	char key[32], name[64], *mount;
 	enum wh_mode mode = WH_MODE_ENFORCE;
 	struct copy c;
+	unsigned int depth;
+	bool mounted;
 	size_t i;
 
-	if (!first || !has_prefix(first, WH_COPY_PREFIX) ||
-	    parts_parse_key(first + strlen(WH_COPY_PREFIX), &c) != 0 || !second ||
+	if (!first || parts_parse_copy_path(first, &c, &depth) != 0 || !second ||
 	    strcmp(second, "--") != 0) {
 		*why = "its command does not start with a sealed strict-init";
 		return NULL;
@@ -180,7 +189,10 @@ const char *exec_wrapped_copy(const struct wh_settings *settings, const json_t *
 		       "pod";
 		return NULL;
 	}
-	if (!volume_is_ours(spec) || !mounts_are_ours(spec, ctr)) {
+	mount = parts_mount_path(depth);
+	mounted = mount && mounts_are_ours(spec, ctr, mount, depth);
+	free(mount);
+	if (!volume_is_ours(spec) || !mounted) {
 		*why = "the volume " WH_VOLUME " or its mounts are not the webhook's";
 		return NULL;
 	}

@@ -1,7 +1,7 @@
 /* The pod: its creation (every container wrapped, the installers and the
- * volume added) or an ephemeral containers update (the new ones wrapped
- * with the copies the pod has), then the patch (mutate.h). The parts:
- * mutate_int.h. */
+ * volume added), an ephemeral containers update (the new ones wrapped with
+ * the copies the pod has) or an update (update.c), then the patch
+ * (mutate.h). The parts: mutate_int.h. */
 #include "mutate.h"
 
 #include <stdio.h>
@@ -218,17 +218,89 @@ static int set_audit_annotation(struct run *r, json_t *pod)
 				   json_sprintf("would deny: %s", r->would_deny_stable));
 }
 
-/* --on-lookup-failure=skip: the pod as it came, with the images named in
- * WH_SKIP_ANNOTATION (a pod creation only: an ephemeral containers update
- * changes nothing but those). NULL when out of memory. */
-static json_t *skipped_pod(const struct run *r, const json_t *pod)
+/* The pod with the webhook's reserved parts taken out (its installers, its
+ * volume, the copies in commands, probes and hooks, its annotation): what a
+ * pod the webhook admits without injecting it keeps, so that nothing in it
+ * says strict-groups protects it. *changed: whether any was there. NULL
+ * when out of memory. */
+static json_t *stripped_pod(const json_t *pod, bool *changed)
 {
-	json_t *desired = json_deep_copy(pod), *annotations, *value;
+	static const char *const reserved[] = {WH_ANNOTATION, WH_AUDIT_ANNOTATION};
+	json_t *desired = json_deep_copy(pod), *spec = json_object_get(desired, "spec");
+	json_t *inits = json_object_get(spec, "initContainers");
+	json_t *volumes = json_object_get(spec, "volumes");
+	json_t *annotations = json_object_get(json_object_get(desired, "metadata"), "annotations");
+
+	*changed = false;
+	if (!desired)
+		return NULL;
+	for (size_t i = 0; json_is_array(inits) && i < json_array_size(inits); i++) {
+		const char *name =
+			json_string_value(json_object_get(json_array_get(inits, i), "name"));
+
+		if (name && parts_reserved_name(name)) {
+			if (json_array_remove(inits, i--) != 0)
+				goto oom;
+			*changed = true;
+		}
+	}
+	for (size_t i = 0; json_is_array(volumes) && i < json_array_size(volumes); i++) {
+		const char *name =
+			json_string_value(json_object_get(json_array_get(volumes, i), "name"));
+
+		if (name && strcmp(name, WH_VOLUME) == 0) {
+			if (json_array_remove(volumes, i--) != 0)
+				goto oom;
+			*changed = true;
+		}
+	}
+	for (size_t l = 0; l < 3; l++) {
+		json_t *list = json_object_get(spec, container_lists[l]);
+
+		for (size_t i = 0; json_is_array(list) && i < json_array_size(list); i++) {
+			int rc = container_strip(json_array_get(list, i));
+
+			if (rc < 0)
+				goto oom;
+			*changed |= rc > 0;
+		}
+	}
+	for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
+		if (json_is_object(annotations) && json_object_get(annotations, reserved[i])) {
+			if (json_object_del(annotations, reserved[i]) != 0)
+				goto oom;
+			*changed = true;
+		}
+	return desired;
+oom:
+	json_decref(desired);
+	return NULL;
+}
+
+/* A pod admitted without being injected: with --on-lookup-failure=skip,
+ * or in audit mode with nothing to wrap. A pod creation loses the
+ * webhook's reserved parts (stripped_pod), and a skip names its images in
+ * WH_SKIP_ANNOTATION; an ephemeral containers update changes nothing. NULL
+ * when out of memory. */
+static json_t *not_injected(struct run *r, const json_t *pod)
+{
+	json_t *desired, *annotations, *value;
 	const char *bad;
+	bool changed;
 	char *text;
 	int rc;
 
-	if (!desired || r->req->op != WH_OP_CREATE)
+	if (r->req->op != WH_OP_CREATE)
+		return json_deep_copy(pod);
+	desired = stripped_pod(pod, &changed);
+	if (!desired)
+		return NULL;
+	if (changed)
+		warn(r,
+		     "the pod's own strict-groups parts (installers, volume " WH_VOLUME
+		     ", copies, annotation: reserved) are taken out: it runs without "
+		     "strict-init");
+	if (!json_array_size(r->skipped_images))
 		return desired;
 	rc = annotations_made(desired, &annotations, &bad);
 	if (rc < 0)
@@ -287,6 +359,7 @@ static int create(struct run *r, json_t *desired)
 
 	if (check_lists(r, spec) != 0)
 		return 0;
+	r->from_image_before = parts_annotated_from_image(desired);
 	if (podread_groups(r, spec) != 0)
 		return -1;
 	if (r->code == 400)
@@ -422,6 +495,15 @@ out:
 	return rc;
 }
 
+/* The pod as it is, for what it is (mirror, windows, injected): an
+ * ephemeral containers update or an update sends the stored pod as
+ * oldObject, and only part of the body counts (the new ephemeral
+ * containers) or nothing is taken from it unchecked. */
+static const json_t *stored_pod(const struct wh_request *req)
+{
+	return req->op == WH_OP_CREATE ? req->pod : req->old_pod;
+}
+
 bool mutate_is_mirror(const json_t *pod)
 {
 	const json_t *annotations =
@@ -485,23 +567,25 @@ int mutate_pod(const struct wh_settings *settings, const struct wh_request *req,
 			.req = req,
 			.mode = settings->mode,
 			.lock = settings->lock && settings->mode != WH_MODE_AUDIT};
+	const json_t *stored = stored_pod(req);
 	json_t *desired = NULL;
 	int rc = -1;
 
 	memset(res, 0, sizeof(*res));
 	r.warnings = json_array();
 	r.skipped_images = json_array();
-	if (!r.warnings || !r.skipped_images)
+	r.from_image = json_array();
+	if (!r.warnings || !r.skipped_images || !r.from_image)
 		goto out;
 	if (!json_is_object(req->pod) || !json_is_object(json_object_get(req->pod, "spec"))) {
 		malformed(&r, "the object is not a pod with a spec");
 		rc = finish(&r, req->pod, NULL, res);
 		goto out;
 	}
-	if (mutate_is_mirror(req->pod) || mutate_is_windows(req->pod)) {
+	if (mutate_is_mirror(stored) || mutate_is_windows(stored)) {
 		res->outcome = WH_SKIPPED;
 		res->message = strdup(
-			mutate_is_mirror(req->pod) ?
+			mutate_is_mirror(stored) ?
 				"a mirror pod (kubelet runs the static pod it mirrors, not this object)" :
 				"a windows pod (spec.os.name)");
 		res->patch = json_array();
@@ -513,18 +597,18 @@ int mutate_pod(const struct wh_settings *settings, const struct wh_request *req,
 	desired = json_deep_copy(req->pod);
 	if (!desired)
 		goto out;
-	if ((req->op == WH_OP_CREATE ? create(&r, desired) :
-				       ephemeral(&r, desired, req->old_pod)) != 0 ||
-	    r.oom)
+	if (req->op == WH_OP_UPDATE)
+		update_check(&r, req->pod, req->old_pod);
+	else if ((req->op == WH_OP_CREATE ? create(&r, desired) :
+					    ephemeral(&r, desired, req->old_pod)) != 0)
 		goto out;
-	if (!r.code && json_array_size(r.skipped_images)) {
+	if (r.oom)
+		goto out;
+	/* a skip, or audit with nothing wrapped: the pod as it came, but for
+	 * the webhook's names and what the webhook says of it */
+	if (!r.code && (json_array_size(r.skipped_images) || r.abandon)) {
 		json_decref(desired);
-		if (!(desired = skipped_pod(&r, req->pod)))
-			goto out;
-	} else if (!r.code && r.abandon) {
-		/* audit: the pod as it came, but for what the webhook says of it */
-		json_decref(desired);
-		if (!(desired = json_deep_copy(req->pod)))
+		if (!(desired = not_injected(&r, req->pod)))
 			goto out;
 	}
 	if (!r.code && !json_array_size(r.skipped_images) && req->op == WH_OP_CREATE &&
@@ -537,6 +621,8 @@ out:
 	json_decref(desired);
 	json_decref(r.warnings);
 	json_decref(r.skipped_images);
+	json_decref(r.from_image);
+	json_decref(r.from_image_before);
 	for (size_t i = 0; i < r.ncopies; i++)
 		json_decref(r.copies[i].containers);
 	free(r.copies);
@@ -597,10 +683,12 @@ json_t *mutate_images_needed(const struct wh_request *req)
 	json_t *images = json_array(), *spec = json_object_get(req->pod, "spec");
 	const json_t *old =
 		json_object_get(json_object_get(req->old_pod, "spec"), "ephemeralContainers");
+	const json_t *stored = stored_pod(req);
 
 	if (!images)
 		return NULL;
-	if (!json_is_object(req->pod) || mutate_is_mirror(req->pod) || mutate_is_windows(req->pod))
+	if (!json_is_object(req->pod) || req->op == WH_OP_UPDATE || mutate_is_mirror(stored) ||
+	    mutate_is_windows(stored))
 		return images;
 	for (size_t l = 0; l < 3; l++) {
 		size_t i;

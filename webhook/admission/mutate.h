@@ -5,8 +5,9 @@
  * safe.
  *
  * The rewrite (docs/design.md "The webhook"):
- *   - an emptyDir volume WH_VOLUME, mounted read-only at WH_MOUNT_PATH in
- *     every wrapped container;
+ *   - an emptyDir volume WH_VOLUME, mounted in every wrapped container
+ *     read-only below every other mount of that container (MOUNT: see
+ *     WH_MOUNT_PAD);
  *   - first among the init containers, one installer per distinct set of
  *     sealed settings in the pod, named WH_INSTALLER_PREFIX + key (key
  *     "gid-1000", or "any-gid" where the admin lets the image choose the
@@ -15,8 +16,8 @@
  *     as root with only CAP_SETFCAP (enforce), or with no privilege at all
  *     (refuse and audit copies carry no file capability);
  *   - every container, init container and (new) ephemeral container:
- *     command = [WH_MOUNT_PATH/strict-init-KEY, "--", original command...],
- *     args unchanged;
+ *     command = [MOUNT/strict-init-KEY, "--", original command...], args
+ *     unchanged, and each exec probe and lifecycle hook the same way;
  *   - a container that sets no command runs its image's ENTRYPOINT and
  *     CMD (Kubernetes' rules): command = [copy, "--", ENTRYPOINT...],
  *     args = the pod's args when set, else CMD, the image's values escaped
@@ -40,7 +41,18 @@
 
 #define WH_VOLUME "strict-groups"
 #define WH_MOUNT_PATH "/strict-groups"
+/* The installers write WH_COPY_PREFIX KEY. A wrapped container mounts the
+ * volume deeper than every other mount it has (containerd and CRI-O mount
+ * in order of depth: the copies then come last, and nothing the pod mounts
+ * can land on top of them): WH_MOUNT_PATH and one WH_MOUNT_PAD per level,
+ * at least WH_MIN_DEPTH (the runtime's own mounts, /etc/hosts, /dev/shm,
+ * are 2 deep), and runs MOUNT/strict-init-KEY. */
 #define WH_COPY_PREFIX WH_MOUNT_PATH "/strict-init-"
+#define WH_MOUNT_PAD "/d"
+#define WH_MIN_DEPTH 3u
+/* The copies' deepest mount: a pod that mounts anything this deep is
+ * refused (the copy's path stays short). */
+#define WH_MAX_DEPTH 128u
 #define WH_INSTALLER_PREFIX "strict-groups-install-"
 #define WH_ANNOTATION "strict-groups/injected"
 /* On a pod admitted unchanged because an image lookup failed
@@ -84,19 +96,20 @@ struct wh_image_config {
 enum wh_operation {
 	WH_OP_CREATE,    /* CREATE pods */
 	WH_OP_EPHEMERAL, /* UPDATE pods/ephemeralcontainers */
+	WH_OP_UPDATE,    /* UPDATE pods: allowed unchanged, or denied */
 };
 
 struct wh_request {
 	enum wh_operation op;
 	const json_t *pod;     /* request.object */
-	const json_t *old_pod; /* request.oldObject: WH_OP_EPHEMERAL only */
+	const json_t *old_pod; /* request.oldObject (the stored pod): not for CREATE */
 	const struct wh_image_config *images;
 	size_t n_images;
 };
 
 enum wh_outcome {
 	WH_INJECTED,   /* allowed, with a patch */
-	WH_UNCHANGED,  /* allowed, nothing to change (already injected) */
+	WH_UNCHANGED,  /* allowed, nothing to change (already injected; an update) */
 	WH_SKIPPED,    /* allowed unchanged on purpose (mirror, windows pod) */
 	WH_DENIED,     /* refused: message says why */
 	WH_WOULD_DENY, /* audit mode: allowed (maybe with a patch), but enforce would refuse:

@@ -5,6 +5,7 @@
  *   parts.c      the webhook's own parts: sealed copies, their installers,
  *                the volume and its mounts, the annotation
  *   container.c  one container wrapped: its command, mounts, env, image
+ *   update.c     an update of the pod: the webhook's parts stay as they are
  *   mutate.c     the pod: creation and ephemeral containers, the patch
  *   exec.c       kubectl exec: the session's command through the sealed copy
  *                (exec.h), with the parts above
@@ -65,6 +66,11 @@ struct run {
 	size_t ncopies;
 	bool copies_fixed;      /* ephemeral: only existing copies */
 	json_t *skipped_images; /* images whose lookup failed (--on-lookup-failure=skip) */
+	/* containers whose command the webhook read from their image (the
+	 * annotation's "fromImage"), and those the pod's annotation names
+	 * (reinvocation: read back for wrapped containers only) */
+	json_t *from_image;
+	json_t *from_image_before;
 	bool oom;
 };
 
@@ -81,6 +87,7 @@ enum report_kind {
 	REPORT_POLICY,    /* refused in enforce and refuse modes; in audit mode a
 			   * warning, and the container concerned is left as it is
 			   * (r->would_deny says why enforce would refuse) */
+	REPORT_FORBIDDEN, /* refused in every mode (403): the webhook's own parts */
 };
 
 /* name, printable ASCII only and cut at NAME_SHOWN bytes, into dst. */
@@ -100,6 +107,7 @@ void message_report(struct run *r, enum report_kind kind, const char *detail, co
 #define malformed(r, ...) message_report(r, REPORT_MALFORMED, NULL, __VA_ARGS__)
 #define problem(r, ...) message_report(r, REPORT_POLICY, NULL, __VA_ARGS__)
 #define problem_because(r, detail, ...) message_report(r, REPORT_POLICY, detail, __VA_ARGS__)
+#define forbidden(r, ...) message_report(r, REPORT_FORBIDDEN, NULL, __VA_ARGS__)
 
 /* ---- podread.c ---- */
 
@@ -127,8 +135,20 @@ struct copy *parts_find_copy(struct run *r, bool any_gid, unsigned int gid);
 struct copy *parts_add_copy(struct run *r, bool any_gid, unsigned int gid);
 /* Orders r->copies as the installers are written: by gid, any-gid last. */
 void parts_sort_copies(struct run *r);
-/* The webhook's mount of its volume (read-only in the wrapped containers). */
-json_t *parts_mount(bool read_only);
+/* The webhook's mount of its volume in its installers (writable, at
+ * WH_MOUNT_PATH), and in a wrapped container (read-only, at depth: see
+ * parts_mount_path). */
+json_t *parts_mount_rw(void);
+json_t *parts_copy_mount(unsigned int depth);
+/* WH_MOUNT_PATH followed by depth - 1 WH_MOUNT_PAD (malloc'ed). */
+char *parts_mount_path(unsigned int depth);
+/* A copy's path as a wrapped container runs it, at any depth (depth 1 is
+ * WH_MOUNT_PATH itself, as the webhook wrote it before it mounted deeper):
+ * 0 with *c and *depth set, or -1. */
+int parts_parse_copy_path(const char *path, struct copy *c, unsigned int *depth);
+/* A mount path's depth as containerd and CRI-O sort mounts: the "/" of
+ * the cleaned path, at least 1, at most WH_MAX_DEPTH. */
+unsigned int parts_path_depth(const char *path);
 /* The emptyDir volume for ncopies copies. */
 json_t *parts_volume(size_t ncopies);
 /* The init container that installs copy c. */
@@ -139,6 +159,16 @@ bool parts_reaches_mount(const char *path);
 bool parts_reserved_name(const char *name);
 /* The value of WH_ANNOTATION for what r did. */
 json_t *parts_annotation(const struct run *r);
+/* The "fromImage" of the pod's WH_ANNOTATION (a new reference), or NULL. */
+json_t *parts_annotated_from_image(const json_t *pod);
+/* Whether the list holds the string name. */
+bool parts_listed(const json_t *names, const char *name);
+
+/* ---- update.c ---- */
+
+/* An UPDATE of the pod (old: the stored pod): refuses what changes the
+ * webhook's parts, said through r. */
+void update_check(struct run *r, const json_t *pod, const json_t *old);
 
 /* ---- mutate.c ---- */
 
@@ -155,5 +185,9 @@ int container_wrap(struct run *r, json_t *ctr, const char *kind, size_t index);
 /* Whether the container may hold CAP_SETGID: privileged, or not dropping
  * it (SETGID or ALL), or adding it back. */
 bool container_may_setgid(const json_t *ctr);
+/* Takes the webhook's parts out of a container: its mounts of WH_VOLUME,
+ * the copy and "--" in front of its command, probes and hooks. 1 when
+ * something changed, 0 when not, -1 when out of memory. */
+int container_strip(json_t *ctr);
 
 #endif

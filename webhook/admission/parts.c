@@ -73,11 +73,55 @@ void parts_sort_copies(struct run *r)
 		qsort(r->copies, r->ncopies, sizeof(*r->copies), compare_copies);
 }
 
-json_t *parts_mount(bool read_only)
+/* The mount path of the copies at that depth: WH_MOUNT_PATH, then one
+ * WH_MOUNT_PAD per level below it. NULL when out of memory. */
+char *parts_mount_path(unsigned int depth)
 {
-	return read_only ? json_pack("{s:s, s:s, s:b}", "name", WH_VOLUME, "mountPath",
-				     WH_MOUNT_PATH, "readOnly", 1) :
-			   json_pack("{s:s, s:s}", "name", WH_VOLUME, "mountPath", WH_MOUNT_PATH);
+	size_t base = strlen(WH_MOUNT_PATH), pad = strlen(WH_MOUNT_PAD);
+	char *path = malloc(base + (depth > 1 ? depth - 1 : 0) * pad + 1), *p;
+
+	if (!path)
+		return NULL;
+	memcpy(path, WH_MOUNT_PATH, base);
+	p = path + base;
+	for (unsigned int i = 1; i < depth; i++, p += pad)
+		memcpy(p, WH_MOUNT_PAD, pad);
+	*p = '\0';
+	return path;
+}
+
+/* The installers' mount of the volume: WH_MOUNT_PATH, writable. */
+json_t *parts_mount_rw(void)
+{
+	return json_pack("{s:s, s:s}", "name", WH_VOLUME, "mountPath", WH_MOUNT_PATH);
+}
+
+json_t *parts_copy_mount(unsigned int depth)
+{
+	char *path = parts_mount_path(depth);
+	json_t *m = path ?
+		json_pack("{s:s, s:s, s:b}", "name", WH_VOLUME, "mountPath", path, "readOnly", 1) :
+		NULL;
+
+	free(path);
+	return m;
+}
+
+int parts_parse_copy_path(const char *path, struct copy *c, unsigned int *depth)
+{
+	size_t pad = strlen(WH_MOUNT_PAD);
+	unsigned int d = 1;
+
+	if (!has_prefix(path, WH_MOUNT_PATH))
+		return -1;
+	path += strlen(WH_MOUNT_PATH);
+	for (; has_prefix(path, WH_MOUNT_PAD) && d < WH_MAX_DEPTH; d++)
+		path += pad;
+	if (!has_prefix(path, "/strict-init-") ||
+	    parts_parse_key(path + strlen("/strict-init-"), c) != 0)
+		return -1;
+	*depth = d;
+	return 0;
 }
 
 /* Each copy is about 90 KiB: 1Mi holds 8 of them. */
@@ -149,27 +193,27 @@ json_t *parts_installer(const struct run *r, const struct copy *c)
 	}
 	if (json_array_append_new(command, json_string(dest)) != 0)
 		goto fail;
-	container = json_pack(
-		"{s:s, s:s, s:s, s:o,"
-		" s:{s:{s:s, s:s}, s:{s:s, s:s}},"
-		" s:o, s:s, s:s, s:[o]}",
-		"name", name, "image", r->s->image, "imagePullPolicy", r->s->image_pull_policy,
-		"command", command, "resources", "limits", "cpu", "100m", "memory", "32Mi",
-		"requests", "cpu", "100m", "memory", "32Mi", "securityContext",
-		installer_security(r), "terminationMessagePath", "/dev/termination-log",
-		"terminationMessagePolicy", "File", "volumeMounts", parts_mount(false));
+	container = json_pack("{s:s, s:s, s:s, s:o,"
+			      " s:{s:{s:s, s:s}, s:{s:s, s:s}},"
+			      " s:o, s:s, s:s, s:[o]}",
+			      "name", name, "image", r->s->image, "imagePullPolicy",
+			      r->s->image_pull_policy, "command", command, "resources", "limits",
+			      "cpu", "100m", "memory", "32Mi", "requests", "cpu", "100m", "memory",
+			      "32Mi", "securityContext", installer_security(r),
+			      "terminationMessagePath", "/dev/termination-log",
+			      "terminationMessagePolicy", "File", "volumeMounts", parts_mount_rw());
 	return container;
 fail:
 	json_decref(command);
 	return NULL;
 }
 
-/* The path a mount lands on, with "." ".." and repeated "/" resolved the
- * way the runtime resolves them (relative paths taken from "/"): whether it
- * is "/" or at or below WH_MOUNT_PATH. */
-bool parts_reaches_mount(const char *path)
+/* path as kubelet hands it to the runtime (a relative path taken from
+ * "/") with "." ".." and repeated "/" resolved lexically, as the runtime
+ * cleans it, into clean (cap bytes): its length, 0 for "/", or cap when it
+ * does not fit. */
+static size_t clean_path(const char *path, char *clean, size_t cap)
 {
-	char clean[4096];
 	size_t n = 0;
 	const char *p = path;
 
@@ -195,8 +239,8 @@ bool parts_reaches_mount(const char *path)
 				n--;
 			clean[n] = '\0';
 		} else {
-			if (n + len + 2 >= sizeof(clean))
-				return true; /* absurdly long: not ours to guess */
+			if (n + len + 2 >= cap)
+				return cap;
 			clean[n++] = '/';
 			memcpy(clean + n, p, len);
 			n += len;
@@ -204,10 +248,37 @@ bool parts_reaches_mount(const char *path)
 		}
 		p = end;
 	}
+	return n;
+}
+
+bool parts_reaches_mount(const char *path)
+{
+	char clean[4096];
+	size_t n = clean_path(path, clean, sizeof(clean));
+
+	if (n == sizeof(clean))
+		return true; /* absurdly long: not ours to guess */
 	if (n == 0)
 		return true; /* "/" hides everything under it */
 	return strcmp(clean, WH_MOUNT_PATH) == 0 ||
 		(has_prefix(clean, WH_MOUNT_PATH) && clean[strlen(WH_MOUNT_PATH)] == '/');
+}
+
+/* containerd and CRI-O count the "/" of the cleaned path (filepath.Clean):
+ * "/" and "/a" are 1, "/a/b" 2. */
+unsigned int parts_path_depth(const char *path)
+{
+	char clean[4096];
+	size_t n = clean_path(path, clean, sizeof(clean));
+	unsigned int depth = 0;
+
+	if (n == sizeof(clean))
+		return WH_MAX_DEPTH; /* too long to clean here: refused as too deep */
+	for (size_t i = 0; i < n; i++)
+		depth += clean[i] == '/';
+	if (depth == 0)
+		depth = 1;
+	return depth < WH_MAX_DEPTH ? depth : WH_MAX_DEPTH;
 }
 
 bool parts_reserved_name(const char *name)
@@ -233,6 +304,11 @@ json_t *parts_annotation(const struct run *r)
 			   mutate_mode_name(r->mode), "groups", r->groups_text, "copies", copies);
 	if (!record)
 		return NULL;
+	if (json_array_size(r->from_image) &&
+	    json_object_set(record, "fromImage", r->from_image) != 0) {
+		json_decref(record);
+		return NULL;
+	}
 
 	text = json_dumps(record, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(record);
@@ -241,4 +317,26 @@ json_t *parts_annotation(const struct run *r)
 	record = json_string(text);
 	free(text);
 	return record;
+}
+
+json_t *parts_annotated_from_image(const json_t *pod)
+{
+	const char *text = json_string_value(json_object_get(
+		json_object_get(json_object_get(pod, "metadata"), "annotations"), WH_ANNOTATION));
+	json_t *record = text ? json_loads(text, 0, NULL) : NULL;
+	json_t *names = json_incref(json_object_get(record, "fromImage"));
+
+	json_decref(record);
+	return names;
+}
+
+bool parts_listed(const json_t *names, const char *name)
+{
+	size_t i;
+	const json_t *v;
+
+	json_array_foreach(names, i, v)
+		if (json_is_string(v) && strcmp(json_string_value(v), name) == 0)
+			return true;
+	return false;
 }

@@ -28,7 +28,7 @@ int podread_member(const json_t *parent, const char *key, json_type type, json_t
 	json_t *v = json_object_get(parent, key);
 
 	*out = NULL;
-	if (!v || json_is_null(v))
+	if (v == NULL || json_is_null(v))
 		return 0;
 	if (json_typeof(v) != type)
 		return -1;

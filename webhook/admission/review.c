@@ -286,9 +286,10 @@ int review_begin(const char *body, size_t len, struct wh_pending *p, struct wh_r
 		p->req.op = WH_OP_CREATE;
 		p->req.pod = json_object_get(request, "object");
 	} else if (out->operation == WH_LABEL_UPDATE &&
-		   is(json_object_get(request, "subResource"), "ephemeralcontainers")) {
+		   (is(json_object_get(request, "subResource"), "ephemeralcontainers") || !sub ||
+		    !*sub)) {
 		p->what = WH_PENDING_MUTATE;
-		p->req.op = WH_OP_EPHEMERAL;
+		p->req.op = sub && *sub ? WH_OP_EPHEMERAL : WH_OP_UPDATE;
 		p->req.pod = json_object_get(request, "object");
 		p->req.old_pod = json_object_get(request, "oldObject");
 	}
@@ -338,7 +339,8 @@ int review_finish(const struct wh_settings *settings, struct wh_pending *p,
 	case WH_PENDING_OTHER:
 	default:
 		rc = leave(&res, WH_SKIPPED, 0,
-			   "only pod creation, new ephemeral containers and exec are rewritten");
+			   "only pod creation, new ephemeral containers and exec are rewritten, "
+			   "and pod updates checked");
 		break;
 	}
 	/* (out may be another struct than review_begin's: a server answers

@@ -9,6 +9,7 @@
 //       --images JSON         {"name in the manifest": "image ref or id"}
 //       --image-volumes JSON  {"image volume reference": "host dir holding it"}
 //       --secrets JSON        {"secret name": "host dir holding its files"}
+//       --config-maps JSON    {"configMap name": "host dir holding its files"}
 //       --cgroup-parent PATH  cgroupfs parent for the pod's cgroups
 //       --keep                leave the pod running once its app containers
 //                             run (for exec); otherwise wait for them to
@@ -211,12 +212,21 @@ async function runPod(cri, pod, opts) {
   };
   let ok = false;
   try {
+    out.postStart = {};
     const create = async (c) => {
       const image = await ensureImage(cri, c, opts, sandboxConfig, out.pulled);
       const { container_id: id } = await cri.rt('CreateContainer', {
         pod_sandbox_id: podId, config: plan.containerConfig(c, image), sandbox_config: sandboxConfig,
       });
       await cri.rt('StartContainer', { container_id: id });
+      // kubelet runs the postStart hook right after the start, through the
+      // runtime's exec; its result is reported, not acted on
+      const hook = ((c.lifecycle || {}).postStart || {}).exec;
+      if (hook) {
+        const res = await cri.rt('ExecSync', { container_id: id, cmd: hook.command || [], timeout: opts.timeout },
+          (opts.timeout + 10) * 1000);
+        out.postStart[c.name] = { stdout: res.stdout.toString(), stderr: res.stderr.toString(), exitCode: res.exit_code };
+      }
       return id;
     };
     // Init containers: one at a time, each to completion; a failure stops the
@@ -322,7 +332,7 @@ async function cleanup(cri) {
 }
 
 function parseArgs(argv) {
-  const opts = { timeout: 30, root: null, images: {}, imageVolumes: {}, secrets: {}, keep: false, cgroupParent: '' };
+  const opts = { timeout: 30, root: null, images: {}, imageVolumes: {}, secrets: {}, configMaps: {}, keep: false, cgroupParent: '' };
   const rest = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -337,6 +347,7 @@ function parseArgs(argv) {
       case '--images': opts.images = JSON.parse(val()); break;
       case '--image-volumes': opts.imageVolumes = JSON.parse(val()); break;
       case '--secrets': opts.secrets = JSON.parse(val()); break;
+      case '--config-maps': opts.configMaps = JSON.parse(val()); break;
       case '--cgroup-parent': opts.cgroupParent = val(); break;
       case '--timeout': opts.timeout = Number(val()); break;
       case '--keep': opts.keep = true; break;

@@ -28,8 +28,14 @@
 //     with the volumeMount's readOnly; an image volume (Kubernetes >= 1.33)
 //     is a host directory where the caller mounted the image's snapshot
 //     read-only, which is what containerd >= 2.1 does for mounts[].image;
-//     a secret volume is a host directory the caller filled with the
-//     secret's files, always mounted read-only, as kubelet's is;
+//     a secret or configMap volume is a host directory the caller filled
+//     with its files (their modes as defaultMode would make them), always
+//     mounted read-only, as kubelet's are;
+//   - lifecycle.postStart exec: after StartContainer, the hook's command
+//     through the runtime's exec (ExecSync), as kubelet's handler runner
+//     does (it does not expand $(VAR) there); exec probes are ExecSync with
+//     the probe's command too (kubelet expands the container's plain env
+//     variables in it first), which a test sends itself (cri.js exec);
 //   - ephemeralContainers (kubectl debug): created and started in the
 //     running sandbox after the app containers, with the same translation
 //     (kubelet uses the same CreateContainer for them);
@@ -149,10 +155,14 @@ class PodPlan {
         const dir = (this.opts.secrets || {})[vol.secret.secretName];
         if (!dir) throw new Error(`secret volume ${vol.name}: no host directory given for ${vol.secret.secretName}`);
         this.volumes[vol.name] = { hostPath: dir, forceReadOnly: true };
+      } else if (vol.configMap) {
+        const dir = (this.opts.configMaps || {})[vol.configMap.name];
+        if (!dir) throw new Error(`configMap volume ${vol.name}: no host directory given for ${vol.configMap.name}`);
+        this.volumes[vol.name] = { hostPath: dir, forceReadOnly: true };
       } else if (vol.hostPath) {
         this.volumes[vol.name] = { hostPath: vol.hostPath.path, forceReadOnly: false };
       } else {
-        throw new Error(`volume ${vol.name}: only emptyDir, image, secret and hostPath are emulated`);
+        throw new Error(`volume ${vol.name}: only emptyDir, image, secret, configMap and hostPath are emulated`);
       }
     }
   }

@@ -389,8 +389,9 @@ manifest() { cri manifest "$REPO_ROOT/$1"; }
 # the JSON report lands in $BATS_TEST_TMPDIR/pod.json (it works at the end
 # of a pipeline, in a subshell). The manifests' image names are mapped to
 # the images imported here (and EXTRA_IMAGES, a JSON object, adds to that
-# map); IMAGE_VOLUMES and SECRETS give the host directories of image and
-# secret volumes (cri.js --image-volumes, --secrets).
+# map); IMAGE_VOLUMES, SECRETS and CONFIG_MAPS give the host directories of
+# image, secret and configMap volumes (cri.js --image-volumes, --secrets,
+# --config-maps).
 run_pod() {
     local images POD=$BATS_TEST_TMPDIR/pod.json
     images=$(jq -nc --arg s "$STRICT_IMAGE_DOCKER" --arg sl "$STRICT_IMAGE_CRI" \
@@ -399,7 +400,7 @@ run_pod() {
         '{($s): $sl, ($p): $pl, ($a): $b} + $x')
     cri run-pod --root "$E2E_ROOT/kubelet" --cgroup-parent "/$E2E_CGROUP" \
         --images "$images" ${IMAGE_VOLUMES:+--image-volumes "$IMAGE_VOLUMES"} \
-        ${SECRETS:+--secrets "$SECRETS"} "$@" - > "$POD"
+        ${SECRETS:+--secrets "$SECRETS"} ${CONFIG_MAPS:+--config-maps "$CONFIG_MAPS"} "$@" - > "$POD"
     local rc=$?
     # Shown by bats when the test fails.
     echo "--- CRI report:"
