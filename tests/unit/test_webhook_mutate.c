@@ -1733,10 +1733,10 @@ static void test_case(void **state)
 
 /* ---- ephemeral containers (kubectl debug) ------------------------------- */
 
-static json_t *injected_pod(const char *pod_text)
+/* The pod as the webhook admitted it under the settings of c. */
+static json_t *injected_pod_as(const struct mcase *c, const char *pod_text)
 {
-	struct mcase c = {.mode = WH_MODE_ENFORCE};
-	struct wh_settings s = settings_for(&c);
+	struct wh_settings s = settings_for(c);
 	json_t *pod = J(pod_text);
 	struct wh_request req = {.op = WH_OP_CREATE, .pod = pod};
 	struct wh_result res;
@@ -1746,6 +1746,13 @@ static json_t *injected_pod(const char *pod_text)
 	assert_int_equal(patch_apply(&pod, res.patch), 0);
 	mutate_result_free(&res);
 	return pod;
+}
+
+static json_t *injected_pod(const char *pod_text)
+{
+	struct mcase c = {.mode = WH_MODE_ENFORCE};
+
+	return injected_pod_as(&c, pod_text);
 }
 
 static void ephemeral(json_t *old, const char *added, enum wh_mode mode, enum wh_outcome want,
@@ -1829,14 +1836,8 @@ static void test_ephemeral(void **state)
 	 * webhook's settings are now */
 	{
 		struct mcase lc = {.mode = WH_MODE_ENFORCE, .lock = true};
-		struct wh_settings ls = settings_for(&lc);
-		json_t *locked = J(POD(SC_1000, "'containers':[" APP("") "]"));
-		struct wh_request creq = {.op = WH_OP_CREATE, .pod = locked};
-		struct wh_result cres;
+		json_t *locked = injected_pod_as(&lc, POD(SC_1000, "'containers':[" APP("") "]"));
 
-		assert_int_equal(mutate_pod(&ls, &creq, &cres), 0);
-		assert_int_equal(patch_apply(&locked, cres.patch), 0);
-		mutate_result_free(&cres);
 		ephemeral(locked,
 			  "{'name':'debug','image':'b','command':['sh'],'env':[{'name':"
 			  "'STRICT_GROUPS_LOCK','value':'0'}]}",
@@ -1852,14 +1853,8 @@ static void test_ephemeral(void **state)
 	 * enforcing: the copies say audit */
 	{
 		struct mcase ac = {.mode = WH_MODE_AUDIT};
-		struct wh_settings as = settings_for(&ac);
-		json_t *audited = J(POD(SC_1000, "'containers':[" APP("") "]"));
-		struct wh_request creq = {.op = WH_OP_CREATE, .pod = audited};
-		struct wh_result cres;
+		json_t *audited = injected_pod_as(&ac, POD(SC_1000, "'containers':[" APP("") "]"));
 
-		assert_int_equal(mutate_pod(&as, &creq, &cres), 0);
-		assert_int_equal(patch_apply(&audited, cres.patch), 0);
-		mutate_result_free(&cres);
 		ephemeral(audited,
 			  "{'name':'debug','image':'b','command':['sh'],'env':[{'name':"
 			  "'STRICT_GROUPS_MODE','value':'audit'}]}",
