@@ -351,14 +351,14 @@ steal_loop() {
 	done
 }
 
-# naive_install DIR: fixtures/naive-install.c, the temporary next to DEST,
-# the capability through its descriptor (strict-init's install before
-# issue 18)
+# naive_install DIR [PAUSE_MS]: fixtures/naive-install.c, the temporary next
+# to DEST, the capability through its descriptor (strict-init's install
+# before issue 18), PAUSE_MS before its rename
 naive_install() {
 	if [ ! -x "$SG_IT_DIR/naive-install" ]; then
 		musl-gcc -static -Os -o "$SG_IT_DIR/naive-install" "$SG_FIXTURES/naive-install.c" || return
 	fi
-	"$SG_IT_DIR/naive-install" "$SG_INIT" "$1" strict-init
+	"$SG_IT_DIR/naive-install" "$SG_INIT" "$1" strict-init "${2:-0}"
 }
 
 @test "install: uid 1000 renaming everything in a 0777 folder steals capable copies from a naive install; from strict-init's, nothing" {
@@ -368,7 +368,9 @@ naive_install() {
 	naive_install "$v" && [ -n "$(getcap "$v/strict-init")" ] || sg_die "the naive install does not work"
 	as_second_uid bash -c "$(declare -f steal_loop); steal_loop '$v'" &
 	RACER=$!
-	for i in $(seq 200); do naive_install "$v" || true; done
+	# 10 ms between the capability and the rename (a slow write): without
+	# it, some machines never let the racer's mv in within 200 tries
+	for i in $(seq 200); do naive_install "$v" 10 || true; done
 	stolen=$(capable_files_but "$v" "$v/strict-init")
 	touch "$SG_OUT/steal/stop"
 	wait "$RACER" || true
