@@ -16,7 +16,7 @@
 REGISTRY_PURE_SRCS := webhook/image/image.c webhook/image/imagedigest.c \
 	webhook/image/imageref.c webhook/image/imageconfig.c webhook/image/imageargv.c \
 	webhook/image/registry_manifest.c webhook/image/registry_auth.c webhook/image/imagestore.c
-REGISTRY_NET_SRCS := webhook/image/registry.c webhook/image/imagecache.c
+REGISTRY_NET_SRCS := webhook/image/registry_client.c webhook/image/registry.c webhook/image/imagecache.c
 REGISTRY_SRCS := $(REGISTRY_PURE_SRCS) $(REGISTRY_NET_SRCS)
 # what the module links from common/ (the one-line scrubber)
 REGISTRY_COMMON_SRCS := common/text.c
