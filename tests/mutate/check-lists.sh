@@ -2,45 +2,40 @@
 # make lint (lint-mutants): every mutant of the lists given applies, as
 # tests/mutate/run.sh applies it: its `from` fragment stands exactly once in
 # its file. A rename or a reformatting that moves a fragment shows here at
-# once, not as an ERROR line half an hour into `make mutate`.
+# once, not as an ERROR line half an hour into `make mutate`. The lists are
+# read as run.sh reads them (tests/mutate/lists.bash).
 #
 #   tests/mutate/check-lists.sh LIST...
 set -u
 export LC_ALL=C
 cd "$(dirname "$0")/../.." || exit 1
-bad=0 total=0
+
+die() {
+	echo "check-lists: $*" >&2
+	exit 2
+}
+
+# shellcheck source=tests/mutate/lists.bash
+. tests/mutate/lists.bash
+
 for list; do
-	name='' file='' lineno=0
-	while IFS= read -r line || [ -n "$line" ]; do
-		lineno=$((lineno + 1))
-		[[ $line =~ ^[[:space:]]*(#|$) ]] && continue
-		key=${line%%[[:space:]]*}
-		value=${line#"$key"}
-		value=${value#"${value%%[![:space:]]*}"}
-		value=${value%"${value##*[![:space:]]}"}
-		case $key in
-		mutant) name=$value file='' ;;
-		file) file=$value ;;
-		from)
-			total=$((total + 1))
-			if [ ! -f "$file" ]; then
-				echo "$list:$lineno: mutant $name: no file $file" >&2
-				bad=$((bad + 1))
-				continue
-			fi
-			content=$(<"$file")
-			rest=${content//"$value"/}
-			count=$(((${#content} - ${#rest}) / ${#value}))
-			if [ "$count" != 1 ]; then
-				echo "$list:$lineno: mutant $name: the fragment stands $count times in $file: $value" >&2
-				bad=$((bad + 1))
-			fi
-			;;
-		esac
-	done <"$list"
+	parse_list "$list"
+done
+bad=0
+for ((n = 0; n < ${#names[@]}; n++)); do
+	if [ ! -f "${files[n]}" ]; then
+		echo "mutant ${names[n]}: no file ${files[n]}" >&2
+		bad=$((bad + 1))
+		continue
+	fi
+	count=$(fragment_count "${files[n]}" "${froms[n]}")
+	if [ "$count" != 1 ]; then
+		echo "mutant ${names[n]}: the fragment stands $count times in ${files[n]}: ${froms[n]}" >&2
+		bad=$((bad + 1))
+	fi
 done
 if [ "$bad" != 0 ]; then
-	echo "mutants: $bad of $total do not apply" >&2
+	echo "mutants: $bad of ${#names[@]} do not apply" >&2
 	exit 1
 fi
-echo "mutants: all $total apply"
+echo "mutants: all ${#names[@]} apply"

@@ -54,43 +54,8 @@ git rev-parse --git-dir >/dev/null 2>&1 || die "not a git checkout"
 
 # ---- the list ----
 
-# Blocks separated by blank lines; '#' starts a comment line. Keys:
-#   mutant NAME / file PATH / from FRAGMENT / to REPLACEMENT (may be empty)
-#   tests ITEM... (unit/test_x, integration/x.bats[:REGEX],
-#   webhook/x.bats[:REGEX]) / survives REASON
-# kinds[n]: strict-init or webhook, by the list's name.
-names=() files=() froms=() tos=() firsts=() survives=() kinds=()
-parse_list() {
-	local list=$1 kind=strict-init line key value n=${#names[@]} lineno=0 first=${#names[@]}
-	[[ ${list##*/} == *webhook* ]] && kind=webhook
-	n=$((n - 1))
-	while IFS= read -r line || [ -n "$line" ]; do
-		lineno=$((lineno + 1))
-		[[ $line =~ ^[[:space:]]*(#|$) ]] && continue
-		key=${line%%[[:space:]]*}
-		value=${line#"$key"}
-		value=${value#"${value%%[![:space:]]*}"}
-		value=${value%"${value##*[![:space:]]}"}
-		case $key in
-		mutant)
-			n=$((n + 1))
-			names[n]=$value files[n]='' froms[n]='' tos[n]='' firsts[n]='' survives[n]=''
-			kinds[n]=$kind
-			;;
-		file) files[n]=$value ;;
-		from) froms[n]=$value ;;
-		to) tos[n]=$value ;;
-		tests) firsts[n]=$value ;;
-		survives) survives[n]=$value ;;
-		*) die "$list:$lineno: unknown key '$key'" ;;
-		esac
-		[ "$n" -ge "$first" ] || die "$list:$lineno: '$key' before the first 'mutant'"
-	done <"$list"
-	for ((n = first; n < ${#names[@]}; n++)); do
-		[ -n "${names[n]}" ] && [ -n "${files[n]}" ] && [ -n "${froms[n]}" ] ||
-			die "$list: mutant '${names[n]}' needs file and from"
-	done
-}
+# shellcheck source=tests/mutate/lists.bash
+. tests/mutate/lists.bash
 
 # ---- the copy of the tree ----
 
@@ -288,12 +253,9 @@ missing_item() {
 # apply N: the file in the copy with the fragment replaced; 1 when the
 # fragment is not there exactly once.
 apply() {
-	local n=$1 path=$tree/${files[$1]} content rest count
-	[ -f "$path" ] || return 1
+	local n=$1 path=$tree/${files[$1]} content
+	[ -f "$path" ] && [ "$(fragment_count "$path" "${froms[n]}")" = 1 ] || return 1
 	content=$(<"$path")
-	rest=${content//"${froms[n]}"/}
-	count=$(((${#content} - ${#rest}) / ${#froms[n]}))
-	[ "$count" = 1 ] || return 1
 	printf '%s\n' "${content/"${froms[n]}"/"${tos[n]}"}" >"$path"
 }
 
